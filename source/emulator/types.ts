@@ -1,4 +1,5 @@
 import type {IncomingHttpHeaders} from 'node:http';
+import type {Store} from './store.js';
 
 /** What `dps-enroll emulator` prints as its ready line, and what startEmulator() resolves with. */
 export type EmulatorInfo = {
@@ -37,7 +38,7 @@ export type Handler = (request: EmulatorRequest) => Promise<EmulatorResponse>;
 
 /** What the service API needs from the rest of the emulator. */
 export type ServiceApiContext = {
-  store: import('./store.js').Store;
+  store: Store;
   /** Host names of the IoT hubs linked to the DPS; enrollments may only name these. */
   linkedHubHostNames(): string[];
 };

@@ -1,0 +1,73 @@
+import {createPrivateKey, X509Certificate, type KeyObject} from 'node:crypto';
+import {generatePrivateKey, type KeyAlgorithm} from './keys.js';
+import {issueCertificate} from './issue.js';
+
+/** Verification certificates only prove possession once; DPS needs them for minutes, not years. */
+const verificationValidityDays = 30;
+
+/**
+ * Proof of possession: checks the key matches the CA certificate, issues CN=<code> signed by the CA key,
+ * verifies it against the CA before returning.
+ */
+export async function signVerificationCertificate(input: {
+  caCertificatePem: string;
+  caPrivateKeyPem: string;
+  passphrase?: string;
+  verificationCode: string;
+  /** Default: 30 days. */
+  validityDays?: number;
+}): Promise<{certificatePem: string; privateKeyPem: string}> {
+  const code = input.verificationCode.trim();
+  if (!/^[\w.-]{1,64}$/.test(code)) {
+    throw new Error(
+      'the verification code must be 1-64 letters, digits, hyphens, dots or underscores, as shown by DPS',
+    );
+  }
+  const caCertificate = new X509Certificate(input.caCertificatePem);
+  if (!caCertificate.ca) {
+    throw new Error(
+      `"${caCertificate.subject}" is not a CA certificate (CA:false): verify the root or intermediate CA uploaded to DPS`,
+    );
+  }
+  const caKey = readCaKey(input.caPrivateKeyPem, input.passphrase);
+  if (!caCertificate.checkPrivateKey(caKey)) {
+    throw new Error(
+      'the private key does not match the CA certificate: use the key the CA certificate was created with',
+    );
+  }
+  // Re-encode the CA key unencrypted in memory only, so the issuer sees a plain PKCS#8 key.
+  const caPrivateKeyPem = caKey.export({type: 'pkcs8', format: 'pem'}).toString();
+  const privateKeyPem = await generatePrivateKey(leafKeyAlgorithmFor(caKey));
+  const certificatePem = await issueCertificate({
+    subject: code,
+    subjectKeyPem: privateKeyPem,
+    issuer: {certificatePem: caCertificate.toString(), privateKeyPem: caPrivateKeyPem},
+    profile: 'verification',
+    validityDays: input.validityDays ?? verificationValidityDays,
+  });
+
+  const issued = new X509Certificate(certificatePem);
+  if (!issued.checkIssued(caCertificate) || !issued.verify(caCertificate.publicKey)) {
+    throw new Error('the verification certificate did not verify against the CA certificate');
+  }
+  return {certificatePem, privateKeyPem};
+}
+
+function readCaKey(pem: string, passphrase: string | undefined): KeyObject {
+  try {
+    return createPrivateKey(passphrase === undefined ? pem : {key: pem, passphrase});
+  } catch (error) {
+    const encrypted = /ENCRYPTED/.test(pem);
+    if (encrypted && passphrase === undefined) {
+      throw new Error('the CA private key is encrypted: give its passphrase');
+    }
+    if (encrypted) throw new Error('the CA private key could not be decrypted: wrong passphrase?');
+    throw new Error(
+      `the CA private key could not be read (${(error as Error).message.replace(/\s+/g, ' ')})`,
+    );
+  }
+}
+
+function leafKeyAlgorithmFor(caKey: KeyObject): KeyAlgorithm {
+  return caKey.asymmetricKeyType === 'ec' ? 'ec-p256' : 'rsa-2048';
+}

@@ -1,0 +1,10 @@
+export {
+  connectToSandbox,
+  connectWithAzure,
+  connectWithConnectionString,
+  localAgent,
+  staticTokenCredential,
+  type AzureTarget,
+} from './gateway.js';
+export {DpsError, isDpsError, type DpsErrorKind} from './errors.js';
+export type * from './types.js';

@@ -1,0 +1,236 @@
+import type {AddressInfo} from 'node:net';
+import {mkdir} from 'node:fs/promises';
+import {resolve} from 'node:path';
+import {createArmApi} from './arm-api.js';
+import {
+  checkBearerToken,
+  checkSharedAccessSignature,
+  hasRight,
+  issueBearerToken,
+  requiredRight,
+  type AuthResult,
+} from './auth.js';
+import {serviceError} from './errors.js';
+import {FaultInjector, faultRuleFromJson} from './faults.js';
+import {createHttpsServer, errorFor, type ApiKind} from './http-server.js';
+import {createSandbox, loadOrCreateSandbox, ownerPolicy, type Sandbox} from './sandbox.js';
+import {createServiceApi} from './service-api-stub.js';
+import {lockStateDir} from './state-lock.js';
+import {Store} from './store.js';
+import {
+  createInMemoryTlsMaterial,
+  loadOrCreateTlsMaterial,
+  serverNames,
+  type TlsMaterial,
+} from './tls-material.js';
+import type {EmulatorInfo, EmulatorRequest, EmulatorResponse, Handler} from './types.js';
+
+export type EmulatorOptions = {
+  /** 0 (the default) picks any free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Where state, keys and the sandbox CA live; required unless inMemory. */
+  stateDir?: string;
+  /** Keep everything in memory (tests); only the CA certificate is written, to a temporary folder. */
+  inMemory?: boolean;
+  /** One line per request and per internal error. */
+  log?: (line: string) => void;
+};
+
+export type RunningEmulator = {
+  info: EmulatorInfo;
+  caCertificatePem: string;
+  faults: FaultInjector;
+  close(): Promise<void>;
+};
+
+/** The ready line's ARM token lasts this long; the sandbox accepts it on the ARM and the service API. */
+const armTokenLifetimeMs = 365 * 24 * 60 * 60 * 1000;
+
+/** Starts the sandbox DPS: one HTTPS listener for the service API and the ARM API. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const host = options.host ?? '127.0.0.1';
+  const names = serverNames(host);
+  const cleanup: Array<() => Promise<void>> = [];
+  try {
+    let store: Store;
+    let sandbox: Sandbox;
+    let tls: TlsMaterial;
+    if (options.inMemory) {
+      store = Store.inMemory();
+      sandbox = createSandbox();
+      tls = await createInMemoryTlsMaterial(names);
+    } else {
+      if (!options.stateDir)
+        throw new Error('a state folder is needed unless the emulator runs in memory');
+      const stateDir = resolve(options.stateDir);
+      await mkdir(stateDir, {recursive: true, mode: 0o700});
+      cleanup.push(await lockStateDir(stateDir));
+      sandbox = await loadOrCreateSandbox(stateDir);
+      tls = await loadOrCreateTlsMaterial(stateDir, names);
+      store = await Store.open(stateDir);
+    }
+    cleanup.unshift(() => store.close());
+    cleanup.unshift(() => tls.dispose());
+
+    const faults = new FaultInjector();
+    const armToken = issueBearerToken(
+      sandbox.tokenSecret,
+      new Date(Date.now() + armTokenLifetimeMs),
+    );
+    const armApi = createArmApi({store, sandbox});
+    const serviceApi = createServiceApi({
+      store,
+      linkedHubHostNames: () => sandbox.linkedHubs.map((hub) => hub.hostName),
+    });
+
+    const server = createHttpsServer({
+      key: tls.serverPrivateKeyPem,
+      cert: tls.serverCertificatePem,
+      faults,
+      log: options.log,
+      dispatch: (request, kind, connection) =>
+        dispatch(request, kind, connection.remoteAddress, {sandbox, faults, armApi, serviceApi}),
+    });
+    await new Promise<void>((resolveListen, rejectListen) => {
+      server.once('error', rejectListen);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', rejectListen);
+        resolveListen();
+      });
+    });
+    const port = (server.address() as AddressInfo).port;
+    const owner = ownerPolicy(sandbox);
+    const info: EmulatorInfo = {
+      port,
+      serviceHost: 'localhost',
+      connectionString: `HostName=localhost;SharedAccessKeyName=${owner.keyName};SharedAccessKey=${owner.primaryKey}`,
+      armEndpoint: `https://${endpointHost(host)}:${port}`,
+      armToken,
+      subscriptionId: sandbox.subscriptionId,
+      resourceGroup: sandbox.resourceGroup,
+      dpsName: sandbox.dpsName,
+      idScope: sandbox.idScope,
+      caCertFile: tls.caCertFile,
+    };
+
+    let closing: Promise<void> | undefined;
+    return {
+      info,
+      caCertificatePem: tls.caCertificatePem,
+      faults,
+      close: () => {
+        closing ??= (async () => {
+          await new Promise<void>((resolveClose) => {
+            server.close(() => resolveClose());
+            server.closeAllConnections();
+          });
+          for (const step of cleanup) await step();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    for (const step of cleanup) await step().catch(() => {});
+    throw error;
+  }
+}
+
+type Apis = {sandbox: Sandbox; faults: FaultInjector; armApi: Handler; serviceApi: Handler};
+
+async function dispatch(
+  request: EmulatorRequest,
+  kind: ApiKind,
+  remoteAddress: string | undefined,
+  apis: Apis,
+): Promise<EmulatorResponse> {
+  const authorization = headerValue(request, 'authorization') ?? '';
+  if (kind === 'arm') {
+    const result = bearer(authorization, apis.sandbox);
+    if (!result.ok) return errorFor('arm', 401, 1, `Unauthorized: ${result.reason}.`);
+    return apis.armApi(request);
+  }
+  if (kind === 'control') {
+    const result = bearer(authorization, apis.sandbox);
+    if (!result.ok) return serviceError(401, 2, `Unauthorized: ${result.reason}.`);
+    return control(request, remoteAddress, apis.faults);
+  }
+  let result: AuthResult;
+  if (/^SharedAccessSignature /i.test(authorization)) {
+    const hostHeader = headerValue(request, 'host') ?? '';
+    result = checkSharedAccessSignature(authorization, apis.sandbox.policies, hostName(hostHeader));
+  } else {
+    result = bearer(authorization, apis.sandbox);
+  }
+  if (!result.ok) return serviceError(401, 2, `Unauthorized: ${result.reason}.`);
+  const right = requiredRight(request.method, request.segments);
+  // A valid token without the right is "mis-scoped": DPS answers 401, as for any other bad token.
+  if (!hasRight(result, right)) {
+    return serviceError(401, 3, `Unauthorized: the shared access policy does not grant ${right}.`);
+  }
+  return apis.serviceApi(request);
+}
+
+function bearer(authorization: string, sandbox: Sandbox): AuthResult {
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+  if (!match)
+    return {ok: false, reason: 'a SharedAccessSignature or a sandbox bearer token is required'};
+  return checkBearerToken(sandbox.tokenSecret, match[1]!);
+}
+
+/**
+ * `/_emulator/faults`: POST a fault rule (or a list of them) as JSON, DELETE to clear all rules. Only from
+ * loopback, with the sandbox bearer token. Paths are regular expressions, matched case-insensitively.
+ */
+function control(
+  request: EmulatorRequest,
+  remoteAddress: string | undefined,
+  faults: FaultInjector,
+): EmulatorResponse {
+  if (!isLoopback(remoteAddress)) {
+    return serviceError(403, 1, 'Fault injection is only available from loopback.');
+  }
+  if (request.segments.length !== 2 || request.segments[1]!.toLowerCase() !== 'faults') {
+    return serviceError(404, 1, `No emulator control route /${request.segments.join('/')}.`);
+  }
+  if (request.method === 'DELETE') {
+    faults.clear();
+    return {status: 204};
+  }
+  if (request.method !== 'POST')
+    return serviceError(405, 1, `${request.method} is not allowed here.`);
+  try {
+    const rules = (Array.isArray(request.body) ? request.body : [request.body]).map(
+      faultRuleFromJson,
+    );
+    for (const rule of rules) faults.add(rule);
+  } catch (error) {
+    return serviceError(400, 1, `Invalid fault rule: ${(error as Error).message}`);
+  }
+  return {status: 204};
+}
+
+function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  const plain = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return plain === '::1' || plain.startsWith('127.');
+}
+
+function headerValue(request: EmulatorRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The host name of a Host header: `localhost:8443` → `localhost`, `[::1]:8443` → `::1`. */
+function hostName(hostHeader: string): string {
+  if (hostHeader.startsWith('[')) return hostHeader.slice(1, hostHeader.indexOf(']'));
+  return hostHeader.replace(/:\d+$/, '');
+}
+
+/** How clients reach the listener: loopback for wildcard binds, brackets for IPv6. */
+function endpointHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}

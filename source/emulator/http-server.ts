@@ -1,0 +1,168 @@
+import {randomUUID} from 'node:crypto';
+import type {IncomingMessage, ServerResponse} from 'node:http';
+import {createServer, type Server} from 'node:https';
+import {setTimeout as sleep} from 'node:timers/promises';
+import {armError, serviceError} from './errors.js';
+import type {FaultInjector} from './faults.js';
+import type {EmulatorRequest, EmulatorResponse} from './types.js';
+
+/** Which API a path belongs to; it decides the error body shape. */
+export type ApiKind = 'arm' | 'service' | 'control';
+
+export type Dispatch = (
+  request: EmulatorRequest,
+  kind: ApiKind,
+  connection: {remoteAddress: string | undefined},
+) => Promise<EmulatorResponse>;
+
+export type HttpServerOptions = {
+  key: string;
+  cert: string;
+  faults: FaultInjector;
+  dispatch: Dispatch;
+  log?: (line: string) => void;
+};
+
+/** Large enough for a bulk operation of 10 enrollments with certificates; DPS itself allows 96 KB. */
+const maxBodyBytes = 1024 * 1024;
+
+export function apiKind(segments: string[]): ApiKind {
+  const first = segments[0]?.toLowerCase();
+  if (first === 'subscriptions') return 'arm';
+  if (first === '_emulator') return 'control';
+  return 'service';
+}
+
+/** An error response in the body shape of the API the request was for. */
+export function errorFor(
+  kind: ApiKind,
+  status: number,
+  subCode: number,
+  message: string,
+): EmulatorResponse {
+  return kind === 'arm'
+    ? armError(status, subCode, message)
+    : serviceError(status, subCode, message);
+}
+
+/**
+ * The emulator's HTTPS listener: parses each request into an EmulatorRequest (path segments, query, JSON
+ * body — also on a GET), applies injected faults, and writes the handler's answer as JSON.
+ */
+export function createHttpsServer(options: HttpServerOptions): Server {
+  const server = createServer({key: options.key, cert: options.cert}, (request, response) => {
+    const started = Date.now();
+    handle(request, response, options)
+      .catch((error: unknown) => {
+        options.log?.(`internal error: ${error instanceof Error ? error.message : String(error)}`);
+        if (!response.headersSent && !response.destroyed) {
+          send(response, serviceError(500, 1, 'Internal server error.'));
+        }
+      })
+      .finally(() => {
+        options.log?.(
+          `${request.method} ${request.url} ${response.destroyed && !response.writableFinished ? 'reset' : response.statusCode} ${Date.now() - started}ms`,
+        );
+      });
+  });
+  return server;
+}
+
+async function handle(
+  incoming: IncomingMessage,
+  response: ServerResponse,
+  options: HttpServerOptions,
+): Promise<void> {
+  const method = (incoming.method ?? 'GET').toUpperCase();
+  const url = new URL(incoming.url ?? '/', 'https://emulator.invalid');
+  let segments: string[];
+  try {
+    segments = url.pathname
+      .split('/')
+      .filter((segment) => segment !== '')
+      .map((segment) => decodeURIComponent(segment));
+  } catch {
+    send(response, serviceError(400, 1, 'The request path is not valid percent-encoding.'));
+    return;
+  }
+  const kind = apiKind(segments);
+
+  const raw = await readBody(incoming);
+  if (raw === 'too large') {
+    send(
+      response,
+      errorFor(kind, 413, 1, `The request body is larger than ${maxBodyBytes} bytes.`),
+    );
+    return;
+  }
+
+  if (kind !== 'control') {
+    const fault = options.faults.take(method, url.pathname);
+    if (fault?.kind === 'reset') {
+      incoming.socket.resetAndDestroy();
+      return;
+    }
+    if (fault?.kind === 'delay') await sleep(fault.ms);
+    if (fault?.kind === 'status') {
+      const answer = errorFor(kind, fault.status, 1, faultMessage(fault.status));
+      const retryAfter = fault.retryAfterSeconds ?? (fault.status === 429 ? 1 : undefined);
+      if (retryAfter !== undefined) {
+        answer.headers = {...answer.headers, 'retry-after': String(retryAfter)};
+      }
+      send(response, answer);
+      return;
+    }
+  }
+
+  let body: unknown;
+  if (raw.length > 0) {
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      send(response, errorFor(kind, 400, 4, 'The request body is not valid JSON.'));
+      return;
+    }
+  }
+
+  const answer = await options.dispatch(
+    {method, segments, query: url.searchParams, headers: incoming.headers, body},
+    kind,
+    {remoteAddress: incoming.socket.remoteAddress},
+  );
+  send(response, answer);
+}
+
+function faultMessage(status: number): string {
+  if (status === 429) return 'Too many requests: the request was throttled.';
+  if (status === 503) return 'The service is temporarily unavailable.';
+  return 'Internal server error.';
+}
+
+async function readBody(incoming: IncomingMessage): Promise<Buffer | 'too large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of incoming) {
+    size += (chunk as Buffer).length;
+    if (size <= maxBodyBytes) chunks.push(chunk as Buffer); // past the limit: drain, keep nothing
+  }
+  return size > maxBodyBytes ? 'too large' : Buffer.concat(chunks);
+}
+
+function send(response: ServerResponse, answer: EmulatorResponse) {
+  const headers: Record<string, string | number> = {
+    'x-ms-request-id': randomUUID(),
+    ...answer.headers,
+  };
+  if (answer.body === undefined || answer.status === 204) {
+    response.writeHead(answer.status, {...headers, 'content-length': 0});
+    response.end();
+    return;
+  }
+  const text = JSON.stringify(answer.body);
+  response.writeHead(answer.status, {
+    ...headers,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
+  response.end(text);
+}

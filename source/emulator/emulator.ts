@@ -14,7 +14,7 @@ import {serviceError} from './errors.js';
 import {FaultInjector, faultRuleFromJson} from './faults.js';
 import {createHttpsServer, errorFor, type ApiKind} from './http-server.js';
 import {createSandbox, loadOrCreateSandbox, ownerPolicy, type Sandbox} from './sandbox.js';
-import {createServiceApi} from './service-api-stub.js';
+import {createServiceApi} from './service-api.js';
 import {lockStateDir} from './state-lock.js';
 import {Store} from './store.js';
 import {

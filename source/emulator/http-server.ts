@@ -99,7 +99,8 @@ async function handle(
   if (kind !== 'control') {
     const fault = options.faults.take(method, url.pathname);
     if (fault?.kind === 'reset') {
-      incoming.socket.resetAndDestroy();
+      // resetAndDestroy() throws ERR_INVALID_HANDLE_TYPE on a TLS socket; destroying it drops the connection.
+      incoming.socket.destroy();
       return;
     }
     if (fault?.kind === 'delay') await sleep(fault.ms);

@@ -1,0 +1,299 @@
+import {after, before, test} from 'node:test';
+import assert from 'node:assert/strict';
+import {createHmac} from 'node:crypto';
+import {inspect} from 'node:util';
+import {ProvisioningServiceClient} from 'azure-iot-provisioning-service';
+import {startEmulator} from '../source/emulator/emulator.js';
+import {parseConnectionString} from '../source/dps/connection-string.js';
+import {DpsError, isDpsError} from '../source/dps/errors.js';
+import {
+  connectToSandbox,
+  connectWithAzure,
+  connectWithConnectionString,
+  localAgent,
+  staticTokenCredential,
+} from '../source/dps/gateway.js';
+import {ServiceOperations} from '../source/dps/service-operations.js';
+import {issue, makeCa} from './helpers/gateway-certificates.js';
+import {startSandbox, type Sandbox} from './helpers/sandbox.js';
+
+let sandbox: Sandbox;
+/** Every error these tests provoke, checked for secrets at the end. */
+const provoked: DpsError[] = [];
+
+before(async () => {
+  sandbox = await startSandbox();
+});
+after(async () => {
+  await sandbox?.close();
+});
+
+async function rejectsWith(promise: Promise<unknown>, kind: string, status?: number) {
+  let caught: DpsError | undefined;
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(isDpsError(error), String(error));
+    assert.equal(error.kind, kind, error.message);
+    if (status !== undefined) assert.equal(error.status, status);
+    caught = error;
+    return true;
+  });
+  provoked.push(caught!);
+  return caught!;
+}
+
+/** A service SAS token exactly as the SDK builds it, for any expiry. */
+function sasToken(hostName: string, keyName: string, key: string, expiresAt: number) {
+  const se = String(Math.floor(expiresAt / 1000));
+  const sig = createHmac('sha256', Buffer.from(key, 'base64'))
+    .update(`${hostName}\n${se}`)
+    .digest('base64');
+  return `SharedAccessSignature sr=${hostName}&sig=${encodeURIComponent(sig)}&skn=${keyName}&se=${se}`;
+}
+
+test('a wrong SAS key is refused with 401', async () => {
+  const {info, caCertificatePem} = sandbox.emulator;
+  const parsed = parseConnectionString(info.connectionString);
+  const wrongKey = Buffer.alloc(32, 7).toString('base64');
+  const gateway = await connectWithConnectionString(
+    `HostName=${parsed.hostName};SharedAccessKeyName=${parsed.sharedAccessKeyName};SharedAccessKey=${wrongKey}`,
+    {agent: localAgent(info.port, caCertificatePem)},
+  );
+  try {
+    const error = await rejectsWith(
+      gateway.getIndividualEnrollment('anything'),
+      'unauthorized',
+      401,
+    );
+    assert.ok(!inspect(error).includes(wrongKey));
+  } finally {
+    await gateway.close();
+  }
+});
+
+test('an expired SAS token is refused with 401', async () => {
+  const {info, caCertificatePem} = sandbox.emulator;
+  const parsed = parseConnectionString(info.connectionString);
+  const expired = sasToken(
+    parsed.hostName,
+    parsed.sharedAccessKeyName,
+    parsed.sharedAccessKey,
+    Date.now() - 60_000,
+  );
+  const stillValid = sasToken(
+    parsed.hostName,
+    parsed.sharedAccessKeyName,
+    parsed.sharedAccessKey,
+    Date.now() + 60_000,
+  );
+  const agent = localAgent(info.port, caCertificatePem);
+  // A fixed token string is sent as is (the SDK only re-signs when it holds the key).
+  const clientWith = (token: string) => {
+    const client = new ProvisioningServiceClient({
+      host: parsed.hostName,
+      sharedAccessSignature: token,
+    } as never);
+    (
+      client as unknown as {_restApiClient: {setOptions(o: object): void}}
+    )._restApiClient.setOptions({http: {agent}});
+    return new ServiceOperations(client, () => [parsed.sharedAccessKey]);
+  };
+  try {
+    const error = await rejectsWith(
+      clientWith(expired).getIndividualEnrollment('anything'),
+      'unauthorized',
+      401,
+    );
+    assert.ok(!error.message.includes(expired));
+    // The same recipe with a future expiry gets through authentication (to a 404).
+    await rejectsWith(clientWith(stillValid).getIndividualEnrollment('anything'), 'not-found', 404);
+  } finally {
+    agent.destroy();
+  }
+});
+
+test('Azure sign-in: resource over ARM, service connection string from listkeys', async () => {
+  const {info, caCertificatePem} = sandbox.emulator;
+  const gateway = await connectWithAzure({
+    credential: staticTokenCredential(info.armToken),
+    subscriptionId: info.subscriptionId,
+    resourceGroup: info.resourceGroup,
+    dpsName: info.dpsName,
+    endpoint: info.armEndpoint,
+    ca: caCertificatePem,
+  });
+  try {
+    assert.equal(gateway.connection.mode, 'azure');
+    assert.equal(gateway.connection.armAvailable, true);
+    assert.equal(gateway.connection.serviceHostName, 'localhost');
+
+    const resource = await gateway.getDpsResource();
+    assert.equal(resource.name, info.dpsName);
+    assert.equal(resource.idScope, info.idScope);
+    assert.ok(resource.linkedHubs.length >= 2);
+    assert.ok(new Set(resource.linkedHubs.map((hub) => hub.location)).size >= 2);
+    for (const hub of resource.linkedHubs) assert.match(hub.hostName, /\./);
+    const owner = resource.accessPolicies.find((policy) =>
+      ['ServiceConfig', 'EnrollmentWrite'].every((right) => policy.rights.includes(right)),
+    );
+    assert.ok(owner, 'a policy that can write enrollments is listed');
+    assert.ok(
+      !JSON.stringify(resource).includes(
+        parseConnectionString(info.connectionString).sharedAccessKey,
+      ),
+      'the resource carries no key',
+    );
+
+    // The service calls use the connection string built from listkeys.
+    const root = await makeCa('listkeys-root');
+    const device = await issue('listkeys-device', root);
+    const created = await gateway.createOrUpdateIndividualEnrollment({
+      registrationId: 'listkeys-device',
+      attestation: {
+        type: 'x509',
+        clientCertificates: {primary: {certificate: device.certificatePem}},
+      },
+      capabilities: {iotEdge: true},
+      iotHubs: [resource.linkedHubs[1]!.hostName],
+      allocationPolicy: 'static',
+    });
+    const fetched = await gateway.getIndividualEnrollment('listkeys-device');
+    assert.equal(fetched.etag, created.etag);
+    await gateway.deleteIndividualEnrollment('listkeys-device', fetched.etag);
+  } finally {
+    await gateway.close();
+  }
+});
+
+test('a wrong ARM token is refused with 401 when connecting', async () => {
+  const {info, caCertificatePem} = sandbox.emulator;
+  await rejectsWith(
+    connectWithAzure({
+      credential: staticTokenCredential('not-a-sandbox-token'),
+      subscriptionId: info.subscriptionId,
+      resourceGroup: info.resourceGroup,
+      dpsName: info.dpsName,
+      endpoint: info.armEndpoint,
+      ca: caCertificatePem,
+    }),
+    'unauthorized',
+    401,
+  );
+});
+
+test('with a service connection string only, certificate and resource calls need Azure sign-in', async () => {
+  const {info, caCertificatePem} = sandbox.emulator;
+  const gateway = await connectWithConnectionString(info.connectionString, {
+    agent: localAgent(info.port, caCertificatePem),
+  });
+  try {
+    assert.equal(gateway.connection.armAvailable, false);
+    const page = await gateway.queryIndividualEnrollments({pageSize: 1});
+    assert.ok(Array.isArray(page.items));
+    const error = await rejectsWith(gateway.listCaCertificates(), 'needs-arm');
+    assert.match(error.message, /Azure sign-in/);
+    await rejectsWith(gateway.getDpsResource(), 'needs-arm');
+    await rejectsWith(gateway.generateVerificationCode('root', 'etag'), 'needs-arm');
+  } finally {
+    await gateway.close();
+  }
+});
+
+test('a malformed connection string is a bad request that does not echo the key', async () => {
+  const key = Buffer.alloc(32, 9).toString('base64');
+  const error = await rejectsWith(
+    connectWithConnectionString(
+      `HostName=localhost:443;SharedAccessKeyName=x;SharedAccessKey=${key}`,
+    ),
+    'bad-request',
+  );
+  assert.match(error.message, /bare host name/);
+  assert.ok(!inspect(error).includes(key));
+});
+
+test('throttling from the service API maps to throttled with Retry-After', async () => {
+  const {gateway, emulator} = sandbox;
+  emulator.faults.add({
+    path: /\/enrollments\/throttled-device$/i,
+    count: 1,
+    fault: {kind: 'status', status: 429, retryAfterSeconds: 7},
+  });
+  const error = await rejectsWith(
+    gateway.getIndividualEnrollment('throttled-device'),
+    'throttled',
+    429,
+  );
+  assert.equal(error.retryAfterSeconds, 7);
+  // The fault was used up by that one request; the next one reaches the API.
+  await rejectsWith(gateway.getIndividualEnrollment('throttled-device'), 'not-found', 404);
+});
+
+test('throttling from ARM is visible at once: the ARM client does not retry on its own', async () => {
+  const {gateway, emulator} = sandbox;
+  emulator.faults.add({
+    method: 'GET',
+    path: /\/certificates$/i,
+    count: 1,
+    fault: {kind: 'status', status: 429, retryAfterSeconds: 3},
+  });
+  const error = await rejectsWith(gateway.listCaCertificates(), 'throttled', 429);
+  assert.equal(error.retryAfterSeconds, 3);
+  assert.ok(Array.isArray(await gateway.listCaCertificates()));
+});
+
+test('server errors and reset connections map to server and network', async () => {
+  const {gateway, emulator} = sandbox;
+  emulator.faults.add({
+    path: /\/enrollments\/unlucky-device$/i,
+    count: 1,
+    fault: {kind: 'status', status: 503, retryAfterSeconds: 2},
+  });
+  const unavailable = await rejectsWith(
+    gateway.getIndividualEnrollment('unlucky-device'),
+    'server',
+    503,
+  );
+  assert.equal(unavailable.retryAfterSeconds, 2);
+  emulator.faults.add({path: /\/enrollments\/unlucky-device$/i, count: 1, fault: {kind: 'reset'}});
+  await rejectsWith(gateway.getIndividualEnrollment('unlucky-device'), 'network');
+  emulator.faults.add({path: /\/certificates$/i, count: 1, fault: {kind: 'reset'}});
+  await rejectsWith(gateway.listCaCertificates(), 'network');
+});
+
+test('an untrusted server certificate is a TLS error; verification is never turned off', async () => {
+  const {info} = sandbox.emulator;
+  const otherCa = await makeCa('some-other-ca');
+  const gateway = await connectToSandbox(info, otherCa.certificatePem);
+  try {
+    await rejectsWith(gateway.getIndividualEnrollment('anything'), 'tls');
+    await rejectsWith(gateway.getDpsResource(), 'tls');
+  } finally {
+    await gateway.close();
+  }
+});
+
+test('a stopped emulator is a network error', async () => {
+  const emulator = await startEmulator({inMemory: true, port: 0});
+  const gateway = await connectToSandbox(emulator.info, emulator.caCertificatePem);
+  await emulator.close();
+  try {
+    await rejectsWith(gateway.getIndividualEnrollment('anything'), 'network');
+    await rejectsWith(gateway.listCaCertificates(), 'network');
+  } finally {
+    await gateway.close();
+  }
+});
+
+test('no error message holds a key, a SAS token or a bearer token', () => {
+  const {info} = sandbox.emulator;
+  const secrets = [parseConnectionString(info.connectionString).sharedAccessKey, info.armToken];
+  assert.ok(
+    provoked.length >= 15,
+    `expected the tests above to provoke errors, got ${provoked.length}`,
+  );
+  for (const error of provoked) {
+    for (const printed of [error.message, inspect(error, {depth: 10}), JSON.stringify(error)]) {
+      for (const secret of secrets) assert.ok(!printed.includes(secret), printed);
+      assert.doesNotMatch(printed, /SharedAccessSignature sr=|Bearer \S{8,}|sig=[^\s[]/);
+    }
+  }
+});

@@ -164,6 +164,44 @@ test('Azure sign-in: resource over ARM, service connection string from listkeys'
   }
 });
 
+test('Azure sign-in with Azure AD for the service API (no keys): fromTokenCredential', async () => {
+  const {info, caCertificatePem} = sandbox.emulator;
+  const scopes: string[] = [];
+  const credential = staticTokenCredential(info.armToken);
+  const gateway = await connectWithAzure({
+    credential: {
+      getToken: (scope, options) => {
+        scopes.push(...[scope].flat());
+        return credential.getToken(scope, options);
+      },
+    },
+    subscriptionId: info.subscriptionId,
+    resourceGroup: info.resourceGroup,
+    dpsName: info.dpsName,
+    endpoint: info.armEndpoint,
+    ca: caCertificatePem,
+    serviceAuth: 'azure-ad',
+  });
+  try {
+    const intermediate = await issue('azure-ad-intermediate', await makeCa('azure-ad-root'), 'ca');
+    const group = await gateway.createOrUpdateEnrollmentGroup({
+      enrollmentGroupId: 'azure-ad-group',
+      attestation: {
+        type: 'x509',
+        signingCertificates: {primary: {certificate: intermediate.certificatePem}},
+      },
+    });
+    assert.equal((await gateway.getEnrollmentGroup('azure-ad-group')).etag, group.etag);
+    assert.ok(
+      scopes.includes('https://azure-devices-provisioning.net/.default'),
+      `the service API asked for a DPS token: ${scopes.join(', ')}`,
+    );
+    await gateway.deleteEnrollmentGroup('azure-ad-group', group.etag);
+  } finally {
+    await gateway.close();
+  }
+});
+
 test('a wrong ARM token is refused with 401 when connecting', async () => {
   const {info, caCertificatePem} = sandbox.emulator;
   await rejectsWith(

@@ -128,6 +128,12 @@ export type AzureTarget = {
   endpoint?: string;
   /** CA certificate (PEM) to trust for `endpoint`; its port also reaches the service API there. */
   ca?: string;
+  /**
+   * How the service API (enrollments) authenticates: 'shared-access-key' (default) uses the listkeys
+   * policy and falls back to Azure AD when listkeys is refused or no policy fits; 'azure-ad' always uses
+   * the credential (for a DPS with local authentication disabled).
+   */
+  serviceAuth?: 'shared-access-key' | 'azure-ad';
 };
 
 /**
@@ -153,10 +159,12 @@ export async function connectWithAzure(target: AzureTarget): Promise<DpsGateway>
     const arm = new ArmOperations(await createArmClient(armTarget), armTarget, secrets.list);
     const resource = await arm.getDpsResource();
     let policy;
-    try {
-      policy = await arm.findServicePolicy();
-    } catch (error) {
-      if (!isDpsError(error, 'forbidden') && !isDpsError(error, 'unauthorized')) throw error;
+    if (target.serviceAuth !== 'azure-ad') {
+      try {
+        policy = await arm.findServicePolicy();
+      } catch (error) {
+        if (!isDpsError(error, 'forbidden') && !isDpsError(error, 'unauthorized')) throw error;
+      }
     }
     secrets.add(policy?.key);
     const auth: ServiceAuth = policy

@@ -261,6 +261,8 @@ test('throttling from the service API maps to throttled with Retry-After', async
     429,
   );
   assert.equal(error.retryAfterSeconds, 7);
+  assert.ok(error.serviceMessage, 'the service message is kept');
+  assert.ok(error.trackingId, 'the tracking id is kept');
   // The fault was used up by that one request; the next one reaches the API.
   await rejectsWith(gateway.getIndividualEnrollment('throttled-device'), 'not-found', 404);
 });
@@ -275,6 +277,12 @@ test('throttling from ARM is visible at once: the ARM client does not retry on i
   });
   const error = await rejectsWith(gateway.listCaCertificates(), 'throttled', 429);
   assert.equal(error.retryAfterSeconds, 3);
+  assert.ok(error.serviceMessage, 'the service message is kept');
+  assert.match(
+    error.trackingId ?? '',
+    /^[0-9a-f-]{36}$/,
+    'the correlation id becomes the tracking id',
+  );
   assert.ok(Array.isArray(await gateway.listCaCertificates()));
 });
 

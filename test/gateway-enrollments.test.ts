@@ -172,6 +172,7 @@ test('enrollment group that references a CA certificate verified in DPS (caRefer
   const states = await gateway.queryRegistrationStates('edge-group-ca-reference', {pageSize: 5});
   assert.deepEqual(states, {items: []}, 'no device has registered through the group yet');
   await rejectsWith(gateway.getRegistrationState('never-registered'), 'not-found', 404);
+  await rejectsWith(gateway.deleteRegistrationState('never-registered'), 'not-found', 404);
 });
 
 test('paging over 25 enrollments at page size 10 ends after 3 pages', async () => {

@@ -305,6 +305,25 @@ test('server errors and reset connections map to server and network', async () =
   await rejectsWith(gateway.listCaCertificates(), 'network');
 });
 
+test('a call that gets no answer in time fails as a network error', async () => {
+  const {info, caCertificatePem, faults} = sandbox.emulator;
+  const gateway = await connectToSandbox(info, caCertificatePem, {requestTimeoutMs: 300});
+  try {
+    faults.add({path: /\/enrollments\/slow-device$/i, count: 1, fault: {kind: 'delay', ms: 1500}});
+    const service = await rejectsWith(gateway.getIndividualEnrollment('slow-device'), 'network');
+    assert.match(service.message, /no answer within 300 ms/);
+    faults.add({
+      method: 'GET',
+      path: /\/certificates$/i,
+      count: 1,
+      fault: {kind: 'delay', ms: 1500},
+    });
+    await rejectsWith(gateway.listCaCertificates(), 'network');
+  } finally {
+    await gateway.close();
+  }
+});
+
 test('an untrusted server certificate is a TLS error; verification is never turned off', async () => {
   const {info} = sandbox.emulator;
   const otherCa = await makeCa('some-other-ca');

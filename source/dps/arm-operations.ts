@@ -4,6 +4,7 @@ import type {IotDpsClient} from '@azure/arm-deviceprovisioningservices';
 import type {TokenCredential} from '@azure/core-auth';
 import {DpsError, isDpsError, normalizeError} from './errors.js';
 import {parseRights, pickServicePolicy, type AccessPolicyWithKeys} from './connection-string.js';
+import {defaultRequestTimeoutMs, withTimeout} from './timeout.js';
 import type {CaCertificate, DpsResource, LinkedHub, VerificationCode} from './types.js';
 import {readCaCertificate, readVerificationCode, type ArmCertificate} from './wire.js';
 
@@ -16,6 +17,7 @@ export type ArmTarget = {
   endpoint?: string;
   /** An https.Agent trusting another CA (the sandbox's); TLS verification stays on. */
   agent?: Agent;
+  requestTimeoutMs?: number;
 };
 
 /**
@@ -189,7 +191,11 @@ export class ArmOperations {
 
   private async call<T>(operation: string, run: () => Promise<T>): Promise<T> {
     try {
-      return await run();
+      return await withTimeout(
+        run(),
+        this.target.requestTimeoutMs ?? defaultRequestTimeoutMs,
+        operation,
+      );
     } catch (error) {
       throw normalizeError(error, operation, this.secrets());
     }

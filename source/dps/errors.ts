@@ -46,7 +46,7 @@ const kindText: Record<DpsErrorKind, string> = {
   network: 'DPS could not be reached',
   tls: 'the TLS connection to DPS could not be verified',
   'needs-arm':
-    'this needs Azure sign-in (ARM); a service connection string cannot manage CA certificates',
+    'this needs Azure sign-in (ARM): a service connection string reaches only enrollments and registrations',
   unknown: 'an unexpected error occurred',
 };
 

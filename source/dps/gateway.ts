@@ -105,7 +105,7 @@ function assemble(
 /** A service connection string: enrollments and registrations; CA certificates fail with 'needs-arm'. */
 export async function connectWithConnectionString(
   connectionString: string,
-  options: {agent?: Agent} = {},
+  options: {agent?: Agent; requestTimeoutMs?: number} = {},
 ): Promise<DpsGateway> {
   const parsed = readConnectionString(connectionString, 'read the connection string');
   const secrets = new SecretList();
@@ -113,7 +113,7 @@ export async function connectWithConnectionString(
   const client = await createServiceClient({connectionString}, options.agent);
   return assemble(
     {mode: 'connection-string', serviceHostName: parsed.hostName, armAvailable: false},
-    new ServiceOperations(client, secrets.list),
+    new ServiceOperations(client, secrets.list, options.requestTimeoutMs),
     undefined,
     options.agent,
   );
@@ -134,6 +134,8 @@ export type AzureTarget = {
    * the credential (for a DPS with local authentication disabled).
    */
   serviceAuth?: 'shared-access-key' | 'azure-ad';
+  /** How long one call may take before it fails as a network error; default 60 s. */
+  requestTimeoutMs?: number;
 };
 
 /**
@@ -154,6 +156,7 @@ export async function connectWithAzure(target: AzureTarget): Promise<DpsGateway>
     dpsName: target.dpsName,
     ...(target.endpoint ? {endpoint: target.endpoint} : {}),
     ...(agent ? {agent} : {}),
+    ...(target.requestTimeoutMs ? {requestTimeoutMs: target.requestTimeoutMs} : {}),
   };
   try {
     const arm = new ArmOperations(await createArmClient(armTarget), armTarget, secrets.list);
@@ -186,7 +189,7 @@ export async function connectWithAzure(target: AzureTarget): Promise<DpsGateway>
         resourceGroup: target.resourceGroup,
         subscriptionId: target.subscriptionId,
       },
-      new ServiceOperations(client, secrets.list),
+      new ServiceOperations(client, secrets.list, target.requestTimeoutMs),
       arm,
       agent,
     );
@@ -208,6 +211,7 @@ export function staticTokenCredential(token: string): TokenCredential {
 export async function connectToSandbox(
   info: EmulatorInfo,
   caCertificatePem: string,
+  options: {requestTimeoutMs?: number} = {},
 ): Promise<DpsGateway> {
   const secrets = new SecretList();
   secrets.add(info.armToken);
@@ -221,6 +225,7 @@ export async function connectToSandbox(
     dpsName: info.dpsName,
     endpoint: info.armEndpoint,
     agent,
+    ...(options.requestTimeoutMs ? {requestTimeoutMs: options.requestTimeoutMs} : {}),
   };
   const arm = new ArmOperations(await createArmClient(armTarget), armTarget, secrets.list);
   const client = await createServiceClient({connectionString: info.connectionString}, agent);
@@ -233,7 +238,7 @@ export async function connectToSandbox(
       resourceGroup: info.resourceGroup,
       subscriptionId: info.subscriptionId,
     },
-    new ServiceOperations(client, secrets.list),
+    new ServiceOperations(client, secrets.list, options.requestTimeoutMs),
     arm,
     agent,
   );

@@ -2,6 +2,7 @@ import type {Agent} from 'node:https';
 import type {TokenCredential} from '@azure/core-auth';
 import type {ProvisioningServiceClient} from 'azure-iot-provisioning-service';
 import {normalizeError} from './errors.js';
+import {defaultRequestTimeoutMs, withTimeout} from './timeout.js';
 import type {
   BulkMode,
   BulkResult,
@@ -68,6 +69,7 @@ export class ServiceOperations {
     private readonly client: ProvisioningServiceClient,
     /** Values that must never appear in an error message (the key, tokens). */
     private readonly secrets: () => readonly string[],
+    private readonly requestTimeoutMs = defaultRequestTimeoutMs,
   ) {}
 
   async getIndividualEnrollment(registrationId: string): Promise<IndividualEnrollment> {
@@ -229,7 +231,7 @@ export class ServiceOperations {
 
   /** Runs one SDK call in its callback form and turns any failure into a DpsError. */
   private call(operation: string, start: (done: SdkCallback<unknown>) => void): Promise<unknown> {
-    return new Promise((resolve, reject) => {
+    const call = new Promise((resolve, reject) => {
       try {
         start((error, result) => {
           if (error) reject(normalizeError(error, operation, this.secrets()));
@@ -239,5 +241,6 @@ export class ServiceOperations {
         reject(normalizeError(error, operation, this.secrets()));
       }
     });
+    return withTimeout(call, this.requestTimeoutMs, operation);
   }
 }

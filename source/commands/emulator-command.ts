@@ -56,12 +56,23 @@ export const emulatorCommand: Command = {
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const stateDir = values['in-memory'] ? undefined : (values['state-dir'] ?? defaultStateDir());
 
+    // Listen for the signals before the ready line: a tool may send one as soon as it reads that line.
+    const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'));
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+    });
+    const host = values.host ?? '127.0.0.1';
     const emulator = await startEmulator({
       port,
-      host: values.host,
+      host,
       stateDir,
       inMemory: values['in-memory'] ?? false,
       log: values.verbose ? log : (line) => line.startsWith('internal error') && log(line),
+    }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') throw new Error(`port ${port} on ${host} is already in use`);
+      if (error.code === 'EADDRNOTAVAIL')
+        throw new Error(`${host} is not an address of this machine`);
+      throw error;
     });
     process.stdout.write(`${JSON.stringify(emulator.info)}\n`);
     log(
@@ -73,10 +84,7 @@ export const emulatorCommand: Command = {
       );
     }
 
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once('SIGINT', () => resolve('SIGINT'));
-      process.once('SIGTERM', () => resolve('SIGTERM'));
-    });
+    const signal = await stopSignal;
     log(`${signal}: stopping`);
     await emulator.close();
     return 0;

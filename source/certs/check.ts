@@ -318,8 +318,11 @@ export function checkChain(
       return {links, findings};
     }
 
+    // Match on the name alone first, so a re-issued CA with the same name is reported as a bad signature.
     const namedIssuers = pool.filter(
-      (candidate) => !seen.has(candidate.fingerprint256) && current.checkIssued(candidate),
+      (candidate) =>
+        !seen.has(candidate.fingerprint256) &&
+        (candidate.subject === current.issuer || current.checkIssued(candidate)),
     );
     const issuer = namedIssuers.find((candidate) => verifiesWith(current, candidate));
     links.push({

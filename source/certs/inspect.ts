@@ -72,9 +72,9 @@ export function certificateUsage(certificate: NodeCertificate): CertificateUsage
     keyUsage: keyUsage
       ? keyUsageNames.filter(([flag]) => (keyUsage.usages & flag) !== 0).map(([, name]) => name)
       : undefined,
-    extendedKeyUsage: extended?.usages.map(
-      (oid) => extendedKeyUsageNames[String(oid)] ?? String(oid),
-    ),
+    extendedKeyUsage:
+      extended &&
+      Array.from(extended.usages, (oid) => extendedKeyUsageNames[String(oid)] ?? String(oid)),
     subjectAltNames: certificate.subjectAltName ? certificate.subjectAltName.split(/,\s*/) : [],
   };
 }

@@ -8,10 +8,11 @@ export type OpensslResult = {code: number; stdout: string; stderr: string};
 /** Runs the openssl CLI; never rejects on a non-zero exit, so tests can assert on the result. */
 export function openssl(args: string[], cwd?: string): Promise<OpensslResult> {
   return new Promise((resolve, reject) => {
-    execFile('openssl', args, {cwd}, (error, stdout, stderr) => {
+    const child = execFile('openssl', args, {cwd}, (error, stdout, stderr) => {
       if (error && typeof error.code !== 'number') return reject(error);
       resolve({code: typeof error?.code === 'number' ? error.code : 0, stdout, stderr});
     });
+    child.stdin?.end();
   });
 }
 

@@ -40,17 +40,20 @@ export function decodeCertificate(text: string): X509Certificate {
     }
     const bytes = Buffer.from(current.replace(/\s+/g, ''), 'base64');
     if (bytes.length === 0) throw new Error('The certificate is empty after base64 decoding.');
+    const decodedText = bytes.toString('utf8').trim();
     if (bytes[0] === 0x30) {
-      // An ASN.1 SEQUENCE: DER.
+      // An ASN.1 SEQUENCE: DER, unless it is base64 text that happens to start with '0'.
       try {
         return new X509Certificate(bytes);
       } catch {
-        throw new Error(
-          'The certificate decodes from base64 to DER that is not a valid X.509 certificate.',
-        );
+        if (!base64Text.test(decodedText)) {
+          throw new Error(
+            'The certificate decodes from base64 to DER that is not a valid X.509 certificate.',
+          );
+        }
       }
     }
-    current = bytes.toString('utf8').trim();
+    current = decodedText;
   }
 }
 

@@ -1,4 +1,6 @@
-import {createPrivateKey, X509Certificate, type KeyObject} from 'node:crypto';
+import {X509Certificate, type KeyObject} from 'node:crypto';
+import {parsePrivateKey} from './read.js';
+import {CertificateReadError} from './read-errors.js';
 import {generatePrivateKey, type KeyAlgorithm} from './keys.js';
 import {issueCertificate} from './issue.js';
 
@@ -55,16 +57,12 @@ export async function signVerificationCertificate(input: {
 
 function readCaKey(pem: string, passphrase: string | undefined): KeyObject {
   try {
-    return createPrivateKey(passphrase === undefined ? pem : {key: pem, passphrase});
+    return parsePrivateKey(Buffer.from(pem), {passphrase});
   } catch (error) {
-    const encrypted = /ENCRYPTED/.test(pem);
-    if (encrypted && passphrase === undefined) {
-      throw new Error('the CA private key is encrypted: give its passphrase');
+    if (error instanceof CertificateReadError) {
+      throw new CertificateReadError(error.reason, `the CA private key: ${error.message}`);
     }
-    if (encrypted) throw new Error('the CA private key could not be decrypted: wrong passphrase?');
-    throw new Error(
-      `the CA private key could not be read (${(error as Error).message.replace(/\s+/g, ' ')})`,
-    );
+    throw error;
   }
 }
 

@@ -1,5 +1,6 @@
 import {mkdir, open, readFile, rename, writeFile, type FileHandle} from 'node:fs/promises';
 import {join} from 'node:path';
+import {syncDirectory} from './files.js';
 
 export type Collection =
   'enrollments' | 'enrollmentGroups' | 'registrations' | 'certificates' | 'settings';
@@ -156,6 +157,7 @@ export class Store {
     }
     await rename(temporary, join(directory, snapshotName));
     await writeFile(join(directory, journalName), '', {mode: 0o600});
+    await syncDirectory(directory); // the rename and the new journal survive a power cut too
   }
 }
 

@@ -6,7 +6,8 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {createSharedAccessSignature, issueBearerToken} from '../source/emulator/auth.js';
 import {startEmulator, type RunningEmulator} from '../source/emulator/emulator.js';
-import {dpsPath, rawRequest} from './helpers/emulator-http.js';
+import {ProvisioningServiceClient} from 'azure-iot-provisioning-service';
+import {dpsPath, rawRequest, serviceAgent, staticCredential} from './helpers/emulator-http.js';
 
 let emulator: RunningEmulator;
 let stateDir: string;
@@ -219,4 +220,26 @@ test('ARM: the bearer token is required and checked; errors use the ARM body', a
     headers: {authorization: `Bearer ${emulator.info.armToken}`},
   });
   assert.equal(ok.status, 200);
+});
+
+test('the service SDK with a token credential (the sandbox token) reaches the service API', async () => {
+  const connect = (token: string) => {
+    const service = ProvisioningServiceClient.fromTokenCredential(
+      'localhost',
+      staticCredential(token),
+    );
+    (
+      service as unknown as {_restApiClient: {setOptions(options: object): void}}
+    )._restApiClient.setOptions({http: {agent: serviceAgent(emulator)}});
+    return service;
+  };
+  const query = connect(emulator.info.armToken).createIndividualEnrollmentQuery({query: '*'}, 5);
+  const page = await query.next(query.continuationToken);
+  assert.ok(Array.isArray(page.responseBody));
+  assert.equal(page.httpResponse.statusCode, 200);
+  const expired = issueBearerToken(sandbox.tokenSecret, new Date(Date.now() - 1000));
+  await assert.rejects(
+    connect(expired).getIndividualEnrollment('anything'),
+    (error: {response?: {statusCode?: number}}) => error.response?.statusCode === 401,
+  );
 });

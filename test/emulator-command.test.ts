@@ -118,7 +118,10 @@ test('a port in use is a clear error with exit code 1', async () => {
   try {
     const result = await runCli(['emulator', '--in-memory', '--port', String(running.info.port)]);
     assert.equal(result.code, 1);
-    assert.match(result.stderr, new RegExp(`port ${running.info.port} on 127.0.0.1 is already in use`));
+    assert.match(
+      result.stderr,
+      new RegExp(`port ${running.info.port} on 127.0.0.1 is already in use`),
+    );
   } finally {
     running.child.kill('SIGTERM');
     await running.exited;

@@ -56,7 +56,8 @@ export function createHttpsServer(options: HttpServerOptions): Server {
       .catch((error: unknown) => {
         options.log?.(`internal error: ${error instanceof Error ? error.message : String(error)}`);
         if (!response.headersSent && !response.destroyed) {
-          send(response, serviceError(500, 1, 'Internal server error.'));
+          const kind = apiKind((request.url ?? '/').split('?')[0]!.split('/').filter(Boolean));
+          send(response, errorFor(kind, 500, 1, 'Internal server error.'));
         }
       })
       .finally(() => {

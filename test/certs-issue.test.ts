@@ -1,6 +1,8 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {X509Certificate, createPrivateKey} from 'node:crypto';
+import type {AddressInfo} from 'node:net';
+import tls from 'node:tls';
 import {generatePrivateKey} from '../source/certs/keys.js';
 import {issueCertificate} from '../source/certs/issue.js';
 import {signVerificationCertificate} from '../source/certs/verification.js';
@@ -84,4 +86,61 @@ test('signVerificationCertificate issues CN=<code> that verifies against an RSA 
     }),
     /does not match the CA certificate/,
   );
+});
+
+test('server and identity certificates work for TLS on 127.0.0.1 with client authentication', async () => {
+  const [caKey, serverKey, clientKey] = await Promise.all([
+    generatePrivateKey('ec-p256'),
+    generatePrivateKey('ec-p256'),
+    generatePrivateKey('rsa-2048'),
+  ]);
+  const ca = await issueCertificate({
+    subject: 'sandbox-ca',
+    subjectKeyPem: caKey,
+    profile: 'ca',
+    validityDays: 2,
+  });
+  const issuer = {certificatePem: ca, privateKeyPem: caKey};
+  const serverCert = await issueCertificate({
+    subject: 'localhost',
+    subjectKeyPem: serverKey,
+    issuer,
+    profile: 'server',
+    validityDays: 2,
+    subjectAltNames: {dns: ['localhost'], ip: ['127.0.0.1']},
+  });
+  const clientCert = await issueCertificate({
+    subject: 'device-01',
+    subjectKeyPem: clientKey,
+    issuer,
+    profile: 'identity',
+    validityDays: 2,
+  });
+  assert.equal(
+    new X509Certificate(serverCert).subjectAltName,
+    'DNS:localhost, IP Address:127.0.0.1',
+  );
+
+  const server = tls.createServer(
+    {key: serverKey, cert: serverCert, ca, requestCert: true, rejectUnauthorized: true},
+    (socket) => socket.end(`hello ${socket.getPeerX509Certificate()?.subject ?? '?'}`),
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const {port} = server.address() as AddressInfo;
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = tls.connect(
+        {host: '127.0.0.1', port, ca, key: clientKey, cert: clientCert},
+        () => {
+          let data = '';
+          socket.on('data', (chunk: Buffer) => (data += chunk.toString()));
+          socket.on('end', () => resolve(data));
+        },
+      );
+      socket.on('error', reject);
+    });
+    assert.equal(reply, 'hello CN=device-01');
+  } finally {
+    server.close();
+  }
 });

@@ -175,6 +175,7 @@ describe('reading certificates: the content decides, not the file name', () => {
         ['CN=ec-device', (await readCertificateFile(file('rsa.pem'))).certificates[0]!.subject],
         name,
       );
+      assert.equal(bundle.format, 'pkcs7', name);
     }
   });
 

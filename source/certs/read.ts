@@ -200,7 +200,10 @@ function parsePemCertificates(text: string): CertificateBundle {
       containsPrivateKey = true;
     }
   });
-  if (certificates.length > 0) return {format: 'pem', certificates, containsPrivateKey};
+  if (certificates.length > 0) {
+    const onlyPkcs7 = blocks.every((block) => !certificateLabels.has(block.label));
+    return {format: onlyPkcs7 ? 'pkcs7' : 'pem', certificates, containsPrivateKey};
+  }
   if (containsPrivateKey) throw privateKeyInsteadOfCertificate();
   const labels = [...new Set(blocks.map((block) => block.label))];
   if (labels.some((label) => label.includes('CERTIFICATE REQUEST'))) {

@@ -20,8 +20,10 @@ before(async () => {
     const chainPem = leaf.certificatePem + intermediate.certificatePem + root.certificatePem;
     await writeFile(join(folder.path, 'chain.pem'), chainPem);
     await writeFile(join(folder.path, 'leaf.key'), leaf.privateKeyPem);
+    await writeFile(join(folder.path, 'ca.pem'), intermediate.certificatePem);
     const steps = [
       ['x509', '-in', 'chain.pem', '-outform', 'der', '-out', 'leaf.der'],
+      ['x509', '-in', 'ca.pem', '-outform', 'der', '-out', 'ca.der'],
       ['crl2pkcs7', '-nocrl', '-certfile', 'chain.pem', '-outform', 'der', '-out', 'chain.p7b'],
       [
         'pkcs12',
@@ -43,6 +45,7 @@ before(async () => {
       assert.equal(result.code, 0, result.stderr);
     }
     for (const name of [
+      'ca.der',
       'chain.pem',
       'leaf.key',
       'leaf.der',
@@ -161,6 +164,18 @@ describe('readers never crash, whatever the input', () => {
       ),
       {numRuns: 600},
     );
+  });
+
+  test('DER certificates with each single byte replaced (damaged dates and keys included)', () => {
+    for (const der of [samples['leaf.der']!, samples['ca.der']!]) {
+      for (let index = 0; index < der.length; index += 1) {
+        for (const value of [0x00, 0xff, 0x05]) {
+          const mutated = Buffer.from(der);
+          mutated[index] = value;
+          assertReadersAreTotal(mutated, undefined);
+        }
+      }
+    }
   });
 
   test('the unmodified samples read back (so the properties above start from valid files)', () => {

@@ -71,6 +71,16 @@ export function checkValidity(
 ): Finding[] {
   const notBefore = Date.parse(certificate.validFrom);
   const notAfter = Date.parse(certificate.validTo);
+  if (Number.isNaN(notBefore) || Number.isNaN(notAfter)) {
+    return [
+      {
+        severity: 'error',
+        code: 'validity-unreadable',
+        message: `${label} has unreadable validity dates (${certificate.validFrom} – ${certificate.validTo})`,
+        hint: 'the certificate is damaged: get a fresh copy or issue a new one',
+      },
+    ];
+  }
   if (now.getTime() < notBefore) {
     return [
       {

@@ -105,6 +105,12 @@ export function isSelfSigned(certificate: NodeCertificate): boolean {
   }
 }
 
+/** A certificate date as ISO 8601, or as Node printed it when it cannot be parsed (a damaged certificate). */
+function isoDate(value: string): string {
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? value : new Date(time).toISOString();
+}
+
 /** Summarizes a certificate: names, serial, validity, thumbprints, key, constraints and usages. */
 export function summarizeCertificate(certificate: NodeCertificate): CertificateSummary {
   return {
@@ -112,8 +118,8 @@ export function summarizeCertificate(certificate: NodeCertificate): CertificateS
     commonName: commonNameOf(certificate.subject),
     issuer: certificate.issuer,
     serialNumber: certificate.serialNumber.toUpperCase(),
-    notBefore: new Date(certificate.validFrom).toISOString(),
-    notAfter: new Date(certificate.validTo).toISOString(),
+    notBefore: isoDate(certificate.validFrom),
+    notAfter: isoDate(certificate.validTo),
     thumbprintSha1: certificate.fingerprint.replace(/:/g, '').toUpperCase(),
     thumbprintSha256: certificate.fingerprint256.replace(/:/g, '').toUpperCase(),
     keyType: describeKey(certificate.publicKey),

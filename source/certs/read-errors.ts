@@ -1,6 +1,7 @@
 /** Why a certificate or key file could not be read. Each reason has its own message; none contains key material. */
 export type ReadErrorReason =
   | 'not-found'
+  | 'unreadable'
   | 'not-a-file'
   | 'too-large'
   | 'empty'

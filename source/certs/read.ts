@@ -61,14 +61,14 @@ export async function readBoundedFile(path: string): Promise<Buffer> {
     if (error instanceof CertificateReadError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new CertificateReadError('not-found', `${path} does not exist`);
-    throw new CertificateReadError('not-found', `${path} cannot be read (${code ?? 'error'})`);
+    throw new CertificateReadError('unreadable', `${path} cannot be read (${code ?? 'error'})`);
   }
   if (size > maxFileBytes) throw tooLarge(size);
   try {
     return await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new CertificateReadError('not-found', `${path} cannot be read (${code ?? 'error'})`);
+    throw new CertificateReadError('unreadable', `${path} cannot be read (${code ?? 'error'})`);
   }
 }
 
@@ -235,7 +235,15 @@ function privateKeyInsteadOfCertificate() {
 
 function derCertificate(der: Buffer, where: string): X509Certificate {
   try {
-    return new X509Certificate(der);
+    const certificate = new X509Certificate(der);
+    // OpenSSL parses some damaged certificates lazily: decode the parts every check needs now.
+    void [
+      certificate.publicKey,
+      certificate.subject,
+      certificate.issuer,
+      certificate.fingerprint256,
+    ];
+    return certificate;
   } catch {
     throw new CertificateReadError(
       'malformed',

@@ -242,6 +242,7 @@ function derCertificate(der: Buffer, where: string): X509Certificate {
       certificate.subject,
       certificate.issuer,
       certificate.fingerprint256,
+      certificate.subjectAltName,
     ];
     return certificate;
   } catch {

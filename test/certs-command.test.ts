@@ -132,6 +132,44 @@ describe('dps-enroll certs', () => {
     assert.match(result.stdout, /the private key matches the certificate/);
   });
 
+  test('check reads a PKCS#12 identity with its chain and key, using the passphrase file', async () => {
+    const passphraseFile = join(folder.path, 'pfx-passphrase');
+    await writeFile(passphraseFile, 'pfx pass\n');
+    const pfx = join(folder.path, 'identity.pfx');
+    const exported = await openssl([
+      'pkcs12',
+      '-export',
+      '-in',
+      at('certs/iot-edge-device-identity-edge-01.cert.pem'),
+      '-inkey',
+      at('private/iot-edge-device-identity-edge-01.key.pem'),
+      '-certfile',
+      at('certs/azure-iot-test-only.intermediate-full-chain.cert.pem'),
+      '-passout',
+      'pass:pfx pass',
+      '-out',
+      pfx,
+    ]);
+    assert.equal(exported.code, 0, exported.stderr);
+    const args = ['certs', 'check', '--identity', pfx, '--json'];
+    const result = await runCli([...args, '--passphrase-file', passphraseFile]);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    const report = JSON.parse(result.stdout) as {
+      identity: {commonName: string};
+      findings: {code: string}[];
+    };
+    assert.equal(report.identity.commonName, 'edge-01');
+    const codes = report.findings.map((finding) => finding.code);
+    assert.ok(codes.includes('key-matches'), codes.join());
+    assert.ok(codes.includes('chain-reaches-root'), codes.join());
+    const withoutPassphrase = await runCli(args);
+    assert.equal(withoutPassphrase.code, 1);
+    assert.equal(
+      (JSON.parse(withoutPassphrase.stdout) as {error: {reason: string}}).error.reason,
+      'passphrase-required',
+    );
+  });
+
   test('check fails the IoT Edge device CA as identity, with findings in JSON', async () => {
     const result = await runCli([
       'certs',

@@ -176,8 +176,12 @@ async function runCheck(argv: string[]): Promise<number> {
   const bundle = await withFileName('--identity ', identityPath, () =>
     readCertificateFile(identityPath, {passphrase}),
   );
-  const [leaf, ...bundledChain] = bundle.certificates as [X509Certificate, ...X509Certificate[]];
-  const chain = [...bundledChain];
+  // A PKCS#12 file may list its chain before the leaf: the leaf is the certificate of the key it holds.
+  const leaf =
+    bundle.certificates.find(
+      (certificate) => bundle.privateKey && safeCheckPrivateKey(certificate, bundle.privateKey),
+    ) ?? bundle.certificates[0]!;
+  const chain = bundle.certificates.filter((certificate) => certificate !== leaf);
   for (const path of values.chain ?? []) {
     const extra = await withFileName('--chain ', path, () =>
       readCertificateFile(path, {passphrase}),

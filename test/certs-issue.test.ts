@@ -144,3 +144,44 @@ test('server and identity certificates work for TLS on 127.0.0.1 with client aut
     server.close();
   }
 });
+
+test('path length on CA certificates, and refusals of bad requests', async () => {
+  const key = await generatePrivateKey('ec-p256');
+  const ca = await issueCertificate({
+    subject: 'limited-ca',
+    subjectKeyPem: key,
+    profile: 'ca',
+    validityDays: 1,
+    pathLength: 0,
+  });
+  const folder = await temporaryFolder();
+  try {
+    const paths = await writePems(folder.path, {'ca.pem': ca});
+    const text = (await openssl(['x509', '-noout', '-text', '-in', paths['ca.pem']!])).stdout;
+    assert.match(text, /CA:TRUE, pathlen:0/);
+  } finally {
+    await folder.cleanup();
+  }
+  const base = {subject: 'x', subjectKeyPem: key, validityDays: 1} as const;
+  await assert.rejects(
+    issueCertificate({...base, profile: 'identity', pathLength: 1}),
+    /CA certificates only/,
+  );
+  await assert.rejects(
+    issueCertificate({...base, profile: 'ca', validityDays: 0}),
+    /positive number of days/,
+  );
+  await assert.rejects(
+    issueCertificate({...base, profile: 'server', subjectAltNames: {ip: ['not-an-ip']}}),
+    /"not-an-ip" is not an IP address/,
+  );
+  const otherKey = await generatePrivateKey('ec-p256');
+  await assert.rejects(
+    issueCertificate({
+      ...base,
+      profile: 'identity',
+      issuer: {certificatePem: ca, privateKeyPem: otherKey},
+    }),
+    /does not match the issuer's certificate/,
+  );
+});

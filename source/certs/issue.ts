@@ -1,4 +1,5 @@
 import {createPrivateKey, randomBytes, X509Certificate} from 'node:crypto';
+import {isIP} from 'node:net';
 import {x509} from './x509-provider.js';
 import {importSigningKey, publicKeyDer} from './signing-key.js';
 
@@ -113,6 +114,10 @@ function profileExtensions(request: IssueRequest): x509.Extension[] {
 }
 
 function subjectAltNameExtensions(names: IssueRequest['subjectAltNames']): x509.Extension[] {
+  const badAddress = names?.ip?.find((address) => isIP(address) === 0);
+  if (badAddress !== undefined) {
+    throw new Error(`"${badAddress}" is not an IP address (subject alternative name)`);
+  }
   const entries: x509.JsonGeneralNames = [
     ...(names?.dns ?? []).map((value) => ({type: 'dns' as const, value})),
     ...(names?.ip ?? []).map((value) => ({type: 'ip' as const, value})),

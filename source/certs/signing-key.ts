@@ -43,7 +43,7 @@ export async function importSigningKey(privateKey: KeyObject) {
   const algorithm = signingAlgorithmFor(privateKey);
   if (!algorithm) {
     throw new Error(
-      `a ${describeKey(privateKey)} key cannot sign certificates here: use an RSA or EC P-256/P-384/P-521 key`,
+      `certificates cannot be signed with this ${describeKey(privateKey)} key: use an RSA or EC P-256/P-384/P-521 key`,
     );
   }
   const der = privateKey.export({type: 'pkcs8', format: 'der'});

@@ -158,6 +158,14 @@ describe('reading certificates: the content decides, not the file name', () => {
     assert.equal(both.containsPrivateKey, false);
   });
 
+  test('PEM with Windows line endings, a byte-order mark and text around the blocks', async () => {
+    const pem = await readFile(file('ec.pem'), 'utf8');
+    const windows = `\ufeffSubject: CN=ec-device\r\n${pem.replace(/\n/g, '\r\n')}trailing notes\r\n`;
+    const bundle = parseCertificates(Buffer.from(windows, 'utf8'));
+    assert.equal(bundle.format, 'pem');
+    assert.equal(bundle.certificates[0]?.subject, 'CN=ec-device');
+  });
+
   test('DER .cer, and a .cer holding base64 DER without PEM headers', async () => {
     const der = await readCertificateFile(file('ec.cer'));
     assert.equal(der.format, 'der');

@@ -12,7 +12,7 @@ import {
 } from '../source/certs/check.js';
 import {hasErrors, type Finding} from '../source/certs/findings.js';
 import {summarizeCertificate} from '../source/certs/inspect.js';
-import {ecChain, issue, type Issued} from './helpers/certs-fixtures.js';
+import {ecChain, issue, type Issued} from './helpers/test-certificates.js';
 import {openssl, temporaryFolder} from './helpers/certs-openssl.js';
 
 const codes = (findings: Finding[]) => findings.map((finding) => finding.code);
@@ -59,7 +59,7 @@ describe('registration IDs (the CN of an X.509 identity)', () => {
 
   test('bad characters, bad first or last character, over 64 characters and empty are errors', () => {
     assert.deepEqual(codes(checkRegistrationId('device 01')), ['registration-id-characters']);
-    assert.match(checkRegistrationId('dev/ice#')[0]!.message, /"\/", "#"/);
+    assert.match(checkRegistrationId('dev/ice#')[0]!.message, /'\/', '#'/);
     assert.deepEqual(codes(checkRegistrationId('-device')), ['registration-id-edges']);
     assert.deepEqual(codes(checkRegistrationId('device.')), ['registration-id-edges']);
     assert.deepEqual(codes(checkRegistrationId('d'.repeat(65))), ['registration-id-too-long']);

@@ -2,53 +2,26 @@ import type {KeyObject, X509Certificate} from 'node:crypto';
 import type {Finding} from './findings.js';
 import {certificateUsage, commonNameOf, isSelfSigned} from './inspect.js';
 import {describeKey} from './signing-key.js';
+import {enrollmentIdProblem, maxX509RegistrationIdLength, type IdProblem} from '../dps/id-rules.js';
 
 const dayMs = 24 * 60 * 60 * 1000;
 
 /** Identity certificates with fewer days left than this get a warning. */
 export const expiryWarningDays = 30;
 
-/** X.509 registration IDs are the subject CN, which X.509 caps at 64 characters. */
-export const maxX509RegistrationIdLength = 64;
-
-/** Checks a registration ID against the DPS rules (alphanumerics and - . _ :, not starting or ending with a symbol). */
+/** Checks a registration ID (an identity certificate's CN) against the DPS rules; upper case is only a warning. */
 export function checkRegistrationId(
   id: string,
   maxLength = maxX509RegistrationIdLength,
 ): Finding[] {
   const findings: Finding[] = [];
-  if (id.length === 0) {
-    return [
-      {
-        severity: 'error',
-        code: 'registration-id-empty',
-        message: 'the registration ID (the certificate CN) is empty',
-        hint: 'issue the certificate with CN = the device registration ID',
-      },
-    ];
-  }
-  if (id.length > maxLength) {
+  const problem = enrollmentIdProblem(id, 'registration ID', maxLength);
+  if (problem) {
     findings.push({
       severity: 'error',
-      code: 'registration-id-too-long',
-      message: `the registration ID "${id}" has ${id.length} characters; X.509 registration IDs have at most ${maxLength}`,
-      hint: 'use a shorter device name as the certificate CN',
-    });
-  }
-  const invalid = [...new Set(id.replace(/[A-Za-z0-9._:-]/g, ''))];
-  if (invalid.length > 0) {
-    findings.push({
-      severity: 'error',
-      code: 'registration-id-characters',
-      message: `the registration ID "${id}" contains ${invalid.map((c) => JSON.stringify(c)).join(', ')}; only letters, digits and - . _ : are allowed`,
-      hint: 'issue the certificate with a CN made of letters, digits, hyphens, dots, underscores or colons',
-    });
-  } else if (!/^[A-Za-z0-9]/.test(id) || !/[A-Za-z0-9-]$/.test(id)) {
-    findings.push({
-      severity: 'error',
-      code: 'registration-id-edges',
-      message: `the registration ID "${id}" must start with a letter or digit and end with a letter, digit or hyphen`,
-      hint: 'remove the leading or trailing symbol from the certificate CN',
+      code: `registration-id-${problem.kind}`,
+      message: problem.message,
+      hint: registrationIdHints[problem.kind],
     });
   }
   if (/[A-Z]/.test(id)) {
@@ -61,6 +34,14 @@ export function checkRegistrationId(
   }
   return findings;
 }
+
+const registrationIdHints: Record<IdProblem['kind'], string> = {
+  empty: 'issue the certificate with CN = the device registration ID',
+  'too-long': `use a shorter device name as the certificate CN (X.509 registration IDs have at most ${maxX509RegistrationIdLength} characters)`,
+  characters:
+    'issue the certificate with a CN made of letters, digits, hyphens, dots, underscores or colons',
+  edges: 'remove the leading or trailing symbol from the certificate CN',
+};
 
 /** Validity at `now`: an error when not yet valid or expired, a warning when fewer than `warnDays` remain. */
 export function checkValidity(

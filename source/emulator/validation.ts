@@ -1,11 +1,13 @@
+import {
+  deviceIdProblem,
+  enrollmentIdProblem,
+  maxX509RegistrationIdLength,
+  type IdProblem,
+} from '../dps/id-rules.js';
 import {normalizeAttestation} from './service-attestation.js';
 import {badRequest} from './service-errors.js';
 import {isObject, type JsonObject, type RecordKind} from './service-records.js';
 
-export const maxIdLength = 128;
-/** An X.509 registration ID must equal the certificate's subject CN, which is at most 64 characters. */
-export const maxX509RegistrationIdLength = 64;
-export const maxDeviceIdLength = 128;
 export const maxTagsBytes = 8 * 1024;
 export const maxDesiredBytes = 32 * 1024;
 
@@ -44,7 +46,7 @@ export function validateRecord(
       `The ${kind.idLabel} in the body ('${id}') does not match the one in the path ('${pathId}').`,
     );
   }
-  checkEnrollmentId(id, kind.idLabel);
+  rejectProblem(enrollmentIdProblem(id, kind.idLabel));
 
   const attestation = normalizeAttestation(kind, body.attestation, context.previous?.attestation);
   if (kind.individual && attestation.type === 'x509' && id.length > maxX509RegistrationIdLength) {
@@ -57,7 +59,7 @@ export function validateRecord(
   if (kind.individual) {
     const deviceId = optionalString(body, 'deviceId');
     if (deviceId !== undefined) {
-      checkDeviceId(deviceId);
+      rejectProblem(deviceIdProblem(deviceId));
       record.deviceId = deviceId;
     }
     if (body.optionalDeviceInformation !== undefined && body.optionalDeviceInformation !== null) {
@@ -77,38 +79,8 @@ export function validateRecord(
   return record;
 }
 
-/** Registration IDs and enrollment group IDs: up to 128 of A-Z a-z 0-9 - . _ :, alphanumeric first, alphanumeric or '-' last. */
-export function checkEnrollmentId(id: string, label: string): void {
-  const rules = `up to ${maxIdLength} letters, digits, '-', '.', '_' and ':', starting with a letter or digit and ending with a letter, digit or '-'`;
-  if (id.length > maxIdLength) {
-    throw badRequest(`The ${label} is ${id.length} characters long; use ${rules}.`);
-  }
-  const bad = [...id].find((character) => !/[A-Za-z0-9._:-]/.test(character));
-  if (bad !== undefined) {
-    throw badRequest(`The ${label} '${id}' contains '${bad}', which is not allowed; use ${rules}.`);
-  }
-  if (!/^[A-Za-z0-9]/.test(id)) {
-    throw badRequest(`The ${label} '${id}' must start with a letter or digit.`);
-  }
-  if (!/[A-Za-z0-9-]$/.test(id)) {
-    throw badRequest(`The ${label} '${id}' must end with a letter, digit or '-'.`);
-  }
-}
-
-/** IoT Hub device IDs: up to 128 ASCII letters, digits and - . % _ * ? ! ( ) , : = @ $ ' */
-export function checkDeviceId(deviceId: string): void {
-  const allowed = "letters, digits and - . % _ * ? ! ( ) , : = @ $ '";
-  if (deviceId.length > maxDeviceIdLength) {
-    throw badRequest(
-      `The device ID is ${deviceId.length} characters long; at most ${maxDeviceIdLength} are allowed.`,
-    );
-  }
-  const bad = [...deviceId].find((character) => !/[A-Za-z0-9\-.%_*?!(),:=@$']/.test(character));
-  if (bad !== undefined) {
-    throw badRequest(
-      `The device ID '${deviceId}' contains '${bad}', which is not allowed; use ${allowed}.`,
-    );
-  }
+function rejectProblem(problem: IdProblem | undefined): void {
+  if (problem) throw badRequest(`${problem.message[0]!.toUpperCase()}${problem.message.slice(1)}.`);
 }
 
 function optionalString(body: JsonObject, field: string): string | undefined {

@@ -1,6 +1,6 @@
 import type {KeyObject, X509Certificate} from 'node:crypto';
 import type {Finding} from './findings.js';
-import {certificateUsage, commonNameOf, isSelfSigned} from './inspect.js';
+import {certificateUsage, commonNameOf, formatDistinguishedName, isSelfSigned} from './inspect.js';
 import {describeKey} from './signing-key.js';
 import {enrollmentIdProblem, maxX509RegistrationIdLength, type IdProblem} from '../dps/id-rules.js';
 
@@ -275,7 +275,7 @@ export function checkChain(
   let current = leaf;
   let position = 1;
   const name = (certificate: X509Certificate) =>
-    commonNameOf(certificate.subject) ?? certificate.subject.replace(/\n/g, ', ');
+    commonNameOf(certificate.subject) ?? formatDistinguishedName(certificate.subject);
 
   for (;;) {
     seen.add(current.fingerprint256);
@@ -331,7 +331,7 @@ export function checkChain(
           hint: 'the issuer certificate in the chain is not the one that signed it (re-issued CA?): use the matching chain files',
         });
       } else {
-        const missing = commonNameOf(current.issuer) ?? current.issuer.replace(/\n/g, ', ');
+        const missing = commonNameOf(current.issuer) ?? formatDistinguishedName(current.issuer);
         findings.push({
           severity: options.trustAnchor ? 'error' : 'warning',
           code: 'chain-incomplete',

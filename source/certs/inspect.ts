@@ -96,6 +96,24 @@ export function commonNameOf(distinguishedName: string): string | undefined {
   return undefined;
 }
 
+/**
+ * A distinguished name as Azure shows it: Node lists the relative names one per line in certificate order
+ * (C first); the portal, az and DPS show them most specific first, joined with ', ' (`CN=device, O=Contoso, C=US`).
+ */
+export function formatDistinguishedName(nodeName: string): string {
+  return nodeName
+    .split('\n')
+    .filter((part) => part !== '')
+    .reverse()
+    .join(', ');
+}
+
+/** SHA-1 and SHA-256 thumbprints as Azure shows them: upper-case hex without separators. */
+export function thumbprints(certificate: NodeCertificate): {sha1: string; sha256: string} {
+  const hex = (fingerprint: string) => fingerprint.replace(/:/g, '').toUpperCase();
+  return {sha1: hex(certificate.fingerprint), sha256: hex(certificate.fingerprint256)};
+}
+
 /** True when the certificate names itself as issuer and its signature verifies with its own key. */
 export function isSelfSigned(certificate: NodeCertificate): boolean {
   try {
@@ -113,15 +131,16 @@ function isoDate(value: string): string {
 
 /** Summarizes a certificate: names, serial, validity, thumbprints, key, constraints and usages. */
 export function summarizeCertificate(certificate: NodeCertificate): CertificateSummary {
+  const {sha1, sha256} = thumbprints(certificate);
   return {
-    subject: certificate.subject,
+    subject: formatDistinguishedName(certificate.subject),
     commonName: commonNameOf(certificate.subject),
-    issuer: certificate.issuer,
+    issuer: formatDistinguishedName(certificate.issuer),
     serialNumber: certificate.serialNumber.toUpperCase(),
     notBefore: isoDate(certificate.validFrom),
     notAfter: isoDate(certificate.validTo),
-    thumbprintSha1: certificate.fingerprint.replace(/:/g, '').toUpperCase(),
-    thumbprintSha256: certificate.fingerprint256.replace(/:/g, '').toUpperCase(),
+    thumbprintSha1: sha1,
+    thumbprintSha256: sha256,
     keyType: describeKey(certificate.publicKey),
     ...certificateUsage(certificate),
     selfSigned: isSelfSigned(certificate),
@@ -131,9 +150,9 @@ export function summarizeCertificate(certificate: NodeCertificate): CertificateS
 /** The summary as aligned "label: value" lines for a terminal. */
 export function formatSummary(summary: CertificateSummary): string {
   const rows: [string, string][] = [
-    ['Subject', summary.subject.replace(/\n/g, ', ')],
+    ['Subject', summary.subject],
     ['Common name (CN)', summary.commonName ?? '(none)'],
-    ['Issuer', summary.issuer.replace(/\n/g, ', ')],
+    ['Issuer', summary.issuer],
     ['Serial number', summary.serialNumber],
     ['Valid from', summary.notBefore],
     ['Valid to', summary.notAfter],

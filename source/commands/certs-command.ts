@@ -353,7 +353,7 @@ async function runVerification(argv: string[]): Promise<number> {
   } else {
     process.stdout.write(
       `Signed a verification certificate for code ${summary.commonName}\n` +
-        `  issuer:      ${summary.issuer.replace(/\n/g, ', ')}\n` +
+        `  issuer:      ${summary.issuer}\n` +
         `  valid to:    ${summary.notAfter}\n` +
         `  certificate: ${certificatePath}\n` +
         `  private key: ${keyPath}  (0600)\n` +

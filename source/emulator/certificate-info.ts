@@ -1,16 +1,6 @@
 import {X509Certificate} from 'node:crypto';
-
-/** The `info` block DPS computes for every X.509 certificate in an enrollment (X509CertificateInfo). */
-export type X509CertificateInfo = {
-  subjectName: string;
-  sha1Thumbprint: string;
-  sha256Thumbprint: string;
-  issuerName: string;
-  notBeforeUtc: string;
-  notAfterUtc: string;
-  serialNumber: string;
-  version: number;
-};
+import {formatDistinguishedName, thumbprints} from '../certs/inspect.js';
+import type {CertificateInfo} from '../dps/types.js';
 
 const pemMarker = '-----BEGIN CERTIFICATE-----';
 const base64Text = /^[A-Za-z0-9+/=\s]+$/;
@@ -65,34 +55,18 @@ function parsePem(text: string): X509Certificate {
   }
 }
 
-/** The X509CertificateInfo block DPS returns for a certificate. */
-export function certificateInfo(certificate: X509Certificate): X509CertificateInfo {
+/** The `info` block DPS computes for every X.509 certificate in an enrollment. */
+export function certificateInfo(certificate: X509Certificate): CertificateInfo {
   return {
-    subjectName: distinguishedName(certificate.subject),
-    sha1Thumbprint: thumbprint(certificate.fingerprint),
-    sha256Thumbprint: thumbprint(certificate.fingerprint256),
-    issuerName: distinguishedName(certificate.issuer),
+    subjectName: formatDistinguishedName(certificate.subject),
+    sha1Thumbprint: thumbprints(certificate).sha1,
+    sha256Thumbprint: thumbprints(certificate).sha256,
+    issuerName: formatDistinguishedName(certificate.issuer),
     notBeforeUtc: utcTime(certificate.validFrom),
     notAfterUtc: utcTime(certificate.validTo),
     serialNumber: certificate.serialNumber.toUpperCase(),
     version: certificateVersion(certificate.raw),
   };
-}
-
-/**
- * Node lists the relative names one per line in certificate order (C first); DPS shows them the way .NET
- * does: most specific first, joined with ', ' (`CN=device, O=Contoso, C=US`).
- */
-function distinguishedName(nodeName: string): string {
-  return nodeName
-    .split('\n')
-    .filter((part) => part !== '')
-    .reverse()
-    .join(', ');
-}
-
-function thumbprint(fingerprint: string): string {
-  return fingerprint.replace(/:/g, '').toUpperCase();
 }
 
 /** 'Nov 26 21:49:05 2026 GMT' → '2026-11-26T21:49:05Z'. */

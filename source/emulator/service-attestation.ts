@@ -1,10 +1,11 @@
 import {randomBytes} from 'node:crypto';
-import {certificateInfo, decodeCertificate, type X509CertificateInfo} from './certificate-info.js';
+import type {CertificateInfo} from '../dps/types.js';
+import {certificateInfo, decodeCertificate} from './certificate-info.js';
 import {badRequest} from './service-errors.js';
 import {isObject, type JsonObject, type RecordKind} from './service-records.js';
 
 /** A certificate as stored in an enrollment: the PEM text and the info DPS computed from it. */
-export type StoredCertificate = {certificate: string; info: X509CertificateInfo};
+export type StoredCertificate = {certificate: string; info: CertificateInfo};
 
 const attestationTypes = ['x509', 'symmetricKey', 'tpm'];
 const slots = ['primary', 'secondary'] as const;

@@ -8,7 +8,7 @@ import {CertificateReadError} from '../source/certs/read-errors.js';
 import {summarizeCertificate} from '../source/certs/inspect.js';
 import {checkCaCertificate, checkChain, checkIdentityCertificate} from '../source/certs/check.js';
 import {openssl, temporaryFolder} from './helpers/certs-openssl.js';
-import {ecChain} from './helpers/certs-fixtures.js';
+import {ecChain} from './helpers/test-certificates.js';
 
 const passphrases = fc.constantFrom(undefined, 'secret', '');
 const samples: Record<string, Buffer> = {};

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {X509Certificate, createPrivateKey} from 'node:crypto';
 import {join} from 'node:path';
 import {signVerificationCertificate} from '../source/certs/verification.js';
-import {issue, type Issued} from './helpers/certs-fixtures.js';
+import {issue, type Issued} from './helpers/test-certificates.js';
 import {openssl, temporaryFolder, writePems} from './helpers/certs-openssl.js';
 
 const code = '1A2B3C4D5E6F708192A3B4C5D6E7F8091A2B3C4D5E6F7081';

@@ -10,7 +10,7 @@ import {generatePrivateKey} from '../source/certs/keys.js';
 import {signVerificationCertificate} from '../source/certs/verification.js';
 import {startEmulator, type RunningEmulator} from '../source/emulator/emulator.js';
 import {armClient, dpsPath, rawRequest, serviceAgent} from './helpers/emulator-http.js';
-import {createTestCa, issueDeviceCertificate} from './helpers/emulator-certificates.js';
+import {makeCa, signedBy} from './helpers/test-certificates.js';
 
 let emulator: RunningEmulator;
 before(async () => {
@@ -102,14 +102,14 @@ test('a service connection string built from listkeys works with the service SDK
     )._restApiClient.setOptions({http: {agent: serviceAgent(emulator)}});
     return service;
   };
-  const ca = await createTestCa();
+  const ca = await makeCa('emulator-test-root');
   const enrollment = {
     registrationId: 'from-listkeys-01',
     attestation: {
       type: 'x509',
       x509: {
         clientCertificates: {
-          primary: {certificate: await issueDeviceCertificate(ca, 'from-listkeys-01')},
+          primary: {certificate: (await signedBy(ca, 'from-listkeys-01')).certificatePem},
         },
       },
     },
@@ -133,7 +133,7 @@ test('a service connection string built from listkeys works with the service SDK
 test('proof of possession through the ARM SDK: code, stale etag, wrong key, verified', async () => {
   const client = armClient(emulator);
   const {info} = emulator;
-  const ca = await createTestCa('pop-root');
+  const ca = await makeCa('pop-root');
   const der = new X509Certificate(ca.certificatePem).raw;
   const uploaded = await client.dpsCertificate.createOrUpdate(
     info.resourceGroup,
@@ -191,7 +191,7 @@ test('proof of possession through the ARM SDK: code, stale etag, wrong key, veri
   assert.match(stale.message, /Invalid ETag/);
 
   // Same subject name, different key: the signature does not verify with the uploaded CA's key.
-  const impostor = await createTestCa('pop-root');
+  const impostor = await makeCa('pop-root');
   const forged = await signVerificationCertificate({
     caCertificatePem: impostor.certificatePem,
     caPrivateKeyPem: impostor.privateKeyPem,
@@ -268,7 +268,7 @@ test('proof of possession through the ARM SDK: code, stale etag, wrong key, veri
 test('verified on upload, list, update needs the etag, delete needs the etag', async () => {
   const client = armClient(emulator);
   const {info} = emulator;
-  const ca = await createTestCa('verified-root');
+  const ca = await makeCa('verified-root');
   const uploaded = await client.dpsCertificate.createOrUpdate(
     info.resourceGroup,
     info.dpsName,
@@ -287,7 +287,7 @@ test('verified on upload, list, update needs the etag, delete needs the etag', a
   );
   assert.ok(names?.includes('verified-root'));
 
-  const other = await createTestCa('other-root');
+  const other = await makeCa('other-root');
   const overwrite = await armFailure(
     client.dpsCertificate.createOrUpdate(info.resourceGroup, info.dpsName, 'verified-root', {
       properties: {certificate: new Uint8Array(new X509Certificate(other.certificatePem).raw)},
@@ -322,7 +322,7 @@ test('verified on upload, list, update needs the etag, delete needs the etag', a
 });
 
 test('certificate bodies: the old top-level shape, base64 of PEM and PEM text are accepted', async () => {
-  const ca = await createTestCa('shapes-root');
+  const ca = await makeCa('shapes-root');
   const base = `${dpsPath(emulator.info)}/certificates`;
   const auth = {authorization: `Bearer ${emulator.info.armToken}`};
   const thumbprint = new X509Certificate(ca.certificatePem).fingerprint.replace(/:/g, '');

@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {createSharedAccessSignature} from '../source/emulator/auth.js';
 import {spawnEmulator, type EmulatorProcess} from './helpers/emulator-process.js';
-import {createTestCa} from './helpers/emulator-certificates.js';
+import {makeCa} from './helpers/test-certificates.js';
 import {dpsPath, rawRequest} from './helpers/emulator-http.js';
 
 const writers = 12;
@@ -16,7 +16,7 @@ type Acknowledged = {kind: 'enrollment' | 'certificate'; id: string; etag: strin
 
 test('kill -9 mid-writes, restart on the same folder: every acknowledged write is there', async (t) => {
   const stateDir = await mkdtemp(join(tmpdir(), 'dps-enroll-durability-'));
-  const ca = await createTestCa('durability-root');
+  const ca = await makeCa('durability-root');
   const acknowledged: Acknowledged[] = [];
   let running: EmulatorProcess | undefined;
   let firstInfo: EmulatorProcess['info'] | undefined;

@@ -2,13 +2,8 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {X509Certificate} from 'node:crypto';
 import {certificateInfo, decodeCertificate} from '../source/emulator/certificate-info.js';
-import {
-  bodyOf,
-  expectedInfo,
-  individualEnrollment,
-  serviceApi,
-  testCertificates,
-} from './helpers/service-requests.js';
+import {bodyOf, individualEnrollment, serviceApi} from './helpers/service-requests.js';
+import {expectedInfo, testCertificates} from './helpers/test-certificates.js';
 
 /** Made with: openssl req -x509 -newkey ec ... -subj "/C=US/O=Contoso Ltd/OU=Line 3/CN=edge-device-fixture" -set_serial 0x0A1B2C */
 const fixturePem = `-----BEGIN CERTIFICATE-----

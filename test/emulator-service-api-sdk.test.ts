@@ -6,7 +6,7 @@ import type {
   EnrollmentGroup,
   IndividualEnrollment,
 } from 'azure-iot-provisioning-service/dist/interfaces.js';
-import {expectedInfo, testCertificates} from './helpers/service-requests.js';
+import {expectedInfo, testCertificates} from './helpers/test-certificates.js';
 import {sdkFailure, startServiceSdk} from './helpers/service-sdk.js';
 
 let sdk: Awaited<ReturnType<typeof startServiceSdk>>;

@@ -5,8 +5,8 @@ import {
   caReferenceGroup,
   individualEnrollment,
   serviceApi,
-  testCertificates,
 } from './helpers/service-requests.js';
+import {testCertificates} from './helpers/test-certificates.js';
 
 type Case = {name: string; path: string; body: unknown; message: RegExp};
 

@@ -5,8 +5,8 @@ import {
   caReferenceGroup,
   individualEnrollment,
   serviceApi,
-  testCertificates,
 } from './helpers/service-requests.js';
+import {testCertificates} from './helpers/test-certificates.js';
 
 test('PUT creates an enrollment with server fields and defaults; GET returns it', async () => {
   const {call} = serviceApi();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {X509Certificate} from 'node:crypto';
 import {signVerificationCertificate} from '../source/certs/verification.js';
 import {isDpsError} from '../source/dps/errors.js';
-import {issue, makeCa} from './helpers/gateway-certificates.js';
+import {makeCa, signedBy} from './helpers/test-certificates.js';
 import {startSandbox, type Sandbox} from './helpers/sandbox.js';
 
 let sandbox: Sandbox;
@@ -63,7 +63,7 @@ test('proof of possession: upload, generate a code, stale etag, wrong signer, ve
 
   // Same issuer name, same code, but signed by another key: not a proof of possession.
   const impostor = await makeCa('gateway-test-pop-root');
-  const forged = await issue(code.verificationCode, impostor, 'verification');
+  const forged = await signedBy(impostor, code.verificationCode, 'verification');
   const rejected = await rejectsWith(
     gateway.verifyCaCertificate('pop-root', code.etag, forged.certificatePem),
     'bad-request',

@@ -14,7 +14,7 @@ import {
   staticTokenCredential,
 } from '../source/dps/gateway.js';
 import {ServiceOperations} from '../source/dps/service-operations.js';
-import {issue, makeCa} from './helpers/gateway-certificates.js';
+import {makeCa, signedBy} from './helpers/test-certificates.js';
 import {startSandbox, type Sandbox} from './helpers/sandbox.js';
 
 let sandbox: Sandbox;
@@ -145,7 +145,7 @@ test('Azure sign-in: resource over ARM, service connection string from listkeys'
 
     // The service calls use the connection string built from listkeys.
     const root = await makeCa('listkeys-root');
-    const device = await issue('listkeys-device', root);
+    const device = await signedBy(root, 'listkeys-device');
     const created = await gateway.createOrUpdateIndividualEnrollment({
       registrationId: 'listkeys-device',
       attestation: {
@@ -183,7 +183,11 @@ test('Azure sign-in with Azure AD for the service API (no keys): fromTokenCreden
     serviceAuth: 'azure-ad',
   });
   try {
-    const intermediate = await issue('azure-ad-intermediate', await makeCa('azure-ad-root'), 'ca');
+    const intermediate = await signedBy(
+      await makeCa('azure-ad-root'),
+      'azure-ad-intermediate',
+      'ca',
+    );
     const group = await gateway.createOrUpdateEnrollmentGroup({
       enrollmentGroupId: 'azure-ad-group',
       attestation: {

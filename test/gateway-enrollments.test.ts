@@ -1,13 +1,12 @@
 import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {X509Certificate} from 'node:crypto';
 import {isDpsError} from '../source/dps/errors.js';
-import type {CertificateInfo, IndividualEnrollment, X509Attestation} from '../source/dps/types.js';
-import {issue, makeCa, type KeyPair} from './helpers/gateway-certificates.js';
+import type {IndividualEnrollment, X509Attestation} from '../source/dps/types.js';
+import {expectedInfo, makeCa, signedBy, type Issued} from './helpers/test-certificates.js';
 import {startSandbox, type Sandbox} from './helpers/sandbox.js';
 
 let sandbox: Sandbox;
-let root: KeyPair;
+let root: Issued;
 
 before(async () => {
   sandbox = await startSandbox();
@@ -16,22 +15,6 @@ before(async () => {
 after(async () => {
   await sandbox?.close();
 });
-
-/** What DPS's info block must say about a certificate, computed by Node itself. */
-function expectedInfo(pem: string): CertificateInfo {
-  const certificate = new X509Certificate(pem);
-  const utc = (date: string) => new Date(date).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  return {
-    subjectName: certificate.subject.split('\n').reverse().join(', '),
-    sha1Thumbprint: certificate.fingerprint.replace(/:/g, ''),
-    sha256Thumbprint: certificate.fingerprint256.replace(/:/g, ''),
-    issuerName: certificate.issuer.split('\n').reverse().join(', '),
-    notBeforeUtc: utc(certificate.validFrom),
-    notAfterUtc: utc(certificate.validTo),
-    serialNumber: certificate.serialNumber.toUpperCase(),
-    version: 3,
-  };
-}
 
 function individual(registrationId: string, certificatePem: string): IndividualEnrollment {
   return {
@@ -53,7 +36,7 @@ async function rejectsWith(promise: Promise<unknown>, kind: string, status?: num
 
 test('individual enrollment: create, get, update with etag, stale etag, delete', async () => {
   const {gateway, emulator} = sandbox;
-  const device = await issue('edge-device-01', root);
+  const device = await signedBy(root, 'edge-device-01');
 
   const created = await gateway.createOrUpdateIndividualEnrollment(
     individual('edge-device-01', device.certificatePem),
@@ -108,7 +91,7 @@ test('individual enrollment: create, get, update with etag, stale etag, delete',
 });
 
 test('a validation failure is a bad request carrying the service message', async () => {
-  const device = await issue('edge-device-bad-hub', root);
+  const device = await signedBy(root, 'edge-device-bad-hub');
   await assert.rejects(
     sandbox.gateway.createOrUpdateIndividualEnrollment({
       ...individual('edge-device-bad-hub', device.certificatePem),
@@ -126,7 +109,7 @@ test('a validation failure is a bad request carrying the service message', async
 
 test('enrollment group with a certificate uploaded into the group (signingCertificates)', async () => {
   const {gateway} = sandbox;
-  const intermediate = await issue('gateway-test-intermediate', root, 'ca');
+  const intermediate = await signedBy(root, 'gateway-test-intermediate', 'ca');
   const group = await gateway.createOrUpdateEnrollmentGroup({
     enrollmentGroupId: 'edge-group-signing',
     attestation: {
@@ -177,7 +160,7 @@ test('enrollment group that references a CA certificate verified in DPS (caRefer
 
 test('paging over 25 enrollments at page size 10 ends after 3 pages', async () => {
   const {gateway} = sandbox;
-  const device = await issue('paging-device', root);
+  const device = await signedBy(root, 'paging-device');
   const ids = Array.from({length: 25}, (_, index) => `paging-${String(index).padStart(2, '0')}`);
   for (const id of ids) {
     await gateway.createOrUpdateIndividualEnrollment(individual(id, device.certificatePem));
@@ -208,7 +191,7 @@ test('paging over 25 enrollments at page size 10 ends after 3 pages', async () =
 
 test('bulk create of 10, then a bulk create that conflicts', async () => {
   const {gateway} = sandbox;
-  const device = await issue('bulk-device', root);
+  const device = await signedBy(root, 'bulk-device');
   const batch = Array.from({length: 10}, (_, index) =>
     individual(`bulk-${index}`, device.certificatePem),
   );
@@ -232,7 +215,7 @@ test('bulk create of 10, then a bulk create that conflicts', async () => {
 
 test('bulk operations on enrollment groups', async () => {
   const {gateway} = sandbox;
-  const intermediate = await issue('bulk-group-intermediate', root, 'ca');
+  const intermediate = await signedBy(root, 'bulk-group-intermediate', 'ca');
   const groups = ['bulk-group-a', 'bulk-group-b'].map((enrollmentGroupId) => ({
     enrollmentGroupId,
     attestation: {

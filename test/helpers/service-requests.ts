@@ -1,6 +1,3 @@
-import {X509Certificate} from 'node:crypto';
-import {generatePrivateKey} from '../../source/certs/keys.js';
-import {issueCertificate} from '../../source/certs/issue.js';
 import {createServiceApi} from '../../source/emulator/service-api.js';
 import {Store} from '../../source/emulator/store.js';
 import type {EmulatorRequest, EmulatorResponse, Handler} from '../../source/emulator/types.js';
@@ -70,59 +67,5 @@ export function caReferenceGroup(enrollmentGroupId: string, extra: Record<string
     enrollmentGroupId,
     attestation: {type: 'x509', x509: {caReferences: {primary: 'root-ca'}}},
     ...extra,
-  };
-}
-
-export type TestCertificates = {
-  /** A self-signed CA and two device certificates it issued. */
-  caPem: string;
-  devicePem: string;
-  otherDevicePem: string;
-};
-
-let certificates: Promise<TestCertificates> | undefined;
-
-/** Test certificates, made once per test file (EC keys: fast). */
-export function testCertificates(): Promise<TestCertificates> {
-  certificates ??= (async () => {
-    const caKey = await generatePrivateKey('ec-p256');
-    const caPem = await issueCertificate({
-      subject: 'service-api-test.root.ca',
-      subjectKeyPem: caKey,
-      profile: 'ca',
-      validityDays: 30,
-    });
-    const issuer = {certificatePem: caPem, privateKeyPem: caKey};
-    const device = async (subject: string) =>
-      issueCertificate({
-        subject,
-        subjectKeyPem: await generatePrivateKey('ec-p256'),
-        issuer,
-        profile: 'identity',
-        validityDays: 30,
-      });
-    return {
-      caPem,
-      devicePem: await device('edge-device-01'),
-      otherDevicePem: await device('edge-device-02'),
-    };
-  })();
-  return certificates;
-}
-
-/** What the info block must be, computed independently with node's X509Certificate. */
-export function expectedInfo(pem: string) {
-  const certificate = new X509Certificate(pem);
-  const reverse = (name: string) => name.split('\n').reverse().join(', ');
-  const utc = (text: string) => new Date(text).toISOString().replace('.000Z', 'Z');
-  return {
-    subjectName: reverse(certificate.subject),
-    sha1Thumbprint: certificate.fingerprint.replaceAll(':', ''),
-    sha256Thumbprint: certificate.fingerprint256.replaceAll(':', ''),
-    issuerName: reverse(certificate.issuer),
-    notBeforeUtc: utc(certificate.validFrom),
-    notAfterUtc: utc(certificate.validTo),
-    serialNumber: certificate.serialNumber.toUpperCase(),
-    version: 3,
   };
 }

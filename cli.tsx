@@ -9,7 +9,7 @@ const commands: Record<string, () => Promise<Command>> = {
 };
 
 const summaries: Record<string, string> = {
-  emulator: 'run the local DPS (service, ARM and device APIs) on loopback',
+  emulator: 'run the local DPS (the sandbox: service and ARM APIs) on loopback',
   certs: 'inspect and check certificates, create test chains, sign verification certificates',
 };
 

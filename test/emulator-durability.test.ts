@@ -3,10 +3,9 @@ import assert from 'node:assert/strict';
 import {readFile, mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {createSharedAccessSignature} from '../source/emulator/auth.js';
 import {spawnEmulator, type EmulatorProcess} from './helpers/emulator-process.js';
 import {makeCa} from './helpers/test-certificates.js';
-import {dpsPath, rawRequest} from './helpers/emulator-http.js';
+import {dpsPath, ownerSas, rawRequest} from './helpers/emulator-http.js';
 
 const writers = 12;
 const killAfterAcknowledged = 150;
@@ -36,7 +35,7 @@ test('kill -9 mid-writes, restart on the same folder: every acknowledged write i
 
     running = await spawnEmulator(['--state-dir', stateDir]);
     const target = await targetOf(running);
-    const sas = serviceSas(running.info);
+    const sas = ownerSas(running.info);
     for (const write of acknowledged) {
       const response =
         write.kind === 'enrollment'
@@ -68,16 +67,6 @@ async function targetOf(emulator: EmulatorProcess) {
   return {info: emulator.info, caCertificatePem: await readFile(emulator.info.caCertFile, 'utf8')};
 }
 
-function serviceSas(info: EmulatorProcess['info']): string {
-  const key = /SharedAccessKey=([^;]+)/.exec(info.connectionString)![1]!;
-  return createSharedAccessSignature(
-    'localhost',
-    'provisioningserviceowner',
-    key,
-    new Date(Date.now() + 3_600_000),
-  );
-}
-
 /** Concurrent writers (enrollments, and CA certificates through ARM) until the process is killed. */
 async function writeUntilKilled(
   emulator: EmulatorProcess,
@@ -86,7 +75,7 @@ async function writeUntilKilled(
   acknowledged: Acknowledged[],
 ) {
   const target = await targetOf(emulator);
-  const sas = serviceSas(emulator.info);
+  const sas = ownerSas(emulator.info);
   const goal = acknowledged.length + killAfterAcknowledged;
   let killed = false;
   const writer = async (index: number) => {

@@ -1,21 +1,14 @@
 import {test, before, after, beforeEach} from 'node:test';
 import assert from 'node:assert/strict';
-import {createSharedAccessSignature} from '../source/emulator/auth.js';
 import {startEmulator, type RunningEmulator} from '../source/emulator/emulator.js';
 import {FaultInjector} from '../source/emulator/faults.js';
-import {armClient, dpsPath, rawRequest} from './helpers/emulator-http.js';
+import {armClient, dpsPath, ownerSas, rawRequest} from './helpers/emulator-http.js';
 
 let emulator: RunningEmulator;
 let sas: string;
 before(async () => {
   emulator = await startEmulator({inMemory: true});
-  const key = /SharedAccessKey=([^;]+)/.exec(emulator.info.connectionString)![1]!;
-  sas = createSharedAccessSignature(
-    'localhost',
-    'provisioningserviceowner',
-    key,
-    new Date(Date.now() + 3_600_000),
-  );
+  sas = ownerSas(emulator.info);
 });
 after(() => emulator.close());
 beforeEach(() => emulator.faults.clear());

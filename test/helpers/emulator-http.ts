@@ -1,6 +1,7 @@
 import {request as httpsRequest, Agent} from 'node:https';
 import {IotDpsClient} from '@azure/arm-deviceprovisioningservices';
 import type {TokenCredential} from '@azure/core-auth';
+import {createSharedAccessSignature} from '../../source/emulator/auth.js';
 import type {EmulatorInfo} from '../../source/emulator/types.js';
 
 export type RawResponse = {
@@ -13,16 +14,23 @@ export type RawResponse = {
 
 /**
  * One HTTPS request to the emulator, trusting only the sandbox CA. `host` is the name dialled and sent
- * (default localhost); the body is sent as JSON.
+ * (default localhost); `body` is sent as JSON, `rawBody` as given, both with `contentType` (default JSON).
  */
 export function rawRequest(
   emulator: {info: EmulatorInfo; caCertificatePem: string},
   method: string,
   path: string,
-  options: {headers?: Record<string, string>; body?: unknown; host?: string} = {},
+  options: {
+    headers?: Record<string, string>;
+    body?: unknown;
+    rawBody?: string;
+    contentType?: string;
+    host?: string;
+  } = {},
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const text = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const text =
+      options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
     const request = httpsRequest(
       {
         host: options.host ?? 'localhost',
@@ -36,7 +44,7 @@ export function rawRequest(
           ...(text === undefined
             ? {}
             : {
-                'content-type': 'application/json; charset=utf-8',
+                'content-type': options.contentType ?? 'application/json; charset=utf-8',
                 'content-length': Buffer.byteLength(text),
               }),
           ...options.headers,
@@ -60,6 +68,17 @@ export function rawRequest(
     request.on('error', reject);
     request.end(text);
   });
+}
+
+/** A service SAS token of the owner policy in the emulator's connection string, valid for an hour. */
+export function ownerSas(info: EmulatorInfo): string {
+  const key = /SharedAccessKey=([^;]+)/.exec(info.connectionString)![1]!;
+  return createSharedAccessSignature(
+    'localhost',
+    'provisioningserviceowner',
+    key,
+    new Date(Date.now() + 3_600_000),
+  );
 }
 
 /** A fixed bearer token as an Azure TokenCredential. */

@@ -1,31 +1,11 @@
-import {after, before, test} from 'node:test';
+import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {X509Certificate} from 'node:crypto';
 import {signVerificationCertificate} from '../source/certs/verification.js';
-import {isDpsError} from '../source/dps/errors.js';
 import {makeCa, signedBy} from './helpers/test-certificates.js';
-import {startSandbox, type Sandbox} from './helpers/sandbox.js';
+import {expectDpsError, sandboxForFile} from './helpers/sandbox.js';
 
-let sandbox: Sandbox;
-
-before(async () => {
-  sandbox = await startSandbox();
-});
-after(async () => {
-  await sandbox?.close();
-});
-
-async function rejectsWith(promise: Promise<unknown>, kind: string, status?: number) {
-  let caught: unknown;
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(isDpsError(error), String(error));
-    assert.equal(error.kind, kind, error.message);
-    if (status !== undefined) assert.equal(error.status, status);
-    caught = error;
-    return true;
-  });
-  return caught as Error & {serviceMessage?: string};
-}
+const sandbox = sandboxForFile();
 
 test('proof of possession: upload, generate a code, stale etag, wrong signer, verify', async () => {
   const {gateway} = sandbox;
@@ -55,7 +35,7 @@ test('proof of possession: upload, generate a code, stale etag, wrong signer, ve
   });
 
   // The etag from the upload is stale now: the most common failure of this loop.
-  await rejectsWith(
+  await expectDpsError(
     gateway.verifyCaCertificate('pop-root', uploaded.etag, proof.certificatePem),
     'stale-etag',
     412,
@@ -64,7 +44,7 @@ test('proof of possession: upload, generate a code, stale etag, wrong signer, ve
   // Same issuer name, same code, but signed by another key: not a proof of possession.
   const impostor = await makeCa('gateway-test-pop-root');
   const forged = await signedBy(impostor, code.verificationCode, 'verification');
-  const rejected = await rejectsWith(
+  const rejected = await expectDpsError(
     gateway.verifyCaCertificate('pop-root', code.etag, forged.certificatePem),
     'bad-request',
     400,
@@ -101,7 +81,7 @@ test('a CA certificate can be uploaded verified, listed, and deleted with its et
 
   // Replacing it needs the current etag.
   const replacement = await makeCa('gateway-test-replacement');
-  await rejectsWith(
+  await expectDpsError(
     gateway.uploadCaCertificate({
       name: 'verified-on-upload',
       certificatePem: replacement.certificatePem,
@@ -117,19 +97,19 @@ test('a CA certificate can be uploaded verified, listed, and deleted with its et
   });
   assert.equal(replaced.subject, 'CN=gateway-test-replacement');
 
-  await rejectsWith(
+  await expectDpsError(
     gateway.deleteCaCertificate('verified-on-upload', uploaded.etag),
     'stale-etag',
     412,
   );
   await gateway.deleteCaCertificate('verified-on-upload', replaced.etag);
-  await rejectsWith(gateway.getCaCertificate('verified-on-upload'), 'not-found', 404);
+  await expectDpsError(gateway.getCaCertificate('verified-on-upload'), 'not-found', 404);
 });
 
 test('a file that is not a certificate is refused before anything is sent', async () => {
-  await rejectsWith(
+  await expectDpsError(
     sandbox.gateway.uploadCaCertificate({name: 'junk', certificatePem: 'not a certificate'}),
     'bad-request',
   );
-  await rejectsWith(sandbox.gateway.getCaCertificate('junk'), 'not-found', 404);
+  await expectDpsError(sandbox.gateway.getCaCertificate('junk'), 'not-found', 404);
 });

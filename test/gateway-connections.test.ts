@@ -1,11 +1,11 @@
-import {after, before, test} from 'node:test';
+import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {createHmac} from 'node:crypto';
 import {inspect} from 'node:util';
 import {ProvisioningServiceClient} from 'azure-iot-provisioning-service';
 import {startEmulator} from '../source/emulator/emulator.js';
 import {parseConnectionString} from '../source/dps/connection-string.js';
-import {DpsError, isDpsError} from '../source/dps/errors.js';
+import {DpsError} from '../source/dps/errors.js';
 import {
   connectToSandbox,
   connectWithAzure,
@@ -15,30 +15,17 @@ import {
 } from '../source/dps/gateway.js';
 import {ServiceOperations} from '../source/dps/service-operations.js';
 import {makeCa, signedBy} from './helpers/test-certificates.js';
-import {startSandbox, type Sandbox} from './helpers/sandbox.js';
+import {expectDpsError, sandboxForFile} from './helpers/sandbox.js';
 
-let sandbox: Sandbox;
+const sandbox = sandboxForFile();
 /** Every error these tests provoke, checked for secrets at the end. */
 const provoked: DpsError[] = [];
 
-before(async () => {
-  sandbox = await startSandbox();
-});
-after(async () => {
-  await sandbox?.close();
-});
-
+/** expectDpsError, keeping the error for the secrets check. */
 async function rejectsWith(promise: Promise<unknown>, kind: string, status?: number) {
-  let caught: DpsError | undefined;
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(isDpsError(error), String(error));
-    assert.equal(error.kind, kind, error.message);
-    if (status !== undefined) assert.equal(error.status, status);
-    caught = error;
-    return true;
-  });
-  provoked.push(caught!);
-  return caught!;
+  const error = await expectDpsError(promise, kind, status);
+  provoked.push(error);
+  return error;
 }
 
 /** A service SAS token exactly as the SDK builds it, for any expiry. */

@@ -1,19 +1,15 @@
-import {after, before, test} from 'node:test';
+import {before, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {isDpsError} from '../source/dps/errors.js';
 import type {IndividualEnrollment, X509Attestation} from '../source/dps/types.js';
 import {expectedInfo, makeCa, signedBy, type Issued} from './helpers/test-certificates.js';
-import {startSandbox, type Sandbox} from './helpers/sandbox.js';
+import {expectDpsError, sandboxForFile} from './helpers/sandbox.js';
 
-let sandbox: Sandbox;
+const sandbox = sandboxForFile();
 let root: Issued;
 
 before(async () => {
-  sandbox = await startSandbox();
   root = await makeCa('gateway-test-root');
-});
-after(async () => {
-  await sandbox?.close();
 });
 
 function individual(registrationId: string, certificatePem: string): IndividualEnrollment {
@@ -23,15 +19,6 @@ function individual(registrationId: string, certificatePem: string): IndividualE
     capabilities: {iotEdge: true},
     initialTwin: {tags: {environment: 'test'}, properties: {desired: {interval: 30}}},
   };
-}
-
-async function rejectsWith(promise: Promise<unknown>, kind: string, status?: number) {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(isDpsError(error), String(error));
-    assert.equal(error.kind, kind, error.message);
-    if (status !== undefined) assert.equal(error.status, status);
-    return true;
-  });
 }
 
 test('individual enrollment: create, get, update with etag, stale etag, delete', async () => {
@@ -70,12 +57,12 @@ test('individual enrollment: create, get, update with etag, stale etag, delete',
   );
 
   // Writing with the etag read before the update is a stale etag (412), and changes nothing.
-  await rejectsWith(
+  await expectDpsError(
     gateway.createOrUpdateIndividualEnrollment({...fetched, provisioningStatus: 'enabled'}),
     'stale-etag',
     412,
   );
-  await rejectsWith(
+  await expectDpsError(
     gateway.deleteIndividualEnrollment('edge-device-01', created.etag),
     'stale-etag',
     412,
@@ -86,7 +73,7 @@ test('individual enrollment: create, get, update with etag, stale etag, delete',
   );
 
   await gateway.deleteIndividualEnrollment('edge-device-01', updated.etag);
-  await rejectsWith(gateway.getIndividualEnrollment('edge-device-01'), 'not-found', 404);
+  await expectDpsError(gateway.getIndividualEnrollment('edge-device-01'), 'not-found', 404);
   assert.ok(emulator.info.port > 0);
 });
 
@@ -127,7 +114,7 @@ test('enrollment group with a certificate uploaded into the group (signingCertif
   );
   assert.equal(fetched.capabilities?.iotEdge, true);
   await gateway.deleteEnrollmentGroup('edge-group-signing', fetched.etag);
-  await rejectsWith(gateway.getEnrollmentGroup('edge-group-signing'), 'not-found', 404);
+  await expectDpsError(gateway.getEnrollmentGroup('edge-group-signing'), 'not-found', 404);
 });
 
 test('enrollment group that references a CA certificate verified in DPS (caReferences)', async () => {
@@ -154,8 +141,8 @@ test('enrollment group that references a CA certificate verified in DPS (caRefer
 
   const states = await gateway.queryRegistrationStates('edge-group-ca-reference', {pageSize: 5});
   assert.deepEqual(states, {items: []}, 'no device has registered through the group yet');
-  await rejectsWith(gateway.getRegistrationState('never-registered'), 'not-found', 404);
-  await rejectsWith(gateway.deleteRegistrationState('never-registered'), 'not-found', 404);
+  await expectDpsError(gateway.getRegistrationState('never-registered'), 'not-found', 404);
+  await expectDpsError(gateway.deleteRegistrationState('never-registered'), 'not-found', 404);
 });
 
 test('paging over 25 enrollments at page size 10 ends after 3 pages', async () => {
@@ -239,5 +226,5 @@ test('bulk operations on enrollment groups', async () => {
     isSuccessful: true,
     errors: [],
   });
-  await rejectsWith(gateway.getEnrollmentGroup('bulk-group-a'), 'not-found');
+  await expectDpsError(gateway.getEnrollmentGroup('bulk-group-a'), 'not-found');
 });

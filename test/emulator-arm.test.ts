@@ -1,4 +1,4 @@
-import {test, before, after} from 'node:test';
+import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {X509Certificate} from 'node:crypto';
 import type {SharedAccessSignatureAuthorizationRuleAccessRightsDescription} from '@azure/arm-deviceprovisioningservices';
@@ -8,15 +8,16 @@ import type {IndividualEnrollment} from 'azure-iot-provisioning-service/dist/int
 import {issueCertificate} from '../source/certs/issue.js';
 import {generatePrivateKey} from '../source/certs/keys.js';
 import {signVerificationCertificate} from '../source/certs/verification.js';
-import {startEmulator, type RunningEmulator} from '../source/emulator/emulator.js';
-import {armClient, dpsPath, rawRequest, serviceAgent} from './helpers/emulator-http.js';
+import {
+  armClient,
+  dpsPath,
+  emulatorForFile,
+  rawRequest,
+  serviceAgent,
+} from './helpers/emulator-http.js';
 import {makeCa, signedBy} from './helpers/test-certificates.js';
 
-let emulator: RunningEmulator;
-before(async () => {
-  emulator = await startEmulator({inMemory: true});
-});
-after(() => emulator.close());
+const emulator = emulatorForFile();
 
 async function armFailure(promise: Promise<unknown>): Promise<RestError> {
   try {

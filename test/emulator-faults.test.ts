@@ -1,21 +1,14 @@
-import {test, before, after, beforeEach} from 'node:test';
+import {test, beforeEach} from 'node:test';
 import assert from 'node:assert/strict';
-import {startEmulator, type RunningEmulator} from '../source/emulator/emulator.js';
 import {FaultInjector} from '../source/emulator/faults.js';
-import {armClient, dpsPath, ownerSas, rawRequest} from './helpers/emulator-http.js';
+import {armClient, dpsPath, emulatorForFile, rawRequest} from './helpers/emulator-http.js';
 
-let emulator: RunningEmulator;
-let sas: string;
-before(async () => {
-  emulator = await startEmulator({inMemory: true});
-  sas = ownerSas(emulator.info);
-});
-after(() => emulator.close());
+const emulator = emulatorForFile();
 beforeEach(() => emulator.faults.clear());
 
 const getEnrollment = (id = 'not-there') =>
   rawRequest(emulator, 'GET', `/enrollments/${id}?api-version=2021-10-01`, {
-    headers: {authorization: sas},
+    headers: {authorization: emulator.sas},
   });
 
 test('429 on a service route: DPS error body, Retry-After, then the next request is normal', async () => {
@@ -95,7 +88,7 @@ test('a rule only hits its method and path', async () => {
     'DELETE',
     '/enrollments/not-there?api-version=2021-10-01',
     {
-      headers: {authorization: sas},
+      headers: {authorization: emulator.sas},
     },
   );
   assert.equal(deleted.status, 500);

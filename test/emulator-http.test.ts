@@ -1,15 +1,9 @@
-import {test, before, after} from 'node:test';
+import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {startEmulator, type RunningEmulator} from '../source/emulator/emulator.js';
-import {armClient, dpsPath, ownerSas, rawRequest} from './helpers/emulator-http.js';
+import {startEmulator} from '../source/emulator/emulator.js';
+import {armClient, dpsPath, emulatorForFile, rawRequest} from './helpers/emulator-http.js';
 
-let emulator: RunningEmulator;
-let sas: string;
-before(async () => {
-  emulator = await startEmulator({inMemory: true});
-  sas = ownerSas(emulator.info);
-});
-after(() => emulator.close());
+const emulator = emulatorForFile();
 
 /** Sends `body` as given (not JSON-encoded) as application/json; the answer must be JSON. */
 async function sendRaw(method: string, path: string, body: string, authorization: string) {
@@ -27,7 +21,7 @@ test('a GET with a JSON body (as some SDKs send) is answered normally', async ()
     'GET',
     '/enrollments/missing?api-version=2021-10-01',
     {
-      headers: {authorization: sas},
+      headers: {authorization: emulator.sas},
       body: {},
     },
   );
@@ -37,7 +31,12 @@ test('a GET with a JSON body (as some SDKs send) is answered normally', async ()
 });
 
 test('a body that is not JSON is 400, in the DPS body on service routes and the ARM body on ARM routes', async () => {
-  const service = await sendRaw('PUT', '/enrollments/x?api-version=2021-10-01', '{not json', sas);
+  const service = await sendRaw(
+    'PUT',
+    '/enrollments/x?api-version=2021-10-01',
+    '{not json',
+    emulator.sas,
+  );
   assert.equal(service.status, 400);
   assert.match(String(service.headers['content-type']), /^application\/json/);
   assert.equal(service.body.errorCode, 400004);
@@ -58,11 +57,11 @@ test('a body over 1 MB is 413; a path with broken percent-encoding is 400', asyn
     'PUT',
     '/enrollments/x?api-version=2021-10-01',
     JSON.stringify({padding: 'x'.repeat(1024 * 1024)}),
-    sas,
+    emulator.sas,
   );
   assert.equal(large.status, 413);
   const broken = await rawRequest(emulator, 'GET', '/enrollments/%E0%A4%A?api-version=2021-10-01', {
-    headers: {authorization: sas},
+    headers: {authorization: emulator.sas},
   });
   assert.equal(broken.status, 400);
   assert.equal(Math.floor((broken.body as {errorCode: number}).errorCode / 1000), 400);

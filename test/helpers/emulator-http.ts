@@ -1,7 +1,9 @@
 import {request as httpsRequest, Agent} from 'node:https';
+import {after, before} from 'node:test';
 import {IotDpsClient} from '@azure/arm-deviceprovisioningservices';
 import type {TokenCredential} from '@azure/core-auth';
 import {createSharedAccessSignature} from '../../source/emulator/auth.js';
+import {startEmulator, type RunningEmulator} from '../../source/emulator/emulator.js';
 import type {EmulatorInfo} from '../../source/emulator/types.js';
 
 export type RawResponse = {
@@ -79,6 +81,19 @@ export function ownerSas(info: EmulatorInfo): string {
     key,
     new Date(Date.now() + 3_600_000),
   );
+}
+
+/** An in-memory emulator started before this file's tests and closed after them, with an owner SAS token. */
+export function emulatorForFile(): RunningEmulator & {sas: string} {
+  const emulator = {} as RunningEmulator & {sas: string};
+  before(async () => {
+    const started = await startEmulator({inMemory: true});
+    Object.assign(emulator, started, {sas: ownerSas(started.info)});
+  });
+  after(async () => {
+    await emulator.close?.();
+  });
+  return emulator;
 }
 
 /** A fixed bearer token as an Azure TokenCredential. */

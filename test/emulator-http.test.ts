@@ -1,6 +1,8 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {startEmulator} from '../source/emulator/emulator.js';
+import {connectToSandbox} from '../source/dps/gateway.js';
+import {expectDpsError} from './helpers/sandbox.js';
 import {armClient, dpsPath, emulatorForFile, rawRequest} from './helpers/emulator-http.js';
 
 const emulator = emulatorForFile();
@@ -78,5 +80,27 @@ test('--host localhost: the ARM endpoint names localhost and the certificate cov
     assert.equal(dps.name, local.info.dpsName);
   } finally {
     await local.close();
+  }
+});
+
+test('--host 127.0.0.2: the ready line and the DPS resource name the bound address as service host', async () => {
+  const bound = await startEmulator({inMemory: true, host: '127.0.0.2'});
+  try {
+    assert.equal(bound.info.serviceHost, '127.0.0.2');
+    assert.match(bound.info.connectionString, /^HostName=127\.0\.0\.2;/);
+    const dps = await armClient(bound).iotDpsResource.get(
+      bound.info.dpsName,
+      bound.info.resourceGroup,
+    );
+    assert.equal(dps.properties.serviceOperationsHostName, '127.0.0.2');
+    // The service SDK reaches the listener through the connection string (a 404, not a refused connection).
+    const gateway = await connectToSandbox(bound.info, bound.caCertificatePem);
+    try {
+      await expectDpsError(gateway.getIndividualEnrollment('not-there'), 'not-found', 404);
+    } finally {
+      await gateway.close();
+    }
+  } finally {
+    await bound.close();
   }
 });

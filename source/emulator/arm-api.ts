@@ -26,8 +26,13 @@ const certificateNameMaxLength = 256;
  * and resource group, its keys, and its CA certificates with proof of possession. Any api-version is
  * accepted, and both certificate body shapes (top-level and under `properties`).
  */
-export function createArmApi(context: {store: Store; sandbox: Sandbox}): Handler {
-  const {store, sandbox} = context;
+export function createArmApi(context: {
+  store: Store;
+  sandbox: Sandbox;
+  /** The service API's host name, as in the ready line's connection string. */
+  serviceHost: string;
+}): Handler {
+  const {store, sandbox, serviceHost} = context;
   const resourceId = `/subscriptions/${sandbox.subscriptionId}/resourceGroups/${sandbox.resourceGroup}/providers/Microsoft.Devices/provisioningServices/${sandbox.dpsName}`;
   const same = (a: string | undefined, b: string) => a?.toLowerCase() === b.toLowerCase();
 
@@ -120,8 +125,8 @@ export function createArmApi(context: {store: Store; sandbox: Sandbox}): Handler
           allocationWeight: 1,
         })),
         allocationPolicy: 'Hashed',
-        serviceOperationsHostName: 'localhost',
-        deviceProvisioningHostName: 'localhost',
+        serviceOperationsHostName: serviceHost,
+        deviceProvisioningHostName: serviceHost,
         idScope: sandbox.idScope,
         authorizationPolicies: [],
         enableDataResidency: false,

@@ -79,7 +79,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       sandbox.tokenSecret,
       new Date(Date.now() + armTokenLifetimeMs),
     );
-    const armApi = createArmApi({store, sandbox});
+    const serviceHost = serviceHostFor(host);
+    const armApi = createArmApi({store, sandbox, serviceHost});
     const serviceApi = createServiceApi({
       store,
       linkedHubHostNames: () => sandbox.linkedHubs.map((hub) => hub.hostName),
@@ -104,8 +105,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const owner = ownerPolicy(sandbox);
     const info: EmulatorInfo = {
       port,
-      serviceHost: 'localhost',
-      connectionString: `HostName=localhost;SharedAccessKeyName=${owner.keyName};SharedAccessKey=${owner.primaryKey}`,
+      serviceHost,
+      connectionString: `HostName=${serviceHost};SharedAccessKeyName=${owner.keyName};SharedAccessKey=${owner.primaryKey}`,
       armEndpoint: `https://${endpointHost(host)}:${port}`,
       armToken,
       subscriptionId: sandbox.subscriptionId,
@@ -226,6 +227,16 @@ function headerValue(request: EmulatorRequest, name: string): string | undefined
 function hostName(hostHeader: string): string {
   if (hostHeader.startsWith('[')) return hostHeader.slice(1, hostHeader.indexOf(']'));
   return hostHeader.replace(/:\d+$/, '');
+}
+
+/**
+ * The service API's host name (the connection string's HostName): the bound address or name, where the
+ * listener can be reached; `localhost` for the default loopback and wildcard binds, and for IPv6 addresses,
+ * which a connection string's HostName cannot carry.
+ */
+function serviceHostFor(host: string): string {
+  const wildcard = host === '0.0.0.0' || host === '::' || host === '';
+  return wildcard || host === '127.0.0.1' || host.includes(':') ? 'localhost' : host;
 }
 
 /** How clients reach the listener: loopback for wildcard binds, brackets for IPv6. */

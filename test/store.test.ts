@@ -1,6 +1,6 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {appendFile, mkdtemp, readFile, rm, stat} from 'node:fs/promises';
+import {appendFile, mkdtemp, open, readFile, rm, stat, type FileHandle} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {Store} from '../source/emulator/store.js';
@@ -88,4 +88,28 @@ test('an in-memory store keeps values without touching disk', async () => {
   await store.put('registrations', 'r1', {registrationId: 'r1'});
   assert.deepEqual(store.get('registrations', 'R1'), {registrationId: 'r1'});
   await store.close();
+});
+
+test('after a failed journal write, later writes are refused instead of being acknowledged after a torn record', async () => {
+  await withFolder(async (folder) => {
+    const store = await Store.open(folder);
+    await store.put('enrollments', 'kept', {n: 1});
+    // Make the next write fail as a full disk or a lost mount would: the journal handle becomes read-only.
+    const internals = store as unknown as {journal: FileHandle};
+    await internals.journal.close();
+    internals.journal = await open(join(folder, 'journal.jsonl'), 'r');
+    await assert.rejects(store.put('enrollments', 'lost', {n: 2}), /could not be written/);
+    await assert.rejects(store.put('enrollments', 'later', {n: 3}), /restarted/);
+    assert.equal(
+      store.get('enrollments', 'later'),
+      undefined,
+      'a refused write does not change memory',
+    );
+
+    await internals.journal.close();
+
+    const reopened = await Store.open(folder);
+    assert.deepEqual(reopened.list('enrollments'), [{n: 1}]);
+    await reopened.close();
+  });
 });

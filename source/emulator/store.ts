@@ -29,6 +29,8 @@ export class Store {
   private pending: string[] = [];
   private pendingWaiters: Array<{resolve: () => void; reject: (error: unknown) => void}> = [];
   private flushing: Promise<void> | undefined;
+  /** Set when a journal write failed: later writes are refused so nothing is acknowledged after a torn record. */
+  private failure: Error | undefined;
 
   private constructor(private readonly directory: string | undefined) {}
 
@@ -56,6 +58,7 @@ export class Store {
 
   /** Applies the operations together, at once in memory; resolves when they are durable. */
   apply(operations: StoreOperation[]): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
     for (const operation of operations) this.applyInMemory(operation);
     if (!this.journal) return Promise.resolve();
     this.pending.push(`${JSON.stringify(operations)}\n`);
@@ -102,11 +105,17 @@ export class Store {
       this.pending = [];
       this.pendingWaiters = [];
       try {
-        await this.journal.write(lines);
+        await this.journal.appendFile(lines);
         await this.journal.datasync();
         for (const waiter of waiters) waiter.resolve();
       } catch (error) {
-        for (const waiter of waiters) waiter.reject(error);
+        this.failure = new Error(
+          `The sandbox state could not be written to ${this.directory} (${(error as Error).message}); ` +
+            'no further change is accepted until the emulator is restarted.',
+        );
+        for (const waiter of [...waiters, ...this.pendingWaiters]) waiter.reject(this.failure);
+        this.pending = [];
+        this.pendingWaiters = [];
       }
     }
     this.flushing = undefined;

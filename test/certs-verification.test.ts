@@ -119,4 +119,28 @@ describe('verification certificates (proof of possession)', () => {
       /verification code/,
     );
   });
+
+  test('refuses a CA that has expired or is not valid yet', async () => {
+    const dayMs = 86_400_000;
+    const expired = await issue('expired-root', 'ca', undefined, {
+      notBefore: new Date(Date.now() - 40 * dayMs),
+      validityDays: 10,
+    });
+    const future = await issue('future-root', 'ca', undefined, {
+      notBefore: new Date(Date.now() + 2 * dayMs),
+    });
+    for (const [ca, message] of [
+      [expired, /the CA certificate expired on .*would not verify/],
+      [future, /the CA certificate is not valid until .*would not verify/],
+    ] as const) {
+      await assert.rejects(
+        signVerificationCertificate({
+          caCertificatePem: ca.certificatePem,
+          caPrivateKeyPem: ca.privateKeyPem,
+          verificationCode: code,
+        }),
+        message,
+      );
+    }
+  });
 });

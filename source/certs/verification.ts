@@ -3,6 +3,7 @@ import {parsePrivateKey} from './read.js';
 import {CertificateReadError} from './read-errors.js';
 import {generatePrivateKey, type KeyAlgorithm} from './keys.js';
 import {issueCertificate} from './issue.js';
+import {checkValidity} from './check.js';
 
 /** Verification certificates only prove possession once; DPS needs them for minutes, not years. */
 const verificationValidityDays = 30;
@@ -29,6 +30,13 @@ export async function signVerificationCertificate(input: {
   if (!caCertificate.ca) {
     throw new Error(
       `"${caCertificate.subject}" is not a CA certificate (CA:false): verify the root or intermediate CA uploaded to DPS`,
+    );
+  }
+  // A certificate signed by an expired (or not yet valid) CA does not verify against it.
+  const [invalid] = checkValidity(caCertificate, new Date(), 0, 'the CA certificate');
+  if (invalid?.severity === 'error') {
+    throw new Error(
+      `${invalid.message}, so a verification certificate it signs would not verify: ${invalid.hint}`,
     );
   }
   const caKey = readCaKey(input.caPrivateKeyPem, input.passphrase);

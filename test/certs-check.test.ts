@@ -273,6 +273,18 @@ describe('chains, link by link', () => {
     assert.deepEqual(codes(result.findings), ['chain-misses-ca']);
   });
 
+  test('a certificate signed by a leaf (not a CA) breaks at that link', async () => {
+    const rogue = await issue('device-03', 'identity', chain.leaf);
+    const result = checkChain(
+      certificate(rogue),
+      [certificate(chain.leaf), certificate(chain.intermediate)],
+      {trustAnchor: certificate(chain.root)},
+    );
+    const finding = result.findings.find((f) => f.code === 'chain-issuer-not-ca');
+    assert.equal(finding?.severity, 'error');
+    assert.match(finding.message, /^link 1: "device-01" signed "device-03"/);
+  });
+
   test('an expired intermediate is reported at its link', async () => {
     const old = await issue('old-intermediate', 'ca', chain.root, {
       notBefore: new Date(Date.now() - 40 * dayMs),

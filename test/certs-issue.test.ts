@@ -18,6 +18,15 @@ test('generatePrivateKey returns unencrypted PKCS#8 PEM of the requested type', 
   assert.equal(createPrivateKey(ec).asymmetricKeyDetails?.namedCurve, 'prime256v1');
 });
 
+test('generatePrivateKey does not block the event loop while it works', async () => {
+  let turned = false;
+  setImmediate(() => {
+    turned = true;
+  });
+  await generatePrivateKey('rsa-4096');
+  assert.equal(turned, true, 'the event loop ran while the key was generated');
+});
+
 test('an EC root signs an RSA identity certificate that openssl verifies with the expected extensions', async () => {
   const [rootKey, leafKey] = await Promise.all([
     generatePrivateKey('ec-p256'),

@@ -74,6 +74,16 @@ describe('dps-enroll certs', () => {
     assert.match(forced.stdout, /iot-edge-device-identity-edge-01\.cert\.pem/);
   });
 
+  test('create-chain into a path that is a file says so plainly and writes nothing', async () => {
+    const blocker = join(folder.path, 'not-a-folder');
+    await writeFile(blocker, 'a file');
+    const result = await runCli(['certs', 'create-chain', '--out', blocker, '--key-type', 'ec']);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /a file is in the way/);
+    assert.match(result.stderr, /choose another --out folder/);
+    assert.doesNotMatch(result.stderr, /ENOTDIR|\n\s+at /);
+  });
+
   test('inspect reads a DER .cer and prints both thumbprints; --json is parseable', async () => {
     const der = join(folder.path, 'device.cer');
     const converted = await openssl([

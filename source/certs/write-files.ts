@@ -29,7 +29,7 @@ export async function writeOutputFiles(
   options: {overwrite: boolean},
 ): Promise<void> {
   for (const file of files) {
-    await mkdir(dirname(file.path), {recursive: true, mode: file.secret ? 0o700 : 0o755});
+    await makeFolder(dirname(file.path), file.secret ? 0o700 : 0o755);
     const mode = file.secret ? 0o600 : 0o644;
     const handle = await open(file.path, options.overwrite ? 'w' : 'wx', mode);
     try {
@@ -38,5 +38,24 @@ export async function writeOutputFiles(
     } finally {
       await handle.close();
     }
+  }
+}
+
+async function makeFolder(path: string, mode: number) {
+  try {
+    await mkdir(path, {recursive: true, mode});
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR' || code === 'EEXIST') {
+      throw new Error(
+        `cannot create the folder ${path}: a file is in the way (${path} or one of its parents is a file, not a folder); choose another --out folder`,
+      );
+    }
+    if (code === 'EACCES' || code === 'EPERM') {
+      throw new Error(
+        `cannot create the folder ${path}: permission denied; choose a folder you can write to`,
+      );
+    }
+    throw error;
   }
 }

@@ -202,14 +202,25 @@ export function createArmApi(context: {
     return {status: 200, body: certificateBody(stored)};
   }
 
+  /** The stored certificate for a call that must name its current etag, or the answer that refuses the call. */
+  function certificateForChange(
+    name: string,
+    request: EmulatorRequest,
+  ):
+    | {stored: StoredCertificate; refusal?: undefined}
+    | {stored?: undefined; refusal: EmulatorResponse} {
+    const stored = store.get<StoredCertificate>('certificates', name);
+    if (!stored) return {refusal: certificateNotFound(name)};
+    const refusal = requireEtag(request, stored);
+    return refusal ? {refusal} : {stored};
+  }
+
   async function deleteCertificate(
     name: string,
     request: EmulatorRequest,
   ): Promise<EmulatorResponse> {
-    const stored = store.get<StoredCertificate>('certificates', name);
-    if (!stored) return certificateNotFound(name);
-    const check = requireEtag(request, stored);
-    if (check) return check;
+    const {refusal} = certificateForChange(name, request);
+    if (refusal) return refusal;
     await store.delete('certificates', name);
     return {status: 200};
   }
@@ -218,10 +229,8 @@ export function createArmApi(context: {
     name: string,
     request: EmulatorRequest,
   ): Promise<EmulatorResponse> {
-    const stored = store.get<StoredCertificate>('certificates', name);
-    if (!stored) return certificateNotFound(name);
-    const check = requireEtag(request, stored);
-    if (check) return check;
+    const {stored, refusal} = certificateForChange(name, request);
+    if (refusal) return refusal;
     const updated: StoredCertificate = {
       ...stored,
       verificationCode: randomBytes(24).toString('hex').toUpperCase(),
@@ -240,10 +249,8 @@ export function createArmApi(context: {
   }
 
   async function verify(name: string, request: EmulatorRequest): Promise<EmulatorResponse> {
-    const stored = store.get<StoredCertificate>('certificates', name);
-    if (!stored) return certificateNotFound(name);
-    const check = requireEtag(request, stored);
-    if (check) return check;
+    const {stored, refusal} = certificateForChange(name, request);
+    if (refusal) return refusal;
     if (!stored.verificationCode) {
       return armError(
         400,

@@ -1,5 +1,6 @@
 import {randomBytes, X509Certificate} from 'node:crypto';
 import {certificateInfo, decodeCertificate} from './certificate-info.js';
+import {etagMatches, header, newEtag} from './etags.js';
 import {armError} from './errors.js';
 import type {Sandbox} from './sandbox.js';
 import type {Store} from './store.js';
@@ -186,7 +187,7 @@ export function createArmApi(context: {
       return armError(400, 4, `The certificate could not be read: ${(error as Error).message}`);
     }
     const existing = store.get<StoredCertificate>('certificates', name);
-    if (existing && !etagMatches(request, existing)) return staleEtag();
+    if (existing && !ifMatchesStored(request, existing)) return staleEtag();
     const now = new Date().toISOString();
     const der = certificate.raw.toString('base64');
     const stored: StoredCertificate = {
@@ -332,14 +333,10 @@ function matchesProvider(segments: string[]): boolean {
   );
 }
 
-function ifMatch(request: EmulatorRequest): string | undefined {
-  const value = request.headers['if-match'];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function etagMatches(request: EmulatorRequest, stored: StoredCertificate): boolean {
-  const given = ifMatch(request)?.trim();
-  return given === '*' || given === stored.etag || given === `"${stored.etag}"`;
+/** ARM needs If-Match for every change of an existing certificate: a missing or empty one never matches. */
+function ifMatchesStored(request: EmulatorRequest, stored: StoredCertificate): boolean {
+  const given = header(request, 'if-match');
+  return given !== undefined && given.trim() !== '' && etagMatches(given, stored.etag);
 }
 
 /** Delete, generateVerificationCode and verify need If-Match: 400 without it, 412 when it is stale. */
@@ -347,10 +344,10 @@ function requireEtag(
   request: EmulatorRequest,
   stored: StoredCertificate,
 ): EmulatorResponse | undefined {
-  if (ifMatch(request) === undefined) {
+  if (header(request, 'if-match') === undefined) {
     return armError(400, 5, 'The If-Match header with the certificate etag is required.');
   }
-  return etagMatches(request, stored) ? undefined : staleEtag();
+  return ifMatchesStored(request, stored) ? undefined : staleEtag();
 }
 
 function staleEtag(): EmulatorResponse {
@@ -375,9 +372,4 @@ async function onlyMethod(
   handler: () => EmulatorResponse | Promise<EmulatorResponse>,
 ): Promise<EmulatorResponse> {
   return request.method === method ? handler() : methodNotAllowed(request);
-}
-
-/** ARM etags look like `AAAAAAExpNs=`: base64 of 8 bytes. */
-function newEtag(): string {
-  return randomBytes(8).toString('base64');
 }

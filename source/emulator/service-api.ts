@@ -1,6 +1,6 @@
 import {badRequest, ServiceApiError, subCodes} from './service-errors.js';
 import {EnrollmentHandlers} from './service-enrollments.js';
-import {header} from './service-query.js';
+import {header} from './etags.js';
 import {enrollmentGroups, individualEnrollments} from './service-records.js';
 import {RegistrationHandlers} from './service-registrations.js';
 import type {EmulatorRequest, EmulatorResponse, Handler, ServiceApiContext} from './types.js';

@@ -1,9 +1,8 @@
 import {badRequest, ServiceApiError, subCodes} from './service-errors.js';
-import {header, queryPage} from './service-query.js';
+import {etagMatches, header, newEtag} from './etags.js';
+import {queryPage} from './service-query.js';
 import {
-  etagMatches,
   isObject,
-  newEtag,
   nowUtc,
   presentRecord,
   presentRegistration,

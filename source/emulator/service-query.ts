@@ -1,13 +1,9 @@
+import {header} from './etags.js';
 import {badRequest} from './service-errors.js';
 import type {EmulatorRequest, EmulatorResponse} from './types.js';
 
 /** The page size when the client sends no x-ms-max-item-count. */
 export const defaultPageSize = 100;
-
-export function header(request: EmulatorRequest, name: string): string | undefined {
-  const value = request.headers[name.toLowerCase()];
-  return Array.isArray(value) ? value[0] : value;
-}
 
 /**
  * One page of a query answer. The page size comes from x-ms-max-item-count, the position from the

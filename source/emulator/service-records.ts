@@ -1,4 +1,3 @@
-import {randomBytes} from 'node:crypto';
 import type {Collection} from './store.js';
 import {subCodes} from './service-errors.js';
 
@@ -62,25 +61,6 @@ export type StoredRegistration = JsonObject & {
 
 export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** An opaque etag; a new one on every write. */
-export function newEtag(): string {
-  return randomBytes(8).toString('base64');
-}
-
-/** If-Match semantics: absent or `*` matches anything; otherwise the etags must be equal (quotes ignored). */
-export function etagMatches(ifMatch: string | undefined, current: string | undefined): boolean {
-  if (ifMatch === undefined || ifMatch.trim() === '' || ifMatch.trim() === '*') return true;
-  if (current === undefined) return false;
-  return unquote(ifMatch) === unquote(current);
-}
-
-function unquote(etag: string): string {
-  return etag
-    .trim()
-    .replace(/^W\//, '')
-    .replace(/^"(.*)"$/, '$1');
 }
 
 /** The record as the API returns it: certificates as `{info}` only. */

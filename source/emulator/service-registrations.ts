@@ -1,6 +1,7 @@
 import {ServiceApiError, subCodes} from './service-errors.js';
-import {header, queryPage} from './service-query.js';
-import {etagMatches, presentRegistration, type StoredRegistration} from './service-records.js';
+import {etagMatches, header} from './etags.js';
+import {queryPage} from './service-query.js';
+import {presentRegistration, type StoredRegistration} from './service-records.js';
 import type {EmulatorRequest, EmulatorResponse, ServiceApiContext} from './types.js';
 
 /** Device registration states: get, delete, and query by enrollment group. */

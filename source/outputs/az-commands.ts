@@ -50,8 +50,9 @@ export function individualEnrollmentCommand(
     }
     lines.push(...certificates);
   }
-  if (enrollment.deviceId !== undefined)
+  if (enrollment.deviceId !== undefined) {
     lines.push(['--device-id', shellQuote(enrollment.deviceId)]);
+  }
   lines.push(...settingOptions(enrollment, update));
   return render(targetNotes(target), command, lines);
 }

@@ -1,6 +1,8 @@
 import type {AccessToken, GetTokenOptions, TokenCredential} from '@azure/core-auth';
 import {DpsError, redactSecrets} from './errors.js';
 
+type AbortSignalLike = NonNullable<GetTokenOptions['abortSignal']>;
+
 /** What the operator needs to sign in on another device: open the URL, enter the code. */
 export type DeviceCodePrompt = {
   verificationUri: string;
@@ -90,18 +92,41 @@ function cancellable(
   return {
     async getToken(scopes: string | string[], options: GetTokenOptions = {}) {
       if (signal?.aborted) throw new SignInCancelledError();
-      const signals = [signal, options.abortSignal].filter((value) => value !== undefined);
-      const abortSignal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+      const both = bothSignals(signal, options.abortSignal);
       const attempt = credential.getToken(scopes, {
         ...options,
-        ...(abortSignal ? {abortSignal} : {}),
+        ...(both ? {abortSignal: both.signal} : {}),
       });
+      attempt.finally(() => both?.release()).catch(() => {});
       try {
         return await untilAborted(attempt, signal);
       } catch (error) {
         if (signal?.aborted) throw new SignInCancelledError();
         throw signInError(error, deviceCode);
       }
+    },
+  };
+}
+
+/** One signal that fires when either fires; `release` drops the listeners once the request is over. */
+function bothSignals(
+  ours: AbortSignal | undefined,
+  theirs: AbortSignalLike | undefined,
+): {signal: AbortSignalLike; release(): void} | undefined {
+  if (!ours || !theirs) {
+    const only = ours ?? theirs;
+    return only ? {signal: only, release: () => {}} : undefined;
+  }
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  if (ours.aborted || theirs.aborted) abort();
+  ours.addEventListener('abort', abort);
+  theirs.addEventListener('abort', abort);
+  return {
+    signal: controller.signal,
+    release: () => {
+      ours.removeEventListener('abort', abort);
+      theirs.removeEventListener('abort', abort);
     },
   };
 }

@@ -150,21 +150,21 @@ describe('provisioningToml', () => {
 
   test('the sandbox gets a comment that devices cannot reach it', () => {
     const toml = provisioningToml({
-      globalEndpoint: 'https://127.0.0.1:8443',
+      globalEndpoint: 'https://global.azure-devices-provisioning.net',
       idScope: '0ne00SANDBOX',
       registrationId: 'device-01',
       sandbox: true,
       ...defaultDevicePaths('device-01'),
     });
     const lines = toml.split('\n');
-    const at = lines.indexOf('global_endpoint = "https://127.0.0.1:8443"');
+    const at = lines.indexOf('id_scope = "0ne00SANDBOX"');
     assert.equal(
       lines[at - 1],
-      "# The local sandbox's endpoint and ID scope: for trying things out, devices cannot reach it.",
+      "# The local sandbox's ID scope, for trying things out: devices cannot reach the sandbox.",
     );
     assertSimpleToml(toml);
     const real = provisioningToml({
-      globalEndpoint: 'https://127.0.0.1:8443',
+      globalEndpoint: 'https://global.azure-devices-provisioning.net',
       idScope: '0ne00SANDBOX',
       registrationId: 'device-01',
       ...defaultDevicePaths('device-01'),

@@ -13,7 +13,7 @@ export type ProvisioningConfig = {
   /** Where the identity certificate's full chain and its key live on the device (absolute paths). */
   identityCertPath: string;
   identityKeyPath: string;
-  /** The ID scope is the local sandbox's, which devices cannot reach. */
+  /** The ID scope is the local sandbox's, which devices cannot reach: say so in a comment. */
   sandbox?: boolean;
 };
 
@@ -61,14 +61,14 @@ export function provisioningToml(config: ProvisioningConfig): string {
     '# Then apply it with: sudo iotedge config apply',
     '[provisioning]',
     'source = "dps"',
+    `global_endpoint = ${tomlString(config.globalEndpoint)}`,
   ];
-  if (config.sandbox) {
-    lines.push(
-      "# The local sandbox's endpoint and ID scope: for trying things out, devices cannot reach it.",
-    );
-  }
-  lines.push(`global_endpoint = ${tomlString(config.globalEndpoint)}`);
   if (config.idScope) {
+    if (config.sandbox) {
+      lines.push(
+        "# The local sandbox's ID scope, for trying things out: devices cannot reach the sandbox.",
+      );
+    }
     lines.push(`id_scope = ${tomlString(config.idScope)}`);
   } else {
     lines.push(

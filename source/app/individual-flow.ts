@@ -1,0 +1,398 @@
+import {hasErrors} from '../certs/findings.js';
+import {deviceIdProblem, enrollmentIdProblem, maxX509RegistrationIdLength} from '../dps/id-rules.js';
+import type {IndividualEnrollment, LinkedHub} from '../dps/types.js';
+import {defaultDevicePaths, devicePathProblem} from '../outputs/config-toml.js';
+import type {KeyEvent} from './keys.js';
+import {initialSettings, settingsForRequest, settingsKey} from './settings-steps.js';
+import type {
+  CertificateField,
+  IndividualFlow,
+  IndividualStep,
+  LoadedCertificate,
+  ReviewPanel,
+  SettingsStep,
+} from './state.js';
+import {draftOf, editDraft, emptyDraft, type TextDraft} from './text-draft.js';
+
+/** The individual enrollment flow: its steps in order, and what each key does on each step. */
+
+export const emptyCertificateField: CertificateField = {
+  path: emptyDraft,
+  candidates: [],
+  moreCandidates: 0,
+  status: {state: 'empty'},
+};
+
+export function initialIndividualFlow(linkedHubs: readonly LinkedHub[]): IndividualFlow {
+  return {
+    step: 'certificate',
+    primary: emptyCertificateField,
+    secondary: emptyCertificateField,
+    registrationId: emptyDraft,
+    registrationIdEdited: false,
+    deviceId: emptyDraft,
+    settings: initialSettings(linkedHubs),
+    reviewPanel: 'summary',
+    reviewScroll: 0,
+    deviceCertPath: emptyDraft,
+    deviceKeyPath: emptyDraft,
+    devicePathFocus: 'certificate',
+    configScroll: 0,
+    configFile: emptyDraft,
+    configFileCandidates: [],
+    confirmOverwrite: false,
+  };
+}
+
+const settingsSteps: readonly string[] = [
+  'edge',
+  'hubs',
+  'allocation',
+  'custom-allocation',
+  'twin',
+  'advanced',
+];
+
+export function isSettingsStep(step: IndividualStep): step is SettingsStep {
+  return settingsSteps.includes(step);
+}
+
+/** The steps of the form, in order; custom allocation only when that policy is chosen. */
+export function formSteps(flow: IndividualFlow): IndividualStep[] {
+  return [
+    'certificate',
+    'secondary-certificate',
+    'registration-id',
+    'device-id',
+    'edge',
+    'hubs',
+    'allocation',
+    ...(flow.settings.allocationPolicy === 'custom' ? (['custom-allocation'] as const) : []),
+    'twin',
+    'advanced',
+    'review',
+  ];
+}
+
+/** Where Esc goes from each step; undefined means back to the home screen. */
+export function previousStep(flow: IndividualFlow): IndividualStep | undefined {
+  switch (flow.step) {
+    case 'exists':
+    case 'save-failed':
+    case 'saving':
+      return 'review';
+    case 'result':
+      return undefined;
+    case 'device-paths':
+      return 'result';
+    case 'config':
+      return 'device-paths';
+    case 'write-config':
+      return 'config';
+    default: {
+      const steps = formSteps(flow);
+      const index = steps.indexOf(flow.step);
+      return index > 0 ? steps[index - 1] : undefined;
+    }
+  }
+}
+
+function nextFormStep(flow: IndividualFlow): IndividualStep {
+  const steps = formSteps(flow);
+  return steps[steps.indexOf(flow.step) + 1] ?? 'review';
+}
+
+export const loadedCertificate = (field: CertificateField): LoadedCertificate | undefined =>
+  field.status.state === 'loaded' ? field.status.certificate : undefined;
+
+/** The registration ID the enrollment will use: what the user typed, or the certificate's CN. */
+export function registrationIdOf(flow: IndividualFlow): string {
+  return flow.registrationId.value.trim();
+}
+
+export function deviceIdOf(flow: IndividualFlow): string {
+  return flow.deviceId.value.trim() || registrationIdOf(flow);
+}
+
+export function registrationIdProblem(flow: IndividualFlow): string | undefined {
+  const id = registrationIdOf(flow);
+  const problem = enrollmentIdProblem(id, 'registration ID', maxX509RegistrationIdLength);
+  if (problem) return problem.message;
+  const commonName = loadedCertificate(flow.primary)?.summary.commonName;
+  if (commonName !== undefined && commonName.toLowerCase() !== id.toLowerCase()) {
+    return `the registration ID must be the certificate's CN '${commonName}': the device presents that name when it registers`;
+  }
+  return undefined;
+}
+
+export function buildIndividualEnrollment(
+  flow: IndividualFlow,
+  linkedHubs: readonly LinkedHub[],
+): IndividualEnrollment {
+  const primary = loadedCertificate(flow.primary);
+  const secondary = loadedCertificate(flow.secondary);
+  const deviceId = deviceIdOf(flow);
+  return {
+    registrationId: registrationIdOf(flow),
+    ...(deviceId ? {deviceId} : {}),
+    attestation: {
+      type: 'x509',
+      clientCertificates: {
+        ...(primary ? {primary: {certificate: primary.pem}} : {}),
+        ...(secondary ? {secondary: {certificate: secondary.pem}} : {}),
+      },
+    },
+    ...settingsForRequest(flow.settings, linkedHubs),
+    ...(flow.updateEtag ? {etag: flow.updateEtag} : {}),
+  };
+}
+
+/** What a key on the individual flow asks of the app besides a new flow. */
+export type FlowRequest =
+  | {kind: 'none'}
+  | {kind: 'home'}
+  | {kind: 'read-certificate'; slot: 'primary' | 'secondary'; path: string}
+  | {kind: 'complete-path'; field: 'primary' | 'secondary' | 'config-file'; text: string}
+  | {kind: 'save'}
+  | {kind: 'cancel-save'}
+  | {kind: 'write-config'; path: string; overwrite: boolean};
+
+export type FlowOutcome = {flow: IndividualFlow; request: FlowRequest};
+
+const none: FlowRequest = {kind: 'none'};
+const at = (flow: IndividualFlow, request: FlowRequest = none): FlowOutcome => ({flow, request});
+
+function withStep(flow: IndividualFlow, step: IndividualStep): IndividualFlow {
+  const {stepError: _dropped, ...rest} = flow;
+  return {...rest, step};
+}
+
+function withError(flow: IndividualFlow, stepError: string | undefined): IndividualFlow {
+  if (stepError === undefined) {
+    if (flow.stepError === undefined) return flow;
+    const {stepError: _dropped, ...rest} = flow;
+    return rest;
+  }
+  return {...flow, stepError};
+}
+
+function editText(
+  flow: IndividualFlow,
+  field: 'registrationId' | 'deviceId' | 'deviceCertPath' | 'deviceKeyPath' | 'configFile',
+  event: KeyEvent,
+): IndividualFlow {
+  const edited: TextDraft | undefined = editDraft(flow[field], event);
+  if (edited === undefined || edited === flow[field]) return flow;
+  return withError({...flow, [field]: edited}, undefined);
+}
+
+function certificateKey(
+  flow: IndividualFlow,
+  slot: 'primary' | 'secondary',
+  event: KeyEvent,
+): FlowOutcome {
+  const field = flow[slot];
+  const loaded = field.status.state === 'loaded' ? field.status : undefined;
+  if (event.kind === 'enter') {
+    const path = field.path.value.trim();
+    if (path === '') {
+      if (slot === 'secondary') return at(withStep(flow, nextFormStep(flow)));
+      return at(withError(flow, 'type the path of the device identity certificate file (Tab completes)'));
+    }
+    if (loaded && loaded.certificate.path === path) {
+      if (hasErrors(loaded.certificate.findings)) {
+        return at(withError(flow, 'this certificate cannot be enrolled: fix the errors above or choose another file'));
+      }
+      const hasWarnings = loaded.certificate.findings.some((finding) => finding.severity === 'warning');
+      if (hasWarnings && !loaded.warningsAccepted) {
+        return at(
+          withError(
+            {...flow, [slot]: {...field, status: {...loaded, warningsAccepted: true}}},
+            undefined,
+          ),
+        );
+      }
+      return at(advanceFromCertificate(flow, slot));
+    }
+    return at(
+      withError({...flow, [slot]: {...field, candidates: [], moreCandidates: 0, status: {state: 'reading'}}}, undefined),
+      {kind: 'read-certificate', slot, path},
+    );
+  }
+  if (event.kind === 'tab') {
+    return at(flow, {kind: 'complete-path', field: slot, text: field.path.value});
+  }
+  const edited = editDraft(field.path, event);
+  if (edited === undefined || edited === field.path) return at(flow);
+  // A changed path forgets the certificate read from the old one.
+  return at(
+    withError({...flow, [slot]: {path: edited, candidates: [], moreCandidates: 0, status: {state: 'empty'}}}, undefined),
+  );
+}
+
+function advanceFromCertificate(flow: IndividualFlow, slot: 'primary' | 'secondary'): IndividualFlow {
+  if (slot === 'secondary') return withStep(flow, nextFormStep(flow));
+  const commonName = loadedCertificate(flow.primary)?.summary.commonName ?? '';
+  // Until the user edits it, the registration ID follows the certificate's CN.
+  const registrationId = flow.registrationIdEdited ? flow.registrationId : draftOf(commonName);
+  return withStep({...flow, registrationId}, 'secondary-certificate');
+}
+
+function reviewKey(flow: IndividualFlow, event: KeyEvent): FlowOutcome {
+  const panels: ReviewPanel[] = ['summary', 'request', 'az'];
+  switch (event.kind) {
+    case 'tab':
+    case 'back-tab':
+    case 'left':
+    case 'right': {
+      const delta = event.kind === 'tab' || event.kind === 'right' ? 1 : -1;
+      const index = panels.indexOf(flow.reviewPanel);
+      const reviewPanel = panels[(index + delta + panels.length) % panels.length] ?? 'summary';
+      return at({...flow, reviewPanel, reviewScroll: 0});
+    }
+    case 'up':
+      return at({...flow, reviewScroll: Math.max(0, flow.reviewScroll - 1)});
+    case 'down':
+      return at({...flow, reviewScroll: flow.reviewScroll + 1});
+    case 'page-up':
+      return at({...flow, reviewScroll: Math.max(0, flow.reviewScroll - 10)});
+    case 'page-down':
+      return at({...flow, reviewScroll: flow.reviewScroll + 10});
+    case 'enter':
+      return at(withStep(flow, 'saving'), {kind: 'save'});
+    default:
+      return at(flow);
+  }
+}
+
+function devicePathsKey(flow: IndividualFlow, event: KeyEvent): FlowOutcome {
+  if (event.kind === 'up' || event.kind === 'down' || event.kind === 'tab' || event.kind === 'back-tab') {
+    return at({...flow, devicePathFocus: flow.devicePathFocus === 'certificate' ? 'key' : 'certificate'});
+  }
+  if (event.kind === 'enter') {
+    if (flow.devicePathFocus === 'certificate') return at({...flow, devicePathFocus: 'key'});
+    const problem =
+      devicePathProblem(flow.deviceCertPath.value.trim()) ??
+      devicePathProblem(flow.deviceKeyPath.value.trim());
+    if (problem) return at(withError(flow, problem));
+    return at(withStep({...flow, configScroll: 0}, 'config'));
+  }
+  return at(editText(flow, flow.devicePathFocus === 'certificate' ? 'deviceCertPath' : 'deviceKeyPath', event));
+}
+
+/** Handles one key on the individual flow (Esc included). */
+export function individualKey(
+  flow: IndividualFlow,
+  event: KeyEvent,
+  linkedHubs: readonly LinkedHub[],
+  cwd: string,
+): FlowOutcome {
+  if (event.kind === 'escape') {
+    if (flow.step === 'saving') return at(withStep(flow, 'review'), {kind: 'cancel-save'});
+    if (flow.step === 'write-config' && flow.confirmOverwrite) {
+      return at({...flow, confirmOverwrite: false});
+    }
+    const previous = previousStep(flow);
+    return previous === undefined ? at(withError(flow, undefined), {kind: 'home'}) : at(withStep(flow, previous));
+  }
+
+  if (isSettingsStep(flow.step)) {
+    const outcome = settingsKey(flow.step, flow.settings, event, linkedHubs);
+    const updated = outcome.settings === flow.settings ? flow : {...flow, settings: outcome.settings};
+    if (outcome.move === 'next') return at(withStep(updated, nextFormStep(updated)));
+    // Any edit clears the previous complaint; a refused Enter shows its reason.
+    if (outcome.error !== undefined) return at(withError(updated, outcome.error));
+    return at(updated === flow ? flow : withError(updated, undefined));
+  }
+
+  switch (flow.step) {
+    case 'certificate':
+      return certificateKey(flow, 'primary', event);
+    case 'secondary-certificate':
+      return certificateKey(flow, 'secondary', event);
+    case 'registration-id': {
+      if (event.kind === 'enter') {
+        const problem = registrationIdProblem(flow);
+        return problem ? at(withError(flow, problem)) : at(withStep(flow, 'device-id'));
+      }
+      const edited = editText(flow, 'registrationId', event);
+      return at(edited === flow ? flow : {...edited, registrationIdEdited: true});
+    }
+    case 'device-id': {
+      if (event.kind === 'enter') {
+        const problem = deviceIdProblem(deviceIdOf(flow));
+        return problem ? at(withError(flow, problem.message)) : at(withStep(flow, 'edge'));
+      }
+      return at(editText(flow, 'deviceId', event));
+    }
+    case 'review':
+      return reviewKey(flow, event);
+    case 'exists':
+      if (event.kind === 'enter' || (event.kind === 'text' && event.text === 'u')) {
+        const etag = flow.existing?.etag;
+        if (!etag) return at(flow);
+        return at(withStep({...flow, updateEtag: etag}, 'saving'), {kind: 'save'});
+      }
+      return at(flow);
+    case 'save-failed':
+      if (event.kind === 'enter' || (event.kind === 'text' && event.text === 'r')) {
+        return at(withStep(flow, 'saving'), {kind: 'save'});
+      }
+      if (event.kind === 'text' && event.text === 'e') return at(withStep(flow, 'certificate'));
+      return at(flow);
+    case 'result':
+      if (event.kind === 'enter') {
+        const defaults = defaultDevicePaths(registrationIdOf(flow));
+        return at(
+          withStep(
+            {
+              ...flow,
+              deviceCertPath:
+                flow.deviceCertPath.value === '' ? draftOf(defaults.identityCertPath) : flow.deviceCertPath,
+              deviceKeyPath:
+                flow.deviceKeyPath.value === '' ? draftOf(defaults.identityKeyPath) : flow.deviceKeyPath,
+              devicePathFocus: 'certificate',
+            },
+            'device-paths',
+          ),
+        );
+      }
+      return at(flow);
+    case 'device-paths':
+      return devicePathsKey(flow, event);
+    case 'config':
+      switch (event.kind) {
+        case 'up':
+          return at({...flow, configScroll: Math.max(0, flow.configScroll - 1)});
+        case 'down':
+          return at({...flow, configScroll: flow.configScroll + 1});
+        case 'enter':
+          return at(withError(flow, undefined), {kind: 'home'});
+        case 'text':
+          if (event.text === 'w') {
+            const configFile =
+              flow.configFile.value === ''
+                ? draftOf(`${cwd}/${registrationIdOf(flow)}.config.toml`)
+                : flow.configFile;
+            return at(withStep({...flow, configFile, confirmOverwrite: false}, 'write-config'));
+          }
+          return at(flow);
+        default:
+          return at(flow);
+      }
+    case 'write-config': {
+      if (event.kind === 'enter') {
+        const path = flow.configFile.value.trim();
+        if (path === '') return at(withError(flow, 'type the path of the file to write'));
+        return at(flow, {kind: 'write-config', path, overwrite: flow.confirmOverwrite});
+      }
+      if (event.kind === 'tab') {
+        return at(flow, {kind: 'complete-path', field: 'config-file', text: flow.configFile.value});
+      }
+      const edited = editText(flow, 'configFile', event);
+      return at(edited === flow ? flow : {...edited, confirmOverwrite: false, configFileCandidates: []});
+    }
+    default:
+      return at(flow);
+  }
+}

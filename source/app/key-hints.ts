@@ -1,0 +1,56 @@
+import type {WizardState} from './state.js';
+
+/** The keys that do something on the current screen, for the footer. */
+export function keyHints(state: WizardState): string[] {
+  if (state.screen.name === 'home') {
+    const hints = ['↑↓ move', 'Enter choose', 'q quit'];
+    if (state.connection.status === 'signing-in') hints.push('Esc cancel sign-in');
+    if (state.connection.status === 'failed') hints.push('r retry connection');
+    return [...hints, 'Ctrl+C exit'];
+  }
+  if (state.screen.name !== 'individual') return [];
+  const flow = state.individual;
+  const back = 'Esc back';
+  const exit = 'Ctrl+C exit';
+  switch (flow.step) {
+    case 'certificate':
+    case 'secondary-certificate':
+    case 'write-config':
+      return ['Enter continue', 'Tab complete path', '~ = home', back, exit];
+    case 'registration-id':
+    case 'device-id':
+      return ['Enter continue', back, exit];
+    case 'edge':
+      return ['↑↓ or y/n choose', 'Enter continue', back, exit];
+    case 'hubs':
+      return state.connection.status === 'connected' && state.connection.info.linkedHubs.length > 0
+        ? ['↑↓ move', 'Space select', 'a all/none', 'Enter continue', back, exit]
+        : ['Enter continue', back, exit];
+    case 'allocation':
+      return ['↑↓ choose', 'Enter continue', back, exit];
+    case 'custom-allocation':
+      return ['Tab next field', 'Enter continue', back, exit];
+    case 'twin':
+      return flow.settings.twinMode === 'pairs'
+        ? ['↑↓ field', 'Tab JSON mode', 'Enter continue', back, exit]
+        : ['Tab key=value mode', 'Enter continue', back, exit];
+    case 'advanced':
+      return flow.settings.advancedOpen
+        ? ['↑↓ setting', '←→ change', 'Enter continue', back, exit]
+        : ['Enter keep', 'Tab change', back, exit];
+    case 'review':
+      return ['Enter save', 'Tab values/JSON/az', '↑↓ scroll', back, exit];
+    case 'saving':
+      return ['Esc cancel', exit];
+    case 'exists':
+      return ['u update it', 'Esc back', exit];
+    case 'save-failed':
+      return ['r retry', 'e edit', back, exit];
+    case 'result':
+      return ['Enter device config', 'Esc home', exit];
+    case 'device-paths':
+      return ['↑↓ field', 'Enter continue', back, exit];
+    case 'config':
+      return ['w write to a file', '↑↓ scroll', 'Enter done', back, exit];
+  }
+}

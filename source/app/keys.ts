@@ -1,0 +1,71 @@
+import type {Key} from 'ink';
+
+/**
+ * One keystroke, whatever the terminal sent. A burst (a paste, or typed text and Enter that a laggy link
+ * delivers in one packet) reaches Ink as a single input string; it is split here into keystrokes in order.
+ */
+export type KeyEvent =
+  | {kind: 'text'; text: string}
+  | {kind: 'enter'}
+  | {kind: 'escape'}
+  | {kind: 'tab'}
+  | {kind: 'back-tab'}
+  | {kind: 'backspace'}
+  | {kind: 'up'}
+  | {kind: 'down'}
+  | {kind: 'left'}
+  | {kind: 'right'}
+  | {kind: 'home'}
+  | {kind: 'end'}
+  | {kind: 'page-up'}
+  | {kind: 'page-down'}
+  /** Ctrl with a letter, e.g. {kind: 'ctrl', letter: 'u'}. */
+  | {kind: 'ctrl'; letter: string};
+
+function specialKey(key: Key): KeyEvent | undefined {
+  if (key.upArrow) return {kind: 'up'};
+  if (key.downArrow) return {kind: 'down'};
+  if (key.leftArrow) return {kind: 'left'};
+  if (key.rightArrow) return {kind: 'right'};
+  if (key.pageUp) return {kind: 'page-up'};
+  if (key.pageDown) return {kind: 'page-down'};
+  if (key.home) return {kind: 'home'};
+  if (key.end) return {kind: 'end'};
+  if (key.escape) return {kind: 'escape'};
+  if (key.tab) return key.shift ? {kind: 'back-tab'} : {kind: 'tab'};
+  if (key.return) return {kind: 'enter'};
+  // Most terminals send DEL (0x7f) for the Backspace key, which Ink reports as `delete`.
+  if (key.backspace || key.delete) return {kind: 'backspace'};
+  return undefined;
+}
+
+/** Splits what Ink hands to useInput into keystrokes, keeping their order. */
+export function toKeyEvents(input: string, key: Key): KeyEvent[] {
+  const special = specialKey(key);
+  if (special) return [special];
+  if (key.ctrl && /^[a-z]$/.test(input)) return [{kind: 'ctrl', letter: input}];
+
+  const events: KeyEvent[] = [];
+  let text = '';
+  const flush = () => {
+    if (text !== '') events.push({kind: 'text', text});
+    text = '';
+  };
+  for (const character of input) {
+    const code = character.codePointAt(0) ?? 0;
+    if (character === '\r' || character === '\n') {
+      flush();
+      events.push({kind: 'enter'});
+    } else if (character === '\t') {
+      flush();
+      events.push({kind: 'tab'});
+    } else if (code === 0x7f || code === 0x08) {
+      flush();
+      events.push({kind: 'backspace'});
+    } else if (code >= 0x20) {
+      text += character;
+    }
+  }
+  flush();
+  return events;
+}

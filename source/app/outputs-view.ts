@@ -1,0 +1,96 @@
+import type {IndividualEnrollment} from '../dps/types.js';
+import {individualEnrollmentCommand, type AzTarget} from '../outputs/az-commands.js';
+import {provisioningToml} from '../outputs/config-toml.js';
+import {requestPreview} from '../outputs/request-json.js';
+import {buildIndividualEnrollment, loadedCertificate, registrationIdOf} from './individual-flow.js';
+import type {ConnectionInfo, IndividualFlow} from './state.js';
+
+/** The texts the review and result screens show, rendered from the flow by the pure output modules. */
+
+export const globalDeviceEndpoint = 'https://global.azure-devices-provisioning.net';
+
+export function azTarget(info: ConnectionInfo | undefined): AzTarget {
+  if (info?.mode === 'azure' && info.dpsName && info.resourceGroup) {
+    return {mode: 'azure', dpsName: info.dpsName, resourceGroup: info.resourceGroup};
+  }
+  if (info?.mode === 'sandbox') {
+    return {mode: 'sandbox', dpsName: info.dpsName ?? 'sandbox', resourceGroup: info.resourceGroup ?? 'sandbox'};
+  }
+  return {mode: 'connection-string'};
+}
+
+export function individualRequest(flow: IndividualFlow, info: ConnectionInfo | undefined): IndividualEnrollment {
+  return buildIndividualEnrollment(flow, info?.linkedHubs ?? []);
+}
+
+export function individualRequestJson(flow: IndividualFlow, info: ConnectionInfo | undefined): string {
+  return requestPreview(individualRequest(flow, info));
+}
+
+export function individualAzCommand(flow: IndividualFlow, info: ConnectionInfo | undefined): string {
+  const primary = loadedCertificate(flow.primary)?.absolutePath;
+  const secondary = loadedCertificate(flow.secondary)?.absolutePath;
+  return individualEnrollmentCommand(
+    individualRequest(flow, info),
+    azTarget(info),
+    {...(primary ? {primary} : {}), ...(secondary ? {secondary} : {})},
+    flow.updateEtag ? {update: true} : {},
+  );
+}
+
+export function individualConfigToml(flow: IndividualFlow, info: ConnectionInfo | undefined): string {
+  const sandbox = info?.mode === 'sandbox';
+  // A device cannot reach the sandbox: its config shows the public endpoint, with a note from the renderer.
+  const globalEndpoint =
+    !sandbox && info?.deviceHostName ? `https://${info.deviceHostName}` : globalDeviceEndpoint;
+  return provisioningToml({
+    globalEndpoint,
+    idScope: info?.idScope,
+    registrationId: flow.saved?.registrationId ?? registrationIdOf(flow),
+    identityCertPath: flow.deviceCertPath.value.trim(),
+    identityKeyPath: flow.deviceKeyPath.value.trim(),
+    sandbox,
+  });
+}
+
+const reprovisionLabels = {
+  migrate: 'Re-provision and migrate data',
+  reset: 'Re-provision and reset to initial config',
+  never: 'Never re-provision',
+} as const;
+
+const allocationLabels = {
+  hashed: 'Evenly weighted distribution',
+  geoLatency: 'Lowest latency',
+  static: 'Static configuration',
+  custom: 'Custom (Azure Function)',
+} as const;
+
+/** Every value of the enrollment as label/value rows, for the review screen. */
+export function individualSummary(
+  flow: IndividualFlow,
+  info: ConnectionInfo | undefined,
+): [label: string, value: string][] {
+  const request = individualRequest(flow, info);
+  const primary = loadedCertificate(flow.primary);
+  const secondary = loadedCertificate(flow.secondary);
+  const twin = request.initialTwin ? JSON.stringify(request.initialTwin) : '(none)';
+  return [
+    ['Registration ID', request.registrationId],
+    ['IoT Hub device ID', request.deviceId ?? request.registrationId],
+    ['Certificate', primary ? `${primary.absolutePath} (SHA-1 ${primary.summary.thumbprintSha1})` : '(none)'],
+    ...(secondary
+      ? [['Secondary', `${secondary.absolutePath} (SHA-1 ${secondary.summary.thumbprintSha1})`] as [string, string]]
+      : []),
+    ['IoT Edge device', flow.settings.iotEdge ? 'yes' : 'no'],
+    ['IoT hubs', (request.iotHubs ?? []).join(', ')],
+    ['Allocation', allocationLabels[flow.settings.allocationPolicy]],
+    ...(request.customAllocationDefinition
+      ? [['Webhook', `${request.customAllocationDefinition.webhookUrl} (API ${request.customAllocationDefinition.apiVersion})`] as [string, string]]
+      : []),
+    ['Initial twin', twin],
+    ['Provisioning', flow.settings.provisioningStatus],
+    ['Reprovision', reprovisionLabels[flow.settings.reprovision]],
+    ...(flow.updateEtag ? [['Updates', `the existing enrollment (etag ${flow.updateEtag})`] as [string, string]] : []),
+  ];
+}

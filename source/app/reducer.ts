@@ -1,0 +1,366 @@
+import type {IndividualEnrollment} from '../dps/types.js';
+import {
+  buildIndividualEnrollment,
+  individualKey,
+  initialIndividualFlow,
+  type FlowRequest,
+} from './individual-flow.js';
+import type {KeyEvent} from './keys.js';
+import {individualConfigToml} from './outputs-view.js';
+import type {
+  ConnectionInfo,
+  DeviceCodePrompt,
+  Failure,
+  HomeItem,
+  IndividualFlow,
+  LoadedCertificate,
+  Task,
+  WizardState,
+} from './state.js';
+import {draftOf} from './text-draft.js';
+
+/** Everything that can happen to the wizard: keys, and the results of the effects it asked for. */
+export type Action =
+  | {type: 'keys'; events: KeyEvent[]}
+  | {type: 'sign-in-prompt'; taskId: number; prompt: DeviceCodePrompt}
+  | {type: 'connected'; taskId: number; info: ConnectionInfo}
+  | {type: 'connect-failed'; taskId: number; failure: Failure}
+  | {type: 'certificate-read'; taskId: number; certificate: LoadedCertificate}
+  | {type: 'certificate-failed'; taskId: number; message: string}
+  | {type: 'path-completed'; taskId: number; value: string; candidates: string[]; matches: number}
+  | {type: 'save-throttled'; taskId: number; retryAfterSeconds: number; attempt: number}
+  | {type: 'save-exists'; taskId: number; existing: IndividualEnrollment}
+  | {type: 'saved'; taskId: number; enrollment: IndividualEnrollment}
+  | {type: 'save-failed'; taskId: number; failure: Failure}
+  | {type: 'file-written'; taskId: number; path: string}
+  | {type: 'file-exists'; taskId: number; path: string}
+  | {type: 'file-failed'; taskId: number; message: string}
+  /** An effect failed in a way its step does not expect. */
+  | {type: 'task-failed'; taskId: number; message: string};
+
+export const homeItems: {item: HomeItem; label: string; available: boolean}[] = [
+  {item: 'individual', label: 'Individual enrollment', available: true},
+  {item: 'group', label: 'Group enrollment', available: false},
+  {item: 'verify-ca', label: 'Verify a CA certificate', available: false},
+  {item: 'test-certificates', label: 'Generate test certificates', available: false},
+  {item: 'quit', label: 'Quit', available: true},
+];
+
+export function initialState(cwd: string, target: string): WizardState {
+  return {
+    cwd,
+    connection: {status: 'connecting', target},
+    screen: {name: 'home', cursor: 0},
+    individual: initialIndividualFlow([]),
+    tasks: [{id: 1, kind: 'connect'}],
+    nextTaskId: 2,
+    typeAhead: [],
+  };
+}
+
+export const connectionInfoOf = (state: WizardState): ConnectionInfo | undefined =>
+  state.connection.status === 'connected' ? state.connection.info : undefined;
+
+export const linkedHubsOf = (state: WizardState) => connectionInfoOf(state)?.linkedHubs ?? [];
+
+type NewTask = Task extends infer T ? (T extends Task ? Omit<T, 'id'> : never) : never;
+
+function addTask(state: WizardState, task: NewTask): WizardState {
+  return {
+    ...state,
+    tasks: [...state.tasks, {...task, id: state.nextTaskId} as Task],
+    nextTaskId: state.nextTaskId + 1,
+  };
+}
+
+function dropTask(state: WizardState, taskId: number): WizardState {
+  return {...state, tasks: state.tasks.filter((task) => task.id !== taskId)};
+}
+
+function dropTasksOfKind(state: WizardState, kind: Task['kind']): WizardState {
+  return state.tasks.some((task) => task.kind === kind)
+    ? {...state, tasks: state.tasks.filter((task) => task.kind !== kind)}
+    : state;
+}
+
+/** The step is waiting for a result; keys typed meanwhile wait too, so none is lost or reordered. */
+export function isBusy(state: WizardState): boolean {
+  if (state.screen.name !== 'individual') return false;
+  const flow = state.individual;
+  return (
+    (flow.step === 'certificate' && flow.primary.status.state === 'reading') ||
+    (flow.step === 'secondary-certificate' && flow.secondary.status.state === 'reading') ||
+    state.tasks.some((task) => task.kind === 'complete-path' || task.kind === 'write-file')
+  );
+}
+
+function homeKey(state: WizardState, event: KeyEvent): WizardState {
+  if (state.screen.name !== 'home') return state;
+  const count = homeItems.length;
+  const {cursor} = state.screen;
+  switch (event.kind) {
+    case 'up':
+    case 'down': {
+      const delta = event.kind === 'up' ? -1 : 1;
+      return {...state, screen: {name: 'home', cursor: (cursor + delta + count) % count}};
+    }
+    case 'text':
+      if (event.text === 'q') return {...state, screen: {name: 'quit'}};
+      if (event.text === 'r' && state.connection.status === 'failed') return retryConnection(state);
+      return state;
+    case 'escape':
+      return state.connection.status === 'signing-in' ? cancelSignIn(state) : state;
+    case 'enter': {
+      const choice = homeItems[cursor];
+      if (!choice) return state;
+      if (choice.item === 'quit') return {...state, screen: {name: 'quit'}};
+      if (!choice.available) {
+        return {
+          ...state,
+          screen: {
+            name: 'home',
+            cursor,
+            notice: `${choice.label} is not in this version yet: the individual enrollment is.`,
+          },
+        };
+      }
+      // A saved enrollment is done: the next one starts from a clean form.
+      const individual = state.individual.saved
+        ? initialIndividualFlow(linkedHubsOf(state))
+        : state.individual;
+      return {...state, screen: {name: 'individual'}, individual};
+    }
+    default:
+      return state;
+  }
+}
+
+function cancelSignIn(state: WizardState): WizardState {
+  if (state.connection.status !== 'signing-in') return state;
+  return {
+    ...dropTasksOfKind(state, 'connect'),
+    connection: {
+      status: 'failed',
+      target: state.connection.target,
+      failure: {kind: 'cancelled', message: 'sign-in cancelled'},
+    },
+  };
+}
+
+function retryConnection(state: WizardState): WizardState {
+  if (state.connection.status !== 'failed') return state;
+  return addTask({...state, connection: {status: 'connecting', target: state.connection.target}}, {
+    kind: 'connect',
+  });
+}
+
+function applyFlowRequest(state: WizardState, request: FlowRequest): WizardState {
+  switch (request.kind) {
+    case 'none':
+      return state;
+    case 'home':
+      return {...state, screen: {name: 'home', cursor: 0}};
+    case 'read-certificate':
+      return addTask(state, {kind: 'read-certificate', slot: request.slot, path: request.path});
+    case 'complete-path':
+      return addTask(state, {kind: 'complete-path', field: request.field, text: request.text});
+    case 'save':
+      if (state.connection.status !== 'connected') {
+        const individual: IndividualFlow = {
+          ...state.individual,
+          step: 'save-failed',
+          failure: {
+            kind: 'network',
+            message:
+              state.connection.status === 'failed'
+                ? `not connected to DPS: ${state.connection.failure.message}`
+                : 'still connecting to DPS; try again in a moment',
+          },
+        };
+        return {...state, individual};
+      }
+      return addTask(dropTasksOfKind(state, 'save-individual'), {
+        kind: 'save-individual',
+        enrollment: buildIndividualEnrollment(state.individual, linkedHubsOf(state)),
+      });
+    case 'cancel-save':
+      return {
+        ...dropTasksOfKind(state, 'save-individual'),
+        individual: {
+          ...state.individual,
+          stepError:
+            'saving was cancelled; if DPS had already received it, saving again shows the enrollment as existing',
+        },
+      };
+    case 'write-config':
+      return state;
+  }
+}
+
+function individualKeyInState(state: WizardState, event: KeyEvent): WizardState {
+  const {flow, request} = individualKey(state.individual, event, linkedHubsOf(state), state.cwd);
+  const next = flow === state.individual ? state : {...state, individual: flow};
+  if (request.kind === 'write-config') {
+    return addTask(next, {
+      kind: 'write-file',
+      path: request.path,
+      content: individualConfigToml(flow, connectionInfoOf(state)),
+      overwrite: request.overwrite,
+    });
+  }
+  return applyFlowRequest(next, request);
+}
+
+function handleKey(state: WizardState, event: KeyEvent): WizardState {
+  if (isBusy(state)) return {...state, typeAhead: [...state.typeAhead, event]};
+  switch (state.screen.name) {
+    case 'home':
+      return homeKey(state, event);
+    case 'individual':
+      return individualKeyInState(state, event);
+    case 'quit':
+      return state;
+  }
+}
+
+/** Replays keys that waited for a result. */
+function replayTypeAhead(state: WizardState): WizardState {
+  let next: WizardState = {...state, typeAhead: []};
+  for (const [index, event] of state.typeAhead.entries()) {
+    if (isBusy(next)) return {...next, typeAhead: [...next.typeAhead, ...state.typeAhead.slice(index)]};
+    next = handleKey(next, event);
+  }
+  return next;
+}
+
+const hasTask = (state: WizardState, taskId: number) => state.tasks.some((task) => task.id === taskId);
+
+function withFlow(state: WizardState, individual: IndividualFlow): WizardState {
+  return {...state, individual};
+}
+
+function resultAction(state: WizardState, action: Exclude<Action, {type: 'keys'}>): WizardState {
+  const flow = state.individual;
+  switch (action.type) {
+    case 'sign-in-prompt':
+      if (state.connection.status === 'connected' || state.connection.status === 'failed') return state;
+      return {
+        ...state,
+        connection: {status: 'signing-in', target: state.connection.target, prompt: action.prompt},
+      };
+    case 'connected': {
+      const next = dropTask(state, action.taskId);
+      const hubs = action.info.linkedHubs.map((hub) => hub.hostName);
+      // The hub choice starts with every linked hub, as the portal does, unless the user already chose.
+      const settings =
+        flow.settings.selectedHubs.length === 0 && flow.settings.hubCursor === 0
+          ? {...flow.settings, selectedHubs: hubs}
+          : flow.settings;
+      return {...next, connection: {status: 'connected', info: action.info}, individual: {...flow, settings}};
+    }
+    case 'connect-failed': {
+      const target = state.connection.status === 'connected' ? '' : state.connection.target;
+      return {...dropTask(state, action.taskId), connection: {status: 'failed', target, failure: action.failure}};
+    }
+    case 'certificate-read': {
+      const task = state.tasks.find((t) => t.id === action.taskId);
+      if (task?.kind !== 'read-certificate') return state;
+      const field = flow[task.slot];
+      if (field.status.state !== 'reading') return dropTask(state, action.taskId);
+      return withFlow(dropTask(state, action.taskId), {
+        ...flow,
+        [task.slot]: {
+          ...field,
+          status: {state: 'loaded', certificate: action.certificate, warningsAccepted: false},
+        },
+      });
+    }
+    case 'certificate-failed': {
+      const task = state.tasks.find((t) => t.id === action.taskId);
+      if (task?.kind !== 'read-certificate') return state;
+      const field = flow[task.slot];
+      return withFlow(dropTask(state, action.taskId), {
+        ...flow,
+        [task.slot]: {...field, status: {state: 'failed', message: action.message}},
+      });
+    }
+    case 'path-completed': {
+      const task = state.tasks.find((t) => t.id === action.taskId);
+      if (task?.kind !== 'complete-path') return state;
+      const next = dropTask(state, action.taskId);
+      if (task.field === 'config-file') {
+        if (flow.configFile.value !== task.text) return next;
+        return withFlow(next, {
+          ...flow,
+          configFile: draftOf(action.value),
+          configFileCandidates: action.candidates,
+          confirmOverwrite: false,
+        });
+      }
+      const field = flow[task.field];
+      if (field.path.value !== task.text) return next;
+      return withFlow(next, {
+        ...flow,
+        [task.field]: {
+          path: draftOf(action.value),
+          candidates: action.candidates,
+          moreCandidates: Math.max(0, action.matches - action.candidates.length),
+          status: action.value === task.text ? field.status : {state: 'empty'},
+        },
+      });
+    }
+    case 'save-throttled':
+      return withFlow(state, {
+        ...flow,
+        throttled: {retryAfterSeconds: action.retryAfterSeconds, attempt: action.attempt},
+      });
+    case 'save-exists': {
+      const {throttled: _t, ...rest} = flow;
+      return withFlow(dropTask(state, action.taskId), {...rest, step: 'exists', existing: action.existing});
+    }
+    case 'saved': {
+      const {throttled: _t, failure: _f, ...rest} = flow;
+      return withFlow(dropTask(state, action.taskId), {...rest, step: 'result', saved: action.enrollment});
+    }
+    case 'save-failed': {
+      // A stale etag means the enrollment changed meanwhile: the next save reads it again first.
+      const {throttled: _t, updateEtag, ...rest} = flow;
+      const keepEtag = action.failure.kind === 'stale-etag' || updateEtag === undefined ? {} : {updateEtag};
+      return withFlow(dropTask(state, action.taskId), {
+        ...rest,
+        ...keepEtag,
+        step: 'save-failed',
+        failure: action.failure,
+      });
+    }
+    case 'file-written': {
+      const {stepError: _e, ...rest} = flow;
+      return withFlow(dropTask(state, action.taskId), {
+        ...rest,
+        step: 'config',
+        confirmOverwrite: false,
+        configWritten: action.path,
+      });
+    }
+    case 'file-exists':
+      return withFlow(dropTask(state, action.taskId), {
+        ...flow,
+        confirmOverwrite: true,
+        stepError: `${action.path} already exists: press Enter again to replace it, or Esc to keep it`,
+      });
+    case 'file-failed':
+    case 'task-failed':
+      return withFlow(dropTask(state, action.taskId), {...flow, stepError: action.message});
+  }
+}
+
+export function reducer(state: WizardState, action: Action): WizardState {
+  if (action.type === 'keys') {
+    let next = state;
+    for (const event of action.events) next = handleKey(next, event);
+    return next;
+  }
+  if (!hasTask(state, action.taskId)) return state;
+  const next = resultAction(state, action);
+  return next.typeAhead.length > 0 && !isBusy(next) ? replayTypeAhead(next) : next;
+}

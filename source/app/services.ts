@@ -1,0 +1,72 @@
+import {homedir} from 'node:os';
+import type {DpsResource} from '../dps/types.js';
+import {readIdentityCertificate} from './certificate-file.js';
+import type {OpenConnection, WizardServices} from './effects.js';
+import {completePath, expandPath} from './path-completion.js';
+import type {ConnectionInfo, DeviceCodePrompt} from './state.js';
+import {writeTextFile} from './text-file.js';
+import type {DpsGateway} from '../dps/types.js';
+
+/** What a connection yields, before the wizard turns it into what its header and flows show. */
+export type ConnectedDps = {
+  gateway: DpsGateway;
+  resource?: DpsResource;
+  sandboxStateDir?: string;
+  close(): Promise<void>;
+};
+
+export type Connector = (hooks: {
+  onDeviceCode(prompt: DeviceCodePrompt): void;
+  signal: AbortSignal;
+}) => Promise<ConnectedDps>;
+
+export function connectionInfo(connected: ConnectedDps): ConnectionInfo {
+  const {connection} = connected.gateway;
+  const resource = connected.resource;
+  return {
+    mode: connection.mode,
+    serviceHostName: connection.serviceHostName,
+    armAvailable: connection.armAvailable,
+    ...(connection.dpsName ? {dpsName: connection.dpsName} : {}),
+    ...(connection.resourceGroup ? {resourceGroup: connection.resourceGroup} : {}),
+    ...(resource?.idScope ? {idScope: resource.idScope} : {}),
+    ...(resource?.deviceHostName ? {deviceHostName: resource.deviceHostName} : {}),
+    linkedHubs: resource?.linkedHubs ?? [],
+    ...(connected.sandboxStateDir ? {sandboxStateDir: connected.sandboxStateDir} : {}),
+  };
+}
+
+/** The wizard's services over the real file system and a way to connect. */
+export function createServices(options: {
+  target: string;
+  connect: Connector;
+  cwd?: string;
+  home?: string;
+}): WizardServices & {closeAll(): Promise<void>} {
+  const context = {cwd: options.cwd ?? process.cwd(), home: options.home ?? homedir()};
+  const opened = new Set<OpenConnection>();
+  return {
+    cwd: context.cwd,
+    target: options.target,
+    async connect(hooks) {
+      const connected = await options.connect(hooks);
+      const connection: OpenConnection = {
+        gateway: connected.gateway,
+        info: connectionInfo(connected),
+        close: async () => {
+          opened.delete(connection);
+          await connected.close();
+        },
+      };
+      opened.add(connection);
+      return connection;
+    },
+    readCertificate: (typedPath) => readIdentityCertificate(typedPath, expandPath(typedPath, context)),
+    completePath: (text) => completePath(text, context),
+    writeTextFile: (path, content, overwrite) =>
+      writeTextFile(expandPath(path, context), content, overwrite),
+    async closeAll() {
+      await Promise.all([...opened].map((connection) => connection.close()));
+    },
+  };
+}

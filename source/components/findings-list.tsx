@@ -1,0 +1,27 @@
+import {Box, Text} from 'ink';
+import type {Finding} from '../app/state.js';
+
+const marks = {error: '✖', warning: '⚠', info: 'ℹ'} as const;
+const colors = {error: 'red', warning: 'yellow', info: 'gray'} as const;
+
+/** Check results, worst first, each with its fix. */
+export function FindingsList({findings}: {findings: readonly Finding[]}) {
+  const order = {error: 0, warning: 1, info: 2} as const;
+  const sorted = [...findings].sort((a, b) => order[a.severity] - order[b.severity]);
+  return (
+    <Box flexDirection="column">
+      {sorted.map((finding) => (
+        <Box key={finding.code} flexDirection="column">
+          <Text color={colors[finding.severity]} wrap="wrap">
+            {marks[finding.severity]} {finding.message}
+          </Text>
+          {finding.hint && finding.severity !== 'info' ? (
+            <Text dimColor wrap="wrap">
+              {'  '}fix: {finding.hint}
+            </Text>
+          ) : null}
+        </Box>
+      ))}
+    </Box>
+  );
+}

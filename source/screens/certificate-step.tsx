@@ -1,0 +1,69 @@
+import {Box, Text} from 'ink';
+import type {CertificateField} from '../app/state.js';
+import {FindingsList} from '../components/findings-list.js';
+import {StepError} from '../components/step-error.js';
+import {TextField} from '../components/text-field.js';
+
+/** A certificate file field: the path, then what was found in the file. */
+export function CertificateStep({
+  title,
+  explanation,
+  field,
+  stepError,
+}: {
+  title: string;
+  explanation: string;
+  field: CertificateField;
+  stepError: string | undefined;
+}) {
+  const {status} = field;
+  return (
+    <Box flexDirection="column">
+      <Text bold>{title}</Text>
+      <Text dimColor wrap="wrap">
+        {explanation}
+      </Text>
+      <TextField label="File" draft={field.path} focused placeholder="path to a .pem or .cer file" />
+      {field.candidates.length > 0 ? (
+        <Text dimColor wrap="wrap">
+          {field.candidates.join('  ')}
+          {field.moreCandidates > 0 ? `  … and ${field.moreCandidates} more` : ''}
+        </Text>
+      ) : null}
+      {status.state === 'reading' ? <Text dimColor>Reading…</Text> : null}
+      {status.state === 'failed' ? (
+        <Text color="red" wrap="wrap">
+          ✖ {status.message}
+        </Text>
+      ) : null}
+      {status.state === 'loaded' ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text wrap="truncate-end">
+            Subject  <Text bold>{status.certificate.summary.subject}</Text>
+          </Text>
+          <Text wrap="truncate-end">Issuer   {status.certificate.summary.issuer}</Text>
+          <Text wrap="truncate-end">
+            Valid    {status.certificate.summary.notBefore.slice(0, 10)} to{' '}
+            {status.certificate.summary.notAfter.slice(0, 10)} · {status.certificate.summary.keyType}
+          </Text>
+          <Text wrap="truncate-end">SHA-1    {status.certificate.summary.thumbprintSha1}</Text>
+          <FindingsList findings={status.certificate.findings} />
+          <CertificateVerdict field={field} />
+        </Box>
+      ) : null}
+      <StepError message={stepError} />
+    </Box>
+  );
+}
+
+function CertificateVerdict({field}: {field: CertificateField}) {
+  if (field.status.state !== 'loaded') return null;
+  const {findings} = field.status.certificate;
+  if (findings.some((finding) => finding.severity === 'error')) {
+    return <Text color="red">This certificate cannot be enrolled: choose another file.</Text>;
+  }
+  if (findings.some((finding) => finding.severity === 'warning') && !field.status.warningsAccepted) {
+    return <Text color="yellow">Press Enter to use it anyway, or change the path.</Text>;
+  }
+  return <Text color="green">✔ Ready: press Enter to continue.</Text>;
+}

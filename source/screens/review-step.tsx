@@ -1,0 +1,56 @@
+import {Box, Text} from 'ink';
+import type {ReviewPanel} from '../app/state.js';
+import {ScrollView} from '../components/scroll-view.js';
+import {StepError} from '../components/step-error.js';
+
+const panelTitles: Record<ReviewPanel, string> = {
+  summary: 'Values',
+  request: 'Request JSON',
+  az: 'az command',
+};
+
+/** Everything that will be sent, three ways: the values, the request body, and the az equivalent. */
+export function ReviewStep({
+  panel,
+  scroll,
+  summary,
+  requestJson,
+  azCommand,
+  height,
+  stepError,
+  note,
+}: {
+  panel: ReviewPanel;
+  scroll: number;
+  summary: readonly [string, string][];
+  requestJson: string;
+  azCommand: string;
+  height: number;
+  stepError: string | undefined;
+  note?: string;
+}) {
+  const width = Math.max(...summary.map(([label]) => label.length));
+  const text =
+    panel === 'summary'
+      ? summary.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n')
+      : panel === 'request'
+        ? requestJson
+        : azCommand;
+  return (
+    <Box flexDirection="column">
+      <Text>
+        <Text bold>Review</Text>
+        {'  '}
+        {(Object.keys(panelTitles) as ReviewPanel[]).map((name) => (
+          <Text key={name} inverse={name === panel}>
+            {' '}
+            {panelTitles[name]}{' '}
+          </Text>
+        ))}
+      </Text>
+      {note ? <Text color="yellow">{note}</Text> : null}
+      <ScrollView text={text} scroll={scroll} height={height} />
+      <StepError message={stepError} />
+    </Box>
+  );
+}

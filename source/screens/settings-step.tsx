@@ -1,0 +1,218 @@
+import {Box, Text} from 'ink';
+import {twinDraftProblem} from '../app/settings-steps.js';
+import type {
+  ConnectionInfo,
+  ReprovisionChoice,
+  SettingsDraft,
+  SettingsStep as Step,
+} from '../app/state.js';
+import {ChoiceList} from '../components/choice-list.js';
+import {StepError} from '../components/step-error.js';
+import {TextField} from '../components/text-field.js';
+
+export const allocationText = {
+  hashed: ['Evenly weighted distribution', 'devices are spread evenly over the chosen hubs'],
+  geoLatency: ['Lowest latency', 'each device goes to the chosen hub closest to it'],
+  static: ['Static configuration', 'every device goes to the one hub chosen'],
+  custom: ['Custom (Azure Function)', 'a webhook you provide picks the hub for each device'],
+} as const;
+
+export const reprovisionText: Record<ReprovisionChoice, [string, string]> = {
+  migrate: [
+    'Re-provision and migrate data',
+    'when DPS moves the device to another hub, its twin and state move with it',
+  ],
+  reset: [
+    'Re-provision and reset to initial config',
+    'when DPS moves the device to another hub, it starts over from the initial twin',
+  ],
+  never: ['Never re-provision', 'the device stays on the hub it was first assigned to'],
+};
+
+/** The steps shared by individual enrollments and groups. */
+export function SettingsStep({
+  step,
+  settings,
+  connection,
+  stepError,
+  subject,
+}: {
+  step: Step;
+  settings: SettingsDraft;
+  connection: ConnectionInfo | undefined;
+  stepError: string | undefined;
+  /** "this device" or "the devices of this group". */
+  subject: string;
+}) {
+  return (
+    <Box flexDirection="column">
+      <StepBody step={step} settings={settings} connection={connection} subject={subject} />
+      <StepError message={stepError} />
+    </Box>
+  );
+}
+
+function StepBody({
+  step,
+  settings,
+  connection,
+  subject,
+}: {
+  step: Step;
+  settings: SettingsDraft;
+  connection: ConnectionInfo | undefined;
+  subject: string;
+}) {
+  switch (step) {
+    case 'edge':
+      return (
+        <Box flexDirection="column">
+          <Text bold>Is {subject} an IoT Edge device?</Text>
+          <ChoiceList
+            cursor={settings.iotEdge ? 0 : 1}
+            choices={[
+              {label: 'Yes', detail: 'IoT Hub creates it as an IoT Edge device that runs modules'},
+              {label: 'No', detail: 'a plain IoT device: the IoT Edge runtime could not use it'},
+            ]}
+          />
+        </Box>
+      );
+    case 'hubs': {
+      const linked = connection?.linkedHubs ?? [];
+      if (linked.length === 0) {
+        return (
+          <Box flexDirection="column">
+            <Text bold>IoT hubs {subject} can be assigned to</Text>
+            <Text dimColor wrap="wrap">
+              The linked hubs of this DPS are not known with a connection string: type the host names of
+              linked hubs, separated by spaces or commas.
+            </Text>
+            <TextField label="Hubs" draft={settings.typedHubs} focused placeholder="my-hub.azure-devices.net" />
+          </Box>
+        );
+      }
+      return (
+        <Box flexDirection="column">
+          <Text bold>IoT hubs {subject} can be assigned to</Text>
+          <Text dimColor wrap="wrap">
+            DPS picks one of the chosen hubs when the device registers. All linked hubs are chosen to begin
+            with.
+          </Text>
+          <ChoiceList
+            cursor={settings.hubCursor}
+            choices={linked.map((hub) => ({
+              label: hub.hostName,
+              detail: hub.location,
+              checked: settings.selectedHubs.includes(hub.hostName),
+            }))}
+          />
+        </Box>
+      );
+    }
+    case 'allocation': {
+      const policies = ['hashed', 'geoLatency', 'static', 'custom'] as const;
+      const chosen = policies.indexOf(settings.allocationPolicy);
+      return (
+        <Box flexDirection="column">
+          <Text bold>How DPS chooses the hub</Text>
+          <ChoiceList
+            cursor={chosen}
+            choices={policies.map((policy) => ({label: allocationText[policy][0]}))}
+          />
+          <Text dimColor wrap="wrap">
+            {allocationText[settings.allocationPolicy][1]}
+          </Text>
+        </Box>
+      );
+    }
+    case 'custom-allocation':
+      return (
+        <Box flexDirection="column">
+          <Text bold>Custom allocation webhook</Text>
+          <Text dimColor wrap="wrap">
+            DPS calls this Azure Function for each registration; it answers with the hub to use.
+          </Text>
+          <TextField
+            label="Webhook URL "
+            draft={settings.webhookUrl}
+            focused={settings.customFocus === 'webhook'}
+            placeholder="https://my-function.azurewebsites.net/api/allocate?code=..."
+          />
+          <TextField label="API version " draft={settings.apiVersion} focused={settings.customFocus === 'api-version'} />
+        </Box>
+      );
+    case 'twin': {
+      const problem = twinDraftProblem(settings);
+      return (
+        <Box flexDirection="column">
+          <Text bold>Initial device twin (optional)</Text>
+          <Text dimColor wrap="wrap">
+            Tags and desired properties the device&apos;s twin starts with when DPS first assigns it.
+            {settings.twinMode === 'pairs'
+              ? ' Type key=value pairs separated by commas.'
+              : ' Type or paste the whole twin as JSON.'}
+          </Text>
+          {settings.twinMode === 'pairs' ? (
+            <>
+              <TextField
+                label="Tags              "
+                draft={settings.tags}
+                focused={settings.twinFocus === 'tags'}
+                placeholder="environment=test"
+              />
+              <TextField
+                label="Desired properties"
+                draft={settings.desired}
+                focused={settings.twinFocus === 'desired'}
+              />
+            </>
+          ) : (
+            <TextField
+              label="JSON"
+              draft={settings.twinJson}
+              focused
+              placeholder='{"tags":{"environment":"test"},"properties":{"desired":{}}}'
+            />
+          )}
+          {problem ? (
+            <Text color="yellow" wrap="wrap">
+              ⚠ {problem}
+            </Text>
+          ) : null}
+        </Box>
+      );
+    }
+    case 'advanced':
+      return (
+        <Box flexDirection="column">
+          <Text bold>Advanced settings</Text>
+          {settings.advancedOpen ? (
+            <>
+              <ChoiceList
+                cursor={settings.advancedRow === 'status' ? 0 : 1}
+                choices={[
+                  {
+                    label: `Provisioning status: ${settings.provisioningStatus === 'enabled' ? 'Enable' : 'Disable'} this enrollment`,
+                  },
+                  {label: `Reprovision policy: ${reprovisionText[settings.reprovision][0]}`},
+                ]}
+              />
+              <Text dimColor wrap="wrap">
+                {settings.advancedRow === 'status'
+                  ? settings.provisioningStatus === 'enabled'
+                    ? 'Enabled: the device can register now.'
+                    : 'Disabled: DPS refuses the device until you enable the enrollment.'
+                  : reprovisionText[settings.reprovision][1]}
+              </Text>
+            </>
+          ) : (
+            <>
+              <Text>Provisioning status: {settings.provisioningStatus}</Text>
+              <Text>Reprovision policy: {reprovisionText[settings.reprovision][0]}</Text>
+              <Text dimColor>Most enrollments keep these. Press Enter to keep them, Tab to change them.</Text>
+            </>
+          )}
+        </Box>
+      );
+  }
+}

@@ -124,8 +124,9 @@ export function parsePairs(text: string): PairsResult {
       continue;
     }
     const key = trimBlank(keyText);
-    if (key === '')
+    if (key === '') {
       return fail("a pair starts with '=' and has no key; write each pair as key=value");
+    }
     let valueStart = keyEnd + 1;
     while (valueStart < text.length && ' \t\r\n'.includes(text[valueStart] ?? '')) valueStart += 1;
 
@@ -155,8 +156,9 @@ export function parsePairs(text: string): PairsResult {
 
     const problem = twinKeyProblem(key);
     if (problem !== undefined) return fail(problem);
-    if (Object.hasOwn(value, key))
+    if (Object.hasOwn(value, key)) {
       return fail(`the key ${show(key)} appears twice; give each key once`);
+    }
     setProperty(value, key, pairValue);
   }
   return {ok: true, value};
@@ -598,49 +600,56 @@ export function twinProblems(twin: InitialTwin): string[] {
         `the ${name} are ${bytes} bytes as JSON; IoT Hub allows at most ${limit} (${maxBytes} bytes)`,
       );
     }
-    let tooDeep: string[] | undefined;
-    const visit = (value: unknown, path: string[], depth: number): void => {
-      const where =
-        path.length === 0 ? `in the ${name}` : `in the ${name} under ${path.map(show).join(' > ')}`;
-      if (Array.isArray(value)) {
-        value.forEach((item, index) => visit(item, [...path, `[${index}]`], depth));
-        return;
-      }
-      if (isObject(value)) {
-        if (depth > maxDepth && tooDeep === undefined) tooDeep = path;
-        for (const [key, item] of Object.entries(value)) {
-          const fault = keyFault(key);
-          if (fault !== undefined) problems.push(`the key ${show(key)} ${where} ${fault}`);
-          visit(item, [...path, key], depth + 1);
-        }
-        return;
-      }
-      const label = `the value of ${show(path.at(-1) ?? '')} ${path.length > 1 ? `in the ${name} under ${path.slice(0, -1).map(show).join(' > ')}` : `in the ${name}`}`;
-      if (typeof value === 'string') {
-        const size = Buffer.byteLength(value, 'utf8');
-        if (size > maxStringBytes) {
-          problems.push(
-            `${label} is ${size} bytes long; twin strings can be at most 4 KB (${maxStringBytes} bytes)`,
-          );
-        }
-      } else if (
-        typeof value === 'number' &&
-        Number.isInteger(value) &&
-        (value < minInteger || value > maxInteger)
-      ) {
-        problems.push(
-          `${label} is outside the integers IoT Hub accepts (${minInteger} to ${maxInteger})`,
-        );
-      }
-    };
-    visit(collection, [], 0);
-    if (tooDeep !== undefined) {
+    const walk: Walk = {section: name, problems, tooDeep: undefined};
+    visit(walk, collection, [], 0);
+    if (walk.tooDeep !== undefined) {
       problems.push(
-        `the ${name} nest objects more than ${maxDepth} levels deep (under ${tooDeep.map(show).join(' > ')}); IoT Hub allows at most ${maxDepth}`,
+        `the ${name} nest objects more than ${maxDepth} levels deep (under ${walk.tooDeep.map(show).join(' > ')}); IoT Hub allows at most ${maxDepth}`,
       );
     }
   }
   return problems;
+}
+
+type Walk = {section: string; problems: string[]; tooDeep: string[] | undefined};
+
+/** Checks the keys and values below `value`, which sits at `path` and `depth` objects below its section. */
+function visit(walk: Walk, value: unknown, path: string[], depth: number): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => visit(walk, item, [...path, `[${index}]`], depth));
+  } else if (isObject(value)) {
+    if (depth > maxDepth && walk.tooDeep === undefined) walk.tooDeep = path;
+    for (const [key, item] of Object.entries(value)) {
+      const fault = keyFault(key);
+      if (fault !== undefined) {
+        walk.problems.push(`the key ${show(key)} ${place(walk.section, path)} ${fault}`);
+      }
+      visit(walk, item, [...path, key], depth + 1);
+    }
+  } else {
+    const label = `the value of ${show(path.at(-1) ?? '')} ${place(walk.section, path.slice(0, -1))}`;
+    if (typeof value === 'string' && Buffer.byteLength(value, 'utf8') > maxStringBytes) {
+      walk.problems.push(
+        `${label} is ${Buffer.byteLength(value, 'utf8')} bytes long; twin strings can be at most 4 KB (${maxStringBytes} bytes)`,
+      );
+    }
+    if (
+      typeof value === 'number' &&
+      Number.isInteger(value) &&
+      (value < minInteger || value > maxInteger)
+    ) {
+      walk.problems.push(
+        `${label} is outside the integers IoT Hub accepts (${minInteger} to ${maxInteger})`,
+      );
+    }
+  }
+}
+
+/** "in the tags", or "in the tags under 'site' > 'room'" for a nested place. */
+function place(section: string, path: string[]): string {
+  return path.length === 0
+    ? `in the ${section}`
+    : `in the ${section} under ${path.map(show).join(' > ')}`;
 }
 
 /** Builds the twin from the two pairs lines; undefined when both are empty (no initial twin sent). */

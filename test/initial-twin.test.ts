@@ -216,6 +216,15 @@ test('JSON: syntax errors say what is wrong and where, as line and column', () =
   );
   assert.match(jsonError('{"tags":{"a":"x\n"}}').error, /not closed before the end of its line/);
   assert.match(
+    jsonError('{"tags":{"a":"x\ty"}}').error,
+    /control character U\+0009 at line 1, column 16 must be written as an escape/,
+  );
+  // JSON allows DEL and C1 characters unescaped inside strings; only keys may not hold them.
+  assert.deepEqual(parseTwinJson('{"tags":{"a":"x\u007f\u0085","b":"\\t"}}'), {
+    ok: true,
+    twin: {tags: {a: 'x\u007f\u0085', b: '\t'}},
+  });
+  assert.match(
     jsonError('{"tags":{"site":1,\n "site":2}}').error,
     /the key 'site' at line 2, column 2 appears twice/,
   );

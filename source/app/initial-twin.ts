@@ -227,6 +227,9 @@ function needsQuotes(text: string): boolean {
 /** Far beyond what a twin may hold (10), low enough that reading pasted text never exhausts the stack. */
 const maxReaderNesting = 100;
 
+/** Characters that stand for themselves inside a JSON string: all but '"', '\\' and U+0000 to U+001F. */
+const plainRun = /[^"\\\u0000-\u001f]+/y;
+
 type JsonFailure = {message: string; incomplete: boolean};
 
 /** Thrown inside the parser only; parseTwinJson turns it into a result. */
@@ -424,6 +427,13 @@ class JsonReader {
     this.index += 1;
     let result = '';
     while (this.index < this.text.length) {
+      plainRun.lastIndex = this.index;
+      const run = plainRun.exec(this.text);
+      if (run !== null) {
+        result += run[0];
+        this.index += run[0].length;
+        continue;
+      }
       const character = this.text[this.index] ?? '';
       if (character === '"') {
         this.index += 1;
@@ -435,17 +445,12 @@ class JsonReader {
           `the string opened at ${this.where(start)} is not closed before the end of its line`,
         );
       }
-      if (/\p{Cc}/u.test(character)) {
+      if (character < ' ') {
         throw this.stop(
           `the control character ${codePoint(character)} at ${this.where(this.index)} must be written as an escape such as \\t`,
         );
       }
-      if (character === '\\') {
-        result += this.readEscape();
-      } else {
-        result += character;
-        this.index += 1;
-      }
+      result += this.readEscape();
     }
     throw this.stopAtEnd('a closing quote');
   }

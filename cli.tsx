@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-import {UsageError, parseCommandArgs} from './source/commands/args.js';
+import {UsageError} from './source/commands/args.js';
 import type {Command} from './source/commands/command.js';
 import {version} from './source/commands/version.js';
+import {wizardUsage} from './source/app/wizard-usage.js';
 
 const commands: Record<string, () => Promise<Command>> = {
   emulator: async () => (await import('./source/commands/emulator-command.js')).emulatorCommand,
@@ -17,6 +18,7 @@ const usage = `dps-enroll ${version}
 Create Azure IoT Hub DPS enrollments for IoT Edge devices with X.509 certificates.
 
 Usage
+  $ dps-enroll [wizard options]       open the wizard
   $ dps-enroll <command> [options]
 
 Commands
@@ -27,7 +29,8 @@ ${Object.keys(commands)
 Options
   -h, --help     show help (also after a command: dps-enroll emulator --help)
   -v, --version  show the version
-`;
+
+${wizardUsage}`;
 
 async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
@@ -47,13 +50,18 @@ async function main(argv: string[]): Promise<number> {
   if (first !== undefined && !first.startsWith('-')) {
     throw new UsageError(`unknown command "${first}"`);
   }
-  const {values} = parseCommandArgs(argv, {});
-  if (values.version) {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  if (argv.includes('--version') || argv.includes('-v')) {
     process.stdout.write(`${version}\n`);
     return 0;
   }
-  process.stdout.write(usage);
-  return 0;
+  // NO_COLOR (no-color.org) turns colours off; chalk, under Ink, reads FORCE_COLOR when it loads.
+  if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
+  const {runWizard} = await import('./source/app/run-wizard.js');
+  return runWizard(argv);
 }
 
 main(process.argv.slice(2)).then(

@@ -11,7 +11,11 @@ import {homeItems, initialState, reducer, type Action} from './reducer.js';
 import type {Task} from './state.js';
 
 /** Starts each task once, and aborts the ones the reducer dropped (the user left their step). */
-function useTaskRunner(tasks: readonly Task[], dispatch: (action: Action) => void, services: WizardServices) {
+function useTaskRunner(
+  tasks: readonly Task[],
+  dispatch: (action: Action) => void,
+  services: WizardServices,
+) {
   const started = useRef(new Set<number>());
   const controllers = useRef(new Map<number, AbortController>());
   const connection = useRef<OpenConnection | undefined>(undefined);
@@ -41,7 +45,10 @@ function useTaskRunner(tasks: readonly Task[], dispatch: (action: Action) => voi
 
 function useTerminalSize() {
   const {stdout} = useStdout();
-  const read = useCallback(() => ({columns: stdout.columns || 80, rows: stdout.rows || 24}), [stdout]);
+  const read = useCallback(
+    () => ({columns: stdout.columns || 80, rows: stdout.rows || 24}),
+    [stdout],
+  );
   const [size, setSize] = useState(read);
   useEffect(() => {
     const onResize = () => setSize(read());
@@ -56,7 +63,9 @@ function useTerminalSize() {
 const titles = {home: 'Home', individual: 'Individual enrollment', quit: ''} as const;
 
 export function App({services}: {services: WizardServices}) {
-  const [state, dispatch] = useReducer(reducer, undefined, () => initialState(services.cwd, services.target));
+  const [state, dispatch] = useReducer(reducer, undefined, () =>
+    initialState(services.cwd, services.target),
+  );
   const {exit} = useApp();
   const {columns, rows} = useTerminalSize();
 
@@ -88,7 +97,9 @@ export function App({services}: {services: WizardServices}) {
             connection={state.connection}
           />
         ) : null}
-        {state.screen.name === 'individual' ? <IndividualScreen state={state} bodyHeight={bodyHeight} /> : null}
+        {state.screen.name === 'individual' ? (
+          <IndividualScreen state={state} bodyHeight={bodyHeight} />
+        ) : null}
       </Box>
       <KeyHints hints={keyHints(state)} />
     </Box>

@@ -31,7 +31,8 @@ export async function readIdentityCertificate(
     findings.push({
       severity: 'info',
       code: 'file-has-private-key',
-      message: 'the file also holds a private key: only the certificate is sent, the key stays on this machine',
+      message:
+        'the file also holds a private key: only the certificate is sent, the key stays on this machine',
     });
   }
   return {

@@ -13,7 +13,10 @@ export type WizardServices = {
   cwd: string;
   /** One line naming what the wizard connects to, shown while it connects (no secrets). */
   target: string;
-  connect(hooks: {onDeviceCode(prompt: DeviceCodePrompt): void; signal: AbortSignal}): Promise<OpenConnection>;
+  connect(hooks: {
+    onDeviceCode(prompt: DeviceCodePrompt): void;
+    signal: AbortSignal;
+  }): Promise<OpenConnection>;
   /** Throws an Error whose message the user can act on. */
   readCertificate(typedPath: string): Promise<LoadedCertificate>;
   completePath(text: string): Promise<{value: string; candidates: string[]; matches: number}>;
@@ -34,7 +37,8 @@ export type EffectContext = {
 };
 
 function errorKind(error: unknown): DpsErrorKind | undefined {
-  if (error instanceof Error && error.name === 'DpsError') return (error as {kind?: DpsErrorKind}).kind;
+  if (error instanceof Error && error.name === 'DpsError')
+    return (error as {kind?: DpsErrorKind}).kind;
   return undefined;
 }
 
@@ -43,7 +47,9 @@ export function toFailure(error: unknown): Failure {
   const kind = errorKind(error);
   const retryAfterSeconds = (error as {retryAfterSeconds?: number} | undefined)?.retryAfterSeconds;
   return {
-    kind: kind ?? (error instanceof Error && error.name === 'SignInCancelledError' ? 'cancelled' : 'other'),
+    kind:
+      kind ??
+      (error instanceof Error && error.name === 'SignInCancelledError' ? 'cancelled' : 'other'),
     message,
     ...(retryAfterSeconds === undefined ? {} : {retryAfterSeconds}),
   };
@@ -81,7 +87,12 @@ async function withThrottleRetry(
       const failure = toFailure(error);
       if (failure.kind !== 'throttled' || attempt >= maxSaveAttempts) throw error;
       const retryAfterSeconds = failure.retryAfterSeconds ?? 2 ** attempt;
-      context.dispatch({type: 'save-throttled', taskId: task.id, retryAfterSeconds, attempt: attempt + 1});
+      context.dispatch({
+        type: 'save-throttled',
+        taskId: task.id,
+        retryAfterSeconds,
+        attempt: attempt + 1,
+      });
       await sleep(retryAfterSeconds * 1000, undefined, {signal: context.signal});
     }
   }
@@ -97,7 +108,8 @@ async function run(task: Task, context: EffectContext): Promise<Action | undefin
         await previous?.close();
         const opened = await services.connect({
           signal: context.signal,
-          onDeviceCode: (prompt) => context.dispatch({type: 'sign-in-prompt', taskId: task.id, prompt}),
+          onDeviceCode: (prompt) =>
+            context.dispatch({type: 'sign-in-prompt', taskId: task.id, prompt}),
         });
         if (context.signal.aborted) {
           await opened.close();

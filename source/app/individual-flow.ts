@@ -1,5 +1,9 @@
 import {hasErrors} from '../certs/findings.js';
-import {deviceIdProblem, enrollmentIdProblem, maxX509RegistrationIdLength} from '../dps/id-rules.js';
+import {
+  deviceIdProblem,
+  enrollmentIdProblem,
+  maxX509RegistrationIdLength,
+} from '../dps/id-rules.js';
 import type {IndividualEnrollment, LinkedHub} from '../dps/types.js';
 import {defaultDevicePaths, devicePathProblem} from '../outputs/config-toml.js';
 import type {KeyEvent} from './keys.js';
@@ -197,13 +201,22 @@ function certificateKey(
     const path = field.path.value.trim();
     if (path === '') {
       if (slot === 'secondary') return at(withStep(flow, nextFormStep(flow)));
-      return at(withError(flow, 'type the path of the device identity certificate file (Tab completes)'));
+      return at(
+        withError(flow, 'type the path of the device identity certificate file (Tab completes)'),
+      );
     }
     if (loaded && loaded.certificate.path === path) {
       if (hasErrors(loaded.certificate.findings)) {
-        return at(withError(flow, 'this certificate cannot be enrolled: fix the errors above or choose another file'));
+        return at(
+          withError(
+            flow,
+            'this certificate cannot be enrolled: fix the errors above or choose another file',
+          ),
+        );
       }
-      const hasWarnings = loaded.certificate.findings.some((finding) => finding.severity === 'warning');
+      const hasWarnings = loaded.certificate.findings.some(
+        (finding) => finding.severity === 'warning',
+      );
       if (hasWarnings && !loaded.warningsAccepted) {
         return at(
           withError(
@@ -215,7 +228,13 @@ function certificateKey(
       return at(advanceFromCertificate(flow, slot));
     }
     return at(
-      withError({...flow, [slot]: {...field, candidates: [], moreCandidates: 0, status: {state: 'reading'}}}, undefined),
+      withError(
+        {
+          ...flow,
+          [slot]: {...field, candidates: [], moreCandidates: 0, status: {state: 'reading'}},
+        },
+        undefined,
+      ),
       {kind: 'read-certificate', slot, path},
     );
   }
@@ -226,11 +245,20 @@ function certificateKey(
   if (edited === undefined || edited === field.path) return at(flow);
   // A changed path forgets the certificate read from the old one.
   return at(
-    withError({...flow, [slot]: {path: edited, candidates: [], moreCandidates: 0, status: {state: 'empty'}}}, undefined),
+    withError(
+      {
+        ...flow,
+        [slot]: {path: edited, candidates: [], moreCandidates: 0, status: {state: 'empty'}},
+      },
+      undefined,
+    ),
   );
 }
 
-function advanceFromCertificate(flow: IndividualFlow, slot: 'primary' | 'secondary'): IndividualFlow {
+function advanceFromCertificate(
+  flow: IndividualFlow,
+  slot: 'primary' | 'secondary',
+): IndividualFlow {
   if (slot === 'secondary') return withStep(flow, nextFormStep(flow));
   const commonName = loadedCertificate(flow.primary)?.summary.commonName ?? '';
   // Until the user edits it, the registration ID follows the certificate's CN.
@@ -266,8 +294,16 @@ function reviewKey(flow: IndividualFlow, event: KeyEvent): FlowOutcome {
 }
 
 function devicePathsKey(flow: IndividualFlow, event: KeyEvent): FlowOutcome {
-  if (event.kind === 'up' || event.kind === 'down' || event.kind === 'tab' || event.kind === 'back-tab') {
-    return at({...flow, devicePathFocus: flow.devicePathFocus === 'certificate' ? 'key' : 'certificate'});
+  if (
+    event.kind === 'up' ||
+    event.kind === 'down' ||
+    event.kind === 'tab' ||
+    event.kind === 'back-tab'
+  ) {
+    return at({
+      ...flow,
+      devicePathFocus: flow.devicePathFocus === 'certificate' ? 'key' : 'certificate',
+    });
   }
   if (event.kind === 'enter') {
     if (flow.devicePathFocus === 'certificate') return at({...flow, devicePathFocus: 'key'});
@@ -277,7 +313,13 @@ function devicePathsKey(flow: IndividualFlow, event: KeyEvent): FlowOutcome {
     if (problem) return at(withError(flow, problem));
     return at(withStep({...flow, configScroll: 0}, 'config'));
   }
-  return at(editText(flow, flow.devicePathFocus === 'certificate' ? 'deviceCertPath' : 'deviceKeyPath', event));
+  return at(
+    editText(
+      flow,
+      flow.devicePathFocus === 'certificate' ? 'deviceCertPath' : 'deviceKeyPath',
+      event,
+    ),
+  );
 }
 
 /** Handles one key on the individual flow (Esc included). */
@@ -293,12 +335,15 @@ export function individualKey(
       return at({...flow, confirmOverwrite: false});
     }
     const previous = previousStep(flow);
-    return previous === undefined ? at(withError(flow, undefined), {kind: 'home'}) : at(withStep(flow, previous));
+    return previous === undefined
+      ? at(withError(flow, undefined), {kind: 'home'})
+      : at(withStep(flow, previous));
   }
 
   if (isSettingsStep(flow.step)) {
     const outcome = settingsKey(flow.step, flow.settings, event, linkedHubs);
-    const updated = outcome.settings === flow.settings ? flow : {...flow, settings: outcome.settings};
+    const updated =
+      outcome.settings === flow.settings ? flow : {...flow, settings: outcome.settings};
     if (outcome.move === 'next') return at(withStep(updated, nextFormStep(updated)));
     // Any edit clears the previous complaint; a refused Enter shows its reason.
     if (outcome.error !== undefined) return at(withError(updated, outcome.error));
@@ -348,9 +393,13 @@ export function individualKey(
             {
               ...flow,
               deviceCertPath:
-                flow.deviceCertPath.value === '' ? draftOf(defaults.identityCertPath) : flow.deviceCertPath,
+                flow.deviceCertPath.value === ''
+                  ? draftOf(defaults.identityCertPath)
+                  : flow.deviceCertPath,
               deviceKeyPath:
-                flow.deviceKeyPath.value === '' ? draftOf(defaults.identityKeyPath) : flow.deviceKeyPath,
+                flow.deviceKeyPath.value === ''
+                  ? draftOf(defaults.identityKeyPath)
+                  : flow.deviceKeyPath,
               devicePathFocus: 'certificate',
             },
             'device-paths',
@@ -390,7 +439,9 @@ export function individualKey(
         return at(flow, {kind: 'complete-path', field: 'config-file', text: flow.configFile.value});
       }
       const edited = editText(flow, 'configFile', event);
-      return at(edited === flow ? flow : {...edited, confirmOverwrite: false, configFileCandidates: []});
+      return at(
+        edited === flow ? flow : {...edited, confirmOverwrite: false, configFileCandidates: []},
+      );
     }
     default:
       return at(flow);

@@ -14,20 +14,33 @@ export function azTarget(info: ConnectionInfo | undefined): AzTarget {
     return {mode: 'azure', dpsName: info.dpsName, resourceGroup: info.resourceGroup};
   }
   if (info?.mode === 'sandbox') {
-    return {mode: 'sandbox', dpsName: info.dpsName ?? 'sandbox', resourceGroup: info.resourceGroup ?? 'sandbox'};
+    return {
+      mode: 'sandbox',
+      dpsName: info.dpsName ?? 'sandbox',
+      resourceGroup: info.resourceGroup ?? 'sandbox',
+    };
   }
   return {mode: 'connection-string'};
 }
 
-export function individualRequest(flow: IndividualFlow, info: ConnectionInfo | undefined): IndividualEnrollment {
+export function individualRequest(
+  flow: IndividualFlow,
+  info: ConnectionInfo | undefined,
+): IndividualEnrollment {
   return buildIndividualEnrollment(flow, info?.linkedHubs ?? []);
 }
 
-export function individualRequestJson(flow: IndividualFlow, info: ConnectionInfo | undefined): string {
+export function individualRequestJson(
+  flow: IndividualFlow,
+  info: ConnectionInfo | undefined,
+): string {
   return requestPreview(individualRequest(flow, info));
 }
 
-export function individualAzCommand(flow: IndividualFlow, info: ConnectionInfo | undefined): string {
+export function individualAzCommand(
+  flow: IndividualFlow,
+  info: ConnectionInfo | undefined,
+): string {
   const primary = loadedCertificate(flow.primary)?.absolutePath;
   const secondary = loadedCertificate(flow.secondary)?.absolutePath;
   return individualEnrollmentCommand(
@@ -38,7 +51,10 @@ export function individualAzCommand(flow: IndividualFlow, info: ConnectionInfo |
   );
 }
 
-export function individualConfigToml(flow: IndividualFlow, info: ConnectionInfo | undefined): string {
+export function individualConfigToml(
+  flow: IndividualFlow,
+  info: ConnectionInfo | undefined,
+): string {
   const sandbox = info?.mode === 'sandbox';
   // A device cannot reach the sandbox: its config shows the public endpoint, with a note from the renderer.
   const globalEndpoint =
@@ -78,19 +94,34 @@ export function individualSummary(
   return [
     ['Registration ID', request.registrationId],
     ['IoT Hub device ID', request.deviceId ?? request.registrationId],
-    ['Certificate', primary ? `${primary.absolutePath} (SHA-1 ${primary.summary.thumbprintSha1})` : '(none)'],
+    [
+      'Certificate',
+      primary ? `${primary.absolutePath} (SHA-1 ${primary.summary.thumbprintSha1})` : '(none)',
+    ],
     ...(secondary
-      ? [['Secondary', `${secondary.absolutePath} (SHA-1 ${secondary.summary.thumbprintSha1})`] as [string, string]]
+      ? [
+          [
+            'Secondary',
+            `${secondary.absolutePath} (SHA-1 ${secondary.summary.thumbprintSha1})`,
+          ] as [string, string],
+        ]
       : []),
     ['IoT Edge device', flow.settings.iotEdge ? 'yes' : 'no'],
     ['IoT hubs', (request.iotHubs ?? []).join(', ')],
     ['Allocation', allocationLabels[flow.settings.allocationPolicy]],
     ...(request.customAllocationDefinition
-      ? [['Webhook', `${request.customAllocationDefinition.webhookUrl} (API ${request.customAllocationDefinition.apiVersion})`] as [string, string]]
+      ? [
+          [
+            'Webhook',
+            `${request.customAllocationDefinition.webhookUrl} (API ${request.customAllocationDefinition.apiVersion})`,
+          ] as [string, string],
+        ]
       : []),
     ['Initial twin', twin],
     ['Provisioning', flow.settings.provisioningStatus],
     ['Reprovision', reprovisionLabels[flow.settings.reprovision]],
-    ...(flow.updateEtag ? [['Updates', `the existing enrollment (etag ${flow.updateEtag})`] as [string, string]] : []),
+    ...(flow.updateEtag
+      ? [['Updates', `the existing enrollment (etag ${flow.updateEtag})`] as [string, string]]
+      : []),
   ];
 }

@@ -149,9 +149,12 @@ function cancelSignIn(state: WizardState): WizardState {
 
 function retryConnection(state: WizardState): WizardState {
   if (state.connection.status !== 'failed') return state;
-  return addTask({...state, connection: {status: 'connecting', target: state.connection.target}}, {
-    kind: 'connect',
-  });
+  return addTask(
+    {...state, connection: {status: 'connecting', target: state.connection.target}},
+    {
+      kind: 'connect',
+    },
+  );
 }
 
 function applyFlowRequest(state: WizardState, request: FlowRequest): WizardState {
@@ -227,13 +230,15 @@ function handleKey(state: WizardState, event: KeyEvent): WizardState {
 function replayTypeAhead(state: WizardState): WizardState {
   let next: WizardState = {...state, typeAhead: []};
   for (const [index, event] of state.typeAhead.entries()) {
-    if (isBusy(next)) return {...next, typeAhead: [...next.typeAhead, ...state.typeAhead.slice(index)]};
+    if (isBusy(next))
+      return {...next, typeAhead: [...next.typeAhead, ...state.typeAhead.slice(index)]};
     next = handleKey(next, event);
   }
   return next;
 }
 
-const hasTask = (state: WizardState, taskId: number) => state.tasks.some((task) => task.id === taskId);
+const hasTask = (state: WizardState, taskId: number) =>
+  state.tasks.some((task) => task.id === taskId);
 
 function withFlow(state: WizardState, individual: IndividualFlow): WizardState {
   return {...state, individual};
@@ -243,7 +248,8 @@ function resultAction(state: WizardState, action: Exclude<Action, {type: 'keys'}
   const flow = state.individual;
   switch (action.type) {
     case 'sign-in-prompt':
-      if (state.connection.status === 'connected' || state.connection.status === 'failed') return state;
+      if (state.connection.status === 'connected' || state.connection.status === 'failed')
+        return state;
       return {
         ...state,
         connection: {status: 'signing-in', target: state.connection.target, prompt: action.prompt},
@@ -256,11 +262,18 @@ function resultAction(state: WizardState, action: Exclude<Action, {type: 'keys'}
         flow.settings.selectedHubs.length === 0 && flow.settings.hubCursor === 0
           ? {...flow.settings, selectedHubs: hubs}
           : flow.settings;
-      return {...next, connection: {status: 'connected', info: action.info}, individual: {...flow, settings}};
+      return {
+        ...next,
+        connection: {status: 'connected', info: action.info},
+        individual: {...flow, settings},
+      };
     }
     case 'connect-failed': {
       const target = state.connection.status === 'connected' ? '' : state.connection.target;
-      return {...dropTask(state, action.taskId), connection: {status: 'failed', target, failure: action.failure}};
+      return {
+        ...dropTask(state, action.taskId),
+        connection: {status: 'failed', target, failure: action.failure},
+      };
     }
     case 'certificate-read': {
       const task = state.tasks.find((t) => t.id === action.taskId);
@@ -316,16 +329,25 @@ function resultAction(state: WizardState, action: Exclude<Action, {type: 'keys'}
       });
     case 'save-exists': {
       const {throttled: _t, ...rest} = flow;
-      return withFlow(dropTask(state, action.taskId), {...rest, step: 'exists', existing: action.existing});
+      return withFlow(dropTask(state, action.taskId), {
+        ...rest,
+        step: 'exists',
+        existing: action.existing,
+      });
     }
     case 'saved': {
       const {throttled: _t, failure: _f, ...rest} = flow;
-      return withFlow(dropTask(state, action.taskId), {...rest, step: 'result', saved: action.enrollment});
+      return withFlow(dropTask(state, action.taskId), {
+        ...rest,
+        step: 'result',
+        saved: action.enrollment,
+      });
     }
     case 'save-failed': {
       // A stale etag means the enrollment changed meanwhile: the next save reads it again first.
       const {throttled: _t, updateEtag, ...rest} = flow;
-      const keepEtag = action.failure.kind === 'stale-etag' || updateEtag === undefined ? {} : {updateEtag};
+      const keepEtag =
+        action.failure.kind === 'stale-etag' || updateEtag === undefined ? {} : {updateEtag};
       return withFlow(dropTask(state, action.taskId), {
         ...rest,
         ...keepEtag,

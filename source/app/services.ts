@@ -61,7 +61,8 @@ export function createServices(options: {
       opened.add(connection);
       return connection;
     },
-    readCertificate: (typedPath) => readIdentityCertificate(typedPath, expandPath(typedPath, context)),
+    readCertificate: (typedPath) =>
+      readIdentityCertificate(typedPath, expandPath(typedPath, context)),
     completePath: (text) => completePath(text, context),
     writeTextFile: (path, content, overwrite) =>
       writeTextFile(expandPath(path, context), content, overwrite),

@@ -44,8 +44,7 @@ export function initialSettings(linkedHubs: readonly LinkedHub[]): SettingsDraft
 
 /** What a key did on a settings step. */
 export type SettingsOutcome =
-  | {move: 'stay'; settings: SettingsDraft; error?: string}
-  | {move: 'next'; settings: SettingsDraft};
+  {move: 'stay'; settings: SettingsDraft; error?: string} | {move: 'next'; settings: SettingsDraft};
 
 const stay = (settings: SettingsDraft, error?: string): SettingsOutcome =>
   error === undefined ? {move: 'stay', settings} : {move: 'stay', settings, error};
@@ -56,7 +55,8 @@ export function chosenHubs(settings: SettingsDraft, linkedHubs: readonly LinkedH
   return settings.typedHubs.value.split(/[\s,]+/).filter((name) => name !== '');
 }
 
-const hostNamePattern = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const hostNamePattern =
+  /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 export function hubsProblem(hubs: readonly string[], typed: boolean): string | undefined {
   if (hubs.length === 0) {
@@ -100,7 +100,8 @@ export function customAllocationProblem(settings: SettingsDraft): string | undef
   return undefined;
 }
 
-export type TwinResult = {ok: true; twin: EnrollmentSettings['initialTwin']} | {ok: false; error: string};
+export type TwinResult =
+  {ok: true; twin: EnrollmentSettings['initialTwin']} | {ok: false; error: string};
 
 /** The initial twin the drafts describe; undefined twin when nothing was entered. */
 export function readTwin(settings: SettingsDraft): TwinResult {
@@ -109,7 +110,9 @@ export function readTwin(settings: SettingsDraft): TwinResult {
     const parsed = parseTwinJson(settings.twinJson.value);
     if (!parsed.ok) return {ok: false, error: parsed.error};
     const problems = twinProblems(parsed.twin);
-    return problems[0] === undefined ? {ok: true, twin: parsed.twin} : {ok: false, error: problems[0]};
+    return problems[0] === undefined
+      ? {ok: true, twin: parsed.twin}
+      : {ok: false, error: problems[0]};
   }
   const tags = parsePairs(settings.tags.value);
   if (!tags.ok) return {ok: false, error: `tags: ${tags.error}`};
@@ -197,7 +200,8 @@ export function settingsKey(
       if (event.kind === 'up' || event.kind === 'down' || event.kind === 'tab') {
         return stay({...settings, iotEdge: !settings.iotEdge});
       }
-      if (event.kind === 'text' && /^[yY]$/.test(event.text)) return stay({...settings, iotEdge: true});
+      if (event.kind === 'text' && /^[yY]$/.test(event.text))
+        return stay({...settings, iotEdge: true});
       if (event.kind === 'text' && /^[nN]$/.test(event.text)) {
         return stay({...settings, iotEdge: false});
       }
@@ -222,7 +226,9 @@ export function settingsKey(
         if (hub === undefined) return stay(settings);
         const selected = settings.selectedHubs.includes(hub)
           ? settings.selectedHubs.filter((name) => name !== hub)
-          : linkedHubs.map((h) => h.hostName).filter((name) => name === hub || settings.selectedHubs.includes(name));
+          : linkedHubs
+              .map((h) => h.hostName)
+              .filter((name) => name === hub || settings.selectedHubs.includes(name));
         return stay({...settings, selectedHubs: selected});
       }
       if (event.kind === 'text' && event.text === 'a') {
@@ -254,14 +260,20 @@ export function settingsKey(
       return stay(settings);
 
     case 'custom-allocation': {
-      if (event.kind === 'up' || event.kind === 'down' || event.kind === 'tab' || event.kind === 'back-tab') {
+      if (
+        event.kind === 'up' ||
+        event.kind === 'down' ||
+        event.kind === 'tab' ||
+        event.kind === 'back-tab'
+      ) {
         return stay({
           ...settings,
           customFocus: settings.customFocus === 'webhook' ? 'api-version' : 'webhook',
         });
       }
       if (event.kind === 'enter') {
-        if (settings.customFocus === 'webhook') return stay({...settings, customFocus: 'api-version'});
+        if (settings.customFocus === 'webhook')
+          return stay({...settings, customFocus: 'api-version'});
         const problem = customAllocationProblem(settings);
         return problem ? stay(settings, problem) : {move: 'next', settings};
       }
@@ -290,7 +302,11 @@ export function settingsKey(
           const parsed = parseTwinJson(text);
           // An unfinished object (a pasted multi-line JSON): the line break becomes part of the text.
           if (!parsed.ok && parsed.incomplete) {
-            return stay({...settings, twinJson: editDraft(settings.twinJson, {kind: 'text', text: '\n'}) ?? settings.twinJson});
+            return stay({
+              ...settings,
+              twinJson:
+                editDraft(settings.twinJson, {kind: 'text', text: '\n'}) ?? settings.twinJson,
+            });
           }
         }
         const twin = readTwin(settings);
@@ -302,7 +318,11 @@ export function settingsKey(
     case 'advanced': {
       if (!settings.advancedOpen) {
         if (event.kind === 'enter') return {move: 'next', settings};
-        if (event.kind === 'tab' || event.kind === 'down' || (event.kind === 'text' && event.text === 'c')) {
+        if (
+          event.kind === 'tab' ||
+          event.kind === 'down' ||
+          (event.kind === 'text' && event.text === 'c')
+        ) {
           return stay({...settings, advancedOpen: true});
         }
         return stay(settings);
@@ -313,13 +333,18 @@ export function settingsKey(
           advancedRow: settings.advancedRow === 'status' ? 'reprovision' : 'status',
         });
       }
-      if (event.kind === 'left' || event.kind === 'right' || (event.kind === 'text' && event.text === ' ')) {
+      if (
+        event.kind === 'left' ||
+        event.kind === 'right' ||
+        (event.kind === 'text' && event.text === ' ')
+      ) {
         const delta = event.kind === 'left' ? -1 : 1;
         return stay(
           settings.advancedRow === 'status'
             ? {
                 ...settings,
-                provisioningStatus: settings.provisioningStatus === 'enabled' ? 'disabled' : 'enabled',
+                provisioningStatus:
+                  settings.provisioningStatus === 'enabled' ? 'disabled' : 'enabled',
               }
             : {...settings, reprovision: cycle(reprovisionChoices, settings.reprovision, delta)},
         );

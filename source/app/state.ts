@@ -96,7 +96,8 @@ export type SettingsDraft = {
   reprovision: ReprovisionChoice;
 };
 
-export type SettingsStep = 'edge' | 'hubs' | 'allocation' | 'custom-allocation' | 'twin' | 'advanced';
+export type SettingsStep =
+  'edge' | 'hubs' | 'allocation' | 'custom-allocation' | 'twin' | 'advanced';
 
 export type IndividualStep =
   | 'certificate'
@@ -150,15 +151,18 @@ export type IndividualFlow = {
 export type HomeItem = 'individual' | 'group' | 'verify-ca' | 'test-certificates' | 'quit';
 
 export type Screen =
-  | {name: 'home'; cursor: number; notice?: string}
-  | {name: 'individual'}
-  | {name: 'quit'};
+  {name: 'home'; cursor: number; notice?: string} | {name: 'individual'} | {name: 'quit'};
 
 /** Effects, named by the reducer and run by the effect runner with the services handed to the app. */
 export type Task =
   | {id: number; kind: 'connect'}
   | {id: number; kind: 'read-certificate'; slot: 'primary' | 'secondary'; path: string}
-  | {id: number; kind: 'complete-path'; field: 'primary' | 'secondary' | 'config-file'; text: string}
+  | {
+      id: number;
+      kind: 'complete-path';
+      field: 'primary' | 'secondary' | 'config-file';
+      text: string;
+    }
   | {id: number; kind: 'save-individual'; enrollment: IndividualEnrollment}
   | {id: number; kind: 'write-file'; path: string; content: string; overwrite: boolean};
 

@@ -4,7 +4,13 @@ import type {ConnectionState} from '../app/state.js';
 /** Always says where writes go: the sandbox, or which DPS. */
 export function Header({connection, title}: {connection: ConnectionState; title: string}) {
   return (
-    <Box flexDirection="column" borderStyle="single" borderLeft={false} borderRight={false} borderTop={false}>
+    <Box
+      flexDirection="column"
+      borderStyle="single"
+      borderLeft={false}
+      borderRight={false}
+      borderTop={false}
+    >
       <Box justifyContent="space-between">
         <Text bold>dps-enroll · {title}</Text>
         <ConnectionBadge connection={connection} />
@@ -44,9 +50,7 @@ function ConnectionLine({connection}: {connection: ConnectionState}) {
       const scope = info.idScope ? ` · ID scope ${info.idScope}` : '';
       if (info.mode === 'sandbox') {
         return (
-          <Text wrap="truncate-end">
-            Local sandbox DPS: nothing leaves this machine{scope}
-          </Text>
+          <Text wrap="truncate-end">Local sandbox DPS: nothing leaves this machine{scope}</Text>
         );
       }
       const name = info.dpsName ? `${info.dpsName} ` : '';
@@ -59,7 +63,8 @@ function ConnectionLine({connection}: {connection: ConnectionState}) {
     case 'failed':
       return (
         <Text color="red" wrap="truncate-end">
-          {connection.failure.kind === 'cancelled' ? 'Sign-in cancelled' : 'Could not connect'}: press r on the home screen to retry
+          {connection.failure.kind === 'cancelled' ? 'Sign-in cancelled' : 'Could not connect'}:
+          press r on the home screen to retry
         </Text>
       );
     case 'signing-in':

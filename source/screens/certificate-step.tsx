@@ -23,7 +23,12 @@ export function CertificateStep({
       <Text dimColor wrap="wrap">
         {explanation}
       </Text>
-      <TextField label="File" draft={field.path} focused placeholder="path to a .pem or .cer file" />
+      <TextField
+        label="File"
+        draft={field.path}
+        focused
+        placeholder="path to a .pem or .cer file"
+      />
       {field.candidates.length > 0 ? (
         <Text dimColor wrap="wrap">
           {field.candidates.join('  ')}
@@ -39,14 +44,15 @@ export function CertificateStep({
       {status.state === 'loaded' ? (
         <Box flexDirection="column" marginTop={1}>
           <Text wrap="truncate-end">
-            Subject  <Text bold>{status.certificate.summary.subject}</Text>
+            Subject <Text bold>{status.certificate.summary.subject}</Text>
           </Text>
-          <Text wrap="truncate-end">Issuer   {status.certificate.summary.issuer}</Text>
+          <Text wrap="truncate-end">Issuer {status.certificate.summary.issuer}</Text>
           <Text wrap="truncate-end">
-            Valid    {status.certificate.summary.notBefore.slice(0, 10)} to{' '}
-            {status.certificate.summary.notAfter.slice(0, 10)} · {status.certificate.summary.keyType}
+            Valid {status.certificate.summary.notBefore.slice(0, 10)} to{' '}
+            {status.certificate.summary.notAfter.slice(0, 10)} ·{' '}
+            {status.certificate.summary.keyType}
           </Text>
-          <Text wrap="truncate-end">SHA-1    {status.certificate.summary.thumbprintSha1}</Text>
+          <Text wrap="truncate-end">SHA-1 {status.certificate.summary.thumbprintSha1}</Text>
           <FindingsList findings={status.certificate.findings} />
           <CertificateVerdict field={field} />
         </Box>
@@ -62,7 +68,10 @@ function CertificateVerdict({field}: {field: CertificateField}) {
   if (findings.some((finding) => finding.severity === 'error')) {
     return <Text color="red">This certificate cannot be enrolled: choose another file.</Text>;
   }
-  if (findings.some((finding) => finding.severity === 'warning') && !field.status.warningsAccepted) {
+  if (
+    findings.some((finding) => finding.severity === 'warning') &&
+    !field.status.warningsAccepted
+  ) {
     return <Text color="yellow">Press Enter to use it anyway, or change the path.</Text>;
   }
   return <Text color="green">✔ Ready: press Enter to continue.</Text>;

@@ -9,24 +9,40 @@ export function DevicePathsStep({flow}: {flow: IndividualFlow}) {
     <Box flexDirection="column">
       <Text bold>Where the files will be on the device</Text>
       <Text dimColor wrap="wrap">
-        IoT Edge reads the identity certificate (the full chain: device certificate first, then its CAs) and
-        its private key from these paths. Keep the key readable by the aziot user only.
+        IoT Edge reads the identity certificate (the full chain: device certificate first, then its
+        CAs) and its private key from these paths. Keep the key readable by the aziot user only.
       </Text>
       <TextField
         label="Certificate chain"
         draft={flow.deviceCertPath}
         focused={flow.devicePathFocus === 'certificate'}
       />
-      <TextField label="Private key      " draft={flow.deviceKeyPath} focused={flow.devicePathFocus === 'key'} />
+      <TextField
+        label="Private key      "
+        draft={flow.deviceKeyPath}
+        focused={flow.devicePathFocus === 'key'}
+      />
       <StepError message={flow.stepError} />
     </Box>
   );
 }
 
-export function ConfigStep({toml, scroll, height, written}: {toml: string; scroll: number; height: number; written: string | undefined}) {
+export function ConfigStep({
+  toml,
+  scroll,
+  height,
+  written,
+}: {
+  toml: string;
+  scroll: number;
+  height: number;
+  written: string | undefined;
+}) {
   return (
     <Box flexDirection="column">
-      <Text bold>Add this to /etc/aziot/config.toml on the device, then run: sudo iotedge config apply</Text>
+      <Text bold>
+        Add this to /etc/aziot/config.toml on the device, then run: sudo iotedge config apply
+      </Text>
       <ScrollView text={toml} scroll={scroll} height={height} />
       {written ? <Text color="green">✔ Written to {written}</Text> : null}
     </Box>

@@ -18,7 +18,8 @@ export function HomeScreen({
   return (
     <Box flexDirection="column" gap={1}>
       <Text wrap="wrap">
-        Enroll IoT Edge devices that authenticate with X.509 certificates in the Device Provisioning Service.
+        Enroll IoT Edge devices that authenticate with X.509 certificates in the Device Provisioning
+        Service.
       </Text>
       <ChoiceList
         cursor={cursor}
@@ -40,7 +41,9 @@ function ConnectionPanel({connection}: {connection: ConnectionState}) {
       return (
         <Box flexDirection="column" borderStyle="round" paddingX={1}>
           <Text bold>Sign in to Azure</Text>
-          <Text wrap="wrap">On any device with a browser, open {connection.prompt.verificationUri}</Text>
+          <Text wrap="wrap">
+            On any device with a browser, open {connection.prompt.verificationUri}
+          </Text>
           <Text>
             and enter the code{' '}
             <Text bold color="cyan">

@@ -21,7 +21,13 @@ export function IndividualScreen({state, bodyHeight}: {state: WizardState; bodyH
   const {step} = flow;
   if (isSettingsStep(step)) {
     return (
-      <SettingsStep step={step} settings={flow.settings} connection={info} stepError={flow.stepError} subject="this device" />
+      <SettingsStep
+        step={step}
+        settings={flow.settings}
+        connection={info}
+        stepError={flow.stepError}
+        subject="this device"
+      />
     );
   }
   switch (step) {
@@ -83,7 +89,9 @@ export function IndividualScreen({state, bodyHeight}: {state: WizardState; bodyH
     case 'save-failed':
       return <SaveFailedStep failure={flow.failure} />;
     case 'result':
-      return flow.saved ? <ResultStep saved={flow.saved} mode={flow.updateEtag ? 'updated' : 'created'} /> : null;
+      return flow.saved ? (
+        <ResultStep saved={flow.saved} mode={flow.updateEtag ? 'updated' : 'created'} />
+      ) : null;
     case 'device-paths':
       return <DevicePathsStep flow={flow} />;
     case 'config':

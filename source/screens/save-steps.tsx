@@ -9,8 +9,8 @@ export function SavingStep({id, throttled}: {id: string; throttled: IndividualFl
       <Spinner label={`Saving the enrollment ${id}…`} />
       {throttled ? (
         <Text color="yellow" wrap="wrap">
-          DPS is throttling requests (HTTP 429): retrying in {throttled.retryAfterSeconds} s as it asked
-          (attempt {throttled.attempt}).
+          DPS is throttling requests (HTTP 429): retrying in {throttled.retryAfterSeconds} s as it
+          asked (attempt {throttled.attempt}).
         </Text>
       ) : null}
     </Box>
@@ -29,21 +29,29 @@ export function ExistsStep({existing}: {existing: NonNullable<IndividualFlow['ex
       <Text bold color="yellow">
         An enrollment with the registration ID {existing.registrationId} already exists
       </Text>
-      <Text>Device ID        {existing.deviceId ?? existing.registrationId}</Text>
-      <Text>Attestation      {certificate}</Text>
-      <Text>IoT Edge         {existing.capabilities?.iotEdge ? 'yes' : 'no'}</Text>
-      <Text wrap="truncate-end">IoT hubs         {hubs}</Text>
-      <Text>Last updated     {existing.lastUpdatedDateTimeUtc ?? existing.createdDateTimeUtc ?? 'unknown'}</Text>
-      <Text>Etag             {existing.etag ?? ''}</Text>
+      <Text>Device ID {existing.deviceId ?? existing.registrationId}</Text>
+      <Text>Attestation {certificate}</Text>
+      <Text>IoT Edge {existing.capabilities?.iotEdge ? 'yes' : 'no'}</Text>
+      <Text wrap="truncate-end">IoT hubs {hubs}</Text>
+      <Text>
+        Last updated {existing.lastUpdatedDateTimeUtc ?? existing.createdDateTimeUtc ?? 'unknown'}
+      </Text>
+      <Text>Etag {existing.etag ?? ''}</Text>
       <Text wrap="wrap">
-        Press u to replace it with the values you entered (only if it is still this version), or Esc to go
-        back without changing it.
+        Press u to replace it with the values you entered (only if it is still this version), or Esc
+        to go back without changing it.
       </Text>
     </Box>
   );
 }
 
-export function SaveFailedStep({failure, stepError}: {failure: Failure | undefined; stepError?: string}) {
+export function SaveFailedStep({
+  failure,
+  stepError,
+}: {
+  failure: Failure | undefined;
+  stepError?: string;
+}) {
   return (
     <Box flexDirection="column">
       <Text bold color="red">
@@ -61,22 +69,28 @@ export function SaveFailedStep({failure, stepError}: {failure: Failure | undefin
   );
 }
 
-export function ResultStep({saved, mode}: {saved: NonNullable<IndividualFlow['saved']>; mode: 'created' | 'updated'}) {
+export function ResultStep({
+  saved,
+  mode,
+}: {
+  saved: NonNullable<IndividualFlow['saved']>;
+  mode: 'created' | 'updated';
+}) {
   return (
     <Box flexDirection="column">
       <Text bold color="green">
         ✔ Enrollment {mode}
       </Text>
       <Text>
-        Registration ID  <Text bold>{saved.registrationId}</Text>  ← make a note of it
+        Registration ID <Text bold>{saved.registrationId}</Text> ← make a note of it
       </Text>
-      <Text>Device ID        {saved.deviceId ?? saved.registrationId}</Text>
-      <Text>IoT Edge         {saved.capabilities?.iotEdge ? 'yes' : 'no'}</Text>
-      <Text wrap="truncate-end">IoT hubs         {saved.iotHubs?.join(', ') ?? ''}</Text>
-      <Text>Etag             {saved.etag ?? ''}</Text>
+      <Text>Device ID {saved.deviceId ?? saved.registrationId}</Text>
+      <Text>IoT Edge {saved.capabilities?.iotEdge ? 'yes' : 'no'}</Text>
+      <Text wrap="truncate-end">IoT hubs {saved.iotHubs?.join(', ') ?? ''}</Text>
+      <Text>Etag {saved.etag ?? ''}</Text>
       <Text wrap="wrap">
-        Next: the device&apos;s config.toml. Press Enter to choose where its certificate and key will be on
-        the device.
+        Next: the device&apos;s config.toml. Press Enter to choose where its certificate and key
+        will be on the device.
       </Text>
     </Box>
   );

@@ -84,10 +84,15 @@ function StepBody({
           <Box flexDirection="column">
             <Text bold>IoT hubs {subject} can be assigned to</Text>
             <Text dimColor wrap="wrap">
-              The linked hubs of this DPS are not known with a connection string: type the host names of
-              linked hubs, separated by spaces or commas.
+              The linked hubs of this DPS are not known with a connection string: type the host
+              names of linked hubs, separated by spaces or commas.
             </Text>
-            <TextField label="Hubs" draft={settings.typedHubs} focused placeholder="my-hub.azure-devices.net" />
+            <TextField
+              label="Hubs"
+              draft={settings.typedHubs}
+              focused
+              placeholder="my-hub.azure-devices.net"
+            />
           </Box>
         );
       }
@@ -95,8 +100,8 @@ function StepBody({
         <Box flexDirection="column">
           <Text bold>IoT hubs {subject} can be assigned to</Text>
           <Text dimColor wrap="wrap">
-            DPS picks one of the chosen hubs when the device registers. All linked hubs are chosen to begin
-            with.
+            DPS picks one of the chosen hubs when the device registers. All linked hubs are chosen
+            to begin with.
           </Text>
           <ChoiceList
             cursor={settings.hubCursor}
@@ -138,7 +143,11 @@ function StepBody({
             focused={settings.customFocus === 'webhook'}
             placeholder="https://my-function.azurewebsites.net/api/allocate?code=..."
           />
-          <TextField label="API version " draft={settings.apiVersion} focused={settings.customFocus === 'api-version'} />
+          <TextField
+            label="API version "
+            draft={settings.apiVersion}
+            focused={settings.customFocus === 'api-version'}
+          />
         </Box>
       );
     case 'twin': {
@@ -147,7 +156,8 @@ function StepBody({
         <Box flexDirection="column">
           <Text bold>Initial device twin (optional)</Text>
           <Text dimColor wrap="wrap">
-            Tags and desired properties the device&apos;s twin starts with when DPS first assigns it.
+            Tags and desired properties the device&apos;s twin starts with when DPS first assigns
+            it.
             {settings.twinMode === 'pairs'
               ? ' Type key=value pairs separated by commas.'
               : ' Type or paste the whole twin as JSON.'}
@@ -209,7 +219,9 @@ function StepBody({
             <>
               <Text>Provisioning status: {settings.provisioningStatus}</Text>
               <Text>Reprovision policy: {reprovisionText[settings.reprovision][0]}</Text>
-              <Text dimColor>Most enrollments keep these. Press Enter to keep them, Tab to change them.</Text>
+              <Text dimColor>
+                Most enrollments keep these. Press Enter to keep them, Tab to change them.
+              </Text>
             </>
           )}
         </Box>

@@ -1,0 +1,41 @@
+import {render} from 'ink';
+import {parseCommandArgs} from '../commands/args.js';
+import {App} from './app.js';
+import {connect} from './connect.js';
+import {chooseConnection, describeChoice} from './connection-options.js';
+import {createServices} from './services.js';
+
+/** Parses the wizard's flags, opens the wizard, and closes the connection when it ends. */
+export async function runWizard(argv: string[]): Promise<number> {
+  const {values} = parseCommandArgs(argv, {
+    sandbox: {type: 'boolean'},
+    'state-dir': {type: 'string'},
+    'connection-string': {type: 'string'},
+    'dps-name': {type: 'string'},
+    'resource-group': {type: 'string'},
+    subscription: {type: 'string'},
+    'device-code': {type: 'boolean'},
+    tenant: {type: 'string'},
+  });
+  const choice = chooseConnection(values, process.env);
+  const services = createServices({
+    target: choice.mode === 'sandbox' ? 'the local sandbox DPS' : describeChoice(choice),
+    connect: (hooks) =>
+      connect(choice, {
+        signal: hooks.signal,
+        onDeviceCode: (prompt) =>
+          hooks.onDeviceCode({
+            verificationUri: prompt.verificationUri,
+            userCode: prompt.userCode,
+            expiresOn: prompt.expiresOn.toISOString(),
+          }),
+      }),
+  });
+  const instance = render(<App services={services} />);
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    await services.closeAll();
+  }
+  return 0;
+}

@@ -1,8 +1,5 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {chmod, mkdtemp, rm, writeFile} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
-import {delimiter, join} from 'node:path';
 import {inspect} from 'node:util';
 import {isDpsError} from '../source/dps/errors.js';
 import {
@@ -10,7 +7,11 @@ import {
   SignInCancelledError,
   type DeviceCodePrompt,
 } from '../source/dps/sign-in.js';
-import {startFakeAuthority, type FakeAuthority} from './helpers/fake-authority.js';
+import {
+  startFakeAuthority,
+  withFakeAzureCli,
+  type FakeAuthority,
+} from './helpers/fake-authority.js';
 
 const armScope = 'https://management.azure.com/.default';
 const accessToken = `fake-access-token-${'x'.repeat(24)}`;
@@ -154,53 +155,22 @@ test('a device-code sign-in the authority refuses is unauthorized, without the t
   );
 });
 
-/** Runs `body` with a fake `az` first on PATH and DefaultAzureCredential narrowed to the Azure CLI. */
-async function withFakeAz(script: string, body: () => Promise<void>) {
-  const folder = await mkdtemp(join(tmpdir(), 'dps-enroll-fake-az-'));
-  const saved = {
-    PATH: process.env.PATH,
-    AZURE_TOKEN_CREDENTIALS: process.env.AZURE_TOKEN_CREDENTIALS,
-  };
-  try {
-    const az = join(folder, 'az');
-    await writeFile(az, `#!/bin/sh\n${script}\n`);
-    await chmod(az, 0o755);
-    process.env.PATH = `${folder}${delimiter}${process.env.PATH ?? ''}`;
-    process.env.AZURE_TOKEN_CREDENTIALS = 'AzureCliCredential';
-    await body();
-  } finally {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-    await rm(folder, {recursive: true, force: true});
-  }
-}
-
 test('DefaultAzureCredential without az login is unauthorized and says what to do', async () => {
-  await withFakeAz(
-    `echo "ERROR: Please run 'az login' to setup account." >&2\nexit 1`,
-    async () => {
-      const credential = await createAzureCredential({});
-      await assert.rejects(credential.getToken(armScope), (error: unknown) => {
-        assert.ok(isDpsError(error, 'unauthorized'), String(error));
-        assert.match(error.message, /run az login/);
-        assert.match(error.message, /AZURE_CLIENT_ID/);
-        assert.match(error.message, /--device-code/);
-        return true;
-      });
-    },
-  );
+  await withFakeAzureCli(undefined, async () => {
+    const credential = await createAzureCredential({});
+    await assert.rejects(credential.getToken(armScope), (error: unknown) => {
+      assert.ok(isDpsError(error, 'unauthorized'), String(error));
+      assert.match(error.message, /run az login/);
+      assert.match(error.message, /AZURE_CLIENT_ID/);
+      assert.match(error.message, /--device-code/);
+      return true;
+    });
+  });
 });
 
 test('DefaultAzureCredential uses the Azure CLI sign-in when there is one', async () => {
-  const expires = Math.floor(Date.now() / 1000) + 3600;
-  await withFakeAz(
-    `echo '{"accessToken": "${accessToken}", "expires_on": ${expires}, "tokenType": "Bearer"}'`,
-    async () => {
-      const credential = await createAzureCredential({});
-      const token = await credential.getToken(armScope);
-      assert.equal(token?.token, accessToken);
-    },
-  );
+  await withFakeAzureCli(accessToken, async () => {
+    const credential = await createAzureCredential({});
+    assert.equal((await credential.getToken(armScope))?.token, accessToken);
+  });
 });

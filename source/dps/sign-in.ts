@@ -22,11 +22,11 @@ export type SignInOptions = {
   ca?: string;
 };
 
-/** The sign-in was cancelled by the operator; not a failure to report. */
+/** The operator cancelled the sign-in (or the connecting); not a failure to report. */
 export class SignInCancelledError extends Error {
   override name = 'SignInCancelledError';
-  constructor() {
-    super('Azure sign-in was cancelled');
+  constructor(message = 'Azure sign-in was cancelled') {
+    super(message);
   }
 }
 
@@ -95,6 +95,9 @@ function cancellable(
       const both = bothSignals(signal, options.abortSignal);
       const attempt = credential.getToken(scopes, {
         ...options,
+        // identity keeps CAE and non-CAE tokens in separate caches; one setting for every request (the ARM
+        // pipeline asks with CAE) means one device-code sign-in covers them all.
+        ...(deviceCode ? {enableCae: true} : {}),
         ...(both ? {abortSignal: both.signal} : {}),
       });
       attempt.finally(() => both?.release()).catch(() => {});

@@ -1,4 +1,7 @@
 import {randomBytes, randomUUID} from 'node:crypto';
+import {chmod, mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {delimiter, join} from 'node:path';
 import {createServer, type Server} from 'node:https';
 import type {AddressInfo} from 'node:net';
 import {issueCertificate} from '../../source/certs/issue.js';
@@ -226,4 +229,39 @@ export async function startFakeAuthority(options: FakeAuthorityOptions): Promise
       return closing;
     },
   };
+}
+
+/**
+ * Runs `body` with a fake Azure CLI (`az`, a shell script) first on PATH and DefaultAzureCredential
+ * narrowed to the Azure CLI, then restores the environment. `token` makes `az` hand out that token;
+ * without it, `az` says the user must run az login.
+ */
+export async function withFakeAzureCli(
+  token: string | undefined,
+  body: () => Promise<void>,
+): Promise<void> {
+  const expires = Math.floor(Date.now() / 1000) + 3600;
+  const script =
+    token === undefined
+      ? `echo "ERROR: Please run 'az login' to setup account." >&2\nexit 1`
+      : `echo '{"accessToken": "${token}", "expires_on": ${expires}, "tokenType": "Bearer"}'`;
+  const folder = await mkdtemp(join(tmpdir(), 'dps-enroll-fake-az-'));
+  const saved = {
+    PATH: process.env.PATH,
+    AZURE_TOKEN_CREDENTIALS: process.env.AZURE_TOKEN_CREDENTIALS,
+  };
+  try {
+    const az = join(folder, 'az');
+    await writeFile(az, `#!/bin/sh\n${script}\n`);
+    await chmod(az, 0o755);
+    process.env.PATH = `${folder}${delimiter}${process.env.PATH ?? ''}`;
+    process.env.AZURE_TOKEN_CREDENTIALS = 'AzureCliCredential';
+    await body();
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    await rm(folder, {recursive: true, force: true});
+  }
 }

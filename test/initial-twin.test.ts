@@ -234,6 +234,46 @@ test('JSON: syntax errors say what is wrong and where, as line and column', () =
   assert.equal(jsonError('['.repeat(5000)).incomplete, false);
 });
 
+test('JSON: reads what JSON.parse reads, and never accepts what JSON.parse refuses', () => {
+  fc.assert(
+    fc.property(
+      fc.dictionary(fc.string({maxLength: 8}), fc.jsonValue({maxDepth: 3})),
+      fc.constantFrom(undefined, 2, '\t'),
+      (tags, indent) => {
+        const text = JSON.stringify({tags}, null, indent);
+        assert.deepEqual(parseTwinJson(text), {ok: true, twin: JSON.parse(text)});
+      },
+    ),
+    {numRuns: 200},
+  );
+  // Damaged twins: cut short, or with one character changed.
+  const damaged = fc
+    .tuple(
+      fc.dictionary(fc.string({maxLength: 6}), fc.jsonValue({maxDepth: 2})),
+      fc.nat(),
+      fc.constantFrom('', '}', ']', ',', ':', '"', '\\', 'x', '0', '-', ' ', '\n'),
+    )
+    .map(([tags, at, replacement]) => {
+      const text = JSON.stringify({tags});
+      const cut = at % (text.length + 1);
+      return text.slice(0, cut) + replacement + text.slice(cut + 1);
+    });
+  fc.assert(
+    fc.property(damaged, (text) => {
+      const result = parseTwinJson(text);
+      let valid = true;
+      try {
+        JSON.parse(text);
+      } catch {
+        valid = false;
+      }
+      if (!valid) assert.equal(result.ok, false, text);
+      if (!result.ok) assert.match(result.error, /\S/);
+    }),
+    {numRuns: 300},
+  );
+});
+
 test('JSON: only tags and properties.desired, each an object', () => {
   assert.deepEqual(parseTwinJson('{"tags": {"a": {"b": [1, "x"]}}}'), {
     ok: true,

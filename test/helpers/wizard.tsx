@@ -1,0 +1,56 @@
+import {after, before} from 'node:test';
+import {mkdtemp, rm} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {App} from '../../source/app/app.js';
+import {createServices} from '../../source/app/services.js';
+import {connectToSandbox} from '../../source/dps/gateway.js';
+import {startEmulator} from '../../source/emulator/emulator.js';
+import {cleanup, render, waitForFrame, type Instance} from './ink.js';
+
+type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+
+/** One in-memory emulator and one scratch folder for a test file. */
+export type WizardSandbox = {emulator: Emulator; folder: string};
+
+export function wizardSandboxForFile(): WizardSandbox {
+  const sandbox = {} as WizardSandbox;
+  before(async () => {
+    sandbox.emulator = await startEmulator({inMemory: true, port: 0});
+    sandbox.folder = await mkdtemp(join(tmpdir(), 'dps-enroll-wizard-'));
+  });
+  after(async () => {
+    await cleanup();
+    await sandbox.emulator?.close();
+    if (sandbox.folder) await rm(sandbox.folder, {recursive: true, force: true});
+  });
+  return sandbox;
+}
+
+/**
+ * The wizard as a user starts it, connected to the test's emulator through the real SDKs, with relative
+ * paths starting in the scratch folder. Resolves once the header shows the connection.
+ */
+export async function openWizard(sandbox: WizardSandbox, options: {columns?: number} = {}) {
+  const services = createServices({
+    target: 'the local sandbox DPS',
+    cwd: sandbox.folder,
+    home: sandbox.folder,
+    connect: async () => {
+      const gateway = await connectToSandbox(
+        sandbox.emulator.info,
+        sandbox.emulator.caCertificatePem,
+      );
+      return {gateway, resource: await gateway.getDpsResource(), close: () => gateway.close()};
+    },
+  });
+  const app: Instance = await render(<App services={services} />, options);
+  await waitForFrame(app, 'SANDBOX');
+  return {
+    app,
+    async close() {
+      await cleanup();
+      await services.closeAll();
+    },
+  };
+}

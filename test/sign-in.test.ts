@@ -53,9 +53,12 @@ test('device code: the prompt goes to onPrompt (never console.log), then the tok
       });
       const token = await credential.getToken(armScope);
       assert.equal(token?.token, accessToken);
-      // A second request for the same scope comes from the cache: no second prompt.
-      const again = await credential.getToken(armScope);
-      assert.equal(again?.token, accessToken);
+      // Later requests come from the sign-in's cache, whether they ask with CAE (as the ARM pipeline
+      // does) or not, and for the DPS service scope too (refresh token): no second prompt.
+      assert.equal((await credential.getToken(armScope))?.token, accessToken);
+      assert.equal((await credential.getToken(armScope, {enableCae: true}))?.token, accessToken);
+      const service = await credential.getToken('https://azure-devices-provisioning.net/.default');
+      assert.equal(service?.token, accessToken);
     });
     assert.equal(authority.prompts.length, 1);
     assert.equal(authority.prompts[0]!.scope, armScope);

@@ -8,3 +8,9 @@ export {
 } from './gateway.js';
 export {DpsError, isDpsError, type DpsErrorKind} from './errors.js';
 export type * from './types.js';
+export {
+  createAzureCredential,
+  SignInCancelledError,
+  type DeviceCodePrompt,
+  type SignInOptions,
+} from './sign-in.js';

@@ -268,3 +268,17 @@ test('a signal aborted before connecting rejects at once and opens nothing', asy
   const connected = await connect({mode: 'sandbox', stateDir});
   await connected.close();
 });
+
+test('cancelling while the sandbox starts closes it again and frees the folder', async () => {
+  const stateDir = join(folder, 'sandbox-cancelled-while-starting');
+  const controller = new AbortController();
+  const attempt = connect({mode: 'sandbox', stateDir}, {signal: controller.signal});
+  controller.abort();
+  await assert.rejects(attempt, (error: unknown) => {
+    assert.ok(error instanceof SignInCancelledError, String(error));
+    assert.equal(error.message, 'connecting was cancelled');
+    return true;
+  });
+  const connected = await connect({mode: 'sandbox', stateDir});
+  await connected.close();
+});

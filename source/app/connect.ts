@@ -75,10 +75,9 @@ export async function connect(
     if (hooks.signal?.aborted) throw cancelled(choice);
     if (isDpsError(error) || error instanceof SignInCancelledError) throw error;
     if (error instanceof ConnectError) throw error;
+    // Only the scrubbed message is kept (no cause), so nothing unscrubbed can be printed later.
     const message = redactSecrets(error instanceof Error ? error.message : String(error));
-    throw new ConnectError(`could not connect (${describeChoice(choice)}): ${message}`, {
-      cause: error,
-    });
+    throw new ConnectError(`could not connect (${describeChoice(choice)}): ${message}`);
   }
   if (hooks.signal?.aborted) {
     await opened.close();

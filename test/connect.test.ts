@@ -282,3 +282,19 @@ test('cancelling while the sandbox starts closes it again and frees the folder',
   const connected = await connect({mode: 'sandbox', stateDir});
   await connected.close();
 });
+
+test('sandbox without --state-dir: the user state folder ($XDG_STATE_HOME here)', async () => {
+  const stateHome = join(folder, 'xdg-state');
+  const saved = process.env.XDG_STATE_HOME;
+  process.env.XDG_STATE_HOME = stateHome;
+  try {
+    const connected = await connect({mode: 'sandbox'});
+    await closing(connected, async ({sandboxStateDir, resource}) => {
+      assert.equal(sandboxStateDir, join(stateHome, 'dps-enroll', 'sandbox'));
+      assert.ok(resource?.idScope);
+    });
+  } finally {
+    if (saved === undefined) delete process.env.XDG_STATE_HOME;
+    else process.env.XDG_STATE_HOME = saved;
+  }
+});

@@ -7,12 +7,30 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
   version: string;
 };
 
-test('no arguments prints usage listing the commands', async () => {
-  const result = await runCli([]);
+test('--help lists the commands and the wizard options', async () => {
+  const result = await runCli(['--help']);
   assert.equal(result.code, 0);
   assert.match(result.stdout, /Usage/);
   assert.match(result.stdout, /emulator/);
   assert.match(result.stdout, /certs/);
+  assert.match(result.stdout, /--connection-string/);
+  assert.match(result.stdout, /--device-code/);
+});
+
+test('no arguments opens the wizard, which without a terminal says what it needs (exit 2)', async () => {
+  const result = await runCli([]);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /needs an interactive terminal/);
+});
+
+test('a wizard flag that contradicts another is refused before anything starts', async () => {
+  const result = await runCli([
+    '--sandbox',
+    '--connection-string',
+    'HostName=x.azure-devices-provisioning.net;SharedAccessKeyName=p;SharedAccessKey=c2VjcmV0',
+  ]);
+  assert.equal(result.code, 2);
+  assert.doesNotMatch(result.stderr, /c2VjcmV0/);
 });
 
 test('--version prints the package version, on the top level and on a command', async () => {

@@ -1,5 +1,5 @@
 import {Box, useApp, useInput, useStdout, type Key} from 'ink';
-import {useCallback, useEffect, useReducer, useRef, useState} from 'react';
+import {useCallback, useEffect, useReducer, useRef} from 'react';
 import {Header} from '../components/header.js';
 import {KeyHints} from '../components/key-hints.js';
 import {HomeScreen} from '../screens/home-screen.js';
@@ -7,8 +7,9 @@ import {IndividualScreen} from '../screens/individual-screen.js';
 import {runTask, type OpenConnection, type WizardServices} from './effects.js';
 import {keyHints} from './key-hints.js';
 import {toKeyEvents} from './keys.js';
+import {bodySize, defaultViewport} from './layout.js';
 import {homeItems, initialState, reducer, type Action} from './reducer.js';
-import type {Task} from './state.js';
+import type {Task, WizardState} from './state.js';
 
 /** Starts each task once, and aborts the ones the reducer dropped (the user left their step). */
 function useTaskRunner(
@@ -43,31 +44,51 @@ function useTaskRunner(
   }, []);
 }
 
-function useTerminalSize() {
+/** Tells the reducer the terminal's size now and after every resize. */
+function useViewport(dispatch: (action: Action) => void) {
   const {stdout} = useStdout();
-  const read = useCallback(
-    () => ({columns: stdout.columns || 80, rows: stdout.rows || 24}),
-    [stdout],
-  );
-  const [size, setSize] = useState(read);
   useEffect(() => {
-    const onResize = () => setSize(read());
-    stdout.on('resize', onResize);
+    const report = () =>
+      dispatch({
+        type: 'viewport',
+        viewport: {
+          columns: stdout.columns || defaultViewport.columns,
+          rows: stdout.rows || defaultViewport.rows,
+        },
+      });
+    report();
+    stdout.on('resize', report);
     return () => {
-      stdout.off('resize', onResize);
+      stdout.off('resize', report);
     };
-  }, [stdout, read]);
-  return size;
+  }, [stdout, dispatch]);
 }
 
 const titles = {home: 'Home', individual: 'Individual enrollment', quit: ''} as const;
 
-export function App({services}: {services: WizardServices}) {
+export function App({
+  services,
+  onClose,
+}: {
+  services: WizardServices;
+  /** Called with the last state when the wizard closes (quit or Ctrl+C). */
+  onClose?: (state: WizardState) => void;
+}) {
   const [state, dispatch] = useReducer(reducer, undefined, () =>
     initialState(services.cwd, services.target),
   );
   const {exit} = useApp();
-  const {columns, rows} = useTerminalSize();
+  useViewport(dispatch);
+  const latest = useRef(state);
+  useEffect(() => {
+    latest.current = state;
+  }, [state]);
+  const close = useRef(onClose);
+  useEffect(() => {
+    const last = latest;
+    const callback = close.current;
+    return () => callback?.(last.current);
+  }, []);
 
   // One input handler for the whole app: the reducer routes every key by the state it meets, so keys that
   // arrive together (a paste, a laggy link) are applied in order and none reaches a screen already left.
@@ -83,12 +104,11 @@ export function App({services}: {services: WizardServices}) {
     if (quitting) exit();
   }, [quitting, exit]);
 
-  // Header (2 lines and a rule), footer (1 line), and a spare line so the frame never scrolls the terminal.
-  const bodyHeight = Math.max(6, rows - 5);
+  const body = bodySize(state.viewport);
   return (
-    <Box flexDirection="column" width={Math.min(columns, 120)}>
+    <Box flexDirection="column" width={body.width}>
       <Header connection={state.connection} title={titles[state.screen.name]} />
-      <Box flexDirection="column" height={bodyHeight} overflow="hidden">
+      <Box flexDirection="column" height={body.height} overflow="hidden">
         {state.screen.name === 'home' ? (
           <HomeScreen
             entries={homeItems}
@@ -97,9 +117,7 @@ export function App({services}: {services: WizardServices}) {
             connection={state.connection}
           />
         ) : null}
-        {state.screen.name === 'individual' ? (
-          <IndividualScreen state={state} bodyHeight={bodyHeight} />
-        ) : null}
+        {state.screen.name === 'individual' ? <IndividualScreen state={state} /> : null}
       </Box>
       <KeyHints hints={keyHints(state)} />
     </Box>

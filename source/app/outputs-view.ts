@@ -125,3 +125,47 @@ export function individualSummary(
       : []),
   ];
 }
+
+/** The text of the review panel on screen: the values, the request body, or the az command. */
+export function reviewText(flow: IndividualFlow, info: ConnectionInfo | undefined): string {
+  switch (flow.reviewPanel) {
+    case 'summary': {
+      const rows = individualSummary(flow, info);
+      const width = Math.max(...rows.map(([label]) => label.length));
+      return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
+    }
+    case 'request':
+      return individualRequestJson(flow, info);
+    case 'az':
+      return individualAzCommand(flow, info);
+  }
+}
+
+/**
+ * What stays in the terminal after the wizard closes: the saved enrollment, the device's config and the
+ * az command, as plain text that copies cleanly. Empty when nothing was saved.
+ */
+export function closingReport(flow: IndividualFlow, info: ConnectionInfo | undefined): string {
+  const saved = flow.saved;
+  if (!saved) return '';
+  const where =
+    info?.mode === 'sandbox'
+      ? 'the local sandbox DPS'
+      : `DPS ${info?.dpsName ?? info?.serviceHostName ?? ''}`;
+  const config =
+    flow.deviceCertPath.value.trim() && flow.deviceKeyPath.value.trim()
+      ? individualConfigToml(flow, info)
+      : undefined;
+  return [
+    `Individual enrollment saved in ${where}.`,
+    `  Registration ID: ${saved.registrationId}`,
+    `  IoT Hub device ID: ${saved.deviceId ?? saved.registrationId}`,
+    `  Etag: ${saved.etag ?? ''}`,
+    '',
+    ...(config ? ["The device's /etc/aziot/config.toml [provisioning] section:", '', config] : []),
+    'The same enrollment with the az CLI:',
+    '',
+    individualAzCommand(flow, info),
+    '',
+  ].join('\n');
+}

@@ -6,7 +6,8 @@ import {
   type FlowRequest,
 } from './individual-flow.js';
 import type {KeyEvent} from './keys.js';
-import {individualConfigToml} from './outputs-view.js';
+import {defaultViewport, maxScroll, type Viewport} from './layout.js';
+import {individualConfigToml, reviewText} from './outputs-view.js';
 import type {
   ConnectionInfo,
   DeviceCodePrompt,
@@ -22,6 +23,7 @@ import {draftOf} from './text-draft.js';
 /** Everything that can happen to the wizard: keys, and the results of the effects it asked for. */
 export type Action =
   | {type: 'keys'; events: KeyEvent[]}
+  | {type: 'viewport'; viewport: Viewport}
   | {type: 'sign-in-prompt'; taskId: number; prompt: DeviceCodePrompt}
   | {type: 'connected'; taskId: number; info: ConnectionInfo}
   | {type: 'connect-failed'; taskId: number; failure: Failure}
@@ -46,9 +48,14 @@ export const homeItems: {item: HomeItem; label: string; available: boolean}[] = 
   {item: 'quit', label: 'Quit', available: true},
 ];
 
-export function initialState(cwd: string, target: string): WizardState {
+export function initialState(
+  cwd: string,
+  target: string,
+  viewport: Viewport = defaultViewport,
+): WizardState {
   return {
     cwd,
+    viewport,
     connection: {status: 'connecting', target},
     screen: {name: 'home', cursor: 0},
     individual: initialIndividualFlow([]),
@@ -244,7 +251,10 @@ function withFlow(state: WizardState, individual: IndividualFlow): WizardState {
   return {...state, individual};
 }
 
-function resultAction(state: WizardState, action: Exclude<Action, {type: 'keys'}>): WizardState {
+function resultAction(
+  state: WizardState,
+  action: Exclude<Action, {type: 'keys'} | {type: 'viewport'}>,
+): WizardState {
   const flow = state.individual;
   switch (action.type) {
     case 'sign-in-prompt':
@@ -376,10 +386,33 @@ function resultAction(state: WizardState, action: Exclude<Action, {type: 'keys'}
   }
 }
 
+/** Keeps the review and config screens from scrolling past their last line. */
+function clampScroll(state: WizardState): WizardState {
+  const flow = state.individual;
+  if (state.screen.name !== 'individual') return state;
+  const info = connectionInfoOf(state);
+  if (flow.step === 'review') {
+    const limit = maxScroll(reviewText(flow, info), state.viewport);
+    return flow.reviewScroll > limit ? withFlow(state, {...flow, reviewScroll: limit}) : state;
+  }
+  if (flow.step === 'config') {
+    const limit = maxScroll(individualConfigToml(flow, info), state.viewport);
+    return flow.configScroll > limit ? withFlow(state, {...flow, configScroll: limit}) : state;
+  }
+  return state;
+}
+
 export function reducer(state: WizardState, action: Action): WizardState {
+  if (action.type === 'viewport') {
+    const {viewport} = state;
+    if (viewport.columns === action.viewport.columns && viewport.rows === action.viewport.rows) {
+      return state;
+    }
+    return clampScroll({...state, viewport: action.viewport});
+  }
   if (action.type === 'keys') {
     let next = state;
-    for (const event of action.events) next = handleKey(next, event);
+    for (const event of action.events) next = clampScroll(handleKey(next, event));
     return next;
   }
   if (!hasTask(state, action.taskId)) return state;

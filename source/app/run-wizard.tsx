@@ -1,8 +1,10 @@
 import {render} from 'ink';
-import {parseCommandArgs} from '../commands/args.js';
+import {parseCommandArgs, UsageError} from '../commands/args.js';
 import {App} from './app.js';
 import {connect} from './connect.js';
 import {chooseConnection, describeChoice} from './connection-options.js';
+import {closingReport} from './outputs-view.js';
+import {connectionInfoOf} from './reducer.js';
 import {createServices} from './services.js';
 
 /** Parses the wizard's flags, opens the wizard, and closes the connection when it ends. */
@@ -18,6 +20,11 @@ export async function runWizard(argv: string[]): Promise<number> {
     tenant: {type: 'string'},
   });
   const choice = chooseConnection(values, process.env);
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    throw new UsageError(
+      'the wizard needs an interactive terminal; run it in a terminal (ssh -t for a remote one), or see dps-enroll --help for the commands that run without one',
+    );
+  }
   const services = createServices({
     target: choice.mode === 'sandbox' ? 'the local sandbox DPS' : describeChoice(choice),
     connect: (hooks) =>
@@ -31,11 +38,20 @@ export async function runWizard(argv: string[]): Promise<number> {
           }),
       }),
   });
-  const instance = render(<App services={services} />);
+  let report = '';
+  const instance = render(
+    <App
+      services={services}
+      onClose={(state) => {
+        report = closingReport(state.individual, connectionInfoOf(state));
+      }}
+    />,
+  );
   try {
     await instance.waitUntilExit();
   } finally {
     await services.closeAll();
   }
+  if (report) process.stdout.write(`\n${report}`);
   return 0;
 }

@@ -9,6 +9,7 @@ import type {
   ProvisioningStatus,
 } from '../dps/types.js';
 import type {KeyEvent} from './keys.js';
+import type {Viewport} from './layout.js';
 import type {TextDraft} from './text-draft.js';
 
 export type {Finding};
@@ -169,6 +170,7 @@ export type Task =
 export type WizardState = {
   /** The folder relative paths start from. */
   cwd: string;
+  viewport: Viewport;
   connection: ConnectionState;
   screen: Screen;
   individual: IndividualFlow;

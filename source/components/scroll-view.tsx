@@ -1,10 +1,20 @@
 import {Box, Text} from 'ink';
+import {wrapLines} from '../app/layout.js';
 
-/** A window of `height` lines over a longer text; says how much is above and below. */
-export function ScrollView({text, scroll, height}: {text: string; scroll: number; height: number}) {
-  const lines = text.replace(/\n$/, '').split('\n');
-  const maxScroll = Math.max(0, lines.length - height);
-  const top = Math.min(scroll, maxScroll);
+/** A window of `height` lines over a longer text, wrapped at `width`; says how much is above and below. */
+export function ScrollView({
+  text,
+  scroll,
+  height,
+  width,
+}: {
+  text: string;
+  scroll: number;
+  height: number;
+  width: number;
+}) {
+  const lines = wrapLines(text, width);
+  const top = Math.min(scroll, Math.max(0, lines.length - height));
   const visible = lines.slice(top, top + height);
   const below = lines.length - top - visible.length;
   return (

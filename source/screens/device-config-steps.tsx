@@ -31,11 +31,13 @@ export function ConfigStep({
   toml,
   scroll,
   height,
+  width,
   written,
 }: {
   toml: string;
   scroll: number;
   height: number;
+  width: number;
   written: string | undefined;
 }) {
   return (
@@ -43,7 +45,7 @@ export function ConfigStep({
       <Text bold>
         Add this to /etc/aziot/config.toml on the device, then run: sudo iotedge config apply
       </Text>
-      <ScrollView text={toml} scroll={scroll} height={height} />
+      <ScrollView text={toml} scroll={scroll} height={height} width={width} />
       {written ? <Text color="green">✔ Written to {written}</Text> : null}
     </Box>
   );

@@ -1,11 +1,7 @@
 import {connectionInfoOf} from '../app/reducer.js';
 import {isSettingsStep, registrationIdOf} from '../app/individual-flow.js';
-import {
-  individualAzCommand,
-  individualConfigToml,
-  individualRequestJson,
-  individualSummary,
-} from '../app/outputs-view.js';
+import {bodySize, scrollHeight} from '../app/layout.js';
+import {individualConfigToml, reviewText} from '../app/outputs-view.js';
 import type {WizardState} from '../app/state.js';
 import {CertificateStep} from './certificate-step.js';
 import {ConfigStep, DevicePathsStep, WriteConfigStep} from './device-config-steps.js';
@@ -15,7 +11,9 @@ import {ExistsStep, ResultStep, SaveFailedStep, SavingStep} from './save-steps.j
 import {SettingsStep} from './settings-step.js';
 
 /** The individual enrollment flow: one step on screen at a time. */
-export function IndividualScreen({state, bodyHeight}: {state: WizardState; bodyHeight: number}) {
+export function IndividualScreen({state}: {state: WizardState}) {
+  const width = bodySize(state.viewport).width;
+  const height = scrollHeight(state.viewport);
   const flow = state.individual;
   const info = connectionInfoOf(state);
   const {step} = flow;
@@ -75,10 +73,9 @@ export function IndividualScreen({state, bodyHeight}: {state: WizardState; bodyH
         <ReviewStep
           panel={flow.reviewPanel}
           scroll={flow.reviewScroll}
-          summary={individualSummary(flow, info)}
-          requestJson={individualRequestJson(flow, info)}
-          azCommand={individualAzCommand(flow, info)}
-          height={Math.max(4, bodyHeight - 4)}
+          text={reviewText(flow, info)}
+          height={height}
+          width={width}
           stepError={flow.stepError}
         />
       );
@@ -99,7 +96,8 @@ export function IndividualScreen({state, bodyHeight}: {state: WizardState; bodyH
         <ConfigStep
           toml={individualConfigToml(flow, info)}
           scroll={flow.configScroll}
-          height={Math.max(4, bodyHeight - 4)}
+          height={height}
+          width={width}
           written={flow.configWritten}
         />
       );

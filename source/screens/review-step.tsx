@@ -13,29 +13,20 @@ const panelTitles: Record<ReviewPanel, string> = {
 export function ReviewStep({
   panel,
   scroll,
-  summary,
-  requestJson,
-  azCommand,
+  text,
   height,
+  width,
   stepError,
   note,
 }: {
   panel: ReviewPanel;
   scroll: number;
-  summary: readonly [string, string][];
-  requestJson: string;
-  azCommand: string;
+  text: string;
   height: number;
+  width: number;
   stepError: string | undefined;
   note?: string;
 }) {
-  const width = Math.max(...summary.map(([label]) => label.length));
-  const text =
-    panel === 'summary'
-      ? summary.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n')
-      : panel === 'request'
-        ? requestJson
-        : azCommand;
   return (
     <Box flexDirection="column">
       <Text>
@@ -49,7 +40,7 @@ export function ReviewStep({
         ))}
       </Text>
       {note ? <Text color="yellow">{note}</Text> : null}
-      <ScrollView text={text} scroll={scroll} height={height} />
+      <ScrollView text={text} scroll={scroll} height={height} width={width} />
       <StepError message={stepError} />
     </Box>
   );

@@ -217,15 +217,12 @@ function certificateKey(
       const hasWarnings = loaded.certificate.findings.some(
         (finding) => finding.severity === 'warning',
       );
-      if (hasWarnings && !loaded.warningsAccepted) {
-        return at(
-          withError(
-            {...flow, [slot]: {...field, status: {...loaded, warningsAccepted: true}}},
-            undefined,
-          ),
-        );
-      }
-      return at(advanceFromCertificate(flow, slot));
+      // The screen says "Press Enter to use it anyway": that Enter accepts the warnings and moves on.
+      const accepted =
+        hasWarnings && !loaded.warningsAccepted
+          ? {...flow, [slot]: {...field, status: {...loaded, warningsAccepted: true}}}
+          : flow;
+      return at(advanceFromCertificate(accepted, slot));
     }
     return at(
       withError(

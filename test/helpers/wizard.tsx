@@ -6,7 +6,8 @@ import {App} from '../../source/app/app.js';
 import {createServices} from '../../source/app/services.js';
 import {connectToSandbox} from '../../source/dps/gateway.js';
 import {startEmulator} from '../../source/emulator/emulator.js';
-import {cleanup, render, waitForFrame, type Instance} from './ink.js';
+import type {DpsGateway} from '../../source/dps/types.js';
+import {cleanup, keys, press, render, waitForFrame, type Instance} from './ink.js';
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
@@ -53,4 +54,38 @@ export async function openWizard(sandbox: WizardSandbox, options: {columns?: num
       await services.closeAll();
     },
   };
+}
+
+/** A gateway of its own (the real service SDK) for setting up and reading back enrollments, closed after `body`. */
+export async function withGateway<T>(
+  sandbox: WizardSandbox,
+  body: (gateway: DpsGateway) => Promise<T>,
+): Promise<T> {
+  const gateway = await connectToSandbox(sandbox.emulator.info, sandbox.emulator.caCertificatePem);
+  try {
+    return await body(gateway);
+  } finally {
+    await gateway.close();
+  }
+}
+
+/** From the home screen to the individual enrollment's certificate step. */
+export async function startIndividual(app: Instance) {
+  await press(app, keys.enter);
+  await waitForFrame(app, 'Device identity certificate');
+}
+
+/** From the IoT Edge step to the review, keeping every default (all linked hubs, evenly weighted, no twin). */
+export async function acceptSettingsToReview(app: Instance) {
+  await waitForFrame(app, 'IoT Edge device?');
+  await press(app, keys.enter);
+  await waitForFrame(app, 'IoT hubs this device can be assigned to');
+  await press(app, keys.enter);
+  await waitForFrame(app, 'How DPS chooses the hub');
+  await press(app, keys.enter);
+  await waitForFrame(app, 'Initial device twin');
+  await press(app, keys.enter, keys.enter); // tags, desired properties
+  await waitForFrame(app, 'Advanced settings');
+  await press(app, keys.enter);
+  await waitForFrame(app, 'Review');
 }

@@ -18,9 +18,12 @@ export function scrollHeight(viewport: Viewport): number {
   return Math.max(4, bodySize(viewport).height - 4);
 }
 
-/** Splits long lines at `width` columns, so nothing is cut off (an az command must stay whole). */
+/**
+ * Splits long lines at `width` columns, so nothing is cut off (an az command must stay whole). Continuation
+ * lines are indented under the value of a "Label   value" row, or a little past the line's own indent.
+ */
 export function wrapLines(text: string, width: number): string[] {
-  const columns = Math.max(10, width);
+  const columns = Math.max(20, width);
   const wrapped: string[] = [];
   for (const line of text.replace(/\n$/, '').split('\n')) {
     const characters = [...line];
@@ -28,8 +31,23 @@ export function wrapLines(text: string, width: number): string[] {
       wrapped.push(line);
       continue;
     }
-    for (let start = 0; start < characters.length; start += columns) {
-      wrapped.push(characters.slice(start, start + columns).join(''));
+    const valueColumn = /^\S.*?\s{2,}(?=\S)/.exec(line)?.[0].length;
+    const ownIndent = /^\s*/.exec(line)?.[0].length ?? 0;
+    const indent = Math.min(valueColumn ?? ownIndent + 2, Math.floor(columns / 2));
+    let start = 0;
+    let room = columns;
+    while (start < characters.length) {
+      let end = Math.min(start + room, characters.length);
+      if (end < characters.length) {
+        // Break after the last space in the second half of the chunk, when there is one.
+        const space = characters.lastIndexOf(' ', end - 1);
+        if (space >= start + room / 2) end = space + 1;
+      }
+      const piece = characters.slice(start, end).join('');
+      wrapped.push(start === 0 ? piece : ' '.repeat(indent) + piece);
+      start = end;
+      while (characters[start] === ' ') start++;
+      room = columns - indent;
     }
   }
   return wrapped;

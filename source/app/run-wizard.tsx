@@ -47,9 +47,15 @@ export async function runWizard(argv: string[]): Promise<number> {
       }}
     />,
   );
+  // A closed SSH session (SIGHUP) or a kill (SIGTERM) restores the terminal and releases the sandbox too.
+  const stop = () => instance.unmount();
+  process.once('SIGHUP', stop);
+  process.once('SIGTERM', stop);
   try {
     await instance.waitUntilExit();
   } finally {
+    process.off('SIGHUP', stop);
+    process.off('SIGTERM', stop);
     await services.closeAll();
   }
   if (report) process.stdout.write(`\n${report}`);

@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
 import type {CertificateField} from '../app/state.js';
+import {FieldRow} from '../components/field-row.js';
 import {FindingsList} from '../components/findings-list.js';
 import {StepError} from '../components/step-error.js';
 import {TextField} from '../components/text-field.js';
@@ -43,16 +44,20 @@ export function CertificateStep({
       ) : null}
       {status.state === 'loaded' ? (
         <Box flexDirection="column" marginTop={1}>
-          <Text wrap="truncate-end">
-            Subject <Text bold>{status.certificate.summary.subject}</Text>
-          </Text>
-          <Text wrap="truncate-end">Issuer {status.certificate.summary.issuer}</Text>
-          <Text wrap="truncate-end">
-            Valid {status.certificate.summary.notBefore.slice(0, 10)} to{' '}
+          <FieldRow label="Subject" width={9}>
+            <Text bold>{status.certificate.summary.subject}</Text>
+          </FieldRow>
+          <FieldRow label="Issuer" width={9}>
+            {status.certificate.summary.issuer}
+          </FieldRow>
+          <FieldRow label="Valid" width={9}>
+            {status.certificate.summary.notBefore.slice(0, 10)} to{' '}
             {status.certificate.summary.notAfter.slice(0, 10)} ·{' '}
             {status.certificate.summary.keyType}
-          </Text>
-          <Text wrap="truncate-end">SHA-1 {status.certificate.summary.thumbprintSha1}</Text>
+          </FieldRow>
+          <FieldRow label="SHA-1" width={9}>
+            {status.certificate.summary.thumbprintSha1}
+          </FieldRow>
           <FindingsList findings={status.certificate.findings} />
           <CertificateVerdict field={field} />
         </Box>

@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
 import {Spinner} from '@inkjs/ui';
+import {FieldRow} from '../components/field-row.js';
 import {failureAdvice} from '../app/failure-text.js';
 import type {Failure, IndividualFlow} from '../app/state.js';
 
@@ -29,14 +30,14 @@ export function ExistsStep({existing}: {existing: NonNullable<IndividualFlow['ex
       <Text bold color="yellow">
         An enrollment with the registration ID {existing.registrationId} already exists
       </Text>
-      <Text>Device ID {existing.deviceId ?? existing.registrationId}</Text>
-      <Text>Attestation {certificate}</Text>
-      <Text>IoT Edge {existing.capabilities?.iotEdge ? 'yes' : 'no'}</Text>
-      <Text wrap="truncate-end">IoT hubs {hubs}</Text>
-      <Text>
-        Last updated {existing.lastUpdatedDateTimeUtc ?? existing.createdDateTimeUtc ?? 'unknown'}
-      </Text>
-      <Text>Etag {existing.etag ?? ''}</Text>
+      <FieldRow label="Device ID">{existing.deviceId ?? existing.registrationId}</FieldRow>
+      <FieldRow label="Attestation">{certificate}</FieldRow>
+      <FieldRow label="IoT Edge">{existing.capabilities?.iotEdge ? 'yes' : 'no'}</FieldRow>
+      <FieldRow label="IoT hubs">{hubs}</FieldRow>
+      <FieldRow label="Last updated">
+        {existing.lastUpdatedDateTimeUtc ?? existing.createdDateTimeUtc ?? 'unknown'}
+      </FieldRow>
+      <FieldRow label="Etag">{existing.etag ?? ''}</FieldRow>
       <Text wrap="wrap">
         Press u to replace it with the values you entered (only if it is still this version), or Esc
         to go back without changing it.
@@ -81,13 +82,13 @@ export function ResultStep({
       <Text bold color="green">
         ✔ Enrollment {mode}
       </Text>
-      <Text>
-        Registration ID <Text bold>{saved.registrationId}</Text> ← make a note of it
-      </Text>
-      <Text>Device ID {saved.deviceId ?? saved.registrationId}</Text>
-      <Text>IoT Edge {saved.capabilities?.iotEdge ? 'yes' : 'no'}</Text>
-      <Text wrap="truncate-end">IoT hubs {saved.iotHubs?.join(', ') ?? ''}</Text>
-      <Text>Etag {saved.etag ?? ''}</Text>
+      <FieldRow label="Registration ID">
+        <Text bold>{saved.registrationId}</Text> ← make a note of it
+      </FieldRow>
+      <FieldRow label="Device ID">{saved.deviceId ?? saved.registrationId}</FieldRow>
+      <FieldRow label="IoT Edge">{saved.capabilities?.iotEdge ? 'yes' : 'no'}</FieldRow>
+      <FieldRow label="IoT hubs">{saved.iotHubs?.join(', ') ?? ''}</FieldRow>
+      <FieldRow label="Etag">{saved.etag ?? ''}</FieldRow>
       <Text wrap="wrap">
         Next: the device&apos;s config.toml. Press Enter to choose where its certificate and key
         will be on the device.

@@ -240,7 +240,8 @@ function certificateKey(
   }
   const edited = editDraft(field.path, event);
   if (edited === undefined || edited === field.path) return at(flow);
-  // A changed path forgets the certificate read from the old one.
+  // Moving the cursor keeps what was read; a changed path forgets the certificate read from the old one.
+  if (edited.value === field.path.value) return at({...flow, [slot]: {...field, path: edited}});
   return at(
     withError(
       {

@@ -359,7 +359,9 @@ export function individualKey(
         return problem ? at(withError(flow, problem)) : at(withStep(flow, 'device-id'));
       }
       const edited = editText(flow, 'registrationId', event);
-      return at(edited === flow ? flow : {...edited, registrationIdEdited: true});
+      // Moving the cursor is not editing: the ID keeps following the certificate's CN.
+      if (edited.registrationId.value === flow.registrationId.value) return at(edited);
+      return at({...edited, registrationIdEdited: true});
     }
     case 'device-id': {
       if (event.kind === 'enter') {

@@ -1,11 +1,29 @@
 import {render} from 'ink';
 import {parseCommandArgs, UsageError} from '../commands/args.js';
 import {App} from './app.js';
-import {connect} from './connect.js';
-import {chooseConnection, describeChoice} from './connection-options.js';
+import {connect, type ConnectTesting} from './connect.js';
+import {chooseConnection, describeChoice, type ConnectionChoice} from './connection-options.js';
 import {closingReport} from './outputs-view.js';
 import {connectionInfoOf} from './reducer.js';
-import {createServices} from './services.js';
+import {createServices, type Connector} from './services.js';
+
+/** How the wizard connects for a choice: the device-code prompt goes to the screen, never to stdout. */
+export function wizardConnector(choice: ConnectionChoice, testing?: ConnectTesting): Connector {
+  return (hooks) =>
+    connect(
+      choice,
+      {
+        signal: hooks.signal,
+        onDeviceCode: (prompt) =>
+          hooks.onDeviceCode({
+            verificationUri: prompt.verificationUri,
+            userCode: prompt.userCode,
+            expiresOn: prompt.expiresOn.toISOString(),
+          }),
+      },
+      testing,
+    );
+}
 
 /** Parses the wizard's flags, opens the wizard, and closes the connection when it ends. */
 export async function runWizard(argv: string[]): Promise<number> {
@@ -27,16 +45,7 @@ export async function runWizard(argv: string[]): Promise<number> {
   }
   const services = createServices({
     target: choice.mode === 'sandbox' ? 'the local sandbox DPS' : describeChoice(choice),
-    connect: (hooks) =>
-      connect(choice, {
-        signal: hooks.signal,
-        onDeviceCode: (prompt) =>
-          hooks.onDeviceCode({
-            verificationUri: prompt.verificationUri,
-            userCode: prompt.userCode,
-            expiresOn: prompt.expiresOn.toISOString(),
-          }),
-      }),
+    connect: wizardConnector(choice),
   });
   let report = '';
   const instance = render(

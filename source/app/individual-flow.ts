@@ -330,7 +330,8 @@ export function individualKey(
   if (event.kind === 'escape') {
     if (flow.step === 'saving') return at(withStep(flow, 'review'), {kind: 'cancel-save'});
     if (flow.step === 'write-config' && flow.confirmOverwrite) {
-      return at({...flow, confirmOverwrite: false});
+      // The file is kept: the question about replacing it goes too.
+      return at(withError({...flow, confirmOverwrite: false}, undefined));
     }
     const previous = previousStep(flow);
     return previous === undefined

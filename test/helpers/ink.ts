@@ -41,6 +41,8 @@ export async function render(tree: ReactElement, {columns}: {columns?: number} =
   if (columns !== undefined) {
     Object.defineProperty(instance.stdout, 'columns', {get: () => columns, configurable: true});
     await act(async () => {
+      // As a terminal does when its width changes: components that track the size hear of it.
+      instance.stdout.emit('resize');
       instance.rerender(tree);
     });
   }

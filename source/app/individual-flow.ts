@@ -374,7 +374,8 @@ export function individualKey(
     case 'review':
       return reviewKey(flow, event);
     case 'exists':
-      if (event.kind === 'enter' || (event.kind === 'text' && event.text === 'u')) {
+      // Only u replaces it, as the screen says: an Enter pressed while saving must not overwrite unseen.
+      if (event.kind === 'text' && event.text === 'u') {
         const etag = flow.existing?.etag;
         if (!etag) return at(flow);
         return at(withStep({...flow, updateEtag: etag}, 'saving'), {kind: 'save'});

@@ -48,7 +48,6 @@ const askToReplace = /already exists: press Enter again to\s+replace it, or Esc 
 
 /** Terminal columns a line takes: escape sequences take none, every code point one (no wide characters here). */
 function displayWidth(line: string): number {
-  // eslint-disable-next-line no-control-regex
   const visible = line.replace(/\u001B\[[0-9;?]*[ -/]*[@-~]/g, '');
   return [...visible].length;
 }

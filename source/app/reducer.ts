@@ -193,15 +193,18 @@ function applyFlowRequest(state: WizardState, request: FlowRequest): WizardState
         kind: 'save-individual',
         enrollment: buildIndividualEnrollment(state.individual, linkedHubsOf(state)),
       });
-    case 'cancel-save':
+    case 'cancel-save': {
+      // The throttling notice belonged to the cancelled save; the next save starts without it.
+      const {throttled: _t, ...individual} = state.individual;
       return {
         ...dropTasksOfKind(state, 'save-individual'),
         individual: {
-          ...state.individual,
+          ...individual,
           stepError:
             'saving was cancelled; if DPS had already received it, saving again shows the enrollment as existing',
         },
       };
+    }
     case 'write-config':
       return state;
   }

@@ -1,0 +1,488 @@
+import {after, before, describe, test} from 'node:test';
+import assert from 'node:assert/strict';
+import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {readIdentityCertificate} from '../source/app/certificate-file.js';
+import {buildIndividualEnrollment} from '../source/app/individual-flow.js';
+import type {KeyEvent} from '../source/app/keys.js';
+import {homeItems, initialState, isBusy, reducer, type Action} from '../source/app/reducer.js';
+import type {ConnectionInfo, LoadedCertificate, Task, WizardState} from '../source/app/state.js';
+import type {IndividualEnrollment} from '../source/dps/types.js';
+import {ecChain, issue} from './helpers/test-certificates.js';
+
+const cwd = '/home/operator/work';
+
+const info: ConnectionInfo = {
+  mode: 'sandbox',
+  serviceHostName: 'localhost',
+  armAvailable: true,
+  dpsName: 'sandbox',
+  idScope: '0ne00000001',
+  linkedHubs: [
+    {hostName: 'hub-a.azure-devices.net', location: 'westeurope'},
+    {hostName: 'hub-b.azure-devices.net', location: 'northeurope'},
+  ],
+};
+
+const enter: KeyEvent = {kind: 'enter'};
+const escape: KeyEvent = {kind: 'escape'};
+const down: KeyEvent = {kind: 'down'};
+const up: KeyEvent = {kind: 'up'};
+const tab: KeyEvent = {kind: 'tab'};
+const text = (value: string): KeyEvent => ({kind: 'text', text: value});
+
+let folder = '';
+const certificates: Record<string, LoadedCertificate> = {};
+
+before(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'app-reducer-'));
+  const {intermediate, leaf} = await ecChain('device-01');
+  const other = await issue('device-02', 'identity', intermediate);
+  for (const [name, pem] of [
+    ['device-01.pem', leaf.certificatePem],
+    ['device-02.pem', other.certificatePem],
+  ] as const) {
+    await writeFile(join(folder, name), pem);
+    certificates[name] = await readIdentityCertificate(name, join(folder, name));
+  }
+});
+
+after(async () => {
+  await rm(folder, {recursive: true, force: true});
+});
+
+function certificate(name: string): LoadedCertificate {
+  const loaded = certificates[name];
+  assert.ok(loaded, `no certificate ${name}`);
+  return loaded;
+}
+
+const press = (state: WizardState, ...events: KeyEvent[]): WizardState =>
+  reducer(state, {type: 'keys', events});
+
+/** The one task of that kind the state asks for. */
+function task<K extends Task['kind']>(state: WizardState, kind: K): Extract<Task, {kind: K}> {
+  const found = state.tasks.filter((item): item is Extract<Task, {kind: K}> => item.kind === kind);
+  assert.equal(found.length, 1, `expected one ${kind} task, found ${found.length}`);
+  return found[0]!;
+}
+
+function connected(): WizardState {
+  const start = initialState(cwd, 'the local sandbox');
+  return reducer(start, {type: 'connected', taskId: task(start, 'connect').id, info});
+}
+
+/** Opens the individual enrollment, reads the certificate and stops on the secondary certificate. */
+function withCertificate(state = connected()): WizardState {
+  let next = press(state, enter, text('device-01.pem'), enter);
+  const read = task(next, 'read-certificate');
+  assert.deepEqual({slot: read.slot, path: read.path}, {slot: 'primary', path: 'device-01.pem'});
+  next = reducer(next, {
+    type: 'certificate-read',
+    taskId: read.id,
+    certificate: certificate('device-01.pem'),
+  });
+  return press(next, enter);
+}
+
+/** From the start to the review, every setting left as it is. */
+function atReview(): WizardState {
+  const state = press(
+    withCertificate(),
+    enter,
+    enter,
+    enter,
+    enter,
+    enter,
+    enter,
+    enter,
+    enter,
+    enter,
+  );
+  assert.equal(state.individual.step, 'review', state.individual.stepError);
+  return state;
+}
+
+/** Presses Enter on the review and returns the state with its save task. */
+function saving(state = atReview()) {
+  const next = press(state, enter);
+  assert.equal(next.individual.step, 'saving');
+  return {state: next, save: task(next, 'save-individual')};
+}
+
+const savedEnrollment = (enrollment: IndividualEnrollment): IndividualEnrollment => ({
+  ...enrollment,
+  etag: '"1"',
+  createdDateTimeUtc: '2026-11-26T23:00:00Z',
+});
+
+describe('connecting and the home screen', () => {
+  test('the wizard starts connecting, and the connection chooses every linked hub', () => {
+    const start = initialState(cwd, 'the local sandbox');
+    assert.deepEqual(start.tasks, [{id: 1, kind: 'connect'}]);
+    assert.equal(start.connection.status, 'connecting');
+    const state = connected();
+    assert.deepEqual(state.tasks, []);
+    assert.equal(state.connection.status, 'connected');
+    assert.deepEqual(state.individual.settings.selectedHubs, [
+      'hub-a.azure-devices.net',
+      'hub-b.azure-devices.net',
+    ]);
+  });
+
+  test('a failed connection is shown and r retries it with a new task', () => {
+    const start = initialState(cwd, 'the local sandbox');
+    const failed = reducer(start, {
+      type: 'connect-failed',
+      taskId: 1,
+      failure: {kind: 'network', message: 'ECONNREFUSED'},
+    });
+    assert.equal(failed.connection.status, 'failed');
+    assert.deepEqual(failed.tasks, []);
+    const retrying = press(failed, text('r'));
+    assert.equal(retrying.connection.status, 'connecting');
+    assert.equal(task(retrying, 'connect').id, 2);
+  });
+
+  test('up and down wrap, items not built yet say so, q quits', () => {
+    const state = connected();
+    assert.deepEqual(press(state, up).screen, {name: 'home', cursor: homeItems.length - 1});
+    assert.deepEqual(press(state, down, down, down, down, down).screen, {name: 'home', cursor: 0});
+    const group = press(state, down, enter);
+    assert.equal(group.screen.name, 'home');
+    assert.match(
+      group.screen.name === 'home' ? (group.screen.notice ?? '') : '',
+      /not in this version/,
+    );
+    assert.deepEqual(press(state, text('q')).screen, {name: 'quit'});
+    assert.deepEqual(press(state, up, enter).screen, {name: 'quit'});
+    assert.deepEqual(press(state, enter).screen, {name: 'individual'});
+  });
+
+  test('Esc while signing in cancels it, and the late connection is ignored', () => {
+    const start = initialState(cwd, 'Azure');
+    const prompt = {
+      verificationUri: 'https://microsoft.com/devicelogin',
+      userCode: 'ABC',
+      expiresOn: '',
+    };
+    const signingIn = reducer(start, {type: 'sign-in-prompt', taskId: 1, prompt});
+    assert.equal(signingIn.connection.status, 'signing-in');
+    const cancelled = press(signingIn, escape);
+    assert.equal(cancelled.connection.status, 'failed');
+    assert.deepEqual(cancelled.tasks, []);
+    assert.equal(reducer(cancelled, {type: 'connected', taskId: 1, info}), cancelled);
+  });
+});
+
+describe('a whole individual enrollment through the reducer', () => {
+  test('keys and effect results, from home to the written config.toml and back home', () => {
+    let state = atReview();
+    const {state: savingState, save} = saving(state);
+    assert.deepEqual(save.enrollment, buildIndividualEnrollment(state.individual, info.linkedHubs));
+    assert.equal(save.enrollment.registrationId, 'device-01');
+    assert.equal(
+      save.enrollment.etag,
+      undefined,
+      'a new enrollment is created, never blindly updated',
+    );
+
+    state = reducer(savingState, {
+      type: 'saved',
+      taskId: save.id,
+      enrollment: savedEnrollment(save.enrollment),
+    });
+    assert.equal(state.individual.step, 'result');
+    assert.deepEqual(state.tasks, []);
+    assert.equal(state.individual.saved?.etag, '"1"');
+
+    state = press(state, enter, enter, enter); // device paths (defaults), config
+    assert.equal(state.individual.step, 'config', state.individual.stepError);
+    state = press(state, text('w'), enter);
+    const write = task(state, 'write-file');
+    assert.equal(write.path, `${cwd}/device-01.config.toml`);
+    assert.equal(write.overwrite, false);
+    assert.match(write.content, /registration_id = "device-01"/);
+    assert.match(write.content, /iot-edge-device-identity-device-01-full-chain\.cert\.pem/);
+    assert.match(write.content, /0ne00000001/);
+
+    state = reducer(state, {type: 'file-exists', taskId: write.id, path: write.path});
+    assert.equal(state.individual.confirmOverwrite, true);
+    assert.match(
+      state.individual.stepError ?? '',
+      /already exists: press Enter again to replace it/,
+    );
+    state = press(state, enter);
+    const overwrite = task(state, 'write-file');
+    assert.equal(overwrite.overwrite, true);
+    state = reducer(state, {type: 'file-written', taskId: overwrite.id, path: overwrite.path});
+    assert.equal(state.individual.step, 'config');
+    assert.equal(state.individual.configWritten, write.path);
+    assert.equal(state.individual.stepError, undefined);
+
+    state = press(state, enter);
+    assert.deepEqual(state.screen, {name: 'home', cursor: 0});
+    state = press(state, enter);
+    assert.equal(
+      state.individual.step,
+      'certificate',
+      'a saved enrollment is done: the next starts clean',
+    );
+    assert.equal(state.individual.primary.path.value, '');
+    assert.deepEqual(state.individual.settings.selectedHubs, [
+      'hub-a.azure-devices.net',
+      'hub-b.azure-devices.net',
+    ]);
+  });
+
+  test('Esc on the first step goes home and keeps the form for the next visit', () => {
+    const state = press(withCertificate(), escape, escape);
+    assert.equal(state.screen.name, 'home');
+    const back = press(state, enter);
+    assert.equal(back.individual.step, 'certificate');
+    assert.equal(back.individual.primary.status.state, 'loaded');
+  });
+
+  test('saving while not connected fails at once, saying why, without a task', () => {
+    let state = press(initialState(cwd, 'the local sandbox'), enter, text('device-01.pem'), enter);
+    const read = task(state, 'read-certificate');
+    state = reducer(state, {
+      type: 'certificate-read',
+      taskId: read.id,
+      certificate: certificate('device-01.pem'),
+    });
+    state = press(state, enter, enter, enter, enter, enter, text('hub.example.net'), enter);
+    state = press(state, enter, enter, enter, enter, enter);
+    assert.equal(state.individual.step, 'save-failed', state.individual.stepError);
+    assert.match(state.individual.failure?.message ?? '', /still connecting to DPS/);
+    assert.deepEqual(
+      state.tasks.map((item) => item.kind),
+      ['connect'],
+    );
+  });
+});
+
+describe('results of tasks the user left behind', () => {
+  test('a save cancelled with Esc: its late result is ignored', () => {
+    const {state, save} = saving();
+    const cancelled = press(state, escape);
+    assert.equal(cancelled.individual.step, 'review');
+    assert.deepEqual(cancelled.tasks, []);
+    assert.match(cancelled.individual.stepError ?? '', /saving was cancelled/);
+    const late: Action[] = [
+      {type: 'saved', taskId: save.id, enrollment: savedEnrollment(save.enrollment)},
+      {type: 'save-failed', taskId: save.id, failure: {kind: 'server', message: 'boom'}},
+      {type: 'save-exists', taskId: save.id, existing: savedEnrollment(save.enrollment)},
+      {type: 'save-throttled', taskId: save.id, retryAfterSeconds: 5, attempt: 2},
+    ];
+    for (const action of late) assert.equal(reducer(cancelled, action), cancelled, action.type);
+  });
+
+  test('a result for a task that never existed, or that already reported, is ignored', () => {
+    const {state, save} = saving();
+    const done = reducer(state, {
+      type: 'saved',
+      taskId: save.id,
+      enrollment: savedEnrollment(save.enrollment),
+    });
+    assert.equal(
+      reducer(done, {
+        type: 'save-failed',
+        taskId: save.id,
+        failure: {kind: 'server', message: 'x'},
+      }),
+      done,
+    );
+    assert.equal(
+      reducer(done, {
+        type: 'certificate-read',
+        taskId: 999,
+        certificate: certificate('device-02.pem'),
+      }),
+      done,
+    );
+  });
+
+  test('a new save replaces the one still running', () => {
+    const {state, save} = saving();
+    const retry = press(press(state, escape), enter);
+    const again = task(retry, 'save-individual');
+    assert.notEqual(again.id, save.id);
+    assert.equal(
+      reducer(retry, {
+        type: 'saved',
+        taskId: save.id,
+        enrollment: savedEnrollment(save.enrollment),
+      }),
+      retry,
+    );
+  });
+
+  test('a save cancelled while DPS was throttling starts the next save without the old notice', () => {
+    const {state, save} = saving();
+    const throttled = reducer(state, {
+      type: 'save-throttled',
+      taskId: save.id,
+      retryAfterSeconds: 30,
+      attempt: 2,
+    });
+    assert.deepEqual(throttled.individual.throttled, {retryAfterSeconds: 30, attempt: 2});
+    const again = press(throttled, escape, enter);
+    assert.equal(again.individual.step, 'saving');
+    assert.equal(again.individual.throttled, undefined);
+  });
+});
+
+describe('type-ahead while a step is busy', () => {
+  test('keys typed while the certificate is read wait, then replay in order', () => {
+    let state = press(connected(), enter, text('device-01.pem'), enter);
+    const read = task(state, 'read-certificate');
+    assert.equal(isBusy(state), true);
+    // The laggy link delivers: Enter (use it), Enter (no secondary), an edit of the ID, Enter, a device ID.
+    const typed: KeyEvent[] = [
+      enter,
+      enter,
+      {kind: 'backspace'},
+      text('1'),
+      enter,
+      text('edge-01'),
+    ];
+    state = press(state, ...typed.slice(0, 3));
+    state = press(state, ...typed.slice(3));
+    assert.deepEqual(state.typeAhead, typed);
+    assert.equal(state.individual.step, 'certificate');
+    assert.equal(state.individual.primary.path.value, 'device-01.pem');
+
+    state = reducer(state, {
+      type: 'certificate-read',
+      taskId: read.id,
+      certificate: certificate('device-01.pem'),
+    });
+    assert.deepEqual(state.typeAhead, []);
+    assert.deepEqual(state.tasks, []);
+    assert.equal(state.individual.step, 'device-id', state.individual.stepError);
+    assert.equal(state.individual.registrationId.value, 'device-01');
+    assert.equal(state.individual.deviceId.value, 'edge-01');
+  });
+
+  test('replay stops at the next read and resumes after it', () => {
+    let state = withCertificate();
+    state = press(state, text('device-02.pem'), enter);
+    const secondary = task(state, 'read-certificate');
+    assert.equal(secondary.slot, 'secondary');
+    state = press(state, enter, enter, text('x'));
+    assert.equal(state.typeAhead.length, 3);
+    state = reducer(state, {
+      type: 'certificate-read',
+      taskId: secondary.id,
+      certificate: certificate('device-02.pem'),
+    });
+    assert.equal(state.individual.step, 'device-id');
+    assert.equal(state.individual.deviceId.value, 'x');
+    assert.equal(state.individual.secondary.status.state, 'loaded');
+  });
+
+  test('keys typed before a failed read replay on the failed field', () => {
+    let state = press(connected(), enter, text('missing.pem'), enter);
+    const read = task(state, 'read-certificate');
+    state = press(
+      state,
+      {kind: 'backspace'},
+      {kind: 'backspace'},
+      {kind: 'backspace'},
+      text('cer'),
+    );
+    state = reducer(state, {
+      type: 'certificate-failed',
+      taskId: read.id,
+      message: 'missing.pem does not exist',
+    });
+    assert.equal(state.individual.primary.path.value, 'missing.cer');
+    assert.equal(state.individual.primary.status.state, 'empty');
+    assert.deepEqual(state.typeAhead, []);
+  });
+
+  test('keys typed while a path is completed wait for the completion', () => {
+    let state = press(connected(), enter, text('dev'), tab);
+    const completion = task(state, 'complete-path');
+    assert.deepEqual(
+      {field: completion.field, text: completion.text},
+      {field: 'primary', text: 'dev'},
+    );
+    state = press(state, text('01.pem'), enter);
+    assert.equal(state.individual.primary.path.value, 'dev');
+    state = reducer(state, {
+      type: 'path-completed',
+      taskId: completion.id,
+      value: 'device-',
+      candidates: ['device-01.pem', 'device-02.pem'],
+      matches: 2,
+    });
+    assert.equal(state.individual.primary.path.value, 'device-01.pem');
+    assert.deepEqual(task(state, 'read-certificate').path, 'device-01.pem');
+  });
+});
+
+describe('saving over an existing enrollment', () => {
+  function existing(): {state: WizardState; current: IndividualEnrollment} {
+    const {state, save} = saving();
+    const current = {...savedEnrollment(save.enrollment), etag: '"old"'};
+    const next = reducer(state, {type: 'save-exists', taskId: save.id, existing: current});
+    assert.equal(next.individual.step, 'exists');
+    assert.deepEqual(next.tasks, []);
+    return {state: next, current};
+  }
+
+  test('u saves again with the etag of the enrollment shown', () => {
+    const {state} = existing();
+    const update = press(state, text('u'));
+    assert.equal(task(update, 'save-individual').enrollment.etag, '"old"');
+  });
+
+  test('a stale etag drops the update etag, so the next save reads the enrollment first', () => {
+    const {state} = existing();
+    const update = press(state, text('u'));
+    const save = task(update, 'save-individual');
+    const failed = reducer(update, {
+      type: 'save-failed',
+      taskId: save.id,
+      failure: {kind: 'stale-etag', message: 'the enrollment changed'},
+    });
+    assert.equal(failed.individual.step, 'save-failed');
+    assert.equal(failed.individual.updateEtag, undefined);
+    const retry = press(failed, text('r'));
+    assert.equal(task(retry, 'save-individual').enrollment.etag, undefined);
+  });
+
+  test('any other failure keeps the update etag for the retry', () => {
+    const {state} = existing();
+    const update = press(state, text('u'));
+    const save = task(update, 'save-individual');
+    const failed = reducer(update, {
+      type: 'save-failed',
+      taskId: save.id,
+      failure: {kind: 'network', message: 'ECONNRESET'},
+    });
+    assert.equal(failed.individual.updateEtag, '"old"');
+    assert.equal(task(press(failed, enter), 'save-individual').enrollment.etag, '"old"');
+  });
+
+  test('throttling is shown while saving and cleared by the result', () => {
+    const {state, save} = saving();
+    const throttled = reducer(state, {
+      type: 'save-throttled',
+      taskId: save.id,
+      retryAfterSeconds: 3,
+      attempt: 2,
+    });
+    assert.deepEqual(throttled.individual.throttled, {retryAfterSeconds: 3, attempt: 2});
+    assert.equal(task(throttled, 'save-individual').id, save.id, 'the save is still running');
+    const saved = reducer(throttled, {
+      type: 'saved',
+      taskId: save.id,
+      enrollment: savedEnrollment(save.enrollment),
+    });
+    assert.equal(saved.individual.throttled, undefined);
+  });
+});

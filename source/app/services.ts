@@ -1,6 +1,5 @@
 import {homedir} from 'node:os';
 import type {DpsResource} from '../dps/types.js';
-import {readIdentityCertificate} from './certificate-file.js';
 import type {OpenConnection, WizardServices} from './effects.js';
 import {completePath, expandPath} from './path-completion.js';
 import type {ConnectionInfo, DeviceCodePrompt} from './state.js';
@@ -61,8 +60,11 @@ export function createServices(options: {
       opened.add(connection);
       return connection;
     },
-    readCertificate: (typedPath) =>
-      readIdentityCertificate(typedPath, expandPath(typedPath, context)),
+    // The certificate toolkit loads on first use, so the first screen does not wait for it.
+    readCertificate: async (typedPath) => {
+      const {readIdentityCertificate} = await import('./certificate-file.js');
+      return readIdentityCertificate(typedPath, expandPath(typedPath, context));
+    },
     completePath: (text) => completePath(text, context),
     writeTextFile: (path, content, overwrite) =>
       writeTextFile(expandPath(path, context), content, overwrite),

@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import {Spinner} from '@inkjs/ui';
+import {Spinner} from '../components/spinner.js';
 import {FieldRow} from '../components/field-row.js';
 import {failureAdvice} from '../app/failure-text.js';
 import type {Failure, IndividualFlow} from '../app/state.js';

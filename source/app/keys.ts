@@ -51,8 +51,13 @@ export function toKeyEvents(input: string, key: Key): KeyEvent[] {
     if (text !== '') events.push({kind: 'text', text});
     text = '';
   };
+  let previous = '';
   for (const character of input) {
     const code = character.codePointAt(0) ?? 0;
+    const crlf = previous === '\r' && character === '\n';
+    previous = character;
+    // CR LF (a paste of Windows text) is one line end, as in Node's readline, not two Enters.
+    if (crlf) continue;
     if (character === '\r' || character === '\n') {
       flush();
       events.push({kind: 'enter'});

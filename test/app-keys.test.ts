@@ -110,6 +110,17 @@ describe('toKeyEvents: input strings', () => {
     ]);
   });
 
+  test('CR LF (pasted Windows text) is one enter, not two', () => {
+    assert.deepEqual(toKeyEvents('a\r\nb\r\n', key()), [
+      {kind: 'text', text: 'a'},
+      {kind: 'enter'},
+      {kind: 'text', text: 'b'},
+      {kind: 'enter'},
+    ]);
+    assert.deepEqual(toKeyEvents('\r\n\r\n', key()), [{kind: 'enter'}, {kind: 'enter'}]);
+    assert.deepEqual(toKeyEvents('\n\r', key()), [{kind: 'enter'}, {kind: 'enter'}]);
+  });
+
   test('a tab inside a burst splits the text around it', () => {
     assert.deepEqual(toKeyEvents('a\tb', key()), [
       {kind: 'text', text: 'a'},

@@ -1,7 +1,8 @@
 import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import type {LinkedHub} from '../source/dps/types.js';
-import type {KeyEvent} from '../source/app/keys.js';
+import type {Key} from 'ink';
+import {toKeyEvents, type KeyEvent} from '../source/app/keys.js';
 import {
   chosenHubs,
   customAllocationProblem,
@@ -33,6 +34,29 @@ const tab: KeyEvent = {kind: 'tab'};
 const backTab: KeyEvent = {kind: 'back-tab'};
 const space: KeyEvent = {kind: 'text', text: ' '};
 const text = (value: string): KeyEvent => ({kind: 'text', text: value});
+/** Ink's key flags for plain input (a paste): none set. */
+const inkKey = {
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false,
+} satisfies Key;
 
 /** Feeds keys to one step the way the flow does, stopping at the first key that moves on. */
 function run(
@@ -481,5 +505,42 @@ describe('the request body', () => {
       webhookUrl: draftOf('https://f.example/x'),
     };
     assert.equal('customAllocationDefinition' in settingsForRequest(settings, hubs), false);
+  });
+});
+
+describe('a pasted multi-line twin', () => {
+  /** What the JSON step does with a paste, split into keys as the app splits it. */
+  function paste(pasted: string): SettingsOutcome[] {
+    const json = stayed('twin', start, [tab]);
+    const outcomes: SettingsOutcome[] = [];
+    let settings = json;
+    for (const event of toKeyEvents(pasted, inkKey)) {
+      const outcome = settingsKey('twin', settings, event, hubs);
+      outcomes.push(outcome);
+      settings = outcome.settings;
+    }
+    return outcomes;
+  }
+
+  test('Unix line ends: every line kept, the last Enter moves on', () => {
+    const outcomes = paste('{\n  "tags": {"environment": "test"}\n}\n');
+    assert.deepEqual(
+      outcomes.map((outcome) => outcome.move),
+      ['stay', 'stay', 'stay', 'stay', 'stay', 'next'],
+    );
+    assert.equal(
+      outcomes.at(-1)?.settings.twinJson.value,
+      '{\n  "tags": {"environment": "test"}\n}',
+    );
+  });
+
+  test('Windows line ends: one Enter per line, so the step after the twin is not skipped', () => {
+    const outcomes = paste('{\r\n  "tags": {"environment": "test"}\r\n}\r\n');
+    assert.equal(outcomes.filter((outcome) => outcome.move === 'next').length, 1);
+    assert.equal(outcomes.at(-1)?.move, 'next');
+    assert.deepEqual(readTwin(outcomes.at(-1)!.settings), {
+      ok: true,
+      twin: {tags: {environment: 'test'}},
+    });
   });
 });

@@ -97,6 +97,7 @@ export function isBusy(state: WizardState): boolean {
   return (
     (flow.step === 'certificate' && flow.primary.status.state === 'reading') ||
     (flow.step === 'secondary-certificate' && flow.secondary.status.state === 'reading') ||
+    flow.step === 'saving' ||
     state.tasks.some((task) => task.kind === 'complete-path' || task.kind === 'write-file')
   );
 }
@@ -196,8 +197,10 @@ function applyFlowRequest(state: WizardState, request: FlowRequest): WizardState
     case 'cancel-save': {
       // The throttling notice belonged to the cancelled save; the next save starts without it.
       const {throttled: _t, ...individual} = state.individual;
+      // Keys typed during the save were meant for the screen after it, which will not come.
       return {
         ...dropTasksOfKind(state, 'save-individual'),
+        typeAhead: [],
         individual: {
           ...individual,
           stepError:
@@ -225,7 +228,9 @@ function individualKeyInState(state: WizardState, event: KeyEvent): WizardState 
 }
 
 function handleKey(state: WizardState, event: KeyEvent): WizardState {
-  if (isBusy(state)) return {...state, typeAhead: [...state.typeAhead, event]};
+  // Esc still cancels a save at once (a throttled save may wait for long).
+  const cancelsSave = event.kind === 'escape' && state.individual.step === 'saving';
+  if (isBusy(state) && !cancelsSave) return {...state, typeAhead: [...state.typeAhead, event]};
   switch (state.screen.name) {
     case 'home':
       return homeKey(state, event);

@@ -247,7 +247,8 @@ function replayTypeAhead(state: WizardState): WizardState {
   for (const [index, event] of state.typeAhead.entries()) {
     if (isBusy(next))
       return {...next, typeAhead: [...next.typeAhead, ...state.typeAhead.slice(index)]};
-    next = handleKey(next, event);
+    // As when typed: each key's scrolling stops at the last line.
+    next = clampScroll(handleKey(next, event));
   }
   return next;
 }

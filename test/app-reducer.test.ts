@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import fc from 'fast-check';
 import {readIdentityCertificate} from '../source/app/certificate-file.js';
 import {buildIndividualEnrollment} from '../source/app/individual-flow.js';
 import type {KeyEvent} from '../source/app/keys.js';
@@ -485,4 +486,59 @@ describe('saving over an existing enrollment', () => {
     });
     assert.equal(saved.individual.throttled, undefined);
   });
+});
+
+describe('type-ahead properties', () => {
+  const anyKey: fc.Arbitrary<KeyEvent> = fc.oneof(
+    fc.constantFrom<KeyEvent>(
+      enter,
+      enter,
+      escape,
+      up,
+      down,
+      tab,
+      {kind: 'left'},
+      {kind: 'right'},
+      {kind: 'backspace'},
+      {kind: 'page-down'},
+    ),
+    fc.constantFrom('a', ' ', 'n', 'u', 'w', 'r', '1', 'x=1', '{').map(text),
+  );
+
+  test('keys typed while the certificate is read end where they would after it', () => {
+    const reading = press(connected(), enter, text('device-01.pem'), enter);
+    const read = task(reading, 'read-certificate');
+    const result: Action = {
+      type: 'certificate-read',
+      taskId: read.id,
+      certificate: certificate('device-01.pem'),
+    };
+    fc.assert(
+      fc.property(fc.array(anyKey, {maxLength: 40}), fc.nat(), (keys, at) => {
+        const split = keys.length === 0 ? 0 : at % (keys.length + 1);
+        const after = press(reducer(reading, result), ...keys);
+        const typedAhead = press(
+          reducer(press(reading, ...keys.slice(0, split)), result),
+          ...keys.slice(split),
+        );
+        assert.deepEqual(typedAhead, after);
+      }),
+      {numRuns: 300},
+    );
+  });
+});
+
+test('keys typed ahead as far as the review scroll it no further than keys typed later', () => {
+  const reading = press(connected(), enter, text('device-01.pem'), enter);
+  const read = task(reading, 'read-certificate');
+  const result: Action = {
+    type: 'certificate-read',
+    taskId: read.id,
+    certificate: certificate('device-01.pem'),
+  };
+  const keys: KeyEvent[] = [...Array<KeyEvent>(10).fill(enter), ...Array<KeyEvent>(200).fill(down)];
+  const after = press(reducer(reading, result), ...keys);
+  assert.equal(after.individual.step, 'review');
+  const typedAhead = reducer(press(reading, ...keys), result);
+  assert.equal(typedAhead.individual.reviewScroll, after.individual.reviewScroll);
 });

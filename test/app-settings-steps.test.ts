@@ -18,12 +18,14 @@ import {
 import type {SettingsDraft, SettingsStep} from '../source/app/state.js';
 import {draftOf} from '../source/app/text-draft.js';
 
+const hubA = 'hub-a.azure-devices.net';
+const hubB = 'hub-b.azure-devices.net';
+const hubC = 'hub-c.azure-devices.net';
 const hubs: LinkedHub[] = [
-  {hostName: 'hub-a.azure-devices.net', location: 'westeurope'},
-  {hostName: 'hub-b.azure-devices.net', location: 'northeurope'},
-  {hostName: 'hub-c.azure-devices.net', location: 'eastus'},
+  {hostName: hubA, location: 'westeurope'},
+  {hostName: hubB, location: 'northeurope'},
+  {hostName: hubC, location: 'eastus'},
 ];
-const [hubA, hubB, hubC] = hubs.map((hub) => hub.hostName);
 
 const enter: KeyEvent = {kind: 'enter'};
 const up: KeyEvent = {kind: 'up'};

@@ -64,7 +64,7 @@ describe('identity certificates in the wizard', () => {
       await startIndividual(app);
       const loaded = await loadCertificate(app, 'der-device-01.cer');
       assert.match(loaded, /Ready: press Enter/);
-      assert.match(loaded, /Subject .*der-device-01/);
+      assert.match(loaded, /Subject\s.*der-device-01/);
       await press(app, keys.enter);
       await waitForFrame(app, 'Secondary certificate');
       await press(app, keys.enter);

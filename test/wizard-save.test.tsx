@@ -4,6 +4,7 @@ import {writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import type {IndividualEnrollment} from '../source/dps/types.js';
 import {burst, keys, press, waitForFrame, type Instance} from './helpers/ink.js';
+import {expectDpsError} from './helpers/sandbox.js';
 import {ecChain} from './helpers/test-certificates.js';
 import {
   acceptSettingsToReview,
@@ -228,6 +229,45 @@ describe('saving an individual enrollment from the wizard', () => {
     });
   });
 
+  test('a 503 on the enrollment PUT: the save fails with the reason, r saves it once DPS recovers', async () => {
+    await deviceCertificate('unavailable-device-01');
+    const wizard = await openWizard(sandbox);
+    const {app} = wizard;
+    try {
+      await toDeviceId(app, 'unavailable-device-01');
+      await burst(app, 'unavailable-device-id', keys.enter);
+      await acceptSettingsToReview(app);
+      sandbox.emulator.faults.add({
+        method: 'PUT',
+        path: enrollmentPath('unavailable-device-01'),
+        count: 1000,
+        fault: {kind: 'status', status: 503},
+      });
+      await press(app, keys.enter);
+      const failed = await waitForFrame(app, 'The enrollment was not saved');
+      assert.match(failed, /HTTP 503/);
+      assert.match(failed, /DPS had an internal error: retry in a moment/);
+      assert.match(failed, /r retry/);
+      await withGateway(sandbox, async (gateway) => {
+        await expectDpsError(
+          gateway.getIndividualEnrollment('unavailable-device-01'),
+          'not-found',
+          404,
+        );
+      });
+      sandbox.emulator.faults.clear();
+      await press(app, 'r');
+      await waitForFrame(app, 'Enrollment created');
+    } finally {
+      sandbox.emulator.faults.clear();
+      await wizard.close();
+    }
+    await withGateway(sandbox, async (gateway) => {
+      const saved = await gateway.getIndividualEnrollment('unavailable-device-01');
+      assert.equal(saved.deviceId, 'unavailable-device-id');
+    });
+  });
+
   test('a failed save keeps everything; r retries and succeeds once DPS answers again', async () => {
     await deviceCertificate('failing-device-01');
     const wizard = await openWizard(sandbox);
@@ -246,7 +286,7 @@ describe('saving an individual enrollment from the wizard', () => {
       await waitForFrame(app, 'Advanced settings');
       await press(app, keys.enter);
       await waitForFrame(app, 'Review');
-      // DPS drops every connection that asks for this enrollment until the fault is cleared.
+      // DPS drops every connection that asks for this enrollment (the GET before the PUT) until the fault is cleared.
       sandbox.emulator.faults.add({
         path: enrollmentPath('failing-device-01'),
         count: 1000,

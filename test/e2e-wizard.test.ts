@@ -52,7 +52,8 @@ describe('the wizard in a terminal', () => {
       env,
     });
     panes.push(pane);
-    await pane.waitFor('❯ Individual enrollment');
+    // Connected to the sandbox (the header says so), with the first home entry chosen.
+    await pane.waitFor(/SANDBOX[^]*❯ Individual enrollment/);
     return pane;
   }
 

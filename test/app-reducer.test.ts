@@ -542,3 +542,150 @@ test('keys typed ahead as far as the review scroll it no further than keys typed
   const typedAhead = reducer(press(reading, ...keys), result);
   assert.equal(typedAhead.individual.reviewScroll, after.individual.reviewScroll);
 });
+
+describe('random keys and effect results', () => {
+  type Step = {keys: KeyEvent[]} | {result: number; choice: number};
+
+  const anyKey: fc.Arbitrary<KeyEvent> = fc.oneof(
+    {weight: 6, arbitrary: fc.constant(enter)},
+    {weight: 1, arbitrary: fc.constant(escape)},
+    {
+      weight: 4,
+      arbitrary: fc.constantFrom<KeyEvent>(
+        up,
+        down,
+        tab,
+        {kind: 'left'},
+        {kind: 'right'},
+        {kind: 'backspace'},
+        {kind: 'page-down'},
+        {kind: 'ctrl', letter: 'u'},
+      ),
+    },
+    {
+      weight: 3,
+      arbitrary: fc
+        .constantFrom(
+          'device-01.pem',
+          'device-02.pem',
+          'a',
+          ' ',
+          'n',
+          'u',
+          'w',
+          'r',
+          'e',
+          'x=1',
+          '{',
+        )
+        .map(text),
+    },
+  );
+
+  const anyStep: fc.Arbitrary<Step> = fc.oneof(
+    {weight: 3, arbitrary: fc.array(anyKey, {minLength: 1, maxLength: 4}).map((keys) => ({keys}))},
+    {weight: 1, arbitrary: fc.record({result: fc.nat(), choice: fc.nat()})},
+  );
+
+  /** A result the effect runner could report for one of the tasks the state asks for. */
+  function resultFor(state: WizardState, index: number, choice: number): Action | undefined {
+    const running = state.tasks[index % Math.max(1, state.tasks.length)];
+    if (!running) return undefined;
+    const taskId = running.id;
+    const pick = <T>(options: T[]): T => options[choice % options.length]!;
+    switch (running.kind) {
+      case 'connect':
+        return {type: 'connected', taskId, info};
+      case 'read-certificate':
+        return pick<Action>([
+          {type: 'certificate-read', taskId, certificate: certificate('device-01.pem')},
+          {type: 'certificate-read', taskId, certificate: certificate('device-02.pem')},
+          {type: 'certificate-failed', taskId, message: `${running.path} does not exist`},
+        ]);
+      case 'complete-path':
+        return pick<Action>([
+          {type: 'path-completed', taskId, value: `${running.text}x`, candidates: [], matches: 1},
+          {type: 'path-completed', taskId, value: running.text, candidates: ['a', 'b'], matches: 3},
+          {type: 'task-failed', taskId, message: 'the folder cannot be read'},
+        ]);
+      case 'save-individual': {
+        const saved = savedEnrollment(running.enrollment);
+        return pick<Action>([
+          {type: 'saved', taskId, enrollment: saved},
+          {type: 'save-exists', taskId, existing: saved},
+          {type: 'save-throttled', taskId, retryAfterSeconds: 1, attempt: 2},
+          {type: 'save-failed', taskId, failure: {kind: 'stale-etag', message: 'changed'}},
+          {type: 'save-failed', taskId, failure: {kind: 'network', message: 'ECONNRESET'}},
+        ]);
+      }
+      case 'write-file':
+        return pick<Action>([
+          {type: 'file-written', taskId, path: running.path},
+          {type: 'file-exists', taskId, path: running.path},
+          {type: 'file-failed', taskId, message: `could not write ${running.path}`},
+        ]);
+    }
+  }
+
+  function checkInvariants(state: WizardState): void {
+    const ids = state.tasks.map((item) => item.id);
+    assert.equal(new Set(ids).size, ids.length, 'task ids are unique');
+    assert.ok(ids.every((id) => id < state.nextTaskId));
+    if (!isBusy(state)) assert.deepEqual(state.typeAhead, [], 'no keys wait when nothing is busy');
+    const flow = state.individual;
+    const saves = state.tasks.filter((item) => item.kind === 'save-individual');
+    assert.ok(saves.length <= 1, 'one save at a time');
+    if (state.screen.name === 'individual') {
+      assert.equal(
+        saves.length === 1,
+        flow.step === 'saving',
+        `step ${flow.step} with ${saves.length} save tasks`,
+      );
+    }
+    for (const slot of ['primary', 'secondary'] as const) {
+      const reads = state.tasks.filter(
+        (item) => item.kind === 'read-certificate' && item.slot === slot,
+      );
+      assert.equal(
+        reads.length > 0,
+        flow[slot].status.state === 'reading',
+        `${slot}: ${flow[slot].status.state} with ${reads.length} reads`,
+      );
+    }
+    if (flow.step === 'review' || flow.step === 'saving') {
+      assert.ok(
+        flow.registrationId.value.trim() !== '' && flow.primary.status.state === 'loaded',
+        'the review is reached only with a certificate and a registration ID',
+      );
+    }
+  }
+
+  test('never throw, and keep tasks, steps and type-ahead consistent', () => {
+    // Starting further on too: random keys rarely get past a certificate path by themselves.
+    const review = atReview();
+    const {state: savingState, save} = saving(review);
+    const result = reducer(savingState, {
+      type: 'saved',
+      taskId: save.id,
+      enrollment: savedEnrollment(save.enrollment),
+    });
+    const config = press(result, enter, enter, enter);
+    assert.equal(config.individual.step, 'config');
+    const starts = [connected(), withCertificate(), review, savingState, config];
+    fc.assert(
+      fc.property(fc.nat(), fc.array(anyStep, {maxLength: 60}), (from, steps) => {
+        let state = starts[from % starts.length]!;
+        for (const step of steps) {
+          if ('keys' in step) {
+            state = press(state, ...step.keys);
+          } else {
+            const action = resultFor(state, step.result, step.choice);
+            if (action) state = reducer(state, action);
+          }
+          checkInvariants(state);
+        }
+      }),
+      {numRuns: 400},
+    );
+  });
+});

@@ -253,6 +253,15 @@ function certificateKey(
   );
 }
 
+/** An update etag belongs to the registration ID it was read for: another ID drops it. */
+function dropEtagOfOtherId(before: IndividualFlow, after: IndividualFlow): IndividualFlow {
+  if (after.updateEtag === undefined || registrationIdOf(after) === registrationIdOf(before)) {
+    return after;
+  }
+  const {updateEtag: _dropped, ...rest} = after;
+  return rest;
+}
+
 function advanceFromCertificate(
   flow: IndividualFlow,
   slot: 'primary' | 'secondary',
@@ -261,7 +270,7 @@ function advanceFromCertificate(
   const commonName = loadedCertificate(flow.primary)?.summary.commonName ?? '';
   // Until the user edits it, the registration ID follows the certificate's CN.
   const registrationId = flow.registrationIdEdited ? flow.registrationId : draftOf(commonName);
-  return withStep({...flow, registrationId}, 'secondary-certificate');
+  return withStep(dropEtagOfOtherId(flow, {...flow, registrationId}), 'secondary-certificate');
 }
 
 function reviewKey(flow: IndividualFlow, event: KeyEvent): FlowOutcome {
@@ -362,7 +371,7 @@ export function individualKey(
       const edited = editText(flow, 'registrationId', event);
       // Moving the cursor is not editing: the ID keeps following the certificate's CN.
       if (edited.registrationId.value === flow.registrationId.value) return at(edited);
-      return at({...edited, registrationIdEdited: true});
+      return at(dropEtagOfOtherId(flow, {...edited, registrationIdEdited: true}));
     }
     case 'device-id': {
       if (event.kind === 'enter') {

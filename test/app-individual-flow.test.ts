@@ -10,6 +10,7 @@ import {
   individualKey,
   initialIndividualFlow,
   previousStep,
+  registrationIdOf,
   type FlowRequest,
 } from '../source/app/individual-flow.js';
 import type {KeyEvent} from '../source/app/keys.js';
@@ -331,6 +332,7 @@ describe('the registration ID', () => {
     const refused = at(flow, enter);
     assert.equal(refused.step, 'registration-id');
     assert.match(refused.stepError ?? '', /must be the certificate's CN 'device-01'/);
+    assert.equal(at(refused, backspace).stepError, undefined, 'an edit clears the complaint');
 
     flow = at(flow, escape, escape); // back to the certificate
     flow = at(readCertificate(flow, 'primary', 'device-02.pem'), enter, enter);
@@ -460,6 +462,31 @@ describe('after the review', () => {
     assert.equal(outcome.flow.step, 'exists');
     assert.deepEqual(outcome.requests, []);
     assert.equal(outcome.flow.updateEtag, undefined);
+  });
+
+  test('the update etag is kept while the registration ID is, and dropped when it changes', () => {
+    const updating = at({...toReview(), step: 'exists', existing}, text('u'));
+    const failed: IndividualFlow = {
+      ...updating,
+      step: 'save-failed',
+      failure: {kind: 'network', message: 'ECONNRESET'},
+    };
+    // Edit, change nothing that matters, come back: still an update of the same enrollment.
+    const same = at(failed, text('e'), ...Array<KeyEvent>(9).fill(enter));
+    assert.equal(same.step, 'review', same.stepError);
+    assert.equal(buildIndividualEnrollment(same, hubs).etag, '"abc"');
+
+    // Another device: its enrollment is created (after a get), not an update with another's etag.
+    let other = readCertificate(at(failed, text('e')), 'primary', 'device-02.pem');
+    other = at(other, enter, enter, enter, enter, enter, enter, enter, enter, enter);
+    assert.equal(other.step, 'review', other.stepError);
+    assert.equal(registrationIdOf(other), 'device-02');
+    assert.equal(other.updateEtag, undefined);
+    assert.equal(buildIndividualEnrollment(other, hubs).etag, undefined);
+
+    // A registration ID typed over keeps nothing of the old update either.
+    const typed = at(failed, text('e'), enter, enter, backspace, text('9'));
+    assert.equal(typed.updateEtag, undefined);
   });
 
   test('a failed save: r retries, e goes back to edit, Esc to the review', () => {

@@ -1,5 +1,12 @@
+import {isDeepStrictEqual} from 'node:util';
 import type {EnrollmentAllocationPolicy, EnrollmentSettings, LinkedHub} from '../dps/types.js';
-import {parsePairs, parseTwinJson, twinFromPairs, twinProblems} from './initial-twin.js';
+import {
+  formatPairs,
+  parsePairs,
+  parseTwinJson,
+  twinFromPairs,
+  twinProblems,
+} from './initial-twin.js';
 import type {KeyEvent} from './keys.js';
 import type {ReprovisionChoice, SettingsDraft, SettingsStep} from './state.js';
 import {draftOf, editDraft, emptyDraft, type TextDraft} from './text-draft.js';
@@ -188,6 +195,47 @@ function editField(
   return edited === settings[field] ? settings : {...settings, [field]: edited};
 }
 
+/**
+ * Switches between key=value pairs and JSON. Only the shown mode is sent, so what was entered in one carries
+ * over into the other when that one is empty: a switch never drops the twin.
+ */
+function switchTwinMode(settings: SettingsDraft): SettingsOutcome {
+  const entered = readTwin(settings);
+  const twin = entered.ok ? entered.twin : undefined;
+  if (settings.twinMode === 'pairs') {
+    const carry = twin !== undefined && settings.twinJson.value.trim() === '';
+    return stay({
+      ...settings,
+      twinMode: 'json',
+      twinJson: carry ? draftOf(JSON.stringify(twin)) : settings.twinJson,
+    });
+  }
+  const pairsEmpty = settings.tags.value.trim() === '' && settings.desired.value.trim() === '';
+  if (twin === undefined || !pairsEmpty) return stay({...settings, twinMode: 'pairs'});
+  const tags = formatPairs(twin.tags ?? {});
+  const desired = formatPairs(twin.properties?.desired ?? {});
+  const pairs = {
+    ...settings,
+    twinMode: 'pairs' as const,
+    tags: draftOf(tags),
+    desired: draftOf(desired),
+  };
+  const readBack = readTwin(pairs);
+  if (
+    !readBack.ok ||
+    !isDeepStrictEqual(
+      readBack.twin,
+      twinFromPairs(twin.tags ?? {}, twin.properties?.desired ?? {}),
+    )
+  ) {
+    return stay(
+      settings,
+      'this twin has nested objects or lists, which key=value pairs cannot hold: keep editing it as JSON',
+    );
+  }
+  return stay(pairs);
+}
+
 /** Handles one key on a settings step. Esc is the caller's (it knows the previous step). */
 export function settingsKey(
   step: SettingsStep,
@@ -282,9 +330,7 @@ export function settingsKey(
     }
 
     case 'twin': {
-      if (event.kind === 'tab' || event.kind === 'back-tab') {
-        return stay({...settings, twinMode: settings.twinMode === 'pairs' ? 'json' : 'pairs'});
-      }
+      if (event.kind === 'tab' || event.kind === 'back-tab') return switchTwinMode(settings);
       if (settings.twinMode === 'pairs') {
         if (event.kind === 'up' || event.kind === 'down') {
           return stay({...settings, twinFocus: settings.twinFocus === 'tags' ? 'desired' : 'tags'});

@@ -377,6 +377,48 @@ describe('twin step, JSON', () => {
     assert.equal(stayed('twin', pairs, [tab]).twinJson.value, '{"tags":');
   });
 
+  test('pairs typed before switching to JSON carry over, so the switch never drops them', () => {
+    const pairs = stayed('twin', start, [
+      text('environment=test, floor=3'),
+      down,
+      text('logLevel=info'),
+    ]);
+    const switched = stayed('twin', pairs, [tab]);
+    assert.equal(switched.twinMode, 'json');
+    const done = movedOn(run('twin', switched, [enter]));
+    assert.deepEqual(readTwin(done), {
+      ok: true,
+      twin: {tags: {environment: 'test', floor: 3}, properties: {desired: {logLevel: 'info'}}},
+    });
+  });
+
+  test('flat JSON typed before switching to pairs carries over the same way', () => {
+    const typed = stayed('twin', json, [text('{"tags":{"site":"north","on":true}}')]);
+    const switched = stayed('twin', typed, [tab]);
+    assert.equal(switched.twinMode, 'pairs');
+    assert.equal(switched.tags.value, 'site=north, on=true');
+    const done = movedOn(run('twin', switched, [enter, enter]));
+    assert.deepEqual(readTwin(done), {
+      ok: true,
+      twin: {tags: {site: 'north', on: true}, properties: {desired: {}}},
+    });
+  });
+
+  test('JSON that pairs cannot hold (nested objects) stays in JSON mode, saying why', () => {
+    const nested = stayed('twin', json, [text('{"tags":{"site":{"floor":3}}}')]);
+    const outcome = run('twin', nested, [tab]);
+    const error = refused(outcome);
+    assert.match(error, /nested/);
+    assert.equal(outcome.settings.twinMode, 'json');
+  });
+
+  test('a switch does not overwrite what the other mode already holds', () => {
+    const both = {...json, twinJson: draftOf('{"tags":{"a":1}}'), tags: draftOf('b=2')};
+    assert.equal(stayed('twin', both, [tab]).tags.value, 'b=2');
+    const back = {...both, twinMode: 'pairs' as const};
+    assert.equal(stayed('twin', back, [tab]).twinJson.value, '{"tags":{"a":1}}');
+  });
+
   test('a complete object moves on and becomes the twin', () => {
     const done = movedOn(
       run('twin', json, [

@@ -56,4 +56,23 @@ describe('individual enrollment in the wizard', () => {
       await gateway.close();
     }
   });
+
+  test('keys typed ahead while a certificate with warnings is read do not accept the warnings', async () => {
+    const {leaf} = await ecChain('Upper-Case-Device');
+    await writeFile(join(sandbox.folder, 'upper.cert.pem'), leaf.certificatePem);
+    const wizard = await openWizard(sandbox);
+    const {app} = wizard;
+    try {
+      await press(app, keys.enter);
+      await waitForFrame(app, 'Device identity certificate');
+      await burst(app, 'upper.cert.pem', keys.enter, keys.enter, keys.enter);
+      const held = await waitForFrame(app, 'held back');
+      assert.match(held, /upper-case/);
+      assert.match(held, /Device identity certificate/);
+      await press(app, keys.enter);
+      await waitForFrame(app, 'Secondary certificate');
+    } finally {
+      await wizard.close();
+    }
+  });
 });

@@ -426,5 +426,19 @@ export function reducer(state: WizardState, action: Action): WizardState {
   }
   if (!hasTask(state, action.taskId)) return state;
   const next = resultAction(state, action);
-  return next.typeAhead.length > 0 && !isBusy(next) ? replayTypeAhead(next) : next;
+  if (next.typeAhead.length === 0 || isBusy(next)) return next;
+  if (action.type === 'certificate-read' && needsReading(action.certificate)) {
+    // Keys typed ahead must not accept warnings the user has not seen: they are held back.
+    return withFlow(
+      {...next, typeAhead: []},
+      {
+        ...next.individual,
+        stepError: `the keys typed while the file was read were held back: read the findings above first`,
+      },
+    );
+  }
+  return replayTypeAhead(next);
 }
+
+const needsReading = (certificate: LoadedCertificate) =>
+  certificate.findings.some((finding) => finding.severity !== 'info');

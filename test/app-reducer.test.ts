@@ -689,3 +689,51 @@ describe('random keys and effect results', () => {
     );
   });
 });
+
+describe('command letters that arrive together', () => {
+  test('two Spaces in one chunk on the hub list toggle twice, like two presses', () => {
+    let state = press(withCertificate(), enter, enter, enter, enter);
+    assert.equal(state.individual.step, 'hubs');
+    const before = state.individual.settings.selectedHubs;
+    state = press(state, text(' '));
+    assert.equal(state.individual.settings.selectedHubs.length, before.length - 1);
+    state = press(state, text('  '));
+    assert.equal(state.individual.settings.selectedHubs.length, before.length - 1);
+    assert.notDeepEqual(
+      press(state, text('   ')).individual.settings.selectedHubs,
+      state.individual.settings.selectedHubs,
+    );
+  });
+
+  test('a pasted text on the "already exists" screen never replaces the enrollment', () => {
+    let state = press(
+      withCertificate(),
+      enter,
+      enter,
+      enter,
+      enter,
+      enter,
+      enter,
+      enter,
+      enter,
+      enter,
+    );
+    assert.equal(state.individual.step, 'review');
+    state = press(state, enter);
+    const save = task(state, 'save-individual');
+    const existing: IndividualEnrollment = {
+      registrationId: 'device-01',
+      etag: '"e1"',
+      attestation: {type: 'x509'},
+    };
+    state = reducer(state, {type: 'save-exists', taskId: save.id, existing});
+    assert.equal(state.individual.step, 'exists');
+    const pasted = press(state, text('update'));
+    assert.equal(pasted.individual.step, 'exists');
+    assert.equal(
+      pasted.tasks.some((item) => item.kind === 'save-individual'),
+      false,
+    );
+    assert.equal(press(state, text('u')).individual.step, 'saving');
+  });
+});

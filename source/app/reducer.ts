@@ -227,10 +227,37 @@ function individualKeyInState(state: WizardState, event: KeyEvent): WizardState 
   return applyFlowRequest(next, request);
 }
 
+/** Steps where letters are text to type, rather than one-letter commands. */
+const textSteps: readonly IndividualFlow['step'][] = [
+  'certificate',
+  'secondary-certificate',
+  'registration-id',
+  'device-id',
+  'custom-allocation',
+  'twin',
+  'device-paths',
+  'write-config',
+];
+
+function takesText(state: WizardState): boolean {
+  if (state.screen.name !== 'individual') return false;
+  const {step} = state.individual;
+  return textSteps.includes(step) || (step === 'hubs' && linkedHubsOf(state).length === 0);
+}
+
 function handleKey(state: WizardState, event: KeyEvent): WizardState {
   // Esc still cancels a save at once (a throttled save may wait for long).
   const cancelsSave = event.kind === 'escape' && state.individual.step === 'saving';
   if (isBusy(state) && !cancelsSave) return {...state, typeAhead: [...state.typeAhead, event]};
+  // Command keys pressed quickly over a laggy link arrive as one text: each letter is its own key. A longer
+  // text on the "already exists" screen is a paste, never a decision to replace an enrollment.
+  if (event.kind === 'text' && [...event.text].length > 1 && !takesText(state)) {
+    if (state.screen.name === 'individual' && state.individual.step === 'exists') return state;
+    let next = state;
+    for (const letter of event.text)
+      next = clampScroll(handleKey(next, {kind: 'text', text: letter}));
+    return next;
+  }
   switch (state.screen.name) {
     case 'home':
       return homeKey(state, event);

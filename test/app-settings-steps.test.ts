@@ -588,3 +588,17 @@ describe('a pasted multi-line twin', () => {
     });
   });
 });
+
+describe('custom allocation problems put the cursor where the fix goes', () => {
+  test('a bad URL moves the focus back to the webhook field', () => {
+    const settings = {
+      ...initialSettings([]),
+      allocationPolicy: 'custom' as const,
+      webhookUrl: draftOf('http://example.com/api/allocate'),
+      customFocus: 'api-version' as const,
+    };
+    const outcome = settingsKey('custom-allocation', settings, {kind: 'enter'}, []);
+    assert.equal(outcome.move, 'stay');
+    assert.equal(outcome.settings.customFocus, 'webhook');
+  });
+});

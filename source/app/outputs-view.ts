@@ -23,11 +23,24 @@ export function azTarget(info: ConnectionInfo | undefined): AzTarget {
   return {mode: 'connection-string'};
 }
 
+/** An Azure Function URL carries its key in `code=`: screens and printed commands show a placeholder. */
+export function maskWebhookKey(url: string): string {
+  return url.replace(/([?&]code=)[^&#]*/i, '$1<function key>');
+}
+
+/** The request as the screens show it: what is sent, with the webhook's function key hidden. */
 export function individualRequest(
   flow: IndividualFlow,
   info: ConnectionInfo | undefined,
 ): IndividualEnrollment {
-  return buildIndividualEnrollment(flow, info?.linkedHubs ?? []);
+  const request = buildIndividualEnrollment(flow, info?.linkedHubs ?? []);
+  const custom = request.customAllocationDefinition;
+  return custom
+    ? {
+        ...request,
+        customAllocationDefinition: {...custom, webhookUrl: maskWebhookKey(custom.webhookUrl)},
+      }
+    : request;
 }
 
 export function individualRequestJson(

@@ -323,7 +323,10 @@ export function settingsKey(
         if (settings.customFocus === 'webhook')
           return stay({...settings, customFocus: 'api-version'});
         const problem = customAllocationProblem(settings);
-        return problem ? stay(settings, problem) : {move: 'next', settings};
+        if (!problem) return {move: 'next', settings};
+        // The cursor goes to the field the problem is about.
+        const customFocus = /API version/.test(problem) ? 'api-version' : 'webhook';
+        return stay({...settings, customFocus}, problem);
       }
       const field = settings.customFocus === 'webhook' ? 'webhookUrl' : 'apiVersion';
       return stay(editField(settings, field, event) ?? settings);

@@ -48,11 +48,13 @@ export async function runWizard(argv: string[]): Promise<number> {
     connect: wizardConnector(choice),
   });
   let report = '';
+  let interrupted = false;
   const instance = render(
     <App
       services={services}
       onClose={(state) => {
         report = closingReport(state.individual, connectionInfoOf(state));
+        interrupted = state.screen.name !== 'quit';
       }}
     />,
   );
@@ -68,5 +70,6 @@ export async function runWizard(argv: string[]): Promise<number> {
     await services.closeAll();
   }
   if (report) process.stdout.write(`\n${report}`);
-  return 0;
+  // Ctrl+C, SIGHUP or SIGTERM: the shell's convention for an interrupted program.
+  return interrupted ? 130 : 0;
 }

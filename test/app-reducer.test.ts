@@ -1,106 +1,52 @@
-import {after, before, describe, test} from 'node:test';
+import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {mkdtemp, rm, writeFile} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
 import fc from 'fast-check';
-import {readIdentityCertificate} from '../source/app/certificate-file.js';
 import {buildIndividualEnrollment} from '../source/app/individual-flow.js';
 import type {KeyEvent} from '../source/app/keys.js';
 import {homeItems, initialState, isBusy, reducer, type Action} from '../source/app/reducer.js';
-import type {ConnectionInfo, LoadedCertificate, Task, WizardState} from '../source/app/state.js';
+import type {WizardState} from '../source/app/state.js';
 import type {IndividualEnrollment} from '../source/dps/types.js';
-import {ecChain, issue} from './helpers/test-certificates.js';
+import {
+  certificatesForFile,
+  connected,
+  cwd,
+  down,
+  enter,
+  escape,
+  info,
+  press,
+  tab,
+  task,
+  text,
+  up,
+} from './helpers/app-state.js';
 
-const cwd = '/home/operator/work';
+const certificate = certificatesForFile();
 
-const info: ConnectionInfo = {
-  mode: 'sandbox',
-  serviceHostName: 'localhost',
-  armAvailable: true,
-  dpsName: 'sandbox',
-  idScope: '0ne00000001',
-  linkedHubs: [
-    {hostName: 'hub-a.azure-devices.net', location: 'westeurope'},
-    {hostName: 'hub-b.azure-devices.net', location: 'northeurope'},
-  ],
-};
-
-const enter: KeyEvent = {kind: 'enter'};
-const escape: KeyEvent = {kind: 'escape'};
-const down: KeyEvent = {kind: 'down'};
-const up: KeyEvent = {kind: 'up'};
-const tab: KeyEvent = {kind: 'tab'};
-const text = (value: string): KeyEvent => ({kind: 'text', text: value});
-
-let folder = '';
-const certificates: Record<string, LoadedCertificate> = {};
-
-before(async () => {
-  folder = await mkdtemp(join(tmpdir(), 'app-reducer-'));
-  const {intermediate, leaf} = await ecChain('device-01');
-  const other = await issue('device-02', 'identity', intermediate);
-  for (const [name, pem] of [
-    ['device-01.pem', leaf.certificatePem],
-    ['device-02.pem', other.certificatePem],
-  ] as const) {
-    await writeFile(join(folder, name), pem);
-    certificates[name] = await readIdentityCertificate(name, join(folder, name));
-  }
-});
-
-after(async () => {
-  await rm(folder, {recursive: true, force: true});
-});
-
-function certificate(name: string): LoadedCertificate {
-  const loaded = certificates[name];
-  assert.ok(loaded, `no certificate ${name}`);
-  return loaded;
+/** Opens the individual enrollment and types device-01.pem and Enter: the state while it is read, and the read task. */
+function reading(state = connected()) {
+  const next = press(state, enter, text('device-01.pem'), enter);
+  return {state: next, read: task(next, 'read-certificate')};
 }
 
-const press = (state: WizardState, ...events: KeyEvent[]): WizardState =>
-  reducer(state, {type: 'keys', events});
-
-/** The one task of that kind the state asks for. */
-function task<K extends Task['kind']>(state: WizardState, kind: K): Extract<Task, {kind: K}> {
-  const found = state.tasks.filter((item): item is Extract<Task, {kind: K}> => item.kind === kind);
-  assert.equal(found.length, 1, `expected one ${kind} task, found ${found.length}`);
-  return found[0]!;
-}
-
-function connected(): WizardState {
-  const start = initialState(cwd, 'the local sandbox');
-  return reducer(start, {type: 'connected', taskId: task(start, 'connect').id, info});
+/** What the effect runner reports when the read task found the certificate `name`. */
+function certificateRead(read: {id: number}, name = 'device-01.pem'): Action {
+  return {type: 'certificate-read', taskId: read.id, certificate: certificate(name)};
 }
 
 /** Opens the individual enrollment, reads the certificate and stops on the secondary certificate. */
 function withCertificate(state = connected()): WizardState {
-  let next = press(state, enter, text('device-01.pem'), enter);
-  const read = task(next, 'read-certificate');
+  const {state: next, read} = reading(state);
   assert.deepEqual({slot: read.slot, path: read.path}, {slot: 'primary', path: 'device-01.pem'});
-  next = reducer(next, {
-    type: 'certificate-read',
-    taskId: read.id,
-    certificate: certificate('device-01.pem'),
-  });
-  return press(next, enter);
+  return press(reducer(next, certificateRead(read)), enter);
 }
+
+/** Enter on every step from the secondary certificate to the review: every setting left as it is. */
+const toReview = (state: WizardState) => press(state, ...Array<KeyEvent>(9).fill(enter));
 
 /** From the start to the review, every setting left as it is. */
 function atReview(): WizardState {
-  const state = press(
-    withCertificate(),
-    enter,
-    enter,
-    enter,
-    enter,
-    enter,
-    enter,
-    enter,
-    enter,
-    enter,
-  );
+  const state = toReview(withCertificate());
   assert.equal(state.individual.step, 'review', state.individual.stepError);
   return state;
 }
@@ -246,13 +192,8 @@ describe('a whole individual enrollment through the reducer', () => {
   });
 
   test('saving while not connected fails at once, saying why, without a task', () => {
-    let state = press(initialState(cwd, 'the local sandbox'), enter, text('device-01.pem'), enter);
-    const read = task(state, 'read-certificate');
-    state = reducer(state, {
-      type: 'certificate-read',
-      taskId: read.id,
-      certificate: certificate('device-01.pem'),
-    });
+    const {state: notConnected, read} = reading(initialState(cwd, 'the local sandbox'));
+    let state = reducer(notConnected, certificateRead(read));
     state = press(state, enter, enter, enter, enter, enter, text('hub.example.net'), enter);
     state = press(state, enter, enter, enter, enter, enter);
     assert.equal(state.individual.step, 'save-failed', state.individual.stepError);
@@ -295,14 +236,7 @@ describe('results of tasks the user left behind', () => {
       }),
       done,
     );
-    assert.equal(
-      reducer(done, {
-        type: 'certificate-read',
-        taskId: 999,
-        certificate: certificate('device-02.pem'),
-      }),
-      done,
-    );
+    assert.equal(reducer(done, certificateRead({id: 999}, 'device-02.pem')), done);
   });
 
   test('a new save replaces the one still running', () => {
@@ -337,8 +271,9 @@ describe('results of tasks the user left behind', () => {
 
 describe('type-ahead while a step is busy', () => {
   test('keys typed while the certificate is read wait, then replay in order', () => {
-    let state = press(connected(), enter, text('device-01.pem'), enter);
-    const read = task(state, 'read-certificate');
+    const started = reading();
+    let state = started.state;
+    const {read} = started;
     assert.equal(isBusy(state), true);
     // The laggy link delivers: Enter (use it), Enter (no secondary), an edit of the ID, Enter, a device ID.
     const typed: KeyEvent[] = [
@@ -355,11 +290,7 @@ describe('type-ahead while a step is busy', () => {
     assert.equal(state.individual.step, 'certificate');
     assert.equal(state.individual.primary.path.value, 'device-01.pem');
 
-    state = reducer(state, {
-      type: 'certificate-read',
-      taskId: read.id,
-      certificate: certificate('device-01.pem'),
-    });
+    state = reducer(state, certificateRead(read));
     assert.deepEqual(state.typeAhead, []);
     assert.deepEqual(state.tasks, []);
     assert.equal(state.individual.step, 'device-id', state.individual.stepError);
@@ -374,11 +305,7 @@ describe('type-ahead while a step is busy', () => {
     assert.equal(secondary.slot, 'secondary');
     state = press(state, enter, enter, text('x'));
     assert.equal(state.typeAhead.length, 3);
-    state = reducer(state, {
-      type: 'certificate-read',
-      taskId: secondary.id,
-      certificate: certificate('device-02.pem'),
-    });
+    state = reducer(state, certificateRead(secondary, 'device-02.pem'));
     assert.equal(state.individual.step, 'device-id');
     assert.equal(state.individual.deviceId.value, 'x');
     assert.equal(state.individual.secondary.status.state, 'loaded');
@@ -506,19 +433,14 @@ describe('type-ahead properties', () => {
   );
 
   test('keys typed while the certificate is read end where they would after it', () => {
-    const reading = press(connected(), enter, text('device-01.pem'), enter);
-    const read = task(reading, 'read-certificate');
-    const result: Action = {
-      type: 'certificate-read',
-      taskId: read.id,
-      certificate: certificate('device-01.pem'),
-    };
+    const {state: busy, read} = reading();
+    const result = certificateRead(read);
     fc.assert(
       fc.property(fc.array(anyKey, {maxLength: 40}), fc.nat(), (keys, at) => {
         const split = keys.length === 0 ? 0 : at % (keys.length + 1);
-        const after = press(reducer(reading, result), ...keys);
+        const after = press(reducer(busy, result), ...keys);
         const typedAhead = press(
-          reducer(press(reading, ...keys.slice(0, split)), result),
+          reducer(press(busy, ...keys.slice(0, split)), result),
           ...keys.slice(split),
         );
         assert.deepEqual(typedAhead, after);
@@ -529,17 +451,12 @@ describe('type-ahead properties', () => {
 });
 
 test('keys typed ahead as far as the review scroll it no further than keys typed later', () => {
-  const reading = press(connected(), enter, text('device-01.pem'), enter);
-  const read = task(reading, 'read-certificate');
-  const result: Action = {
-    type: 'certificate-read',
-    taskId: read.id,
-    certificate: certificate('device-01.pem'),
-  };
+  const {state: busy, read} = reading();
+  const result = certificateRead(read);
   const keys: KeyEvent[] = [...Array<KeyEvent>(10).fill(enter), ...Array<KeyEvent>(200).fill(down)];
-  const after = press(reducer(reading, result), ...keys);
+  const after = press(reducer(busy, result), ...keys);
   assert.equal(after.individual.step, 'review');
-  const typedAhead = reducer(press(reading, ...keys), result);
+  const typedAhead = reducer(press(busy, ...keys), result);
   assert.equal(typedAhead.individual.reviewScroll, after.individual.reviewScroll);
 });
 
@@ -598,8 +515,8 @@ describe('random keys and effect results', () => {
         return {type: 'connected', taskId, info};
       case 'read-certificate':
         return pick<Action>([
-          {type: 'certificate-read', taskId, certificate: certificate('device-01.pem')},
-          {type: 'certificate-read', taskId, certificate: certificate('device-02.pem')},
+          certificateRead(running),
+          certificateRead(running, 'device-02.pem'),
           {type: 'certificate-failed', taskId, message: `${running.path} does not exist`},
         ]);
       case 'complete-path':
@@ -706,18 +623,7 @@ describe('command letters that arrive together', () => {
   });
 
   test('a pasted text on the "already exists" screen never replaces the enrollment', () => {
-    let state = press(
-      withCertificate(),
-      enter,
-      enter,
-      enter,
-      enter,
-      enter,
-      enter,
-      enter,
-      enter,
-      enter,
-    );
+    let state = toReview(withCertificate());
     assert.equal(state.individual.step, 'review');
     state = press(state, enter);
     const save = task(state, 'save-individual');

@@ -1,9 +1,5 @@
-import {after, before, describe, test} from 'node:test';
+import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {mkdtemp, rm, writeFile} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
-import {readIdentityCertificate} from '../source/app/certificate-file.js';
 import {
   buildIndividualEnrollment,
   formSteps,
@@ -21,52 +17,23 @@ import type {
   LoadedCertificate,
 } from '../source/app/state.js';
 import {draftOf} from '../source/app/text-draft.js';
-import type {IndividualEnrollment, LinkedHub} from '../source/dps/types.js';
+import type {IndividualEnrollment} from '../source/dps/types.js';
 import {defaultDevicePaths} from '../source/outputs/config-toml.js';
-import {ecChain, issue} from './helpers/test-certificates.js';
+import {
+  backspace,
+  certificatesForFile,
+  cwd,
+  down,
+  enter,
+  escape,
+  home,
+  left,
+  linkedHubs as hubs,
+  tab,
+  text,
+} from './helpers/app-state.js';
 
-const hubs: LinkedHub[] = [
-  {hostName: 'hub-a.azure-devices.net', location: 'westeurope'},
-  {hostName: 'hub-b.azure-devices.net', location: 'northeurope'},
-];
-const cwd = '/home/operator/work';
-
-const enter: KeyEvent = {kind: 'enter'};
-const escape: KeyEvent = {kind: 'escape'};
-const down: KeyEvent = {kind: 'down'};
-const left: KeyEvent = {kind: 'left'};
-const home: KeyEvent = {kind: 'home'};
-const backspace: KeyEvent = {kind: 'backspace'};
-const tab: KeyEvent = {kind: 'tab'};
-const text = (value: string): KeyEvent => ({kind: 'text', text: value});
-
-let folder = '';
-const certificates: Record<string, LoadedCertificate> = {};
-
-before(async () => {
-  folder = await mkdtemp(join(tmpdir(), 'app-individual-flow-'));
-  const {intermediate, leaf} = await ecChain('device-01');
-  const other = await issue('device-02', 'identity', intermediate);
-  const files = {
-    'device-01.pem': leaf.certificatePem,
-    'device-02.pem': other.certificatePem,
-    'ca.pem': intermediate.certificatePem,
-  };
-  for (const [name, pem] of Object.entries(files)) {
-    await writeFile(join(folder, name), pem);
-    certificates[name] = await readIdentityCertificate(name, join(folder, name));
-  }
-});
-
-after(async () => {
-  await rm(folder, {recursive: true, force: true});
-});
-
-function certificate(name: string): LoadedCertificate {
-  const loaded = certificates[name];
-  assert.ok(loaded, `no certificate ${name}`);
-  return loaded;
-}
+const certificate = certificatesForFile();
 
 type Walk = {flow: IndividualFlow; requests: FlowRequest[]};
 

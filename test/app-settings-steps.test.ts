@@ -1,7 +1,6 @@
 import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import type {LinkedHub} from '../source/dps/types.js';
-import type {Key} from 'ink';
 import {toKeyEvents, type KeyEvent} from '../source/app/keys.js';
 import {
   chosenHubs,
@@ -17,6 +16,18 @@ import {
 } from '../source/app/settings-steps.js';
 import type {SettingsDraft, SettingsStep} from '../source/app/state.js';
 import {draftOf} from '../source/app/text-draft.js';
+import {
+  backTab,
+  down,
+  enter,
+  inkKey,
+  left,
+  right,
+  space,
+  tab,
+  text,
+  up,
+} from './helpers/app-state.js';
 
 const hubA = 'hub-a.azure-devices.net';
 const hubB = 'hub-b.azure-devices.net';
@@ -26,39 +37,6 @@ const hubs: LinkedHub[] = [
   {hostName: hubB, location: 'northeurope'},
   {hostName: hubC, location: 'eastus'},
 ];
-
-const enter: KeyEvent = {kind: 'enter'};
-const up: KeyEvent = {kind: 'up'};
-const down: KeyEvent = {kind: 'down'};
-const left: KeyEvent = {kind: 'left'};
-const right: KeyEvent = {kind: 'right'};
-const tab: KeyEvent = {kind: 'tab'};
-const backTab: KeyEvent = {kind: 'back-tab'};
-const space: KeyEvent = {kind: 'text', text: ' '};
-const text = (value: string): KeyEvent => ({kind: 'text', text: value});
-/** Ink's key flags for plain input (a paste): none set. */
-const inkKey = {
-  upArrow: false,
-  downArrow: false,
-  leftArrow: false,
-  rightArrow: false,
-  pageDown: false,
-  pageUp: false,
-  home: false,
-  end: false,
-  return: false,
-  escape: false,
-  ctrl: false,
-  shift: false,
-  tab: false,
-  backspace: false,
-  delete: false,
-  meta: false,
-  super: false,
-  hyper: false,
-  capsLock: false,
-  numLock: false,
-} satisfies Key;
 
 /** Feeds keys to one step the way the flow does, stopping at the first key that moves on. */
 function run(
@@ -558,7 +536,7 @@ describe('a pasted multi-line twin', () => {
     const json = stayed('twin', start, [tab]);
     const outcomes: SettingsOutcome[] = [];
     let settings = json;
-    for (const event of toKeyEvents(pasted, inkKey)) {
+    for (const event of toKeyEvents(pasted, inkKey())) {
       const outcome = settingsKey('twin', settings, event, hubs);
       outcomes.push(outcome);
       settings = outcome.settings;

@@ -2,33 +2,7 @@ import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import type {Key} from 'ink';
 import {toKeyEvents, type KeyEvent} from '../source/app/keys.js';
-
-/** Ink's Key object with every flag off except the ones given. */
-function key(flags: Partial<Key> = {}): Key {
-  return {
-    upArrow: false,
-    downArrow: false,
-    leftArrow: false,
-    rightArrow: false,
-    pageDown: false,
-    pageUp: false,
-    home: false,
-    end: false,
-    return: false,
-    escape: false,
-    ctrl: false,
-    shift: false,
-    tab: false,
-    backspace: false,
-    delete: false,
-    meta: false,
-    super: false,
-    hyper: false,
-    capsLock: false,
-    numLock: false,
-    ...flags,
-  };
-}
+import {inkKey as key} from './helpers/app-state.js';
 
 describe('toKeyEvents: special keys', () => {
   const cases: [Partial<Key>, KeyEvent][] = [

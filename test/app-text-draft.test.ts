@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type {KeyEvent} from '../source/app/keys.js';
 import {draftOf, editDraft, emptyDraft, type TextDraft} from '../source/app/text-draft.js';
+import {backspace, left, right, text} from './helpers/app-state.js';
 
 function edit(draft: TextDraft, ...events: KeyEvent[]): TextDraft {
   let current = draft;
@@ -14,11 +15,7 @@ function edit(draft: TextDraft, ...events: KeyEvent[]): TextDraft {
   return current;
 }
 
-const text = (value: string): KeyEvent => ({kind: 'text', text: value});
 const ctrl = (letter: string): KeyEvent => ({kind: 'ctrl', letter});
-const left: KeyEvent = {kind: 'left'};
-const right: KeyEvent = {kind: 'right'};
-const backspace: KeyEvent = {kind: 'backspace'};
 
 describe('editDraft', () => {
   test('draftOf puts the cursor after the last code point', () => {

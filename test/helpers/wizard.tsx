@@ -1,13 +1,15 @@
 import {after, before} from 'node:test';
-import {mkdtemp, rm} from 'node:fs/promises';
+import assert from 'node:assert/strict';
+import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {App} from '../../source/app/app.js';
-import {createServices} from '../../source/app/services.js';
+import {createServices, type Connector} from '../../source/app/services.js';
 import {connectToSandbox} from '../../source/dps/gateway.js';
 import {startEmulator} from '../../source/emulator/emulator.js';
-import type {DpsGateway} from '../../source/dps/types.js';
-import {cleanup, keys, press, render, waitForFrame, type Instance} from './ink.js';
+import type {DpsGateway, IndividualEnrollment} from '../../source/dps/types.js';
+import {burst, cleanup, keys, press, render, waitForFrame, type Instance} from './ink.js';
+import {ecChain} from './test-certificates.js';
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
@@ -28,25 +30,15 @@ export function wizardSandboxForFile(): WizardSandbox {
   return sandbox;
 }
 
-/**
- * The wizard as a user starts it, connected to the test's emulator through the real SDKs, with relative
- * paths starting in the scratch folder. Resolves once the header shows the connection.
- */
-export async function openWizard(sandbox: WizardSandbox, options: {columns?: number} = {}) {
-  const services = createServices({
-    target: 'the local sandbox DPS',
-    cwd: sandbox.folder,
-    home: sandbox.folder,
-    connect: async () => {
-      const gateway = await connectToSandbox(
-        sandbox.emulator.info,
-        sandbox.emulator.caCertificatePem,
-      );
-      return {gateway, resource: await gateway.getDpsResource(), close: () => gateway.close()};
-    },
-  });
+/** The wizard with its own connection (`connect`), relative paths starting in the scratch folder. */
+export async function openWizardWith(
+  sandbox: WizardSandbox,
+  target: string,
+  connect: Connector,
+  options: {columns?: number} = {},
+) {
+  const services = createServices({target, connect, cwd: sandbox.folder, home: sandbox.folder});
   const app: Instance = await render(<App services={services} />, options);
-  await waitForFrame(app, 'SANDBOX');
   return {
     app,
     async close() {
@@ -54,6 +46,41 @@ export async function openWizard(sandbox: WizardSandbox, options: {columns?: num
       await services.closeAll();
     },
   };
+}
+
+/**
+ * The wizard as a user starts it, connected to the test's emulator through the real SDKs, with relative
+ * paths starting in the scratch folder. Resolves once the header shows the connection.
+ */
+export async function openWizard(sandbox: WizardSandbox, options: {columns?: number} = {}) {
+  const wizard = await openWizardWith(
+    sandbox,
+    'the local sandbox DPS',
+    async () => {
+      const gateway = await connectToSandbox(
+        sandbox.emulator.info,
+        sandbox.emulator.caCertificatePem,
+      );
+      return {gateway, resource: await gateway.getDpsResource(), close: () => gateway.close()};
+    },
+    options,
+  );
+  await waitForFrame(wizard.app, 'SANDBOX');
+  return wizard;
+}
+
+/** Opens the wizard on the sandbox, runs `body` with it and closes it, whether `body` passes or throws. */
+export async function withWizard(
+  sandbox: WizardSandbox,
+  body: (app: Instance) => Promise<void>,
+  options: {columns?: number} = {},
+): Promise<void> {
+  const wizard = await openWizard(sandbox, options);
+  try {
+    await body(wizard.app);
+  } finally {
+    await wizard.close();
+  }
 }
 
 /** A gateway of its own (the real service SDK) for setting up and reading back enrollments, closed after `body`. */
@@ -69,23 +96,81 @@ export async function withGateway<T>(
   }
 }
 
+/** The enrollment as DPS has it now. */
+export function readEnrollment(
+  sandbox: WizardSandbox,
+  registrationId: string,
+): Promise<IndividualEnrollment> {
+  return withGateway(sandbox, (gateway) => gateway.getIndividualEnrollment(registrationId));
+}
+
+/**
+ * Writes a fresh device certificate with CN = `name` into the scratch folder (`fileName`, by default
+ * `${name}.cert.pem`); returns its PEM.
+ */
+export async function deviceCertificate(
+  sandbox: WizardSandbox,
+  name: string,
+  fileName = `${name}.cert.pem`,
+): Promise<string> {
+  const {leaf} = await ecChain(name);
+  await writeFile(join(sandbox.folder, fileName), leaf.certificatePem);
+  return leaf.certificatePem;
+}
+
+/** Enter, then the screen once it shows `title`. */
+export async function forward(app: Instance, title: string | RegExp) {
+  await press(app, keys.enter);
+  return waitForFrame(app, title);
+}
+
+/** Esc once, then the step it lands on. */
+export async function back(app: Instance, title: string) {
+  await press(app, keys.escape);
+  return waitForFrame(app, title);
+}
+
 /** From the home screen to the individual enrollment's certificate step. */
 export async function startIndividual(app: Instance) {
   await press(app, keys.enter);
   await waitForFrame(app, 'Device identity certificate');
 }
 
+/**
+ * From a certificate that is ready (or only warned about) to the device ID step: Enter uses it, no
+ * secondary, the registration ID filled in from the CN (`registrationId`) is kept.
+ */
+export async function acceptCertificateToDeviceId(app: Instance, registrationId: string) {
+  await forward(app, 'Secondary certificate');
+  assert.match(await forward(app, 'Registration ID'), new RegExp(`› ${registrationId}`));
+  await forward(app, 'IoT Hub device ID');
+}
+
+/** From the home screen to the device ID step, with the certificate `${name}.cert.pem` and no secondary. */
+export async function toDeviceId(app: Instance, name: string) {
+  await startIndividual(app);
+  await burst(app, `${name}.cert.pem`, keys.enter);
+  await waitForFrame(app, 'Ready: press Enter');
+  await acceptCertificateToDeviceId(app, name);
+}
+
+/** What the twin step gets: the chunks of `twin` in one burst, or Enter twice (no tags, no desired properties). */
+type TwinInput = {twin?: string[]};
+
 /** From the IoT Edge step to the review, keeping every default (all linked hubs, evenly weighted, no twin). */
-export async function acceptSettingsToReview(app: Instance) {
+export async function acceptSettingsToReview(app: Instance, input: TwinInput = {}) {
   await waitForFrame(app, 'IoT Edge device?');
+  await forward(app, 'IoT hubs this device can be assigned to');
   await press(app, keys.enter);
-  await waitForFrame(app, 'IoT hubs this device can be assigned to');
-  await press(app, keys.enter);
+  await acceptAllocationToReview(app, input);
+}
+
+/** From the allocation step to the review, keeping the allocation shown and the advanced settings. */
+export async function acceptAllocationToReview(app: Instance, {twin}: TwinInput = {}) {
   await waitForFrame(app, 'How DPS chooses the hub');
-  await press(app, keys.enter);
-  await waitForFrame(app, 'Initial device twin');
-  await press(app, keys.enter, keys.enter); // tags, desired properties
+  await forward(app, 'Initial device twin');
+  if (twin) await burst(app, ...twin);
+  else await press(app, keys.enter, keys.enter); // tags, desired properties
   await waitForFrame(app, 'Advanced settings');
-  await press(app, keys.enter);
-  await waitForFrame(app, 'Review');
+  await forward(app, 'Review');
 }

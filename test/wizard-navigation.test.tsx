@@ -3,46 +3,19 @@ import assert from 'node:assert/strict';
 import {readFile, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {defaultDevicePaths} from '../source/outputs/config-toml.js';
-import {burst, frame, keys, press, waitForFrame, type Instance} from './helpers/ink.js';
-import {ecChain} from './helpers/test-certificates.js';
+import {burst, frame, keys, press, waitForFrame} from './helpers/ink.js';
 import {
   acceptSettingsToReview,
-  openWizard,
-  startIndividual,
-  withGateway,
+  back,
+  deviceCertificate,
+  forward,
+  readEnrollment,
+  toDeviceId,
+  withWizard,
   wizardSandboxForFile,
 } from './helpers/wizard.js';
 
 const sandbox = wizardSandboxForFile();
-
-async function deviceCertificate(name: string) {
-  const {leaf} = await ecChain(name);
-  await writeFile(join(sandbox.folder, `${name}.cert.pem`), leaf.certificatePem);
-}
-
-/** From the home screen to the device ID step, with the certificate `${name}.cert.pem` and no secondary. */
-async function toDeviceId(app: Instance, name: string) {
-  await startIndividual(app);
-  await burst(app, `${name}.cert.pem`, keys.enter);
-  await waitForFrame(app, 'Ready: press Enter');
-  await press(app, keys.enter);
-  await waitForFrame(app, 'Secondary certificate');
-  await press(app, keys.enter);
-  assert.match(await waitForFrame(app, 'Registration ID'), new RegExp(`› ${name}`));
-  await press(app, keys.enter);
-  await waitForFrame(app, 'IoT Hub device ID');
-}
-
-/** Esc once, then the step it lands on. */
-async function back(app: Instance, title: string) {
-  await press(app, keys.escape);
-  return waitForFrame(app, title);
-}
-
-async function forward(app: Instance, title: string | RegExp) {
-  await press(app, keys.enter);
-  return waitForFrame(app, title);
-}
 
 const askToReplace = /already exists: press Enter again to\s+replace it, or Esc to keep it/;
 
@@ -54,10 +27,8 @@ function displayWidth(line: string): number {
 
 describe('moving through the wizard', () => {
   test('Esc goes back one step at a time with every value kept; forward again, the values are saved', async () => {
-    await deviceCertificate('nav-device-01');
-    const wizard = await openWizard(sandbox);
-    const {app} = wizard;
-    try {
+    await deviceCertificate(sandbox, 'nav-device-01');
+    await withWizard(sandbox, async (app) => {
       await toDeviceId(app, 'nav-device-01');
       await burst(app, 'nav-device-id', keys.enter);
       await waitForFrame(app, 'IoT Edge device?');
@@ -93,24 +64,18 @@ describe('moving through the wizard', () => {
       const review = await forward(app, 'Review');
       assert.match(review, /nav-device-id/);
       await forward(app, 'Enrollment created');
-    } finally {
-      await wizard.close();
-    }
-    await withGateway(sandbox, async (gateway) => {
-      const saved = await gateway.getIndividualEnrollment('nav-device-01');
-      assert.equal(saved.deviceId, 'nav-device-id');
-      assert.equal(saved.capabilities?.iotEdge, false);
-      assert.equal(saved.allocationPolicy, 'geoLatency');
-      assert.deepEqual(saved.initialTwin?.tags, {environment: 'nav'});
-      assert.deepEqual(saved.initialTwin?.properties?.desired, {interval: 30});
     });
+    const saved = await readEnrollment(sandbox, 'nav-device-01');
+    assert.equal(saved.deviceId, 'nav-device-id');
+    assert.equal(saved.capabilities?.iotEdge, false);
+    assert.equal(saved.allocationPolicy, 'geoLatency');
+    assert.deepEqual(saved.initialTwin?.tags, {environment: 'nav'});
+    assert.deepEqual(saved.initialTwin?.properties?.desired, {interval: 30});
   });
 
   test('a burst of text and Enter keeps the full value', async () => {
-    await deviceCertificate('burst-device-01');
-    const wizard = await openWizard(sandbox);
-    const {app} = wizard;
-    try {
+    await deviceCertificate(sandbox, 'burst-device-01');
+    await withWizard(sandbox, async (app) => {
       await toDeviceId(app, 'burst-device-01');
       await burst(app, 'dev-id-xyz', keys.enter);
       await waitForFrame(app, 'IoT Edge device?');
@@ -118,83 +83,75 @@ describe('moving through the wizard', () => {
       await forward(app, 'IoT Edge device?');
       await acceptSettingsToReview(app);
       await forward(app, 'Enrollment created');
-    } finally {
-      await wizard.close();
-    }
-    await withGateway(sandbox, async (gateway) => {
-      const saved = await gateway.getIndividualEnrollment('burst-device-01');
-      assert.equal(saved.deviceId, 'dev-id-xyz');
     });
+    const saved = await readEnrollment(sandbox, 'burst-device-01');
+    assert.equal(saved.deviceId, 'dev-id-xyz');
   });
 
   test('at 80 columns no line of any frame is wider than 80, from the home screen to the written config', async () => {
     const name = 'narrow-terminal-device-with-a-long-registration-id-0123456789';
-    await deviceCertificate(name);
-    const wizard = await openWizard(sandbox, {columns: 80});
-    const {app} = wizard;
-    // The test renderer draws its first frames 100 columns wide, before the width is set.
-    const firstFrameAt80 = app.frames.length - 1;
-    try {
-      await toDeviceId(app, name);
-      await burst(app, `${name}-in-iot-hub`, keys.enter);
-      await waitForFrame(app, 'IoT Edge device?');
-      await forward(app, 'IoT hubs this device can be assigned to');
-      await forward(app, 'How DPS chooses the hub');
-      await press(app, keys.down, keys.down, keys.down); // custom
-      await forward(app, 'Custom allocation webhook');
-      await burst(
-        app,
-        'https://my-allocation-function-with-a-long-name.azurewebsites.net/api/allocate?code=abcdefghijklmnopqrstuvwxyz0123456789',
-        keys.enter,
-        keys.enter,
-      );
-      await waitForFrame(app, 'Initial device twin');
-      await burst(
-        app,
-        'environment=test,site=building-42-with-a-long-name,owner=the-operations-team-of-the-plant',
-        keys.enter,
-        'interval=30',
-        keys.enter,
-      );
-      await waitForFrame(app, 'Advanced settings');
-      await press(app, keys.tab);
-      await waitForFrame(app, 'Provisioning status');
-      await forward(app, 'Review');
-      await press(app, keys.tab);
-      await waitForFrame(app, '"capabilities"');
-      await press(app, keys.tab);
-      await waitForFrame(app, 'az iot dps');
-      await forward(app, 'Enrollment created');
-      await forward(app, 'Where the files will be on the device');
-      await press(app, keys.enter);
-      await forward(app, 'Add this to /etc/aziot/config.toml');
-      await press(app, 'w');
-      await waitForFrame(app, 'Write the [provisioning] section');
-      await forward(app, 'Written to');
-      const frames = app.frames.slice(firstFrameAt80);
-      assert.ok(frames.length > 20, `only ${frames.length} frames were rendered`);
-      assert.match(frames[0] ?? '', /SANDBOX/);
-      const tooWide = frames.flatMap((rendered) =>
-        rendered.split('\n').filter((line) => displayWidth(line) > 80),
-      );
-      assert.deepEqual(tooWide, []);
-    } finally {
-      await wizard.close();
-    }
-    await withGateway(sandbox, async (gateway) => {
-      const saved = await gateway.getIndividualEnrollment(name);
-      assert.equal(saved.deviceId, `${name}-in-iot-hub`);
-      assert.equal(saved.allocationPolicy, 'custom');
-    });
+    await deviceCertificate(sandbox, name);
+    await withWizard(
+      sandbox,
+      async (app) => {
+        // The test renderer draws its first frames 100 columns wide, before the width is set.
+        const firstFrameAt80 = app.frames.length - 1;
+        await toDeviceId(app, name);
+        await burst(app, `${name}-in-iot-hub`, keys.enter);
+        await waitForFrame(app, 'IoT Edge device?');
+        await forward(app, 'IoT hubs this device can be assigned to');
+        await forward(app, 'How DPS chooses the hub');
+        await press(app, keys.down, keys.down, keys.down); // custom
+        await forward(app, 'Custom allocation webhook');
+        await burst(
+          app,
+          'https://my-allocation-function-with-a-long-name.azurewebsites.net/api/allocate?code=abcdefghijklmnopqrstuvwxyz0123456789',
+          keys.enter,
+          keys.enter,
+        );
+        await waitForFrame(app, 'Initial device twin');
+        await burst(
+          app,
+          'environment=test,site=building-42-with-a-long-name,owner=the-operations-team-of-the-plant',
+          keys.enter,
+          'interval=30',
+          keys.enter,
+        );
+        await waitForFrame(app, 'Advanced settings');
+        await press(app, keys.tab);
+        await waitForFrame(app, 'Provisioning status');
+        await forward(app, 'Review');
+        await press(app, keys.tab);
+        await waitForFrame(app, '"capabilities"');
+        await press(app, keys.tab);
+        await waitForFrame(app, 'az iot dps');
+        await forward(app, 'Enrollment created');
+        await forward(app, 'Where the files will be on the device');
+        await press(app, keys.enter);
+        await forward(app, 'Add this to /etc/aziot/config.toml');
+        await press(app, 'w');
+        await waitForFrame(app, 'Write the [provisioning] section');
+        await forward(app, 'Written to');
+        const frames = app.frames.slice(firstFrameAt80);
+        assert.ok(frames.length > 20, `only ${frames.length} frames were rendered`);
+        assert.match(frames[0] ?? '', /SANDBOX/);
+        const tooWide = frames.flatMap((rendered) =>
+          rendered.split('\n').filter((line) => displayWidth(line) > 80),
+        );
+        assert.deepEqual(tooWide, []);
+      },
+      {columns: 80},
+    );
+    const saved = await readEnrollment(sandbox, name);
+    assert.equal(saved.deviceId, `${name}-in-iot-hub`);
+    assert.equal(saved.allocationPolicy, 'custom');
   });
 
   test('writing the config: Enter writes it; on the same path it asks first, Esc keeps the file, Enter replaces it', async () => {
-    await deviceCertificate('config-device-01');
-    const wizard = await openWizard(sandbox);
-    const {app} = wizard;
+    await deviceCertificate(sandbox, 'config-device-01');
     const configPath = join(sandbox.folder, 'config-device-01.config.toml');
     const devicePaths = defaultDevicePaths('config-device-01');
-    try {
+    await withWizard(sandbox, async (app) => {
       await toDeviceId(app, 'config-device-01');
       await press(app, keys.enter);
       await acceptSettingsToReview(app);
@@ -227,12 +184,8 @@ describe('moving through the wizard', () => {
       assert.match(replaced, /registration_id = "config-device-01"/);
       assert.ok(replaced.includes(devicePaths.identityKeyPath), replaced);
       assert.match(frame(app), /Add this to \/etc\/aziot\/config\.toml/);
-    } finally {
-      await wizard.close();
-    }
-    await withGateway(sandbox, async (gateway) => {
-      const saved = await gateway.getIndividualEnrollment('config-device-01');
-      assert.equal(saved.registrationId, 'config-device-01');
     });
+    const saved = await readEnrollment(sandbox, 'config-device-01');
+    assert.equal(saved.registrationId, 'config-device-01');
   });
 });

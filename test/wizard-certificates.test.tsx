@@ -7,10 +7,14 @@ import {burst, frame, keys, press, waitForFrame, type Instance} from './helpers/
 import {expectDpsError} from './helpers/sandbox.js';
 import {ecChain, issue, makeCa} from './helpers/test-certificates.js';
 import {
+  acceptCertificateToDeviceId,
   acceptSettingsToReview,
-  openWizard,
+  deviceCertificate,
+  forward,
+  readEnrollment,
   startIndividual,
   withGateway,
+  withWizard,
   wizardSandboxForFile,
 } from './helpers/wizard.js';
 
@@ -31,9 +35,7 @@ async function loadCertificate(app: Instance, path: string) {
 /** A certificate the wizard refuses: the reason on screen, Enter stays on the step, nothing saved. */
 async function expectBlocked(pem: string, fileName: string, commonName: string, reason: RegExp) {
   await scratchFile(fileName, pem);
-  const wizard = await openWizard(sandbox);
-  const {app} = wizard;
-  try {
+  await withWizard(sandbox, async (app) => {
     await startIndividual(app);
     const shown = await loadCertificate(app, fileName);
     assert.match(shown, reason);
@@ -45,9 +47,7 @@ async function expectBlocked(pem: string, fileName: string, commonName: string, 
     // Enter again changes nothing either.
     await press(app, keys.enter);
     assert.match(frame(app), /Device identity certificate/);
-  } finally {
-    await wizard.close();
-  }
+  });
   await withGateway(sandbox, async (gateway) => {
     await expectDpsError(gateway.getIndividualEnrollment(commonName), 'not-found', 404);
   });
@@ -58,34 +58,22 @@ describe('identity certificates in the wizard', () => {
     const {leaf} = await ecChain('der-device-01');
     const der = new X509Certificate(leaf.certificatePem);
     await scratchFile('der-device-01.cer', der.raw);
-    const wizard = await openWizard(sandbox);
-    const {app} = wizard;
-    try {
+    await withWizard(sandbox, async (app) => {
       await startIndividual(app);
       const loaded = await loadCertificate(app, 'der-device-01.cer');
       assert.match(loaded, /Ready: press Enter/);
       assert.match(loaded, /Subject\s.*der-device-01/);
-      await press(app, keys.enter);
-      await waitForFrame(app, 'Secondary certificate');
-      await press(app, keys.enter);
-      assert.match(await waitForFrame(app, 'Registration ID'), /› der-device-01/);
-      await press(app, keys.enter, keys.enter); // registration ID, device ID
+      await acceptCertificateToDeviceId(app, 'der-device-01');
+      await press(app, keys.enter); // device ID
       await acceptSettingsToReview(app);
-      await press(app, keys.enter);
-      assert.match(await waitForFrame(app, 'Enrollment created'), /der-device-01/);
-    } finally {
-      await wizard.close();
-    }
-    await withGateway(sandbox, async (gateway) => {
-      const saved = await gateway.getIndividualEnrollment('der-device-01');
-      assert.equal(saved.attestation.type, 'x509');
-      const primary =
-        saved.attestation.type === 'x509'
-          ? saved.attestation.clientCertificates?.primary
-          : undefined;
-      assert.equal(primary?.info?.sha1Thumbprint, der.fingerprint.replaceAll(':', ''));
-      assert.equal(primary?.info?.sha256Thumbprint, der.fingerprint256.replaceAll(':', ''));
+      assert.match(await forward(app, 'Enrollment created'), /der-device-01/);
     });
+    const saved = await readEnrollment(sandbox, 'der-device-01');
+    assert.equal(saved.attestation.type, 'x509');
+    const primary =
+      saved.attestation.type === 'x509' ? saved.attestation.clientCertificates?.primary : undefined;
+    assert.equal(primary?.info?.sha1Thumbprint, der.fingerprint.replaceAll(':', ''));
+    assert.equal(primary?.info?.sha256Thumbprint, der.fingerprint256.replaceAll(':', ''));
   });
 
   test('an expired identity certificate is blocked and nothing is saved', async () => {
@@ -113,39 +101,25 @@ describe('identity certificates in the wizard', () => {
   });
 
   test('an upper-case CN: warned, the first Enter accepts and moves on, the ID follows the CN', async () => {
-    const {leaf} = await ecChain('Edge-Device-Upper');
-    await scratchFile('upper.cert.pem', leaf.certificatePem);
-    const wizard = await openWizard(sandbox);
-    const {app} = wizard;
-    try {
+    await deviceCertificate(sandbox, 'Edge-Device-Upper', 'upper.cert.pem');
+    await withWizard(sandbox, async (app) => {
       await startIndividual(app);
       const warned = await loadCertificate(app, 'upper.cert.pem');
       assert.match(warned, /has upper-case letters/);
       assert.match(warned, /Press Enter to use it anyway/);
-      await press(app, keys.enter);
-      await waitForFrame(app, 'Secondary certificate');
-      await press(app, keys.enter);
-      assert.match(await waitForFrame(app, 'Registration ID'), /› Edge-Device-Upper/);
-      await press(app, keys.enter, keys.enter); // registration ID, device ID
+      await acceptCertificateToDeviceId(app, 'Edge-Device-Upper');
+      await press(app, keys.enter); // device ID
       await acceptSettingsToReview(app);
-      await press(app, keys.enter);
-      assert.match(await waitForFrame(app, 'Enrollment created'), /Edge-Device-Upper/i);
-    } finally {
-      await wizard.close();
-    }
-    await withGateway(sandbox, async (gateway) => {
-      const saved = await gateway.getIndividualEnrollment('Edge-Device-Upper');
-      assert.equal(saved.registrationId.toLowerCase(), 'edge-device-upper');
-      assert.equal(saved.capabilities?.iotEdge, true);
+      assert.match(await forward(app, 'Enrollment created'), /Edge-Device-Upper/i);
     });
+    const saved = await readEnrollment(sandbox, 'Edge-Device-Upper');
+    assert.equal(saved.registrationId.toLowerCase(), 'edge-device-upper');
+    assert.equal(saved.capabilities?.iotEdge, true);
   });
 
   test('type-ahead: the path and several Enters in one burst, while the file is read, lose nothing', async () => {
-    const {leaf} = await ecChain('typeahead-device-01');
-    await scratchFile('typeahead.cert.pem', leaf.certificatePem);
-    const wizard = await openWizard(sandbox);
-    const {app} = wizard;
-    try {
+    await deviceCertificate(sandbox, 'typeahead-device-01', 'typeahead.cert.pem');
+    await withWizard(sandbox, async (app) => {
       await startIndividual(app);
       // Certificate, Enter (read), Enter (continue), Enter (no secondary), Enter (registration ID),
       // then a device ID and Enter: all before the certificate has been read.
@@ -164,14 +138,9 @@ describe('identity certificates in the wizard', () => {
       const review = frame(app);
       assert.match(review, /typeahead-device-01/);
       assert.match(review, /ta-device-id/);
-      await press(app, keys.enter);
-      await waitForFrame(app, 'Enrollment created');
-    } finally {
-      await wizard.close();
-    }
-    await withGateway(sandbox, async (gateway) => {
-      const saved = await gateway.getIndividualEnrollment('typeahead-device-01');
-      assert.equal(saved.deviceId, 'ta-device-id');
+      await forward(app, 'Enrollment created');
     });
+    const saved = await readEnrollment(sandbox, 'typeahead-device-01');
+    assert.equal(saved.deviceId, 'ta-device-id');
   });
 });

@@ -8,6 +8,7 @@ import {
   type DeviceCodePrompt,
 } from '../source/dps/sign-in.js';
 import {
+  signInAt,
   startFakeAuthority,
   withFakeAzureCli,
   type FakeAuthority,
@@ -48,8 +49,7 @@ test('device code: the prompt goes to onPrompt (never console.log), then the tok
     const logged = await recordingConsole(async () => {
       const credential = await createAzureCredential({
         deviceCode: {onPrompt: (prompt) => prompts.push(prompt)},
-        authorityHost: authority.url,
-        ca: authority.caCertificatePem,
+        ...signInAt(authority),
       });
       const token = await credential.getToken(armScope);
       assert.equal(token?.token, accessToken);
@@ -84,8 +84,7 @@ test('device code with a tenant signs in against that tenant', async () => {
     const credential = await createAzureCredential({
       deviceCode: {onPrompt: () => {}},
       tenantId: 'contoso.onmicrosoft.com',
-      authorityHost: authority.url,
-      ca: authority.caCertificatePem,
+      ...signInAt(authority),
     });
     assert.equal((await credential.getToken(armScope))?.token, accessToken);
     assert.equal(authority.prompts[0]?.tenant, 'contoso.onmicrosoft.com');
@@ -101,8 +100,7 @@ test('aborting while a device-code poll is in flight rejects at once with SignIn
       const credential = await createAzureCredential({
         deviceCode: {onPrompt: () => {}},
         abortSignal: controller.signal,
-        authorityHost: authority.url,
-        ca: authority.caCertificatePem,
+        ...signInAt(authority),
       });
       const attempt = credential.getToken(armScope);
       await authority.waitForPolls(2);
@@ -120,8 +118,7 @@ test('the abort signal reaches every later token request too', async () => {
     const credential = await createAzureCredential({
       deviceCode: {onPrompt: () => {}},
       abortSignal: controller.signal,
-      authorityHost: authority.url,
-      ca: authority.caCertificatePem,
+      ...signInAt(authority),
     });
     assert.equal((await credential.getToken(armScope))?.token, accessToken);
     controller.abort();
@@ -144,8 +141,7 @@ test('a device-code sign-in the authority refuses is unauthorized, without the t
     async (authority) => {
       const credential = await createAzureCredential({
         deviceCode: {onPrompt: () => {}},
-        authorityHost: authority.url,
-        ca: authority.caCertificatePem,
+        ...signInAt(authority),
       });
       await assert.rejects(credential.getToken(armScope), (error: unknown) => {
         assert.ok(isDpsError(error, 'unauthorized'), String(error));

@@ -231,6 +231,26 @@ export async function startFakeAuthority(options: FakeAuthorityOptions): Promise
   };
 }
 
+/** What a sign-in needs to use this authority: its host, and its CA to trust. */
+export function signInAt(authority: FakeAuthority): {authorityHost: string; ca: string} {
+  return {authorityHost: authority.url, ca: authority.caCertificatePem};
+}
+
+/**
+ * The test connection settings (`ConnectTesting`) for an Azure sign-in at this authority that then
+ * manages the sandbox DPS: both CAs trusted, and the sandbox's ARM endpoint.
+ */
+export function azureTestingAt(
+  authority: FakeAuthority,
+  sandbox: {caCertificatePem: string; info: {armEndpoint: string}},
+): {authorityHost: string; ca: string; armEndpoint: string} {
+  return {
+    authorityHost: authority.url,
+    ca: `${sandbox.caCertificatePem}\n${authority.caCertificatePem}`,
+    armEndpoint: sandbox.info.armEndpoint,
+  };
+}
+
 /**
  * Runs `body` with a fake Azure CLI (`az`, a shell script) first on PATH and DefaultAzureCredential
  * narrowed to the Azure CLI, then restores the environment. `token` makes `az` hand out that token;

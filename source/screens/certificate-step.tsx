@@ -3,6 +3,7 @@ import type {CertificateField} from '../app/state.js';
 import {FieldRow} from '../components/field-row.js';
 import {FindingsList} from '../components/findings-list.js';
 import {StepError} from '../components/step-error.js';
+import {StepHeading} from '../components/step-heading.js';
 import {TextField} from '../components/text-field.js';
 
 /** A certificate file field: the path, then what was found in the file. */
@@ -20,10 +21,7 @@ export function CertificateStep({
   const {status} = field;
   return (
     <Box flexDirection="column">
-      <Text bold>{title}</Text>
-      <Text dimColor wrap="wrap">
-        {explanation}
-      </Text>
+      <StepHeading title={title}>{explanation}</StepHeading>
       <TextField
         label="File"
         draft={field.path}

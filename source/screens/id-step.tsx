@@ -1,6 +1,7 @@
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
 import type {TextDraft} from '../app/text-draft.js';
 import {StepError} from '../components/step-error.js';
+import {StepHeading} from '../components/step-heading.js';
 import {TextField} from '../components/text-field.js';
 
 /** One text value with a line of explanation (registration ID, device ID). */
@@ -21,10 +22,7 @@ export function IdStep({
 }) {
   return (
     <Box flexDirection="column">
-      <Text bold>{title}</Text>
-      <Text dimColor wrap="wrap">
-        {explanation}
-      </Text>
+      <StepHeading title={title}>{explanation}</StepHeading>
       <TextField label={label} draft={draft} focused {...(placeholder ? {placeholder} : {})} />
       <StepError message={stepError} />
     </Box>

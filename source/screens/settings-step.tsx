@@ -8,6 +8,7 @@ import type {
 } from '../app/state.js';
 import {ChoiceList} from '../components/choice-list.js';
 import {StepError} from '../components/step-error.js';
+import {StepHeading} from '../components/step-heading.js';
 import {TextField} from '../components/text-field.js';
 
 export const allocationText = {
@@ -67,7 +68,7 @@ function StepBody({
     case 'edge':
       return (
         <Box flexDirection="column">
-          <Text bold>Is {subject} an IoT Edge device?</Text>
+          <StepHeading title={`Is ${subject} an IoT Edge device?`} />
           <ChoiceList
             cursor={settings.iotEdge ? 0 : 1}
             choices={[
@@ -79,14 +80,14 @@ function StepBody({
       );
     case 'hubs': {
       const linked = connection?.linkedHubs ?? [];
+      const title = `IoT hubs ${subject} can be assigned to`;
       if (linked.length === 0) {
         return (
           <Box flexDirection="column">
-            <Text bold>IoT hubs {subject} can be assigned to</Text>
-            <Text dimColor wrap="wrap">
+            <StepHeading title={title}>
               The linked hubs of this DPS are not known with a connection string: type the host
               names of linked hubs, separated by spaces or commas.
-            </Text>
+            </StepHeading>
             <TextField
               label="Hubs"
               draft={settings.typedHubs}
@@ -98,11 +99,10 @@ function StepBody({
       }
       return (
         <Box flexDirection="column">
-          <Text bold>IoT hubs {subject} can be assigned to</Text>
-          <Text dimColor wrap="wrap">
+          <StepHeading title={title}>
             DPS picks one of the chosen hubs when the device registers. All linked hubs are chosen
             to begin with.
-          </Text>
+          </StepHeading>
           <ChoiceList
             cursor={settings.hubCursor}
             choices={linked.map((hub) => ({
@@ -119,7 +119,7 @@ function StepBody({
       const chosen = policies.indexOf(settings.allocationPolicy);
       return (
         <Box flexDirection="column">
-          <Text bold>How DPS chooses the hub</Text>
+          <StepHeading title="How DPS chooses the hub" />
           <ChoiceList
             cursor={chosen}
             choices={policies.map((policy) => ({label: allocationText[policy][0]}))}
@@ -133,10 +133,9 @@ function StepBody({
     case 'custom-allocation':
       return (
         <Box flexDirection="column">
-          <Text bold>Custom allocation webhook</Text>
-          <Text dimColor wrap="wrap">
+          <StepHeading title="Custom allocation webhook">
             DPS calls this Azure Function for each registration; it answers with the hub to use.
-          </Text>
+          </StepHeading>
           <TextField
             label="Webhook URL "
             draft={settings.webhookUrl}
@@ -154,14 +153,13 @@ function StepBody({
       const problem = twinDraftProblem(settings);
       return (
         <Box flexDirection="column">
-          <Text bold>Initial device twin (optional)</Text>
-          <Text dimColor wrap="wrap">
+          <StepHeading title="Initial device twin (optional)">
             Tags and desired properties the device&apos;s twin starts with when DPS first assigns
             it.
             {settings.twinMode === 'pairs'
               ? ' Type key=value pairs separated by commas.'
               : ' Type or paste the whole twin as JSON.'}
-          </Text>
+          </StepHeading>
           {settings.twinMode === 'pairs' ? (
             <>
               <TextField
@@ -195,7 +193,7 @@ function StepBody({
     case 'advanced':
       return (
         <Box flexDirection="column">
-          <Text bold>Advanced settings</Text>
+          <StepHeading title="Advanced settings" />
           {settings.advancedOpen ? (
             <>
               <ChoiceList

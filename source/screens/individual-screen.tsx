@@ -2,13 +2,50 @@ import {connectionInfoOf} from '../app/reducer.js';
 import {isSettingsStep, registrationIdOf} from '../app/individual-flow.js';
 import {bodySize, scrollHeight} from '../app/layout.js';
 import {individualConfigToml, reviewText} from '../app/outputs-view.js';
-import type {WizardState} from '../app/state.js';
+import type {IndividualFlow, WizardState} from '../app/state.js';
 import {CertificateStep} from './certificate-step.js';
 import {ConfigStep, DevicePathsStep, WriteConfigStep} from './device-config-steps.js';
 import {IdStep} from './id-step.js';
 import {ReviewStep} from './review-step.js';
 import {ExistsStep, ResultStep, SaveFailedStep, SavingStep} from './save-steps.js';
 import {SettingsStep} from './settings-step.js';
+
+/** The two certificate steps: their texts and the certificate each one edits. */
+const certificateSteps = {
+  certificate: {
+    slot: 'primary',
+    title: 'Device identity certificate',
+    explanation:
+      "The device's own X.509 certificate (PEM or DER .cer; the public part only: its private key stays on the device). DPS recognises the device by it.",
+  },
+  'secondary-certificate': {
+    slot: 'secondary',
+    title: 'Secondary certificate (optional)',
+    explanation:
+      'A second certificate the device may use, e.g. while rolling over to a new one. Press Enter with no path to skip.',
+  },
+} as const;
+
+/** The two ID steps: their texts and the value each one edits. */
+function idStep(flow: IndividualFlow, step: 'registration-id' | 'device-id') {
+  if (step === 'registration-id') {
+    return {
+      title: 'Registration ID',
+      explanation:
+        "The name the device registers with; for X.509 it is the certificate's CN, filled in for you.",
+      label: 'Registration ID',
+      draft: flow.registrationId,
+    };
+  }
+  const registrationId = registrationIdOf(flow);
+  return {
+    title: 'IoT Hub device ID (optional)',
+    explanation: `The device's name in IoT Hub. Leave it empty to use the registration ID (${registrationId}).`,
+    label: 'Device ID',
+    draft: flow.deviceId,
+    placeholder: registrationId,
+  };
+}
 
 /** The individual enrollment flow: one step on screen at a time. */
 export function IndividualScreen({state}: {state: WizardState}) {
@@ -30,44 +67,13 @@ export function IndividualScreen({state}: {state: WizardState}) {
   }
   switch (step) {
     case 'certificate':
-      return (
-        <CertificateStep
-          title="Device identity certificate"
-          explanation="The device's own X.509 certificate (PEM or DER .cer; the public part only: its private key stays on the device). DPS recognises the device by it."
-          field={flow.primary}
-          stepError={flow.stepError}
-        />
-      );
-    case 'secondary-certificate':
-      return (
-        <CertificateStep
-          title="Secondary certificate (optional)"
-          explanation="A second certificate the device may use, e.g. while rolling over to a new one. Press Enter with no path to skip."
-          field={flow.secondary}
-          stepError={flow.stepError}
-        />
-      );
+    case 'secondary-certificate': {
+      const {slot, ...texts} = certificateSteps[step];
+      return <CertificateStep {...texts} field={flow[slot]} stepError={flow.stepError} />;
+    }
     case 'registration-id':
-      return (
-        <IdStep
-          title="Registration ID"
-          explanation="The name the device registers with; for X.509 it is the certificate's CN, filled in for you."
-          label="Registration ID"
-          draft={flow.registrationId}
-          stepError={flow.stepError}
-        />
-      );
     case 'device-id':
-      return (
-        <IdStep
-          title="IoT Hub device ID (optional)"
-          explanation={`The device's name in IoT Hub. Leave it empty to use the registration ID (${registrationIdOf(flow)}).`}
-          label="Device ID"
-          draft={flow.deviceId}
-          placeholder={registrationIdOf(flow)}
-          stepError={flow.stepError}
-        />
-      );
+      return <IdStep {...idStep(flow, step)} stepError={flow.stepError} />;
     case 'review':
       return (
         <ReviewStep

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import {buildIndividualEnrollment} from '../source/app/individual-flow.js';
 import type {KeyEvent} from '../source/app/keys.js';
 import {homeItems, initialState, isBusy, reducer, type Action} from '../source/app/reducer.js';
-import type {WizardState} from '../source/app/state.js';
+import type {Failure, Task, WizardState} from '../source/app/state.js';
 import type {IndividualEnrollment} from '../source/dps/types.js';
 import {
   certificatesForFile,
@@ -62,6 +62,13 @@ const savedEnrollment = (enrollment: IndividualEnrollment): IndividualEnrollment
   ...enrollment,
   etag: '"1"',
   createdDateTimeUtc: '2026-11-26T23:00:00Z',
+});
+
+/** What the effect runner reports when the save task created the enrollment. */
+const savedResult = (save: Extract<Task, {kind: 'save-individual'}>): Action => ({
+  type: 'saved',
+  taskId: save.id,
+  enrollment: savedEnrollment(save.enrollment),
 });
 
 describe('connecting and the home screen', () => {
@@ -135,11 +142,7 @@ describe('a whole individual enrollment through the reducer', () => {
       'a new enrollment is created, never blindly updated',
     );
 
-    state = reducer(savingState, {
-      type: 'saved',
-      taskId: save.id,
-      enrollment: savedEnrollment(save.enrollment),
-    });
+    state = reducer(savingState, savedResult(save));
     assert.equal(state.individual.step, 'result');
     assert.deepEqual(state.tasks, []);
     assert.equal(state.individual.saved?.etag, '"1"');
@@ -213,7 +216,7 @@ describe('results of tasks the user left behind', () => {
     assert.deepEqual(cancelled.tasks, []);
     assert.match(cancelled.individual.stepError ?? '', /saving was cancelled/);
     const late: Action[] = [
-      {type: 'saved', taskId: save.id, enrollment: savedEnrollment(save.enrollment)},
+      savedResult(save),
       {type: 'save-failed', taskId: save.id, failure: {kind: 'server', message: 'boom'}},
       {type: 'save-exists', taskId: save.id, existing: savedEnrollment(save.enrollment)},
       {type: 'save-throttled', taskId: save.id, retryAfterSeconds: 5, attempt: 2},
@@ -223,11 +226,7 @@ describe('results of tasks the user left behind', () => {
 
   test('a result for a task that never existed, or that already reported, is ignored', () => {
     const {state, save} = saving();
-    const done = reducer(state, {
-      type: 'saved',
-      taskId: save.id,
-      enrollment: savedEnrollment(save.enrollment),
-    });
+    const done = reducer(state, savedResult(save));
     assert.equal(
       reducer(done, {
         type: 'save-failed',
@@ -244,14 +243,7 @@ describe('results of tasks the user left behind', () => {
     const retry = press(press(state, escape), enter);
     const again = task(retry, 'save-individual');
     assert.notEqual(again.id, save.id);
-    assert.equal(
-      reducer(retry, {
-        type: 'saved',
-        taskId: save.id,
-        enrollment: savedEnrollment(save.enrollment),
-      }),
-      retry,
-    );
+    assert.equal(reducer(retry, savedResult(save)), retry);
   });
 
   test('a save cancelled while DPS was throttling starts the next save without the old notice', () => {
@@ -362,6 +354,13 @@ describe('saving over an existing enrollment', () => {
     return {state: next, current};
   }
 
+  /** u on the "already exists" screen, and the update failing with `failure`. */
+  function updateFailed(failure: Failure): WizardState {
+    const update = press(existing().state, text('u'));
+    const save = task(update, 'save-individual');
+    return reducer(update, {type: 'save-failed', taskId: save.id, failure});
+  }
+
   test('u saves again with the etag of the enrollment shown', () => {
     const {state} = existing();
     const update = press(state, text('u'));
@@ -369,14 +368,7 @@ describe('saving over an existing enrollment', () => {
   });
 
   test('a stale etag drops the update etag, so the next save reads the enrollment first', () => {
-    const {state} = existing();
-    const update = press(state, text('u'));
-    const save = task(update, 'save-individual');
-    const failed = reducer(update, {
-      type: 'save-failed',
-      taskId: save.id,
-      failure: {kind: 'stale-etag', message: 'the enrollment changed'},
-    });
+    const failed = updateFailed({kind: 'stale-etag', message: 'the enrollment changed'});
     assert.equal(failed.individual.step, 'save-failed');
     assert.equal(failed.individual.updateEtag, undefined);
     const retry = press(failed, text('r'));
@@ -384,14 +376,7 @@ describe('saving over an existing enrollment', () => {
   });
 
   test('any other failure keeps the update etag for the retry', () => {
-    const {state} = existing();
-    const update = press(state, text('u'));
-    const save = task(update, 'save-individual');
-    const failed = reducer(update, {
-      type: 'save-failed',
-      taskId: save.id,
-      failure: {kind: 'network', message: 'ECONNRESET'},
-    });
+    const failed = updateFailed({kind: 'network', message: 'ECONNRESET'});
     assert.equal(failed.individual.updateEtag, '"old"');
     assert.equal(task(press(failed, enter), 'save-individual').enrollment.etag, '"old"');
   });
@@ -406,11 +391,7 @@ describe('saving over an existing enrollment', () => {
     });
     assert.deepEqual(throttled.individual.throttled, {retryAfterSeconds: 3, attempt: 2});
     assert.equal(task(throttled, 'save-individual').id, save.id, 'the save is still running');
-    const saved = reducer(throttled, {
-      type: 'saved',
-      taskId: save.id,
-      enrollment: savedEnrollment(save.enrollment),
-    });
+    const saved = reducer(throttled, savedResult(save));
     assert.equal(saved.individual.throttled, undefined);
   });
 });
@@ -581,11 +562,7 @@ describe('random keys and effect results', () => {
     // Starting further on too: random keys rarely get past a certificate path by themselves.
     const review = atReview();
     const {state: savingState, save} = saving(review);
-    const result = reducer(savingState, {
-      type: 'saved',
-      taskId: save.id,
-      enrollment: savedEnrollment(save.enrollment),
-    });
+    const result = reducer(savingState, savedResult(save));
     const config = press(result, enter, enter, enter);
     assert.equal(config.individual.step, 'config');
     const starts = [connected(), withCertificate(), review, savingState, config];

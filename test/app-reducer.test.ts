@@ -64,6 +64,19 @@ const savedEnrollment = (enrollment: IndividualEnrollment): IndividualEnrollment
   createdDateTimeUtc: '2026-11-26T23:00:00Z',
 });
 
+/** Saving, and DPS throttling it: a second attempt after `retryAfterSeconds`, shown as such. */
+function throttledSave(retryAfterSeconds: number) {
+  const {state, save} = saving();
+  const throttled = reducer(state, {
+    type: 'save-throttled',
+    taskId: save.id,
+    retryAfterSeconds,
+    attempt: 2,
+  });
+  assert.deepEqual(throttled.individual.throttled, {retryAfterSeconds, attempt: 2});
+  return {state: throttled, save};
+}
+
 /** What the effect runner reports when the save task created the enrollment. */
 const savedResult = (save: Extract<Task, {kind: 'save-individual'}>): Action => ({
   type: 'saved',
@@ -247,14 +260,7 @@ describe('results of tasks the user left behind', () => {
   });
 
   test('a save cancelled while DPS was throttling starts the next save without the old notice', () => {
-    const {state, save} = saving();
-    const throttled = reducer(state, {
-      type: 'save-throttled',
-      taskId: save.id,
-      retryAfterSeconds: 30,
-      attempt: 2,
-    });
-    assert.deepEqual(throttled.individual.throttled, {retryAfterSeconds: 30, attempt: 2});
+    const {state: throttled} = throttledSave(30);
     const again = press(throttled, escape, enter);
     assert.equal(again.individual.step, 'saving');
     assert.equal(again.individual.throttled, undefined);
@@ -382,14 +388,7 @@ describe('saving over an existing enrollment', () => {
   });
 
   test('throttling is shown while saving and cleared by the result', () => {
-    const {state, save} = saving();
-    const throttled = reducer(state, {
-      type: 'save-throttled',
-      taskId: save.id,
-      retryAfterSeconds: 3,
-      attempt: 2,
-    });
-    assert.deepEqual(throttled.individual.throttled, {retryAfterSeconds: 3, attempt: 2});
+    const {state: throttled, save} = throttledSave(3);
     assert.equal(task(throttled, 'save-individual').id, save.id, 'the save is still running');
     const saved = reducer(throttled, savedResult(save));
     assert.equal(saved.individual.throttled, undefined);

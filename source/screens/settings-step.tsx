@@ -154,11 +154,11 @@ function StepBody({
       return (
         <Box flexDirection="column">
           <StepHeading title="Initial device twin (optional)">
-            Tags and desired properties the device&apos;s twin starts with when DPS first assigns
-            it.
-            {settings.twinMode === 'pairs'
-              ? ' Type key=value pairs separated by commas.'
-              : ' Type or paste the whole twin as JSON.'}
+            {`Tags and desired properties the device's twin starts with when DPS first assigns it. ${
+              settings.twinMode === 'pairs'
+                ? 'Type key=value pairs separated by commas.'
+                : 'Type or paste the whole twin as JSON.'
+            }`}
           </StepHeading>
           {settings.twinMode === 'pairs' ? (
             <>

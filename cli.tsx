@@ -58,8 +58,6 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${version}\n`);
     return 0;
   }
-  // NO_COLOR (no-color.org) turns colours off; chalk, under Ink, reads FORCE_COLOR when it loads.
-  if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
   const {runWizard} = await import('./source/app/run-wizard.js');
   return runWizard(argv);
 }

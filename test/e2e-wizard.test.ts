@@ -214,7 +214,10 @@ describe('the wizard in a terminal', () => {
         const pane = await openWizard(join(folder, 'state-colour'), env);
         await pane.keys('Enter');
         await pane.waitFor('Device identity certificate');
-        const onCertificateStep = colourSequences(await pane.screenWithEscapes());
+        const certificateScreen = await pane.screenWithEscapes();
+        // The text field's cursor is drawn in inverse video, with or without colours.
+        assert.match(certificateScreen, /\x1b\[(?:[0-9;]*;)?7m/);
+        const onCertificateStep = colourSequences(certificateScreen);
         await pane.keys('Escape');
         await pane.waitFor('❯ Individual enrollment');
         const found = [...onCertificateStep, ...colourSequences(await pane.screenWithEscapes())];

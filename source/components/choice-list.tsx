@@ -1,4 +1,5 @@
 import {Box, Text} from 'ink';
+import {tone} from './tone.js';
 
 export type Choice = {label: string; detail?: string; checked?: boolean; disabled?: boolean};
 
@@ -11,7 +12,7 @@ export function ChoiceList({choices, cursor}: {choices: readonly Choice[]; curso
         const box = choice.checked === undefined ? '' : choice.checked ? '[x] ' : '[ ] ';
         return (
           <Text key={choice.label} wrap="truncate-end">
-            <Text color={active ? 'cyan' : undefined}>{active ? '❯ ' : '  '}</Text>
+            <Text color={tone(active ? 'cyan' : undefined)}>{active ? '❯ ' : '  '}</Text>
             <Text bold={active} dimColor={choice.disabled}>
               {box}
               {choice.label}

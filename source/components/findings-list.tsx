@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
 import type {Finding} from '../app/state.js';
+import {tone} from './tone.js';
 
 const marks = {error: '✖', warning: '⚠', info: 'ℹ'} as const;
 const colors = {error: 'red', warning: 'yellow', info: 'gray'} as const;
@@ -12,7 +13,7 @@ export function FindingsList({findings}: {findings: readonly Finding[]}) {
     <Box flexDirection="column">
       {sorted.map((finding) => (
         <Box key={finding.code} flexDirection="column">
-          <Text color={colors[finding.severity]} wrap="wrap">
+          <Text color={tone(colors[finding.severity])} wrap="wrap">
             {marks[finding.severity]} {finding.message}
           </Text>
           {finding.hint && finding.severity !== 'info' ? (

@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
 import type {ConnectionState} from '../app/state.js';
+import {tone} from './tone.js';
 
 /** Always says where writes go: the sandbox, or which DPS. */
 export function Header({connection, title}: {connection: ConnectionState; title: string}) {
@@ -24,17 +25,17 @@ function ConnectionBadge({connection}: {connection: ConnectionState}) {
   switch (connection.status) {
     case 'connected':
       return connection.info.mode === 'sandbox' ? (
-        <Text color="yellow" bold>
+        <Text color={tone('yellow')} bold>
           SANDBOX
         </Text>
       ) : (
-        <Text color="green" bold>
+        <Text color={tone('green')} bold>
           {connection.info.mode === 'azure' ? 'AZURE' : 'CONNECTION STRING'}
         </Text>
       );
     case 'failed':
       return (
-        <Text color="red" bold>
+        <Text color={tone('red')} bold>
           NOT CONNECTED
         </Text>
       );
@@ -62,7 +63,7 @@ function ConnectionLine({connection}: {connection: ConnectionState}) {
     }
     case 'failed':
       return (
-        <Text color="red" wrap="truncate-end">
+        <Text color={tone('red')} wrap="truncate-end">
           {connection.failure.kind === 'cancelled' ? 'Sign-in cancelled' : 'Could not connect'}:
           press r on the home screen to retry
         </Text>

@@ -1,5 +1,6 @@
 import {Text} from 'ink';
 import {useEffect, useState} from 'react';
+import {tone} from './tone.js';
 
 const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
@@ -12,7 +13,7 @@ export function Spinner({label}: {label: string}) {
   }, []);
   return (
     <Text>
-      <Text color="cyan">{frames[frame]}</Text> {label}
+      <Text color={tone('cyan')}>{frames[frame]}</Text> {label}
     </Text>
   );
 }

@@ -1,5 +1,6 @@
 import {Text} from 'ink';
 import type {TextDraft} from '../app/text-draft.js';
+import {tone} from './tone.js';
 
 /** One line of editable text with its cursor (shown only while the field has the focus). */
 export function TextField({
@@ -21,7 +22,7 @@ export function TextField({
   return (
     <Text wrap="wrap">
       {label ? <Text bold={focused}>{label} </Text> : null}
-      <Text color={focused ? 'cyan' : 'gray'}>{focused ? '› ' : '  '}</Text>
+      <Text color={tone(focused ? 'cyan' : 'gray')}>{focused ? '› ' : '  '}</Text>
       {draft.value === '' && placeholder && !focused ? <Text dimColor>{placeholder}</Text> : null}
       {focused ? (
         <>

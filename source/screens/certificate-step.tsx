@@ -5,6 +5,7 @@ import {FindingsList} from '../components/findings-list.js';
 import {StepError} from '../components/step-error.js';
 import {StepHeading} from '../components/step-heading.js';
 import {TextField} from '../components/text-field.js';
+import {tone} from '../components/tone.js';
 
 /** A certificate file field: the path, then what was found in the file. */
 export function CertificateStep({
@@ -36,7 +37,7 @@ export function CertificateStep({
       ) : null}
       {status.state === 'reading' ? <Text dimColor>Reading…</Text> : null}
       {status.state === 'failed' ? (
-        <Text color="red" wrap="wrap">
+        <Text color={tone('red')} wrap="wrap">
           ✖ {status.message}
         </Text>
       ) : null}
@@ -69,13 +70,15 @@ function CertificateVerdict({field}: {field: CertificateField}) {
   if (field.status.state !== 'loaded') return null;
   const {findings} = field.status.certificate;
   if (findings.some((finding) => finding.severity === 'error')) {
-    return <Text color="red">This certificate cannot be enrolled: choose another file.</Text>;
+    return (
+      <Text color={tone('red')}>This certificate cannot be enrolled: choose another file.</Text>
+    );
   }
   if (
     findings.some((finding) => finding.severity === 'warning') &&
     !field.status.warningsAccepted
   ) {
-    return <Text color="yellow">Press Enter to use it anyway, or change the path.</Text>;
+    return <Text color={tone('yellow')}>Press Enter to use it anyway, or change the path.</Text>;
   }
-  return <Text color="green">✔ Ready: press Enter to continue.</Text>;
+  return <Text color={tone('green')}>✔ Ready: press Enter to continue.</Text>;
 }

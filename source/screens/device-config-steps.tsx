@@ -3,6 +3,7 @@ import type {IndividualFlow} from '../app/state.js';
 import {ScrollView} from '../components/scroll-view.js';
 import {StepError} from '../components/step-error.js';
 import {TextField} from '../components/text-field.js';
+import {tone} from '../components/tone.js';
 
 export function DevicePathsStep({flow}: {flow: IndividualFlow}) {
   return (
@@ -46,7 +47,7 @@ export function ConfigStep({
         Add this to /etc/aziot/config.toml on the device, then run: sudo iotedge config apply
       </Text>
       <ScrollView text={toml} scroll={scroll} height={height} width={width} />
-      {written ? <Text color="green">✔ Written to {written}</Text> : null}
+      {written ? <Text color={tone('green')}>✔ Written to {written}</Text> : null}
     </Box>
   );
 }

@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import type {ConnectionState} from '../app/state.js';
 import {ChoiceList} from '../components/choice-list.js';
+import {tone} from '../components/tone.js';
 
 export type HomeEntry = {label: string; available: boolean};
 
@@ -29,7 +30,7 @@ export function HomeScreen({
           ...(entry.available ? {} : {detail: '(not in this version yet)'}),
         }))}
       />
-      {notice ? <Text color="yellow">{notice}</Text> : null}
+      {notice ? <Text color={tone('yellow')}>{notice}</Text> : null}
       <ConnectionPanel connection={connection} />
     </Box>
   );
@@ -46,7 +47,7 @@ function ConnectionPanel({connection}: {connection: ConnectionState}) {
           </Text>
           <Text>
             and enter the code{' '}
-            <Text bold color="cyan">
+            <Text bold color={tone('cyan')}>
               {connection.prompt.userCode}
             </Text>
           </Text>
@@ -56,7 +57,7 @@ function ConnectionPanel({connection}: {connection: ConnectionState}) {
     case 'failed':
       return (
         <Box flexDirection="column">
-          <Text color="red" wrap="wrap">
+          <Text color={tone('red')} wrap="wrap">
             ✖ {connection.failure.message}
           </Text>
           <Text dimColor>Press r to try again.</Text>

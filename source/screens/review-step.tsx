@@ -2,6 +2,7 @@ import {Box, Text} from 'ink';
 import type {ReviewPanel} from '../app/state.js';
 import {ScrollView} from '../components/scroll-view.js';
 import {StepError} from '../components/step-error.js';
+import {tone} from '../components/tone.js';
 
 const panelTitles: Record<ReviewPanel, string> = {
   summary: 'Values',
@@ -39,7 +40,7 @@ export function ReviewStep({
           </Text>
         ))}
       </Text>
-      {note ? <Text color="yellow">{note}</Text> : null}
+      {note ? <Text color={tone('yellow')}>{note}</Text> : null}
       <ScrollView text={text} scroll={scroll} height={height} width={width} />
       <StepError message={stepError} />
     </Box>

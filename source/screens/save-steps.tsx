@@ -3,13 +3,14 @@ import {Spinner} from '../components/spinner.js';
 import {FieldRow} from '../components/field-row.js';
 import {failureAdvice} from '../app/failure-text.js';
 import type {Failure, IndividualFlow} from '../app/state.js';
+import {tone} from '../components/tone.js';
 
 export function SavingStep({id, throttled}: {id: string; throttled: IndividualFlow['throttled']}) {
   return (
     <Box flexDirection="column">
       <Spinner label={`Saving the enrollment ${id}…`} />
       {throttled ? (
-        <Text color="yellow" wrap="wrap">
+        <Text color={tone('yellow')} wrap="wrap">
           DPS is throttling requests (HTTP 429): retrying in {throttled.retryAfterSeconds} s as it
           asked (attempt {throttled.attempt}).
         </Text>
@@ -27,7 +28,7 @@ export function ExistsStep({existing}: {existing: NonNullable<IndividualFlow['ex
       : existing.attestation.type;
   return (
     <Box flexDirection="column">
-      <Text bold color="yellow">
+      <Text bold color={tone('yellow')}>
         An enrollment with the registration ID {existing.registrationId} already exists
       </Text>
       <FieldRow label="Device ID">{existing.deviceId ?? existing.registrationId}</FieldRow>
@@ -55,7 +56,7 @@ export function SaveFailedStep({
 }) {
   return (
     <Box flexDirection="column">
-      <Text bold color="red">
+      <Text bold color={tone('red')}>
         The enrollment was not saved
       </Text>
       {failure ? (
@@ -79,7 +80,7 @@ export function ResultStep({
 }) {
   return (
     <Box flexDirection="column">
-      <Text bold color="green">
+      <Text bold color={tone('green')}>
         ✔ Enrollment {mode}
       </Text>
       <FieldRow label="Registration ID">

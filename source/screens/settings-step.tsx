@@ -10,6 +10,7 @@ import {ChoiceList} from '../components/choice-list.js';
 import {StepError} from '../components/step-error.js';
 import {StepHeading} from '../components/step-heading.js';
 import {TextField} from '../components/text-field.js';
+import {tone} from '../components/tone.js';
 
 export const allocationText = {
   hashed: ['Evenly weighted distribution', 'devices are spread evenly over the chosen hubs'],
@@ -183,7 +184,7 @@ function StepBody({
             />
           )}
           {problem ? (
-            <Text color="yellow" wrap="wrap">
+            <Text color={tone('yellow')} wrap="wrap">
               ⚠ {problem}
             </Text>
           ) : null}

@@ -33,7 +33,12 @@ export function wrapLines(text: string, width: number): string[] {
     }
     const valueColumn = /^\S.*?\s{2,}(?=\S)/.exec(line)?.[0].length;
     const ownIndent = /^\s*/.exec(line)?.[0].length ?? 0;
-    const indent = Math.min(valueColumn ?? ownIndent + 2, Math.floor(columns / 2));
+    // A wrapped comment (config.toml, the az command) goes on as a comment, so a copied line stays valid.
+    const comment = /^\s*#/.test(line);
+    const indent = comment
+      ? ownIndent + 2
+      : Math.min(valueColumn ?? ownIndent + 2, Math.floor(columns / 2));
+    const continuation = comment ? `${' '.repeat(ownIndent)}# ` : ' '.repeat(indent);
     let start = 0;
     let room = columns;
     while (start < characters.length) {
@@ -43,8 +48,9 @@ export function wrapLines(text: string, width: number): string[] {
         const space = characters.lastIndexOf(' ', end - 1);
         if (space >= start + room / 2) end = space + 1;
       }
-      const piece = characters.slice(start, end).join('');
-      wrapped.push(start === 0 ? piece : ' '.repeat(indent) + piece);
+      const text = characters.slice(start, end).join('');
+      const piece = end < characters.length ? text.trimEnd() : text;
+      wrapped.push(start === 0 ? piece : continuation + piece);
       start = end;
       while (characters[start] === ' ') start++;
       room = columns - indent;

@@ -98,6 +98,18 @@ test('sandbox: a second connect on a folder in use fails with what to do, and wo
   await again.close();
 });
 
+test('sandbox: a folder released within moments (a wizard still closing) is taken without an error', async () => {
+  const stateDir = join(folder, 'sandbox-closing');
+  const closingWizard = await connect({mode: 'sandbox', stateDir});
+  const next = connect({mode: 'sandbox', stateDir});
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  await closingWizard.close();
+  const opened = await next;
+  await closing(opened, async ({sandboxStateDir}) => {
+    assert.equal(sandboxStateDir, stateDir);
+  });
+});
+
 test('sandbox: a folder held by a running `dps-enroll emulator` names its process', async () => {
   const stateDir = join(folder, 'sandbox-other-process');
   const other = await spawnEmulator(['--state-dir', stateDir]);

@@ -1,4 +1,5 @@
 import {resolve} from 'node:path';
+import {setTimeout as sleep} from 'node:timers/promises';
 import {DpsError, isDpsError, redactSecrets} from '../dps/errors.js';
 import {
   connectToSandbox,
@@ -112,15 +113,24 @@ function closeOnce(steps: Array<() => Promise<void>>): () => Promise<void> {
   };
 }
 
+/** How often a locked sandbox folder is tried, 250 ms apart, before saying who holds it. */
+const sandboxLockAttempts = 8;
+
 async function openSandbox(stateDirOption: string | undefined): Promise<Connected> {
   const stateDir = resolve(stateDirOption ?? defaultStateDir());
   // Loaded on first use: the emulator and its certificate toolkit are not needed for Azure.
   const {startEmulator} = await import('../emulator/emulator.js');
   let emulator;
-  try {
-    emulator = await startEmulator({port: 0, stateDir});
-  } catch (error) {
-    throw sandboxStartError(error, stateDir);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      emulator = await startEmulator({port: 0, stateDir});
+      break;
+    } catch (error) {
+      const failure = sandboxStartError(error, stateDir);
+      // A wizard that is closing (its SSH session just dropped) releases the folder within moments.
+      if (!(failure instanceof SandboxInUseError) || attempt >= sandboxLockAttempts) throw failure;
+      await sleep(250);
+    }
   }
   let gateway: DpsGateway | undefined;
   try {

@@ -63,3 +63,43 @@ export function wrapLines(text: string, width: number): string[] {
 export function maxScroll(text: string, viewport: Viewport): number {
   return Math.max(0, wrapLines(text, bodySize(viewport).width).length - scrollHeight(viewport));
 }
+
+/** Lines of Tab completion candidates under a path field: enough to choose from, never enough to push the step off screen. */
+const candidateRows = 4;
+
+/**
+ * Path completion candidates packed into at most four lines of `width` columns, two spaces apart; the ones
+ * that do not fit (and the matches the completion left out, `more`) are counted at the end: "… and N more".
+ */
+export function candidateLines(
+  candidates: readonly string[],
+  more: number,
+  width: number,
+): string[] {
+  const columns = Math.max(20, width);
+  const names = candidates.map((name) =>
+    [...name].length > columns ? `${[...name].slice(0, columns - 1).join('')}…` : name,
+  );
+  for (let shown = names.length; shown >= 0; shown--) {
+    const left = names.length - shown + more;
+    const items = names.slice(0, shown);
+    if (left > 0) items.push(`… and ${left} more`);
+    const lines = packLines(items, columns);
+    if (lines.length <= candidateRows) return lines;
+  }
+  return [];
+}
+
+/** Items two spaces apart, a new line whenever the next one would not fit. */
+function packLines(items: readonly string[], columns: number): string[] {
+  const lines: string[] = [];
+  for (const item of items) {
+    const last = lines.at(-1);
+    if (last !== undefined && [...last].length + 2 + [...item].length <= columns) {
+      lines[lines.length - 1] = `${last}  ${item}`;
+    } else {
+      lines.push(item);
+    }
+  }
+  return lines;
+}

@@ -1,4 +1,5 @@
 import {Box, Text} from 'ink';
+import {candidateLines} from '../app/layout.js';
 import type {CertificateField} from '../app/state.js';
 import {FieldRow} from '../components/field-row.js';
 import {FindingsList} from '../components/findings-list.js';
@@ -13,11 +14,13 @@ export function CertificateStep({
   explanation,
   field,
   stepError,
+  width,
 }: {
   title: string;
   explanation: string;
   field: CertificateField;
   stepError: string | undefined;
+  width: number;
 }) {
   const {status} = field;
   return (
@@ -29,12 +32,11 @@ export function CertificateStep({
         focused
         placeholder="path to a .pem or .cer file"
       />
-      {field.candidates.length > 0 ? (
-        <Text dimColor wrap="wrap">
-          {field.candidates.join('  ')}
-          {field.moreCandidates > 0 ? `  … and ${field.moreCandidates} more` : ''}
+      {candidateLines(field.candidates, field.moreCandidates, width).map((line, index) => (
+        <Text key={index} dimColor wrap="truncate">
+          {line}
         </Text>
-      ) : null}
+      ))}
       {status.state === 'reading' ? <Text dimColor>Reading…</Text> : null}
       {status.state === 'failed' ? (
         <Text color={tone('red')} wrap="wrap">

@@ -1,4 +1,5 @@
 import {Box, Text} from 'ink';
+import {candidateLines} from '../app/layout.js';
 import type {IndividualFlow} from '../app/state.js';
 import {ScrollView} from '../components/scroll-view.js';
 import {StepError} from '../components/step-error.js';
@@ -52,16 +53,16 @@ export function ConfigStep({
   );
 }
 
-export function WriteConfigStep({flow}: {flow: IndividualFlow}) {
+export function WriteConfigStep({flow, width}: {flow: IndividualFlow; width: number}) {
   return (
     <Box flexDirection="column">
       <Text bold>Write the [provisioning] section to a file</Text>
       <TextField label="File" draft={flow.configFile} focused />
-      {flow.configFileCandidates.length > 0 ? (
-        <Text dimColor wrap="wrap">
-          {flow.configFileCandidates.join('  ')}
+      {candidateLines(flow.configFileCandidates, 0, width).map((line, index) => (
+        <Text key={index} dimColor wrap="truncate">
+          {line}
         </Text>
-      ) : null}
+      ))}
       <StepError message={flow.stepError} />
     </Box>
   );

@@ -69,7 +69,9 @@ export function IndividualScreen({state}: {state: WizardState}) {
     case 'certificate':
     case 'secondary-certificate': {
       const {slot, ...texts} = certificateSteps[step];
-      return <CertificateStep {...texts} field={flow[slot]} stepError={flow.stepError} />;
+      return (
+        <CertificateStep {...texts} field={flow[slot]} stepError={flow.stepError} width={width} />
+      );
     }
     case 'registration-id':
     case 'device-id':
@@ -108,6 +110,6 @@ export function IndividualScreen({state}: {state: WizardState}) {
         />
       );
     case 'write-config':
-      return <WriteConfigStep flow={flow} />;
+      return <WriteConfigStep flow={flow} width={width} />;
   }
 }

@@ -1,0 +1,33 @@
+import {test} from 'node:test';
+import assert from 'node:assert/strict';
+import {mkdir, writeFile} from 'node:fs/promises';
+import {join} from 'node:path';
+import {burst, keys, waitForFrame} from './helpers/ink.js';
+import {startIndividual, withWizard, wizardSandboxForFile} from './helpers/wizard.js';
+
+const sandbox = wizardSandboxForFile();
+
+test('Tab in a folder with many files keeps the step on screen: title, explanation and a counted list', async () => {
+  const folder = join(sandbox.folder, 'many');
+  await mkdir(folder);
+  for (let index = 1; index <= 60; index++) {
+    await writeFile(join(folder, `device-certificate-file-number-${index}.cert.pem`), '');
+  }
+  await withWizard(
+    sandbox,
+    async (app) => {
+      await startIndividual(app);
+      await burst(app, 'many/', keys.tab);
+      const screen = await waitForFrame(app, /… and \d+ more/);
+      assert.match(screen, /^Device identity certificate$/m);
+      assert.match(
+        screen,
+        /^private key stays on the device\). DPS recognises the device by it\.$/m,
+      );
+      assert.match(screen, /^File › many\/device-certificate-file-number-/m);
+      assert.match(screen, /Enter continue · Tab complete path/);
+      assert.ok(screen.split('\n').length <= 24, screen);
+    },
+    {columns: 80},
+  );
+});

@@ -2,8 +2,16 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {mkdir, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
-import {burst, keys, waitForFrame} from './helpers/ink.js';
-import {startIndividual, withWizard, wizardSandboxForFile} from './helpers/wizard.js';
+import {burst, keys, press, waitForFrame} from './helpers/ink.js';
+import {
+  acceptSettingsToReview,
+  deviceCertificate,
+  forward,
+  startIndividual,
+  toDeviceId,
+  withWizard,
+  wizardSandboxForFile,
+} from './helpers/wizard.js';
 
 const sandbox = wizardSandboxForFile();
 
@@ -27,6 +35,23 @@ test('Tab in a folder with many files keeps the step on screen: title, explanati
       assert.match(screen, /^File › many\/device-certificate-file-number-/m);
       assert.match(screen, /Enter continue · Tab complete path/);
       assert.ok(screen.split('\n').length <= 24, screen);
+    },
+    {columns: 80},
+  );
+});
+
+test('the device paths explanation wraps between words, with no space at the start of a line', async () => {
+  await deviceCertificate(sandbox, 'audit-paths-01');
+  await withWizard(
+    sandbox,
+    async (app) => {
+      await toDeviceId(app, 'audit-paths-01');
+      await press(app, keys.enter);
+      await acceptSettingsToReview(app);
+      await forward(app, 'Enrollment created');
+      const screen = await forward(app, 'Where the files will be on the device');
+      assert.match(screen, /Keep the key\s+readable by the aziot user only\./);
+      assert.doesNotMatch(screen, /^ \S/m);
     },
     {columns: 80},
   );

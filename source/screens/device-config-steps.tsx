@@ -3,17 +3,17 @@ import {candidateLines} from '../app/layout.js';
 import type {IndividualFlow} from '../app/state.js';
 import {ScrollView} from '../components/scroll-view.js';
 import {StepError} from '../components/step-error.js';
+import {StepHeading} from '../components/step-heading.js';
 import {TextField} from '../components/text-field.js';
 import {tone} from '../components/tone.js';
 
 export function DevicePathsStep({flow}: {flow: IndividualFlow}) {
   return (
     <Box flexDirection="column">
-      <Text bold>Where the files will be on the device</Text>
-      <Text dimColor wrap="wrap">
+      <StepHeading title="Where the files will be on the device">
         IoT Edge reads the identity certificate (the full chain: device certificate first, then its
         CAs) and its private key from these paths. Keep the key readable by the aziot user only.
-      </Text>
+      </StepHeading>
       <TextField
         label="Certificate chain"
         draft={flow.deviceCertPath}

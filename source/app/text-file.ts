@@ -1,4 +1,4 @@
-import {mkdir, open} from 'node:fs/promises';
+import {mkdir, open, stat} from 'node:fs/promises';
 import {dirname} from 'node:path';
 
 /** Writes a text file; without `overwrite` an existing file is left alone and 'exists' is returned. */
@@ -12,7 +12,12 @@ export async function writeTextFile(
   try {
     handle = await open(path, overwrite ? 'w' : 'wx', 0o644);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return 'exists';
+    const code = (error as NodeJS.ErrnoException).code;
+    // Opening a folder fails with EEXIST ('wx') or EISDIR ('w'): asking to replace it would fail again.
+    if (code === 'EISDIR' || (code === 'EEXIST' && (await stat(path)).isDirectory())) {
+      throw new Error('it is a folder: add a file name to the path');
+    }
+    if (code === 'EEXIST') return 'exists';
     throw error;
   }
   try {

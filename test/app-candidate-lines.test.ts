@@ -29,3 +29,7 @@ test('a name wider than the terminal is cut with an ellipsis', () => {
   assert.equal([...(line ?? '')].length, 40);
   assert.ok(line?.endsWith('…'));
 });
+
+test('a unique completion (no candidates, one match) shows no lines', () => {
+  assert.deepEqual(candidateLines([], 1, 80), []);
+});

@@ -76,6 +76,8 @@ export function candidateLines(
   more: number,
   width: number,
 ): string[] {
+  // A unique completion has no candidates, whatever it matched.
+  if (candidates.length === 0) return [];
   const columns = Math.max(20, width);
   const names = candidates.map((name) =>
     [...name].length > columns ? `${[...name].slice(0, columns - 1).join('')}…` : name,

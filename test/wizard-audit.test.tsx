@@ -56,3 +56,20 @@ test('the device paths explanation wraps between words, with no space at the sta
     {columns: 80},
   );
 });
+
+test('a twin problem shown as you type is not repeated when Enter makes it the step error', async () => {
+  await deviceCertificate(sandbox, 'audit-twin-01');
+  await withWizard(sandbox, async (app) => {
+    await toDeviceId(app, 'audit-twin-01');
+    await press(app, keys.enter);
+    await forward(app, 'IoT hubs this device can be assigned to');
+    await forward(app, 'How DPS chooses the hub');
+    await forward(app, 'Initial device twin');
+    await burst(app, 'environment');
+    const typing = await waitForFrame(app, "'environment' has no '='");
+    assert.equal(typing.match(/has no '='/g)?.length, 1, typing);
+    await press(app, keys.enter, keys.enter); // to the desired properties, then continue
+    const entered = await waitForFrame(app, "✖ tags: 'environment' has no '='");
+    assert.equal(entered.match(/has no '='/g)?.length, 1, entered);
+  });
+});

@@ -48,7 +48,13 @@ export function SettingsStep({
 }) {
   return (
     <Box flexDirection="column">
-      <StepBody step={step} settings={settings} connection={connection} subject={subject} />
+      <StepBody
+        step={step}
+        settings={settings}
+        connection={connection}
+        subject={subject}
+        stepError={stepError}
+      />
       <StepError message={stepError} />
     </Box>
   );
@@ -59,11 +65,13 @@ function StepBody({
   settings,
   connection,
   subject,
+  stepError,
 }: {
   step: Step;
   settings: SettingsDraft;
   connection: ConnectionInfo | undefined;
   subject: string;
+  stepError: string | undefined;
 }) {
   switch (step) {
     case 'edge':
@@ -183,7 +191,8 @@ function StepBody({
               placeholder='{"tags":{"environment":"test"},"properties":{"desired":{}}}'
             />
           )}
-          {problem ? (
+          {/* After Enter the same problem is the step's error, shown once below. */}
+          {problem && problem !== stepError ? (
             <Text color={tone('yellow')} wrap="wrap">
               ⚠ {problem}
             </Text>

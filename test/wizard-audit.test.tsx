@@ -4,6 +4,7 @@ import {mkdir, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {burst, keys, press, waitForFrame} from './helpers/ink.js';
 import {
+  acceptCertificateToDeviceId,
   acceptSettingsToReview,
   deviceCertificate,
   forward,
@@ -72,4 +73,33 @@ test('a twin problem shown as you type is not repeated when Enter makes it the s
     const entered = await waitForFrame(app, "✖ tags: 'environment' has no '='");
     assert.equal(entered.match(/has no '='/g)?.length, 1, entered);
   });
+});
+
+test('errors and warnings wrap between words, with no space at the start of a line', async () => {
+  await writeFile(join(sandbox.folder, 'noise.cer'), Buffer.from([0x01, 0x02, 0x03, 0x04, 0x05]));
+  await deviceCertificate(sandbox, 'audit-wrap-01');
+  await withWizard(
+    sandbox,
+    async (app) => {
+      await startIndividual(app);
+      await burst(app, 'noise.cer', keys.enter);
+      const failed = await waitForFrame(app, /nor PKCS#12\s+\(\.pfx\)/);
+      assert.doesNotMatch(failed, /^ \S/m);
+      await press(app, keys.ctrlU);
+      await burst(app, 'audit-wrap-01.cert.pem', keys.enter);
+      await waitForFrame(app, 'Ready: press Enter');
+      await acceptCertificateToDeviceId(app, 'audit-wrap-01');
+      await press(app, keys.enter);
+      await forward(app, 'IoT hubs this device can be assigned to');
+      await forward(app, 'How DPS chooses the hub');
+      await forward(app, 'Initial device twin');
+      await burst(app, keys.enter, '=x', keys.enter);
+      const twin = await waitForFrame(
+        app,
+        /✖ desired properties: a pair starts with '=' and has no key/,
+      );
+      assert.doesNotMatch(twin, /^ \S/m);
+    },
+    {columns: 80},
+  );
 });

@@ -1,12 +1,8 @@
-import {Text} from 'ink';
+import {Paragraph} from './paragraph.js';
 import {tone} from './tone.js';
 
 /** Why the step cannot move on, under the field it is about. */
 export function StepError({message}: {message: string | undefined}) {
   if (!message) return null;
-  return (
-    <Text color={tone('red')} wrap="wrap">
-      ✖ {message}
-    </Text>
-  );
+  return <Paragraph color={tone('red')}>{`✖ ${message}`}</Paragraph>;
 }

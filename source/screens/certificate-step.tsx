@@ -3,6 +3,7 @@ import {candidateLines} from '../app/layout.js';
 import type {CertificateField} from '../app/state.js';
 import {FieldRow} from '../components/field-row.js';
 import {FindingsList} from '../components/findings-list.js';
+import {Paragraph} from '../components/paragraph.js';
 import {StepError} from '../components/step-error.js';
 import {StepHeading} from '../components/step-heading.js';
 import {TextField} from '../components/text-field.js';
@@ -39,9 +40,7 @@ export function CertificateStep({
       ))}
       {status.state === 'reading' ? <Text dimColor>Reading…</Text> : null}
       {status.state === 'failed' ? (
-        <Text color={tone('red')} wrap="wrap">
-          ✖ {status.message}
-        </Text>
+        <Paragraph color={tone('red')}>{`✖ ${status.message}`}</Paragraph>
       ) : null}
       {status.state === 'loaded' ? (
         <Box flexDirection="column" marginTop={1}>

@@ -7,6 +7,7 @@ import type {
   SettingsStep as Step,
 } from '../app/state.js';
 import {ChoiceList} from '../components/choice-list.js';
+import {Paragraph} from '../components/paragraph.js';
 import {StepError} from '../components/step-error.js';
 import {StepHeading} from '../components/step-heading.js';
 import {TextField} from '../components/text-field.js';
@@ -193,9 +194,7 @@ function StepBody({
           )}
           {/* After Enter the same problem is the step's error, shown once below. */}
           {problem && problem !== stepError ? (
-            <Text color={tone('yellow')} wrap="wrap">
-              ⚠ {problem}
-            </Text>
+            <Paragraph color={tone('yellow')}>{`⚠ ${problem}`}</Paragraph>
           ) : null}
         </Box>
       );

@@ -95,7 +95,7 @@ describe('walking through the individual enrollment', () => {
     flow = readCertificate(flow, 'primary', 'device-01.pem');
     go(enter);
     assert.equal(flow.registrationId.value, 'device-01', 'follows the CN');
-    flow = readCertificate(flow, 'secondary', 'device-02.pem');
+    flow = readCertificate(flow, 'secondary', 'device-01-renewed.pem');
     go(enter);
     go(enter); // registration ID
     go(text('edge-01'), enter); // device ID
@@ -127,7 +127,7 @@ describe('walking through the individual enrollment', () => {
         type: 'x509',
         clientCertificates: {
           primary: {certificate: certificate('device-01.pem').pem},
-          secondary: {certificate: certificate('device-02.pem').pem},
+          secondary: {certificate: certificate('device-01-renewed.pem').pem},
         },
       },
       capabilities: {iotEdge: false},
@@ -221,6 +221,20 @@ describe('the certificate steps', () => {
     assert.match(flow.stepError ?? '', /type the path of the device identity certificate/);
     const secondary = {...flow, step: 'secondary-certificate' as const};
     assert.equal(at(secondary, enter).step, 'registration-id');
+  });
+
+  test('a secondary certificate with another CN is refused: the device registers with its CN', () => {
+    let flow = at(readCertificate(initialIndividualFlow(hubs), 'primary', 'device-01.pem'), enter);
+    flow = readCertificate(flow, 'secondary', 'device-02.pem');
+    const refused = at(flow, enter);
+    assert.equal(refused.step, 'secondary-certificate');
+    assert.match(
+      refused.stepError ?? '',
+      /CN 'device-02' is not the device certificate's CN 'device-01'/,
+    );
+    const renewed = readCertificate(refused, 'secondary', 'device-01-renewed.pem');
+    assert.equal(renewed.stepError, undefined);
+    assert.equal(at(renewed, enter).step, 'registration-id');
   });
 
   test('Tab asks for path completion of what is typed', () => {

@@ -298,12 +298,12 @@ describe('type-ahead while a step is busy', () => {
 
   test('replay stops at the next read and resumes after it', () => {
     let state = withCertificate();
-    state = press(state, text('device-02.pem'), enter);
+    state = press(state, text('device-01-renewed.pem'), enter);
     const secondary = task(state, 'read-certificate');
     assert.equal(secondary.slot, 'secondary');
     state = press(state, enter, enter, text('x'));
     assert.equal(state.typeAhead.length, 3);
-    state = reducer(state, certificateRead(secondary, 'device-02.pem'));
+    state = reducer(state, certificateRead(secondary, 'device-01-renewed.pem'));
     assert.equal(state.individual.step, 'device-id');
     assert.equal(state.individual.deviceId.value, 'x');
     assert.equal(state.individual.secondary.status.state, 'loaded');

@@ -214,6 +214,8 @@ function certificateKey(
           ),
         );
       }
+      const mismatch = slot === 'secondary' ? secondaryCommonNameProblem(flow) : undefined;
+      if (mismatch) return at(withError(flow, mismatch));
       const hasWarnings = loaded.certificate.findings.some(
         (finding) => finding.severity === 'warning',
       );
@@ -251,6 +253,18 @@ function certificateKey(
       undefined,
     ),
   );
+}
+
+/**
+ * A device presents one certificate and registers with its CN, so a secondary certificate with another CN
+ * could never match this enrollment.
+ */
+function secondaryCommonNameProblem(flow: IndividualFlow): string | undefined {
+  const primary = loadedCertificate(flow.primary)?.summary.commonName;
+  const secondary = loadedCertificate(flow.secondary)?.summary.commonName;
+  if (primary === undefined || secondary === undefined) return undefined;
+  if (primary.toLowerCase() === secondary.toLowerCase()) return undefined;
+  return `the secondary certificate's CN '${secondary}' is not the device certificate's CN '${primary}': a device registers with its certificate's CN, so both must have the same CN`;
 }
 
 /** An update etag belongs to the registration ID it was read for: another ID drops it. */

@@ -72,7 +72,7 @@ export const info: ConnectionInfo = {
 
 /**
  * Certificates read as the wizard reads them, made once for a test file: device-01.pem and
- * device-02.pem (identity certificates from one intermediate) and ca.pem (that intermediate).
+ * device-01-renewed.pem (the same CN, another key), device-02.pem (identity certificates from one intermediate) and ca.pem (that intermediate).
  * Returns a lookup by file name.
  */
 export function certificatesForFile(): (name: string) => LoadedCertificate {
@@ -82,8 +82,10 @@ export function certificatesForFile(): (name: string) => LoadedCertificate {
     folder = await mkdtemp(join(tmpdir(), 'dps-enroll-app-state-'));
     const {intermediate, leaf} = await ecChain('device-01');
     const other = await issue('device-02', 'identity', intermediate);
+    const renewed = await issue('device-01', 'identity', intermediate);
     const files = {
       'device-01.pem': leaf.certificatePem,
+      'device-01-renewed.pem': renewed.certificatePem,
       'device-02.pem': other.certificatePem,
       'ca.pem': intermediate.certificatePem,
     };

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {mkdir, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {burst, keys, press, waitForFrame} from './helpers/ink.js';
+import {makeCa} from './helpers/test-certificates.js';
 import {
   acceptCertificateToDeviceId,
   acceptSettingsToReview,
@@ -99,6 +100,24 @@ test('errors and warnings wrap between words, with no space at the start of a li
         /✖ desired properties: a pair starts with '=' and has no key/,
       );
       assert.doesNotMatch(twin, /^ \S/m);
+    },
+    {columns: 80},
+  );
+});
+
+test('certificate findings wrap between words, and a fix wraps under its own indent', async () => {
+  const ca = await makeCa('audit-ca-as-identity');
+  await writeFile(join(sandbox.folder, 'audit-ca.cert.pem'), ca.certificatePem);
+  await withWizard(
+    sandbox,
+    async (app) => {
+      await startIndividual(app);
+      await burst(app, 'audit-ca.cert.pem', keys.enter);
+      const screen = await waitForFrame(app, 'This certificate cannot be enrolled');
+      assert.match(screen, /an IoT\s+Edge device CA cannot be the identity certificate/);
+      assert.doesNotMatch(screen, /^ \S/m);
+      assert.match(screen, /^ {2}fix: use the device identity certificate/m);
+      assert.match(screen, /^ {2}\(certs\/iot-edge-device-identity-<name>\.cert\.pem\)/m);
     },
     {columns: 80},
   );

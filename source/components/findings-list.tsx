@@ -1,5 +1,6 @@
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
 import type {Finding} from '../app/state.js';
+import {Paragraph} from './paragraph.js';
 import {tone} from './tone.js';
 
 const marks = {error: '✖', warning: '⚠', info: 'ℹ'} as const;
@@ -13,13 +14,13 @@ export function FindingsList({findings}: {findings: readonly Finding[]}) {
     <Box flexDirection="column">
       {sorted.map((finding) => (
         <Box key={finding.code} flexDirection="column">
-          <Text color={tone(colors[finding.severity])} wrap="wrap">
-            {marks[finding.severity]} {finding.message}
-          </Text>
+          <Paragraph color={tone(colors[finding.severity])}>
+            {`${marks[finding.severity]} ${finding.message}`}
+          </Paragraph>
           {finding.hint && finding.severity !== 'info' ? (
-            <Text dimColor wrap="wrap">
-              {'  '}fix: {finding.hint}
-            </Text>
+            <Box paddingLeft={2}>
+              <Paragraph dim>{`fix: ${finding.hint}`}</Paragraph>
+            </Box>
           ) : null}
         </Box>
       ))}

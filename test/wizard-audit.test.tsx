@@ -122,3 +122,28 @@ test('certificate findings wrap between words, and a fix wraps under its own ind
     {columns: 80},
   );
 });
+
+test('a step taller than the screen is cut at the bottom, its lines never drawn over each other', async () => {
+  const ca = await makeCa('audit-ca-narrow');
+  await writeFile(join(sandbox.folder, 'audit-ca-narrow.cert.pem'), ca.certificatePem);
+  await withWizard(
+    sandbox,
+    async (app) => {
+      await startIndividual(app);
+      await burst(app, 'audit-ca-narrow.cert.pem', keys.enter);
+      const screen = await waitForFrame(app, 'CN=audit-ca-narrow');
+      const lines = screen.split('\n');
+      assert.ok(lines.length <= 24, screen);
+      const title = lines.indexOf('Device identity certificate');
+      assert.ok(title > 0, screen);
+      assert.match(lines[title + 1] ?? '', /^The device's own X\.509/);
+      const explanationEnd = lines.findIndex((line) =>
+        line.includes('recognises the device by it.'),
+      );
+      const field = lines.findIndex((line) => line.startsWith('File › audit-ca-narrow.cert.pem'));
+      assert.ok(explanationEnd > title && field === explanationEnd + 1, screen);
+      assert.match(screen, /Enter continue/);
+    },
+    {columns: 40},
+  );
+});

@@ -109,15 +109,19 @@ export function App({
     <Box flexDirection="column" width={body.width}>
       <Header connection={state.connection} title={titles[state.screen.name]} />
       <Box flexDirection="column" height={body.height} overflow="hidden">
-        {state.screen.name === 'home' ? (
-          <HomeScreen
-            entries={homeItems}
-            cursor={state.screen.cursor}
-            notice={state.screen.notice}
-            connection={state.connection}
-          />
-        ) : null}
-        {state.screen.name === 'individual' ? <IndividualScreen state={state} /> : null}
+        {/* A step taller than the body keeps its natural height and is cut at the bottom: without this,
+            the layout shrinks its lines and draws them over each other. */}
+        <Box flexDirection="column" flexShrink={0}>
+          {state.screen.name === 'home' ? (
+            <HomeScreen
+              entries={homeItems}
+              cursor={state.screen.cursor}
+              notice={state.screen.notice}
+              connection={state.connection}
+            />
+          ) : null}
+          {state.screen.name === 'individual' ? <IndividualScreen state={state} /> : null}
+        </Box>
       </Box>
       <KeyHints hints={keyHints(state)} />
     </Box>

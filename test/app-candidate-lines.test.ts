@@ -1,6 +1,6 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {candidateLines} from '../source/app/layout.js';
+import {candidateLines, textFieldRows} from '../source/app/layout.js';
 
 const longNames = Array.from(
   {length: 20},
@@ -32,4 +32,10 @@ test('a name wider than the terminal is cut with an ellipsis', () => {
 
 test('a unique completion (no candidates, one match) shows no lines', () => {
   assert.deepEqual(candidateLines([], 1, 80), []);
+});
+
+test('a text field takes a row per wrapped line of its label, value and cursor', () => {
+  assert.equal(textFieldRows('JSON', '{}', 80), 1);
+  assert.equal(textFieldRows('JSON', '{\n  "tags": {}\n}', 80), 3);
+  assert.equal(textFieldRows('JSON', 'x'.repeat(200), 80), 3);
 });

@@ -147,3 +147,31 @@ test('a step taller than the screen is cut at the bottom, its lines never drawn 
     {columns: 40},
   );
 });
+
+test('a twin pasted as a long JSON shows its last rows, with the check under it still in view', async () => {
+  await deviceCertificate(sandbox, 'audit-long-twin-01');
+  const tags = Object.fromEntries(
+    Array.from({length: 40}, (_, index) => [`k${index}`, 'v'.repeat(30)]),
+  );
+  const pasted = `${JSON.stringify({tags, properties: {desired: {}}}, null, 2).slice(0, -2)},x`;
+  await withWizard(
+    sandbox,
+    async (app) => {
+      await toDeviceId(app, 'audit-long-twin-01');
+      await press(app, keys.enter);
+      await forward(app, 'IoT hubs this device can be assigned to');
+      await forward(app, 'How DPS chooses the hub');
+      await forward(app, 'Initial device twin');
+      await press(app, keys.tab);
+      await waitForFrame(app, 'paste the whole twin as JSON');
+      await burst(app, pasted);
+      const screen = await waitForFrame(app, /⚠ expected a key in double quotes/);
+      const lines = screen.split('\n');
+      assert.ok(lines.length <= 24, screen);
+      assert.ok(lines.includes('Initial device twin (optional)'), screen);
+      assert.match(screen, /"k39": "v+"/);
+      assert.match(screen, /^ {2}\},x/m);
+    },
+    {columns: 80},
+  );
+});

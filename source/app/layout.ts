@@ -105,3 +105,19 @@ function packLines(items: readonly string[], columns: number): string[] {
   }
   return lines;
 }
+
+/**
+ * Rows a text field takes at `width` columns: its label, the "› " mark, the value (its own line breaks
+ * too) and the cursor. At least this many: Ink wraps between words, which can take a row more.
+ */
+export function textFieldRows(label: string, value: string, width: number): number {
+  const columns = Math.max(20, width);
+  return `${label} › ${value} `
+    .split('\n')
+    .reduce((rows, line) => rows + Math.max(1, Math.ceil([...line].length / columns)), 0);
+}
+
+/** Rows the twin JSON field may take before it shows only its last rows, so the checks under it stay in view. */
+export function twinFieldRows(viewport: Viewport): number {
+  return Math.max(3, bodySize(viewport).height - 9);
+}

@@ -1,6 +1,6 @@
 import {connectionInfoOf} from '../app/reducer.js';
 import {isSettingsStep, registrationIdOf} from '../app/individual-flow.js';
-import {bodySize, scrollHeight} from '../app/layout.js';
+import {bodySize, scrollHeight, twinFieldRows} from '../app/layout.js';
 import {individualConfigToml, reviewText} from '../app/outputs-view.js';
 import type {IndividualFlow, WizardState} from '../app/state.js';
 import {CertificateStep} from './certificate-step.js';
@@ -62,6 +62,8 @@ export function IndividualScreen({state}: {state: WizardState}) {
         connection={info}
         stepError={flow.stepError}
         subject="this device"
+        width={width}
+        jsonRows={twinFieldRows(state.viewport)}
       />
     );
   }

@@ -1,4 +1,5 @@
 import {Box, Text} from 'ink';
+import {textFieldRows} from '../app/layout.js';
 import {twinDraftProblem} from '../app/settings-steps.js';
 import type {
   ConnectionInfo,
@@ -10,6 +11,7 @@ import {ChoiceList} from '../components/choice-list.js';
 import {Paragraph} from '../components/paragraph.js';
 import {StepError} from '../components/step-error.js';
 import {StepHeading} from '../components/step-heading.js';
+import type {TextDraft} from '../app/text-draft.js';
 import {TextField} from '../components/text-field.js';
 import {tone} from '../components/tone.js';
 
@@ -39,6 +41,8 @@ export function SettingsStep({
   connection,
   stepError,
   subject,
+  width,
+  jsonRows,
 }: {
   step: Step;
   settings: SettingsDraft;
@@ -46,6 +50,9 @@ export function SettingsStep({
   stepError: string | undefined;
   /** "this device" or "the devices of this group". */
   subject: string;
+  width: number;
+  /** The most rows the twin JSON field takes; a longer twin shows its last rows. */
+  jsonRows: number;
 }) {
   return (
     <Box flexDirection="column">
@@ -55,6 +62,8 @@ export function SettingsStep({
         connection={connection}
         subject={subject}
         stepError={stepError}
+        width={width}
+        jsonRows={jsonRows}
       />
       <StepError message={stepError} />
     </Box>
@@ -67,12 +76,16 @@ function StepBody({
   connection,
   subject,
   stepError,
+  width,
+  jsonRows,
 }: {
   step: Step;
   settings: SettingsDraft;
   connection: ConnectionInfo | undefined;
   subject: string;
   stepError: string | undefined;
+  width: number;
+  jsonRows: number;
 }) {
   switch (step) {
     case 'edge':
@@ -185,12 +198,7 @@ function StepBody({
               />
             </>
           ) : (
-            <TextField
-              label="JSON"
-              draft={settings.twinJson}
-              focused
-              placeholder='{"tags":{"environment":"test"},"properties":{"desired":{}}}'
-            />
+            <JsonField draft={settings.twinJson} width={width} maxRows={jsonRows} />
           )}
           {/* After Enter the same problem is the step's error, shown once below. */}
           {problem && problem !== stepError ? (
@@ -234,4 +242,21 @@ function StepBody({
         </Box>
       );
   }
+}
+
+/** The twin JSON field; a twin longer than `maxRows` shows its last rows, so the checks under it stay in view. */
+function JsonField({draft, width, maxRows}: {draft: TextDraft; width: number; maxRows: number}) {
+  const rows = textFieldRows('JSON', draft.value, width);
+  return (
+    <Box flexDirection="column" overflow="hidden" height={Math.min(rows, maxRows)} flexShrink={0}>
+      <Box flexDirection="column" flexShrink={0} marginTop={Math.min(0, maxRows - rows)}>
+        <TextField
+          label="JSON"
+          draft={draft}
+          focused
+          placeholder='{"tags":{"environment":"test"},"properties":{"desired":{}}}'
+        />
+      </Box>
+    </Box>
+  );
 }

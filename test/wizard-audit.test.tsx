@@ -175,3 +175,27 @@ test('a twin pasted as a long JSON shows its last rows, with the check under it 
     {columns: 80},
   );
 });
+
+test('the result shows a 64-character registration ID and the hubs whole at 80 columns', async () => {
+  const id = `audit-${'r'.repeat(58)}`;
+  await deviceCertificate(sandbox, id, 'audit-long-id.cert.pem');
+  await withWizard(
+    sandbox,
+    async (app) => {
+      await startIndividual(app);
+      await burst(app, 'audit-long-id.cert.pem', keys.enter);
+      await waitForFrame(app, 'Ready: press Enter');
+      await forward(app, 'Secondary certificate');
+      await forward(app, 'Registration ID');
+      await forward(app, 'IoT Hub device ID');
+      await press(app, keys.enter);
+      await acceptSettingsToReview(app);
+      const result = await forward(app, 'Enrollment created');
+      assert.match(result, new RegExp(`^Registration ID ${id}\\s`, 'm'));
+      assert.match(result, /← make a note of it/);
+      assert.doesNotMatch(result, /…/);
+      assert.doesNotMatch(result, /^ \S/m);
+    },
+    {columns: 80},
+  );
+});

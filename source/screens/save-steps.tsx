@@ -31,10 +31,14 @@ export function ExistsStep({existing}: {existing: NonNullable<IndividualFlow['ex
       <Text bold color={tone('yellow')}>
         An enrollment with the registration ID {existing.registrationId} already exists
       </Text>
-      <FieldRow label="Device ID">{existing.deviceId ?? existing.registrationId}</FieldRow>
+      <FieldRow label="Device ID" wrap>
+        {existing.deviceId ?? existing.registrationId}
+      </FieldRow>
       <FieldRow label="Attestation">{certificate}</FieldRow>
       <FieldRow label="IoT Edge">{existing.capabilities?.iotEdge ? 'yes' : 'no'}</FieldRow>
-      <FieldRow label="IoT hubs">{hubs}</FieldRow>
+      <FieldRow label="IoT hubs" wrap>
+        {hubs}
+      </FieldRow>
       <FieldRow label="Last updated">
         {existing.lastUpdatedDateTimeUtc ?? existing.createdDateTimeUtc ?? 'unknown'}
       </FieldRow>
@@ -83,12 +87,16 @@ export function ResultStep({
       <Text bold color={tone('green')}>
         ✔ Enrollment {mode}
       </Text>
-      <FieldRow label="Registration ID">
+      <FieldRow label="Registration ID" wrap>
         <Text bold>{saved.registrationId}</Text> ← make a note of it
       </FieldRow>
-      <FieldRow label="Device ID">{saved.deviceId ?? saved.registrationId}</FieldRow>
+      <FieldRow label="Device ID" wrap>
+        {saved.deviceId ?? saved.registrationId}
+      </FieldRow>
       <FieldRow label="IoT Edge">{saved.capabilities?.iotEdge ? 'yes' : 'no'}</FieldRow>
-      <FieldRow label="IoT hubs">{saved.iotHubs?.join(', ') ?? ''}</FieldRow>
+      <FieldRow label="IoT hubs" wrap>
+        {saved.iotHubs?.join(', ') ?? ''}
+      </FieldRow>
       <FieldRow label="Etag">{saved.etag ?? ''}</FieldRow>
       <Text wrap="wrap">
         Next: the device&apos;s config.toml. Press Enter to choose where its certificate and key

@@ -367,6 +367,17 @@ describe('saving over an existing enrollment', () => {
     return reducer(update, {type: 'save-failed', taskId: save.id, failure});
   }
 
+  test('a u typed while saving, before the existing enrollment was shown, never replaces it', () => {
+    const {state, save} = saving();
+    const typed = press(state, text('u'));
+    assert.equal(typed.typeAhead.length, 1);
+    const current = {...savedEnrollment(save.enrollment), etag: '"old"'};
+    const next = reducer(typed, {type: 'save-exists', taskId: save.id, existing: current});
+    assert.equal(next.individual.step, 'exists');
+    assert.deepEqual(next.tasks, []);
+    assert.deepEqual(next.typeAhead, []);
+  });
+
   test('u saves again with the etag of the enrollment shown', () => {
     const {state} = existing();
     const update = press(state, text('u'));

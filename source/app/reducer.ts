@@ -375,11 +375,11 @@ function resultAction(
       });
     case 'save-exists': {
       const {throttled: _t, ...rest} = flow;
-      return withFlow(dropTask(state, action.taskId), {
-        ...rest,
-        step: 'exists',
-        existing: action.existing,
-      });
+      // Keys typed before the existing enrollment was on screen never decide to replace it.
+      return withFlow(
+        {...dropTask(state, action.taskId), typeAhead: []},
+        {...rest, step: 'exists', existing: action.existing},
+      );
     }
     case 'saved': {
       const {throttled: _t, failure: _f, ...rest} = flow;

@@ -3,6 +3,7 @@ import {individualEnrollmentCommand, type AzTarget} from '../outputs/az-commands
 import {provisioningToml} from '../outputs/config-toml.js';
 import {requestPreview} from '../outputs/request-json.js';
 import {buildIndividualEnrollment, loadedCertificate, registrationIdOf} from './individual-flow.js';
+import {allocationText, reprovisionText} from './settings-steps.js';
 import type {ConnectionInfo, IndividualFlow} from './state.js';
 
 /** The texts the review and result screens show, rendered from the flow by the pure output modules. */
@@ -82,19 +83,6 @@ export function individualConfigToml(
   });
 }
 
-const reprovisionLabels = {
-  migrate: 'Re-provision and migrate data',
-  reset: 'Re-provision and reset to initial config',
-  never: 'Never re-provision',
-} as const;
-
-const allocationLabels = {
-  hashed: 'Evenly weighted distribution',
-  geoLatency: 'Lowest latency',
-  static: 'Static configuration',
-  custom: 'Custom (Azure Function)',
-} as const;
-
 /** Every value of the enrollment as label/value rows, for the review screen. */
 export function individualSummary(
   flow: IndividualFlow,
@@ -121,7 +109,7 @@ export function individualSummary(
       : []),
     ['IoT Edge device', flow.settings.iotEdge ? 'yes' : 'no'],
     ['IoT hubs', (request.iotHubs ?? []).join(', ')],
-    ['Allocation', allocationLabels[flow.settings.allocationPolicy]],
+    ['Allocation', allocationText[flow.settings.allocationPolicy][0]],
     ...(request.customAllocationDefinition
       ? [
           [
@@ -132,7 +120,7 @@ export function individualSummary(
       : []),
     ['Initial twin', twin],
     ['Provisioning', flow.settings.provisioningStatus],
-    ['Reprovision', reprovisionLabels[flow.settings.reprovision]],
+    ['Reprovision', reprovisionText[flow.settings.reprovision][0]],
     ...(flow.updateEtag
       ? [['Updates', `the existing enrollment (etag ${flow.updateEtag})`] as [string, string]]
       : []),

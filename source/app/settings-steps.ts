@@ -25,6 +25,27 @@ export const allocationPolicies: EnrollmentAllocationPolicy[] = [
 
 export const reprovisionChoices: ReprovisionChoice[] = ['migrate', 'reset', 'never'];
 
+/** Each allocation policy's name, as the portal words it, and what it does. */
+export const allocationText: Record<EnrollmentAllocationPolicy, [string, string]> = {
+  hashed: ['Evenly weighted distribution', 'devices are spread evenly over the chosen hubs'],
+  geoLatency: ['Lowest latency', 'each device goes to the chosen hub closest to it'],
+  static: ['Static configuration', 'every device goes to the one hub chosen'],
+  custom: ['Custom (Azure Function)', 'a webhook you provide picks the hub for each device'],
+};
+
+/** Each reprovision policy's name, as the portal words it, and what it does. */
+export const reprovisionText: Record<ReprovisionChoice, [string, string]> = {
+  migrate: [
+    'Re-provision and migrate data',
+    'when DPS moves the device to another hub, its twin and state move with it',
+  ],
+  reset: [
+    'Re-provision and reset to initial config',
+    'when DPS moves the device to another hub, it starts over from the initial twin',
+  ],
+  never: ['Never re-provision', 'the device stays on the hub it was first assigned to'],
+};
+
 export const defaultWebhookApiVersion = '2021-10-01';
 
 export function initialSettings(linkedHubs: readonly LinkedHub[]): SettingsDraft {

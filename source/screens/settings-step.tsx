@@ -1,12 +1,12 @@
 import {Box, Text} from 'ink';
 import {textFieldRows} from '../app/layout.js';
-import {twinDraftProblem} from '../app/settings-steps.js';
-import type {
-  ConnectionInfo,
-  ReprovisionChoice,
-  SettingsDraft,
-  SettingsStep as Step,
-} from '../app/state.js';
+import {
+  allocationPolicies,
+  allocationText,
+  reprovisionText,
+  twinDraftProblem,
+} from '../app/settings-steps.js';
+import type {ConnectionInfo, SettingsDraft, SettingsStep as Step} from '../app/state.js';
 import {ChoiceList} from '../components/choice-list.js';
 import {Paragraph} from '../components/paragraph.js';
 import {StepError} from '../components/step-error.js';
@@ -14,25 +14,6 @@ import {StepHeading} from '../components/step-heading.js';
 import type {TextDraft} from '../app/text-draft.js';
 import {TextField} from '../components/text-field.js';
 import {tone} from '../components/tone.js';
-
-export const allocationText = {
-  hashed: ['Evenly weighted distribution', 'devices are spread evenly over the chosen hubs'],
-  geoLatency: ['Lowest latency', 'each device goes to the chosen hub closest to it'],
-  static: ['Static configuration', 'every device goes to the one hub chosen'],
-  custom: ['Custom (Azure Function)', 'a webhook you provide picks the hub for each device'],
-} as const;
-
-export const reprovisionText: Record<ReprovisionChoice, [string, string]> = {
-  migrate: [
-    'Re-provision and migrate data',
-    'when DPS moves the device to another hub, its twin and state move with it',
-  ],
-  reset: [
-    'Re-provision and reset to initial config',
-    'when DPS moves the device to another hub, it starts over from the initial twin',
-  ],
-  never: ['Never re-provision', 'the device stays on the hub it was first assigned to'],
-};
 
 /** The steps shared by individual enrollments and groups. */
 export function SettingsStep({
@@ -138,14 +119,13 @@ function StepBody({
       );
     }
     case 'allocation': {
-      const policies = ['hashed', 'geoLatency', 'static', 'custom'] as const;
-      const chosen = policies.indexOf(settings.allocationPolicy);
+      const chosen = allocationPolicies.indexOf(settings.allocationPolicy);
       return (
         <Box flexDirection="column">
           <StepHeading title="How DPS chooses the hub" />
           <ChoiceList
             cursor={chosen}
-            choices={policies.map((policy) => ({label: allocationText[policy][0]}))}
+            choices={allocationPolicies.map((policy) => ({label: allocationText[policy][0]}))}
           />
           <Text dimColor wrap="wrap">
             {allocationText[settings.allocationPolicy][1]}

@@ -209,22 +209,21 @@ function applyFlowRequest(state: WizardState, request: FlowRequest): WizardState
       };
     }
     case 'write-config':
-      return state;
+      return addTask(state, {
+        kind: 'write-file',
+        path: request.path,
+        content: individualConfigToml(state.individual, connectionInfoOf(state)),
+        overwrite: request.overwrite,
+      });
   }
 }
 
 function individualKeyInState(state: WizardState, event: KeyEvent): WizardState {
   const {flow, request} = individualKey(state.individual, event, linkedHubsOf(state), state.cwd);
-  const next = flow === state.individual ? state : {...state, individual: flow};
-  if (request.kind === 'write-config') {
-    return addTask(next, {
-      kind: 'write-file',
-      path: request.path,
-      content: individualConfigToml(flow, connectionInfoOf(state)),
-      overwrite: request.overwrite,
-    });
-  }
-  return applyFlowRequest(next, request);
+  return applyFlowRequest(
+    flow === state.individual ? state : {...state, individual: flow},
+    request,
+  );
 }
 
 /** Steps where letters are text to type, rather than one-letter commands. */
@@ -245,7 +244,12 @@ function takesText(state: WizardState): boolean {
   return textSteps.includes(step) || (step === 'hubs' && linkedHubsOf(state).length === 0);
 }
 
+/** Applies one key; scrolling it caused stops at the last line. */
 function handleKey(state: WizardState, event: KeyEvent): WizardState {
+  return clampScroll(routeKey(state, event));
+}
+
+function routeKey(state: WizardState, event: KeyEvent): WizardState {
   // Esc still cancels a save at once (a throttled save may wait for long).
   const cancelsSave = event.kind === 'escape' && state.individual.step === 'saving';
   if (isBusy(state) && !cancelsSave) return {...state, typeAhead: [...state.typeAhead, event]};
@@ -254,8 +258,7 @@ function handleKey(state: WizardState, event: KeyEvent): WizardState {
   if (event.kind === 'text' && [...event.text].length > 1 && !takesText(state)) {
     if (state.screen.name === 'individual' && state.individual.step === 'exists') return state;
     let next = state;
-    for (const letter of event.text)
-      next = clampScroll(handleKey(next, {kind: 'text', text: letter}));
+    for (const letter of event.text) next = handleKey(next, {kind: 'text', text: letter});
     return next;
   }
   switch (state.screen.name) {
@@ -274,8 +277,7 @@ function replayTypeAhead(state: WizardState): WizardState {
   for (const [index, event] of state.typeAhead.entries()) {
     if (isBusy(next))
       return {...next, typeAhead: [...next.typeAhead, ...state.typeAhead.slice(index)]};
-    // As when typed: each key's scrolling stops at the last line.
-    next = clampScroll(handleKey(next, event));
+    next = handleKey(next, event);
   }
   return next;
 }
@@ -448,7 +450,7 @@ export function reducer(state: WizardState, action: Action): WizardState {
   }
   if (action.type === 'keys') {
     let next = state;
-    for (const event of action.events) next = clampScroll(handleKey(next, event));
+    for (const event of action.events) next = handleKey(next, event);
     return next;
   }
   if (!hasTask(state, action.taskId)) return state;

@@ -57,7 +57,6 @@ export function toFailure(error: unknown): Failure {
 
 async function saveIndividual(
   task: Extract<Task, {kind: 'save-individual'}>,
-  context: EffectContext,
   gateway: DpsGateway,
 ): Promise<Action> {
   const {enrollment} = task;
@@ -142,7 +141,7 @@ async function run(task: Task, context: EffectContext): Promise<Action | undefin
         };
       }
       try {
-        return await withThrottleRetry(task, context, () => saveIndividual(task, context, gateway));
+        return await withThrottleRetry(task, context, () => saveIndividual(task, gateway));
       } catch (error) {
         return {type: 'save-failed', taskId: task.id, failure: toFailure(error)};
       }

@@ -1,5 +1,5 @@
-import {mkdir, open, stat} from 'node:fs/promises';
-import {dirname} from 'node:path';
+import {stat} from 'node:fs/promises';
+import {writeOutputFiles} from '../certs/write-files.js';
 
 /** Writes a text file; without `overwrite` an existing file is left alone and 'exists' is returned. */
 export async function writeTextFile(
@@ -7,10 +7,9 @@ export async function writeTextFile(
   content: string,
   overwrite: boolean,
 ): Promise<'written' | 'exists'> {
-  await mkdir(dirname(path), {recursive: true});
-  let handle;
   try {
-    handle = await open(path, overwrite ? 'w' : 'wx', 0o644);
+    await writeOutputFiles([{path, contents: content, secret: false}], {overwrite});
+    return 'written';
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     // Opening a folder fails with EEXIST ('wx') or EISDIR ('w'): asking to replace it would fail again.
@@ -20,10 +19,4 @@ export async function writeTextFile(
     if (code === 'EEXIST') return 'exists';
     throw error;
   }
-  try {
-    await handle.writeFile(content);
-  } finally {
-    await handle.close();
-  }
-  return 'written';
 }

@@ -3,7 +3,10 @@ import {useCallback, useEffect, useReducer, useRef} from 'react';
 import {Header} from '../components/header.js';
 import {KeyHints} from '../components/key-hints.js';
 import {HomeScreen} from '../screens/home-screen.js';
+import {CaScreen} from '../screens/ca-screen.js';
+import {GroupScreen} from '../screens/group-screen.js';
 import {IndividualScreen} from '../screens/individual-screen.js';
+import {TestCertificatesScreen} from '../screens/test-certificates-screen.js';
 import {runTask, type OpenConnection, type WizardServices} from './effects.js';
 import {keyHints} from './key-hints.js';
 import {toKeyEvents} from './keys.js';
@@ -64,7 +67,14 @@ function useViewport(dispatch: (action: Action) => void) {
   }, [stdout, dispatch]);
 }
 
-const titles = {home: 'Home', individual: 'Individual enrollment', quit: ''} as const;
+const titles = {
+  home: 'Home',
+  individual: 'Individual enrollment',
+  group: 'Group enrollment',
+  'verify-ca': 'Verify a CA certificate',
+  'test-certificates': 'Generate test certificates',
+  quit: '',
+} as const;
 
 export function App({
   services,
@@ -121,6 +131,11 @@ export function App({
             />
           ) : null}
           {state.screen.name === 'individual' ? <IndividualScreen state={state} /> : null}
+          {state.screen.name === 'group' ? <GroupScreen state={state} /> : null}
+          {state.screen.name === 'verify-ca' ? <CaScreen state={state} /> : null}
+          {state.screen.name === 'test-certificates' ? (
+            <TestCertificatesScreen state={state} />
+          ) : null}
         </Box>
       </Box>
       <KeyHints hints={keyHints(state)} />

@@ -1,12 +1,18 @@
-import {checkIdentityCertificate} from '../certs/check.js';
+import type {X509Certificate} from 'node:crypto';
+import {checkCaCertificate, checkIdentityCertificate, checkValidity} from '../certs/check.js';
 import type {Finding} from '../certs/findings.js';
 import {summarizeCertificate} from '../certs/inspect.js';
 import {readCertificateFile} from '../certs/read.js';
 import {CertificateReadError} from '../certs/read-errors.js';
-import type {LoadedCertificate} from './state.js';
+import type {CertificatePurpose, LoadedCertificate} from './state.js';
 
-/** Reads a device identity certificate file and runs the identity checks on its first certificate. */
-export async function readIdentityCertificate(
+/**
+ * Reads a certificate file and runs the checks of its purpose on its first certificate: a device identity,
+ * a CA (a private key in the file is refused: it must not be handed around with the certificate), or any
+ * certificate (validity only).
+ */
+export async function readCertificateFor(
+  purpose: CertificatePurpose,
   typedPath: string,
   absolutePath: string,
 ): Promise<LoadedCertificate> {
@@ -26,8 +32,15 @@ export async function readIdentityCertificate(
   if (!leaf) {
     throw new CertificateReadError('no-certificate', `${typedPath} holds no certificate`);
   }
-  const findings: Finding[] = checkIdentityCertificate(leaf);
-  if (bundle.containsPrivateKey) {
+  const findings: Finding[] = checksFor(purpose, leaf);
+  if (bundle.containsPrivateKey && purpose === 'ca') {
+    findings.push({
+      severity: 'error',
+      code: 'file-has-private-key',
+      message: `${typedPath} also holds a private key: a CA's key is never uploaded`,
+      hint: 'give the file with the CA certificate only (e.g. certs/…root.ca.cert.pem, not a .pfx or a combined PEM)',
+    });
+  } else if (bundle.containsPrivateKey) {
     findings.push({
       severity: 'info',
       code: 'file-has-private-key',
@@ -42,6 +55,18 @@ export async function readIdentityCertificate(
     summary: summarizeCertificate(leaf),
     findings,
     moreCertificates: rest.length,
+    chainPems: rest.map((certificate) => certificate.toString()),
     format: bundle.format,
   };
+}
+
+function checksFor(purpose: CertificatePurpose, leaf: X509Certificate): Finding[] {
+  switch (purpose) {
+    case 'identity':
+      return checkIdentityCertificate(leaf);
+    case 'ca':
+      return checkCaCertificate(leaf);
+    case 'any':
+      return checkValidity(leaf, new Date(), 0, 'the certificate');
+  }
 }

@@ -2,7 +2,17 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import type {DpsErrorKind} from '../dps/errors.js';
 import type {DpsGateway, IndividualEnrollment} from '../dps/types.js';
 import type {Action} from './reducer.js';
-import type {ConnectionInfo, DeviceCodePrompt, Failure, LoadedCertificate, Task} from './state.js';
+import {runCaTask} from './ca-effects.js';
+import {runGroupTask} from './group-effects.js';
+import type {
+  CertificatePurpose,
+  ConnectionInfo,
+  DeviceCodePrompt,
+  Failure,
+  LoadedCertificate,
+  Task,
+} from './state.js';
+import {runTestCertificatesTask} from './test-certificates-effects.js';
 
 /** An open connection to DPS, as the effects use it. */
 export type OpenConnection = {gateway: DpsGateway; info: ConnectionInfo; close(): Promise<void>};
@@ -18,7 +28,7 @@ export type WizardServices = {
     signal: AbortSignal;
   }): Promise<OpenConnection>;
   /** Throws an Error whose message the user can act on. */
-  readCertificate(typedPath: string): Promise<LoadedCertificate>;
+  readCertificate(typedPath: string, purpose: CertificatePurpose): Promise<LoadedCertificate>;
   completePath(text: string): Promise<{value: string; candidates: string[]; matches: number}>;
   writeTextFile(path: string, content: string, overwrite: boolean): Promise<'written' | 'exists'>;
 };
@@ -74,11 +84,11 @@ async function saveIndividual(
 }
 
 /** Retries a throttled call after the wait DPS asked for, telling the screen about each wait. */
-async function withThrottleRetry(
-  task: Task,
+export async function withThrottleRetry<T>(
   context: EffectContext,
-  call: () => Promise<Action>,
-): Promise<Action> {
+  onWait: (retryAfterSeconds: number, attempt: number) => void,
+  call: () => Promise<T>,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await call();
@@ -86,12 +96,7 @@ async function withThrottleRetry(
       const failure = toFailure(error);
       if (failure.kind !== 'throttled' || attempt >= maxSaveAttempts) throw error;
       const retryAfterSeconds = failure.retryAfterSeconds ?? 2 ** attempt;
-      context.dispatch({
-        type: 'save-throttled',
-        taskId: task.id,
-        retryAfterSeconds,
-        attempt: attempt + 1,
-      });
+      onWait(retryAfterSeconds, attempt + 1);
       await sleep(retryAfterSeconds * 1000, undefined, {signal: context.signal});
     }
   }
@@ -122,7 +127,7 @@ async function run(task: Task, context: EffectContext): Promise<Action | undefin
     }
     case 'read-certificate':
       try {
-        const certificate = await services.readCertificate(task.path);
+        const certificate = await services.readCertificate(task.path, task.purpose);
         return {type: 'certificate-read', taskId: task.id, certificate};
       } catch (error) {
         return {type: 'certificate-failed', taskId: task.id, message: toFailure(error).message};
@@ -141,11 +146,35 @@ async function run(task: Task, context: EffectContext): Promise<Action | undefin
         };
       }
       try {
-        return await withThrottleRetry(task, context, () => saveIndividual(task, gateway));
+        const onWait = (retryAfterSeconds: number, attempt: number) =>
+          context.dispatch({type: 'save-throttled', taskId: task.id, retryAfterSeconds, attempt});
+        return await withThrottleRetry(context, onWait, () => saveIndividual(task, gateway));
       } catch (error) {
         return {type: 'save-failed', taskId: task.id, failure: toFailure(error)};
       }
     }
+    case 'list-ca-certificates': {
+      const gateway = context.connection.current?.gateway;
+      if (!gateway) {
+        return {
+          type: 'ca-certificates-failed',
+          taskId: task.id,
+          failure: {kind: 'network', message: 'not connected to DPS'},
+        };
+      }
+      try {
+        const certificates = await gateway.listCaCertificates();
+        return {type: 'ca-certificates-listed', taskId: task.id, certificates};
+      } catch (error) {
+        return {type: 'ca-certificates-failed', taskId: task.id, failure: toFailure(error)};
+      }
+    }
+    case 'save-group':
+      return runGroupTask(task, context);
+    case 'generate-verification-code':
+      return runCaTask(task, context);
+    case 'generate-test-chain':
+      return runTestCertificatesTask(task, context);
     case 'write-file':
       try {
         const outcome = await services.writeTextFile(task.path, task.content, task.overwrite);

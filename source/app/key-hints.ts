@@ -1,4 +1,7 @@
+import {caKeyHints} from './ca-flow.js';
+import {groupKeyHints} from './group-flow.js';
 import type {WizardState} from './state.js';
+import {testCertificatesKeyHints} from './test-certificates-flow.js';
 
 /** The keys that do something on the current screen, for the footer. */
 export function keyHints(state: WizardState): string[] {
@@ -8,6 +11,9 @@ export function keyHints(state: WizardState): string[] {
     if (state.connection.status === 'failed') hints.push('r retry connection');
     return [...hints, 'Ctrl+C exit'];
   }
+  if (state.screen.name === 'group') return groupKeyHints(state);
+  if (state.screen.name === 'verify-ca') return caKeyHints(state);
+  if (state.screen.name === 'test-certificates') return testCertificatesKeyHints(state);
   if (state.screen.name !== 'individual') return [];
   const flow = state.individual;
   const back = 'Esc back';

@@ -1,4 +1,23 @@
-import type {IndividualEnrollment} from '../dps/types.js';
+import type {CaCertificate, IndividualEnrollment} from '../dps/types.js';
+import {
+  caBusy,
+  caKeyInState,
+  caResult,
+  caTakesText,
+  enterCa,
+  initialCaFlow,
+  type CaResult,
+} from './ca-flow.js';
+import {
+  enterGroup,
+  groupBusy,
+  groupKeyInState,
+  groupResult,
+  groupTakesText,
+  initialGroupFlow,
+  type GroupResult,
+} from './group-flow.js';
+import {enterIndividual} from './individual-entry.js';
 import {
   buildIndividualEnrollment,
   individualKey,
@@ -11,13 +30,31 @@ import {individualConfigToml, reviewText} from './outputs-view.js';
 import type {
   ConnectionInfo,
   DeviceCodePrompt,
+  CaCertificateList,
   Failure,
   HomeItem,
   IndividualFlow,
   LoadedCertificate,
-  Task,
+  SettingsDraft,
   WizardState,
 } from './state.js';
+import {
+  getCertificateField,
+  getPathField,
+  isCertificateFieldKey,
+  setCertificateField,
+  setPathField,
+} from './path-fields.js';
+import {addTask, dropTask, dropTasksOfKind, findTask, hasTask} from './task-list.js';
+import {
+  enterTestCertificates,
+  initialTestCertificatesFlow,
+  testCertificatesBusy,
+  testCertificatesKeyInState,
+  testCertificatesResult,
+  testCertificatesTakesText,
+  type TestCertificatesResult,
+} from './test-certificates-flow.js';
 import {draftOf} from './text-draft.js';
 
 /** Everything that can happen to the wizard: keys, and the results of the effects it asked for. */
@@ -37,15 +74,20 @@ export type Action =
   | {type: 'file-written'; taskId: number; path: string}
   | {type: 'file-exists'; taskId: number; path: string}
   | {type: 'file-failed'; taskId: number; message: string}
+  | {type: 'ca-certificates-listed'; taskId: number; certificates: CaCertificate[]}
+  | {type: 'ca-certificates-failed'; taskId: number; failure: Failure}
+  | {type: 'group'; taskId: number; result: GroupResult}
+  | {type: 'ca'; taskId: number; result: CaResult}
+  | {type: 'test-certificates'; taskId: number; result: TestCertificatesResult}
   /** An effect failed in a way its step does not expect. */
   | {type: 'task-failed'; taskId: number; message: string};
 
-export const homeItems: {item: HomeItem; label: string; available: boolean}[] = [
-  {item: 'individual', label: 'Individual enrollment', available: true},
-  {item: 'group', label: 'Group enrollment', available: false},
-  {item: 'verify-ca', label: 'Verify a CA certificate', available: false},
-  {item: 'test-certificates', label: 'Generate test certificates', available: false},
-  {item: 'quit', label: 'Quit', available: true},
+export const homeItems: {item: HomeItem; label: string}[] = [
+  {item: 'individual', label: 'Individual enrollment'},
+  {item: 'group', label: 'Group enrollment'},
+  {item: 'verify-ca', label: 'Verify a CA certificate'},
+  {item: 'test-certificates', label: 'Generate test certificates'},
+  {item: 'quit', label: 'Quit'},
 ];
 
 export function initialState(
@@ -59,6 +101,9 @@ export function initialState(
     connection: {status: 'connecting', target},
     screen: {name: 'home', cursor: 0},
     individual: initialIndividualFlow([]),
+    group: initialGroupFlow([]),
+    ca: initialCaFlow(),
+    testCertificates: initialTestCertificatesFlow(),
     tasks: [{id: 1, kind: 'connect'}],
     nextTaskId: 2,
     typeAhead: [],
@@ -70,36 +115,30 @@ export const connectionInfoOf = (state: WizardState): ConnectionInfo | undefined
 
 export const linkedHubsOf = (state: WizardState) => connectionInfoOf(state)?.linkedHubs ?? [];
 
-type NewTask = Task extends infer T ? (T extends Task ? Omit<T, 'id'> : never) : never;
-
-function addTask(state: WizardState, task: NewTask): WizardState {
-  return {
-    ...state,
-    tasks: [...state.tasks, {...task, id: state.nextTaskId} as Task],
-    nextTaskId: state.nextTaskId + 1,
-  };
-}
-
-function dropTask(state: WizardState, taskId: number): WizardState {
-  return {...state, tasks: state.tasks.filter((task) => task.id !== taskId)};
-}
-
-function dropTasksOfKind(state: WizardState, kind: Task['kind']): WizardState {
-  return state.tasks.some((task) => task.kind === kind)
-    ? {...state, tasks: state.tasks.filter((task) => task.kind !== kind)}
-    : state;
-}
-
 /** The step is waiting for a result; keys typed meanwhile wait too, so none is lost or reordered. */
 export function isBusy(state: WizardState): boolean {
-  if (state.screen.name !== 'individual') return false;
-  const flow = state.individual;
-  return (
-    (flow.step === 'certificate' && flow.primary.status.state === 'reading') ||
-    (flow.step === 'secondary-certificate' && flow.secondary.status.state === 'reading') ||
-    flow.step === 'saving' ||
-    state.tasks.some((task) => task.kind === 'complete-path' || task.kind === 'write-file')
-  );
+  if (state.tasks.some((task) => task.kind === 'complete-path' || task.kind === 'write-file')) {
+    return true;
+  }
+  switch (state.screen.name) {
+    case 'individual': {
+      const flow = state.individual;
+      return (
+        (flow.step === 'certificate' && flow.primary.status.state === 'reading') ||
+        (flow.step === 'secondary-certificate' && flow.secondary.status.state === 'reading') ||
+        flow.step === 'saving'
+      );
+    }
+    case 'group':
+      return groupBusy(state);
+    case 'verify-ca':
+      return caBusy(state);
+    case 'test-certificates':
+      return testCertificatesBusy(state);
+    case 'home':
+    case 'quit':
+      return false;
+  }
 }
 
 function homeKey(state: WizardState, event: KeyEvent): WizardState {
@@ -121,22 +160,18 @@ function homeKey(state: WizardState, event: KeyEvent): WizardState {
     case 'enter': {
       const choice = homeItems[cursor];
       if (!choice) return state;
-      if (choice.item === 'quit') return {...state, screen: {name: 'quit'}};
-      if (!choice.available) {
-        return {
-          ...state,
-          screen: {
-            name: 'home',
-            cursor,
-            notice: `${choice.label} is not in this version yet: the individual enrollment is.`,
-          },
-        };
+      switch (choice.item) {
+        case 'quit':
+          return {...state, screen: {name: 'quit'}};
+        case 'individual':
+          return enterIndividual(state);
+        case 'group':
+          return enterGroup(state);
+        case 'verify-ca':
+          return enterCa(state);
+        case 'test-certificates':
+          return enterTestCertificates(state);
       }
-      // A saved enrollment is done: the next one starts from a clean form.
-      const individual = state.individual.saved
-        ? initialIndividualFlow(linkedHubsOf(state))
-        : state.individual;
-      return {...state, screen: {name: 'individual'}, individual};
     }
     default:
       return state;
@@ -172,7 +207,12 @@ function applyFlowRequest(state: WizardState, request: FlowRequest): WizardState
     case 'home':
       return {...state, screen: {name: 'home', cursor: 0}};
     case 'read-certificate':
-      return addTask(state, {kind: 'read-certificate', slot: request.slot, path: request.path});
+      return addTask(state, {
+        kind: 'read-certificate',
+        field: request.slot,
+        purpose: 'identity',
+        path: request.path,
+      });
     case 'complete-path':
       return addTask(state, {kind: 'complete-path', field: request.field, text: request.text});
     case 'save':
@@ -211,6 +251,7 @@ function applyFlowRequest(state: WizardState, request: FlowRequest): WizardState
     case 'write-config':
       return addTask(state, {
         kind: 'write-file',
+        field: 'config-file',
         path: request.path,
         content: individualConfigToml(state.individual, connectionInfoOf(state)),
         overwrite: request.overwrite,
@@ -239,9 +280,26 @@ const textSteps: readonly IndividualFlow['step'][] = [
 ];
 
 function takesText(state: WizardState): boolean {
-  if (state.screen.name !== 'individual') return false;
-  const {step} = state.individual;
-  return textSteps.includes(step) || (step === 'hubs' && linkedHubsOf(state).length === 0);
+  switch (state.screen.name) {
+    case 'individual': {
+      const {step} = state.individual;
+      return textSteps.includes(step) || (step === 'hubs' && linkedHubsOf(state).length === 0);
+    }
+    case 'group':
+      return groupTakesText(state);
+    case 'verify-ca':
+      return caTakesText(state);
+    case 'test-certificates':
+      return testCertificatesTakesText(state);
+    case 'home':
+    case 'quit':
+      return false;
+  }
+}
+
+/** Screens where one letter decides something that cannot be undone: a pasted text there is ignored. */
+function decidesByLetter(state: WizardState): boolean {
+  return state.screen.name === 'individual' && state.individual.step === 'exists';
 }
 
 /** Applies one key; scrolling it caused stops at the last line. */
@@ -256,7 +314,7 @@ function routeKey(state: WizardState, event: KeyEvent): WizardState {
   // Command keys pressed quickly over a laggy link arrive as one text: each letter is its own key. A longer
   // text on the "already exists" screen is a paste, never a decision to replace an enrollment.
   if (event.kind === 'text' && [...event.text].length > 1 && !takesText(state)) {
-    if (state.screen.name === 'individual' && state.individual.step === 'exists') return state;
+    if (decidesByLetter(state)) return state;
     let next = state;
     for (const letter of event.text) next = handleKey(next, {kind: 'text', text: letter});
     return next;
@@ -266,6 +324,12 @@ function routeKey(state: WizardState, event: KeyEvent): WizardState {
       return homeKey(state, event);
     case 'individual':
       return individualKeyInState(state, event);
+    case 'group':
+      return groupKeyInState(state, event);
+    case 'verify-ca':
+      return caKeyInState(state, event);
+    case 'test-certificates':
+      return testCertificatesKeyInState(state, event);
     case 'quit':
       return state;
   }
@@ -281,9 +345,6 @@ function replayTypeAhead(state: WizardState): WizardState {
   }
   return next;
 }
-
-const hasTask = (state: WizardState, taskId: number) =>
-  state.tasks.some((task) => task.id === taskId);
 
 function withFlow(state: WizardState, individual: IndividualFlow): WizardState {
   return {...state, individual};
@@ -304,16 +365,11 @@ function resultAction(
       };
     case 'connected': {
       const next = dropTask(state, action.taskId);
-      const hubs = action.info.linkedHubs.map((hub) => hub.hostName);
-      // The hub choice starts with every linked hub, as the portal does, unless the user already chose.
-      const settings =
-        flow.settings.selectedHubs.length === 0 && flow.settings.hubCursor === 0
-          ? {...flow.settings, selectedHubs: hubs}
-          : flow.settings;
       return {
         ...next,
         connection: {status: 'connected', info: action.info},
-        individual: {...flow, settings},
+        individual: {...flow, settings: withLinkedHubs(flow.settings, action.info)},
+        group: {...state.group, settings: withLinkedHubs(state.group.settings, action.info)},
       };
     }
     case 'connect-failed': {
@@ -323,53 +379,52 @@ function resultAction(
         connection: {status: 'failed', target, failure: action.failure},
       };
     }
-    case 'certificate-read': {
-      const task = state.tasks.find((t) => t.id === action.taskId);
-      if (task?.kind !== 'read-certificate') return state;
-      const field = flow[task.slot];
-      if (field.status.state !== 'reading') return dropTask(state, action.taskId);
-      return withFlow(dropTask(state, action.taskId), {
-        ...flow,
-        [task.slot]: {
-          ...field,
-          status: {state: 'loaded', certificate: action.certificate, warningsAccepted: false},
-        },
-      });
-    }
+    case 'certificate-read':
     case 'certificate-failed': {
-      const task = state.tasks.find((t) => t.id === action.taskId);
-      if (task?.kind !== 'read-certificate') return state;
-      const field = flow[task.slot];
-      return withFlow(dropTask(state, action.taskId), {
-        ...flow,
-        [task.slot]: {...field, status: {state: 'failed', message: action.message}},
+      const task = findTask(state, action.taskId);
+      if (task?.kind !== 'read-certificate' || !isCertificateFieldKey(task.field)) return state;
+      const next = dropTask(state, action.taskId);
+      const field = getCertificateField(state, task.field);
+      if (field.status.state !== 'reading') return next;
+      return setCertificateField(next, task.field, {
+        ...field,
+        status:
+          action.type === 'certificate-read'
+            ? {state: 'loaded', certificate: action.certificate, warningsAccepted: false}
+            : {state: 'failed', message: action.message},
       });
     }
     case 'path-completed': {
-      const task = state.tasks.find((t) => t.id === action.taskId);
+      const task = findTask(state, action.taskId);
       if (task?.kind !== 'complete-path') return state;
       const next = dropTask(state, action.taskId);
-      if (task.field === 'config-file') {
-        if (flow.configFile.value !== task.text) return next;
-        return withFlow(next, {
-          ...flow,
-          configFile: draftOf(action.value),
-          configFileCandidates: action.candidates,
-          confirmOverwrite: false,
-        });
-      }
-      const field = flow[task.field];
+      const field = getPathField(state, task.field);
       if (field.path.value !== task.text) return next;
-      return withFlow(next, {
-        ...flow,
-        [task.field]: {
-          path: draftOf(action.value),
-          candidates: action.candidates,
-          moreCandidates: Math.max(0, action.matches - action.candidates.length),
-          status: action.value === task.text ? field.status : {state: 'empty'},
-        },
+      return setPathField(next, task.field, {
+        path: draftOf(action.value),
+        candidates: action.candidates,
+        moreCandidates: Math.max(0, action.matches - action.candidates.length),
       });
     }
+    case 'ca-certificates-listed':
+    case 'ca-certificates-failed': {
+      const task = findTask(state, action.taskId);
+      if (task?.kind !== 'list-ca-certificates') return state;
+      const list: CaCertificateList =
+        action.type === 'ca-certificates-listed'
+          ? {state: 'loaded', certificates: action.certificates}
+          : {state: 'failed', failure: action.failure};
+      const next = dropTask(state, action.taskId);
+      return task.for === 'group'
+        ? {...next, group: {...next.group, caCertificates: list}}
+        : {...next, ca: {...next.ca, certificates: list}};
+    }
+    case 'group':
+      return groupResult(state, action.taskId, action.result);
+    case 'ca':
+      return caResult(state, action.taskId, action.result);
+    case 'test-certificates':
+      return testCertificatesResult(state, action.taskId, action.result);
     case 'save-throttled':
       return withFlow(state, {
         ...flow,
@@ -405,6 +460,7 @@ function resultAction(
     }
     case 'file-written': {
       const {stepError: _e, ...rest} = flow;
+      if (!writesIndividualConfig(state, action.taskId)) return fileResultElsewhere(state, action);
       return withFlow(dropTask(state, action.taskId), {
         ...rest,
         step: 'config',
@@ -413,14 +469,68 @@ function resultAction(
       });
     }
     case 'file-exists':
+      if (!writesIndividualConfig(state, action.taskId)) return fileResultElsewhere(state, action);
       return withFlow(dropTask(state, action.taskId), {
         ...flow,
         confirmOverwrite: true,
         stepError: `${action.path} already exists: press Enter again to replace it, or Esc to keep it`,
       });
     case 'file-failed':
-    case 'task-failed':
+      if (!writesIndividualConfig(state, action.taskId)) return fileResultElsewhere(state, action);
       return withFlow(dropTask(state, action.taskId), {...flow, stepError: action.message});
+    case 'task-failed':
+      return withStepError(dropTask(state, action.taskId), action.message);
+  }
+}
+
+/** The hub choice starts with every linked hub, as the portal does, unless the user already chose. */
+function withLinkedHubs(settings: SettingsDraft, info: ConnectionInfo): SettingsDraft {
+  if (settings.selectedHubs.length > 0 || settings.hubCursor !== 0) return settings;
+  return {...settings, selectedHubs: info.linkedHubs.map((hub) => hub.hostName)};
+}
+
+function writesIndividualConfig(state: WizardState, taskId: number): boolean {
+  const task = findTask(state, taskId);
+  return task?.kind === 'write-file' && task.field === 'config-file';
+}
+
+type FileResult = Extract<Action, {type: 'file-written' | 'file-exists' | 'file-failed'}>;
+
+/** A file written for another flow than the individual one (the group's config template). */
+function fileResultElsewhere(state: WizardState, action: FileResult): WizardState {
+  const task = findTask(state, action.taskId);
+  if (task?.kind !== 'write-file') return state;
+  if (task.field === 'group-config-file') {
+    return groupResult(state, action.taskId, {kind: 'file', action});
+  }
+  return withStepError(dropTask(state, action.taskId), fileResultText(action));
+}
+
+function fileResultText(action: FileResult): string {
+  switch (action.type) {
+    case 'file-written':
+      return `wrote ${action.path}`;
+    case 'file-exists':
+      return `${action.path} already exists`;
+    case 'file-failed':
+      return action.message;
+  }
+}
+
+/** Shows a problem on the current step of whichever flow is on screen. */
+function withStepError(state: WizardState, stepError: string): WizardState {
+  switch (state.screen.name) {
+    case 'individual':
+      return {...state, individual: {...state.individual, stepError}};
+    case 'group':
+      return {...state, group: {...state.group, stepError}};
+    case 'verify-ca':
+      return {...state, ca: {...state.ca, stepError}};
+    case 'test-certificates':
+      return {...state, testCertificates: {...state.testCertificates, stepError}};
+    case 'home':
+    case 'quit':
+      return state;
   }
 }
 
@@ -458,12 +568,9 @@ export function reducer(state: WizardState, action: Action): WizardState {
   if (next.typeAhead.length === 0 || isBusy(next)) return next;
   if (action.type === 'certificate-read' && needsReading(action.certificate)) {
     // Keys typed ahead must not accept warnings the user has not seen: they are held back.
-    return withFlow(
+    return withStepError(
       {...next, typeAhead: []},
-      {
-        ...next.individual,
-        stepError: `the keys typed while the file was read were held back: read the findings above first`,
-      },
+      'the keys typed while the file was read were held back: read the findings above first',
     );
   }
   return replayTypeAhead(next);

@@ -61,9 +61,9 @@ export function createServices(options: {
       return connection;
     },
     // The certificate toolkit loads on first use, so the first screen does not wait for it.
-    readCertificate: async (typedPath) => {
-      const {readIdentityCertificate} = await import('./certificate-file.js');
-      return readIdentityCertificate(typedPath, expandPath(typedPath, context));
+    readCertificate: async (typedPath, purpose) => {
+      const {readCertificateFor} = await import('./certificate-file.js');
+      return readCertificateFor(purpose, typedPath, expandPath(typedPath, context));
     },
     completePath: (text) => completePath(text, context),
     writeTextFile: (path, content, overwrite) =>

@@ -2,6 +2,7 @@ import type {Finding} from '../certs/findings.js';
 import type {CertificateSummary} from '../certs/inspect.js';
 import type {DpsErrorKind} from '../dps/errors.js';
 import type {
+  CaCertificate,
   ConnectionMode,
   EnrollmentAllocationPolicy,
   IndividualEnrollment,
@@ -11,6 +12,9 @@ import type {
 import type {KeyEvent} from './keys.js';
 import type {Viewport} from './layout.js';
 import type {TextDraft} from './text-draft.js';
+import type {CaFlow, CaTask} from './ca-flow.js';
+import type {GroupFlow, GroupTask} from './group-flow.js';
+import type {TestCertificatesFlow, TestCertificatesTask} from './test-certificates-flow.js';
 
 export type {Finding};
 
@@ -57,20 +61,40 @@ export type LoadedCertificate = {
   findings: Finding[];
   /** How many more certificates the file holds after the first (a full chain file). */
   moreCertificates: number;
+  /** Those further certificates, PEM, in file order (a full chain: intermediate, then root). */
+  chainPems: string[];
   format: string;
 };
 
-export type CertificateField = {
+/** A file path being typed, with what the last Tab offered when it was ambiguous. */
+export type PathField = {
   path: TextDraft;
-  /** Names offered by the last Tab when it was ambiguous. */
   candidates: string[];
+  /** How many more names matched than `candidates` lists. */
   moreCandidates: number;
+};
+
+/**
+ * What a certificate file is read for, which decides the checks: a device identity (leaf) certificate, a CA
+ * certificate (CA:true, valid; a private key in the file is refused), or any certificate (read and
+ * summarised only; the flow checks what it needs, e.g. a verification certificate's CN).
+ */
+export type CertificatePurpose = 'identity' | 'ca' | 'any';
+
+export type CertificateField = PathField & {
   status:
     | {state: 'empty'}
     | {state: 'reading'}
     | {state: 'loaded'; certificate: LoadedCertificate; warningsAccepted: boolean}
     | {state: 'failed'; message: string};
 };
+
+/** The DPS's CA certificates as last listed (each with its certificate, PEM, when DPS returned it). */
+export type CaCertificateList =
+  | {state: 'idle'}
+  | {state: 'loading'}
+  | {state: 'loaded'; certificates: CaCertificate[]}
+  | {state: 'failed'; failure: Failure};
 
 export type ReprovisionChoice = 'migrate' | 'reset' | 'never';
 
@@ -152,20 +176,54 @@ export type IndividualFlow = {
 export type HomeItem = 'individual' | 'group' | 'verify-ca' | 'test-certificates' | 'quit';
 
 export type Screen =
-  {name: 'home'; cursor: number; notice?: string} | {name: 'individual'} | {name: 'quit'};
+  | {name: 'home'; cursor: number; notice?: string}
+  | {name: 'individual'}
+  | {name: 'group'}
+  | {name: 'verify-ca'}
+  | {name: 'test-certificates'}
+  | {name: 'quit'};
+
+/** Every path field of every flow, by name: Tab completion and certificate reads address them so. */
+export type PathFieldKey =
+  | 'primary'
+  | 'secondary'
+  | 'config-file'
+  | 'group-signing-primary'
+  | 'group-signing-secondary'
+  | 'group-device'
+  | 'group-config-file'
+  | 'ca-certificate'
+  | 'ca-key'
+  | 'ca-verification'
+  | 'ca-save'
+  | 'test-folder';
 
 /** Effects, named by the reducer and run by the effect runner with the services handed to the app. */
 export type Task =
   | {id: number; kind: 'connect'}
-  | {id: number; kind: 'read-certificate'; slot: 'primary' | 'secondary'; path: string}
   | {
       id: number;
-      kind: 'complete-path';
-      field: 'primary' | 'secondary' | 'config-file';
-      text: string;
+      kind: 'read-certificate';
+      field: PathFieldKey;
+      purpose: CertificatePurpose;
+      path: string;
     }
+  | {id: number; kind: 'complete-path'; field: PathFieldKey; text: string}
   | {id: number; kind: 'save-individual'; enrollment: IndividualEnrollment}
-  | {id: number; kind: 'write-file'; path: string; content: string; overwrite: boolean};
+  /** Both the CA flow and the group flow (choosing a CA reference) list the CA certificates. */
+  | {id: number; kind: 'list-ca-certificates'; for: 'verify-ca' | 'group'}
+  | {
+      id: number;
+      kind: 'write-file';
+      /** The path field the file was named in; its flow gets the result. */
+      field: PathFieldKey;
+      path: string;
+      content: string;
+      overwrite: boolean;
+    }
+  | CaTask
+  | GroupTask
+  | TestCertificatesTask;
 
 export type WizardState = {
   /** The folder relative paths start from. */
@@ -174,6 +232,9 @@ export type WizardState = {
   connection: ConnectionState;
   screen: Screen;
   individual: IndividualFlow;
+  group: GroupFlow;
+  ca: CaFlow;
+  testCertificates: TestCertificatesFlow;
   /** Effects to run; one leaves the list when its result arrives or when the user leaves it behind. */
   tasks: Task[];
   nextTaskId: number;

@@ -106,6 +106,8 @@ export type CaCertificate = {
   /** SHA-1, upper-case hex. */
   thumbprint?: string;
   isVerified: boolean;
+  /** The certificate as DPS stores it, PEM (when DPS returned it). */
+  certificatePem?: string;
   expiry?: Date;
   created?: Date;
   updated?: Date;

@@ -1,3 +1,5 @@
+import {X509Certificate} from 'node:crypto';
+import {decodeCertificate} from '../certs/decode.js';
 import type {
   Attestation,
   BulkResult,
@@ -175,6 +177,8 @@ export type ArmCertificate = {
     subject?: string;
     thumbprint?: string;
     isVerified?: boolean;
+    /** The bytes ARM returned (DER, or PEM text, as they were uploaded). */
+    certificate?: Uint8Array | string;
     expiry?: Date;
     created?: Date;
     updated?: Date;
@@ -199,6 +203,8 @@ export function readCaCertificate(value: ArmCertificate, fallbackName: string): 
   };
   if (properties.subject) certificate.subject = properties.subject;
   if (properties.thumbprint) certificate.thumbprint = properties.thumbprint;
+  const pem = certificatePemOf(properties.certificate);
+  if (pem) certificate.certificatePem = pem;
   const expiry = validDate(properties.expiry);
   if (expiry) certificate.expiry = expiry;
   const created = validDate(properties.created);
@@ -217,4 +223,18 @@ export function readVerificationCode(
     etag: value.etag ?? '',
     verificationCode: value.properties?.verificationCode ?? '',
   };
+}
+
+/** The certificate ARM returned, as PEM; undefined when it is missing or unreadable. */
+function certificatePemOf(value: Uint8Array | string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    if (typeof value === 'string') return decodeCertificate(value).toString();
+    const bytes = Buffer.from(value);
+    // DER, or the text that was uploaded (PEM, or base64 of either).
+    if (bytes[0] === 0x30) return new X509Certificate(bytes).toString();
+    return decodeCertificate(bytes.toString('utf8')).toString();
+  } catch {
+    return undefined;
+  }
 }

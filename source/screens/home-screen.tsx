@@ -3,7 +3,7 @@ import type {ConnectionState} from '../app/state.js';
 import {ChoiceList} from '../components/choice-list.js';
 import {tone} from '../components/tone.js';
 
-export type HomeEntry = {label: string; available: boolean};
+export type HomeEntry = {label: string};
 
 export function HomeScreen({
   entries,
@@ -22,14 +22,7 @@ export function HomeScreen({
         Enroll IoT Edge devices that authenticate with X.509 certificates in the Device Provisioning
         Service.
       </Text>
-      <ChoiceList
-        cursor={cursor}
-        choices={entries.map((entry) => ({
-          label: entry.label,
-          disabled: !entry.available,
-          ...(entry.available ? {} : {detail: '(not in this version yet)'}),
-        }))}
-      />
+      <ChoiceList cursor={cursor} choices={entries.map((entry) => ({label: entry.label}))} />
       {notice ? <Text color={tone('yellow')}>{notice}</Text> : null}
       <ConnectionPanel connection={connection} />
     </Box>

@@ -4,7 +4,7 @@ import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import type {Key} from 'ink';
-import {readIdentityCertificate} from '../../source/app/certificate-file.js';
+import {readCertificateFor} from '../../source/app/certificate-file.js';
 import type {KeyEvent} from '../../source/app/keys.js';
 import {initialState, reducer} from '../../source/app/reducer.js';
 import type {ConnectionInfo, LoadedCertificate, Task, WizardState} from '../../source/app/state.js';
@@ -91,7 +91,7 @@ export function certificatesForFile(): (name: string) => LoadedCertificate {
     };
     for (const [name, pem] of Object.entries(files)) {
       await writeFile(join(folder, name), pem);
-      certificates[name] = await readIdentityCertificate(name, join(folder, name));
+      certificates[name] = await readCertificateFor('identity', name, join(folder, name));
     }
   });
   after(async () => {

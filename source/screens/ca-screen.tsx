@@ -1,0 +1,6 @@
+import {Text} from 'ink';
+import type {WizardState} from '../app/state.js';
+
+export function CaScreen({state}: {state: WizardState}) {
+  return <Text>{state.screen.name}</Text>;
+}

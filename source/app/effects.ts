@@ -12,7 +12,11 @@ import type {
   LoadedCertificate,
   Task,
 } from './state.js';
-import {runTestCertificatesTask} from './test-certificates-effects.js';
+import {
+  runTestCertificatesTask,
+  type TestChainOutcome,
+  type TestChainRequest,
+} from './test-certificates-effects.js';
 
 /** An open connection to DPS, as the effects use it. */
 export type OpenConnection = {gateway: DpsGateway; info: ConnectionInfo; close(): Promise<void>};
@@ -31,6 +35,8 @@ export type WizardServices = {
   readCertificate(typedPath: string, purpose: CertificatePurpose): Promise<LoadedCertificate>;
   completePath(text: string): Promise<{value: string; candidates: string[]; matches: number}>;
   writeTextFile(path: string, content: string, overwrite: boolean): Promise<'written' | 'exists'>;
+  /** Makes a test chain (root, intermediate, device certificates) under the folder; never overwrites unasked. */
+  generateTestChain(request: TestChainRequest): Promise<TestChainOutcome>;
 };
 
 /** How many times a save is tried when DPS keeps answering 429 (each wait as long as it asks). */

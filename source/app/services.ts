@@ -65,6 +65,26 @@ export function createServices(options: {
       const {readCertificateFor} = await import('./certificate-file.js');
       return readCertificateFor(purpose, typedPath, expandPath(typedPath, context));
     },
+    generateTestChain: async (request) => {
+      const {createTestChain, FilesExistError} = await import('../certs/test-chain.js');
+      const outDir = expandPath(request.folder, context);
+      try {
+        const files = await createTestChain({
+          outDir,
+          devices: request.devices,
+          keyType: request.keyType,
+          days: request.days,
+          force: request.overwrite,
+          onProgress: request.onProgress,
+          signal: request.signal,
+        });
+        return {outcome: 'written', outDir, files};
+      } catch (error) {
+        if (error instanceof FilesExistError)
+          return {outcome: 'exists', outDir, paths: error.paths};
+        throw error;
+      }
+    },
     completePath: (text) => completePath(text, context),
     writeTextFile: (path, content, overwrite) =>
       writeTextFile(expandPath(path, context), content, overwrite),

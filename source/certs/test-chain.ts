@@ -22,6 +22,17 @@ export type TestChainOptions = {
   force?: boolean;
   /** Encrypts the private keys written (PKCS#8, AES-256-CBC). */
   passphrase?: string;
+  /** Told after each key made and each certificate signed, and once before the files are written. */
+  onProgress?: (progress: TestChainProgress) => void;
+  /** Aborting it stops the run before any file is written (keys being made still finish in the background). */
+  signal?: AbortSignal;
+};
+
+/** How far a run is: `done` of `total` keys made or certificates signed, or the files being written. */
+export type TestChainProgress = {
+  stage: 'keys' | 'certificates' | 'files';
+  done: number;
+  total: number;
 };
 
 export type WrittenFile = {path: string; kind: 'certificate' | 'private-key'};
@@ -94,49 +105,75 @@ export async function createTestChain(options: TestChainOptions): Promise<Writte
     if (existing.length > 0) throw new FilesExistError(existing);
   }
 
-  const [rootKey, intermediateKey, deviceKeys, edgeCaKeys] = await Promise.all([
-    generatePrivateKey(caAlgorithm),
-    generatePrivateKey(caAlgorithm),
-    Promise.all(devices.map(() => generatePrivateKey(leafAlgorithm))),
-    Promise.all(edgeCas.map(() => generatePrivateKey(caAlgorithm))),
-  ]);
+  const {signal} = options;
+  signal?.throwIfAborted();
+  const total = 2 + devices.length + edgeCas.length;
+  const counter = (stage: TestChainProgress['stage']) => {
+    let done = 0;
+    options.onProgress?.({stage, done, total});
+    return async (pending: Promise<string>) => {
+      const made = await pending;
+      done += 1;
+      options.onProgress?.({stage, done, total});
+      return made;
+    };
+  };
 
-  const rootCertificate = await issueCertificate({
-    subject: rootCommonName,
-    subjectKeyPem: rootKey,
-    profile: 'ca',
-    validityDays: days,
-  });
-  const intermediateCertificate = await issueCertificate({
-    subject: intermediateCommonName,
-    subjectKeyPem: intermediateKey,
-    issuer: {certificatePem: rootCertificate, privateKeyPem: rootKey},
-    profile: 'ca',
-    validityDays: days,
-  });
+  const keyMade = counter('keys');
+  const [rootKey, intermediateKey, deviceKeys, edgeCaKeys] = await Promise.all([
+    keyMade(generatePrivateKey(caAlgorithm)),
+    keyMade(generatePrivateKey(caAlgorithm)),
+    Promise.all(devices.map(() => keyMade(generatePrivateKey(leafAlgorithm)))),
+    Promise.all(edgeCas.map(() => keyMade(generatePrivateKey(caAlgorithm)))),
+  ]);
+  signal?.throwIfAborted();
+
+  const signed = counter('certificates');
+
+  const rootCertificate = await signed(
+    issueCertificate({
+      subject: rootCommonName,
+      subjectKeyPem: rootKey,
+      profile: 'ca',
+      validityDays: days,
+    }),
+  );
+  const intermediateCertificate = await signed(
+    issueCertificate({
+      subject: intermediateCommonName,
+      subjectKeyPem: intermediateKey,
+      issuer: {certificatePem: rootCertificate, privateKeyPem: rootKey},
+      profile: 'ca',
+      validityDays: days,
+    }),
+  );
   const intermediate = {certificatePem: intermediateCertificate, privateKeyPem: intermediateKey};
   const intermediateFullChain = intermediateCertificate + rootCertificate;
 
   const deviceCertificates = await Promise.all(
     devices.map((name, index) =>
-      issueCertificate({
-        subject: name,
-        subjectKeyPem: deviceKeys[index]!,
-        issuer: intermediate,
-        profile: 'identity',
-        validityDays: days,
-      }),
+      signed(
+        issueCertificate({
+          subject: name,
+          subjectKeyPem: deviceKeys[index]!,
+          issuer: intermediate,
+          profile: 'identity',
+          validityDays: days,
+        }),
+      ),
     ),
   );
   const edgeCaCertificates = await Promise.all(
     edgeCas.map((name, index) =>
-      issueCertificate({
-        subject: `${name}.ca`,
-        subjectKeyPem: edgeCaKeys[index]!,
-        issuer: intermediate,
-        profile: 'ca',
-        validityDays: days,
-      }),
+      signed(
+        issueCertificate({
+          subject: `${name}.ca`,
+          subjectKeyPem: edgeCaKeys[index]!,
+          issuer: intermediate,
+          profile: 'ca',
+          validityDays: days,
+        }),
+      ),
     ),
   );
 
@@ -178,6 +215,9 @@ export async function createTestChain(options: TestChainOptions): Promise<Writte
       {path: at(chainPaths.edgeCaKey(name)), contents: key(edgeCaKeys[index]!), secret: true},
     ]),
   ];
+  // Past this point the run is not cancelled: stopping between files would leave half a chain behind.
+  signal?.throwIfAborted();
+  options.onProgress?.({stage: 'files', done: 0, total: files.length});
   await writeOutputFiles(files, {overwrite: options.force === true});
   return files.map((file) => ({
     path: file.path,

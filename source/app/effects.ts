@@ -3,6 +3,7 @@ import type {DpsErrorKind} from '../dps/errors.js';
 import type {DpsGateway, IndividualEnrollment} from '../dps/types.js';
 import type {Action} from './reducer.js';
 import {runCaTask} from './ca-effects.js';
+import type {SigningOutcome, SigningRequest} from './ca-signing.js';
 import {runGroupTask} from './group-effects.js';
 import type {
   CertificatePurpose,
@@ -37,6 +38,14 @@ export type WizardServices = {
   writeTextFile(path: string, content: string, overwrite: boolean): Promise<'written' | 'exists'>;
   /** Makes a test chain (root, intermediate, device certificates) under the folder; never overwrites unasked. */
   generateTestChain(request: TestChainRequest): Promise<TestChainOutcome>;
+  /** Proof of possession: reads the CA's key, checks it matches, signs CN=<code>; the key stays inside. */
+  signVerificationCertificate(request: SigningRequest): Promise<SigningOutcome>;
+  /** Reads a verification certificate signed elsewhere and checks its CN and issuer against the CA. */
+  checkVerificationCertificate(request: {
+    path: string;
+    caCertificatePem: string;
+    verificationCode: string;
+  }): Promise<{certificate: LoadedCertificate; problem?: string}>;
 };
 
 /** How many times a save is tried when DPS keeps answering 429 (each wait as long as it asks). */
@@ -176,8 +185,14 @@ async function run(task: Task, context: EffectContext): Promise<Action | undefin
       }
     }
     case 'save-group':
+    case 'check-group-device':
       return runGroupTask(task, context);
+    case 'upload-ca-certificate':
     case 'generate-verification-code':
+    case 'sign-verification-certificate':
+    case 'check-verification-certificate':
+    case 'verify-ca-certificate':
+    case 'save-verification-certificate':
       return runCaTask(task, context);
     case 'generate-test-chain':
       return runTestCertificatesTask(task, context);

@@ -1,103 +1,1029 @@
-import type {EnrollmentGroup, LinkedHub} from '../dps/types.js';
-import {emptyCertificateField} from './individual-flow.js';
+import {hasErrors} from '../certs/findings.js';
+import {enrollmentIdProblem} from '../dps/id-rules.js';
+import type {CaCertificate, EnrollmentGroup, LinkedHub} from '../dps/types.js';
+import {
+  devicePathsKey,
+  emptyCertificateField,
+  isSettingsStep,
+  loadedCertificate,
+  reviewViewKey,
+} from './individual-flow.js';
+import {enterCaForGroup} from './ca-flow.js';
+import {groupConfigToml, groupReviewText} from './group-outputs-view.js';
 import type {KeyEvent} from './keys.js';
+import {maxScroll} from './layout.js';
 import type {Action} from './reducer.js';
-import {initialSettings} from './settings-steps.js';
+import {initialSettings, settingsForRequest, settingsKey} from './settings-steps.js';
 import type {
   CaCertificateList,
   CertificateField,
+  ConnectionInfo,
   Failure,
+  Finding,
   PathField,
+  ReviewPanel,
   SettingsDraft,
+  SettingsStep,
   WizardState,
 } from './state.js';
 import {emptyPathField} from './path-fields.js';
+import {addTask, dropTask, dropTasksOfKind} from './task-list.js';
+import {draftOf, editDraft, emptyDraft, type TextDraft} from './text-draft.js';
 
 /** The enrollment group flow: its steps in order, and what each key does on each step. */
 
-export type GroupStep = 'group-id';
+export type GroupStep =
+  | 'group-id'
+  | 'attestation'
+  | 'ca-primary'
+  | 'ca-secondary'
+  | 'signing-primary'
+  | 'signing-secondary'
+  | SettingsStep
+  | 'review'
+  | 'saving'
+  | 'exists'
+  | 'save-failed'
+  | 'result'
+  | 'device-paths'
+  | 'config'
+  | 'write-config'
+  | 'preflight';
+
+/**
+ * How devices of the group prove who they are: their chain reaches a CA certificate verified in DPS
+ * (`caReferences`), or a CA certificate uploaded into the group itself (`signingCertificates`).
+ */
+export type GroupAttestation = 'ca-reference' | 'signing-certificate';
+
+/** What the pre-flight found for one device certificate, as plain data. */
+export type PreflightReport = {
+  /** The device certificate's CN: the registration ID (and IoT Hub device ID) it will use. */
+  registrationId: string | undefined;
+  /** What the chain was checked against (the group's certificate), or undefined when it is unknown. */
+  anchor: string | undefined;
+  links: {subject: string; signedBy: string | undefined; ok: boolean}[];
+  findings: Finding[];
+};
 
 export type GroupFlow = {
   step: GroupStep;
+  groupId: TextDraft;
+  attestation: GroupAttestation;
+  /** The names of the CA certificates in DPS the group references (chosen from the list, or typed). */
+  caPrimary: TextDraft;
+  caSecondary: TextDraft;
+  /** The row under the cursor in the list of CA certificates. */
+  caCursor: number;
   signingPrimary: CertificateField;
   signingSecondary: CertificateField;
-  /** The device certificate (and chain) of the optional pre-flight check after saving. */
-  deviceCertificate: CertificateField;
-  configFile: PathField;
   settings: SettingsDraft;
   /** The DPS's CA certificates, for choosing the group's CA references. */
   caCertificates: CaCertificateList;
+  reviewPanel: ReviewPanel;
+  reviewScroll: number;
+  /** Set while saving, retrying after throttling. */
+  throttled?: {retryAfterSeconds: number; attempt: number};
+  /** The group that already has this ID (step 'exists'). */
+  existing?: EnrollmentGroup;
+  /** The etag to update with, once the user chose to update an existing group. */
+  updateEtag?: string;
   failure?: Failure;
   saved?: EnrollmentGroup;
+  deviceCertPath: TextDraft;
+  deviceKeyPath: TextDraft;
+  devicePathFocus: 'certificate' | 'key';
+  configScroll: number;
+  configFile: PathField;
+  /** The file exists: the next Enter overwrites it. */
+  confirmOverwrite: boolean;
+  configWritten?: string;
+  /** The device certificate (and chain) of the optional pre-flight check after saving. */
+  deviceCertificate: CertificateField;
+  preflight?: {state: 'checking'} | {state: 'done'; report: PreflightReport};
   /** The problem that keeps the current step from moving on, in one sentence. */
   stepError?: string;
 };
 
 /** Effects of this flow; their results come back as {type: 'group', taskId, result}. */
-export type GroupTask = {id: number; kind: 'save-group'; group: EnrollmentGroup};
+export type GroupTask =
+  | {id: number; kind: 'save-group'; group: EnrollmentGroup}
+  | {
+      id: number;
+      kind: 'check-group-device';
+      leafPem: string;
+      chainPems: string[];
+      /** The group's certificate (PEM) the chain must reach, when known. */
+      anchorPem: string | undefined;
+    };
 
 export type GroupResult =
   | {kind: 'throttled'; retryAfterSeconds: number; attempt: number}
   | {kind: 'exists'; existing: EnrollmentGroup}
   | {kind: 'saved'; group: EnrollmentGroup}
   | {kind: 'failed'; failure: Failure}
+  | {kind: 'preflight'; report: PreflightReport}
   /** The config template file was written, exists already, or could not be written. */
   | {kind: 'file'; action: Extract<Action, {type: 'file-written' | 'file-exists' | 'file-failed'}>};
+
+/** Device file paths for the config template: a group's devices each have their own name. */
+export const groupDevicePaths = {
+  identityCertPath: '/var/aziot/certs/iot-edge-device-identity-full-chain.cert.pem',
+  identityKeyPath: '/var/aziot/secrets/iot-edge-device-identity.key.pem',
+};
 
 export function initialGroupFlow(linkedHubs: readonly LinkedHub[]): GroupFlow {
   return {
     step: 'group-id',
+    groupId: emptyDraft,
+    attestation: 'ca-reference',
+    caPrimary: emptyDraft,
+    caSecondary: emptyDraft,
+    caCursor: 0,
     signingPrimary: emptyCertificateField,
     signingSecondary: emptyCertificateField,
-    deviceCertificate: emptyCertificateField,
-    configFile: emptyPathField,
     settings: initialSettings(linkedHubs),
     caCertificates: {state: 'idle'},
+    reviewPanel: 'summary',
+    reviewScroll: 0,
+    deviceCertPath: emptyDraft,
+    deviceKeyPath: emptyDraft,
+    devicePathFocus: 'certificate',
+    configScroll: 0,
+    configFile: emptyPathField,
+    confirmOverwrite: false,
+    deviceCertificate: emptyCertificateField,
   };
 }
 
-/** Opens the group flow from the home screen. */
+/** The steps of the form, in order: the attestation's own steps, then the settings shared with individuals. */
+export function groupFormSteps(flow: GroupFlow): GroupStep[] {
+  return [
+    'group-id',
+    'attestation',
+    ...(flow.attestation === 'ca-reference'
+      ? (['ca-primary', 'ca-secondary'] as const)
+      : (['signing-primary', 'signing-secondary'] as const)),
+    'edge',
+    'hubs',
+    'allocation',
+    ...(flow.settings.allocationPolicy === 'custom' ? (['custom-allocation'] as const) : []),
+    'twin',
+    'advanced',
+    'review',
+  ];
+}
+
+/** Where Esc goes from each step; undefined means back to the home screen. */
+export function previousGroupStep(flow: GroupFlow): GroupStep | undefined {
+  switch (flow.step) {
+    case 'exists':
+    case 'save-failed':
+    case 'saving':
+      return 'review';
+    case 'result':
+      return undefined;
+    case 'device-paths':
+    case 'preflight':
+      return 'result';
+    case 'config':
+      return 'device-paths';
+    case 'write-config':
+      return 'config';
+    default: {
+      const steps = groupFormSteps(flow);
+      const index = steps.indexOf(flow.step);
+      return index > 0 ? steps[index - 1] : undefined;
+    }
+  }
+}
+
+function nextFormStep(flow: GroupFlow): GroupStep {
+  const steps = groupFormSteps(flow);
+  return steps[steps.indexOf(flow.step) + 1] ?? 'review';
+}
+
+export const groupIdOf = (flow: GroupFlow): string => flow.groupId.value.trim();
+
+export function groupIdProblem(flow: GroupFlow): string | undefined {
+  return enrollmentIdProblem(groupIdOf(flow), 'group name')?.message;
+}
+
+/** The CA reference names the group will send (an empty secondary is none). */
+export function caReferencesOf(flow: GroupFlow): {primary: string; secondary?: string} {
+  const secondary = flow.caSecondary.value.trim();
+  return {primary: flow.caPrimary.value.trim(), ...(secondary ? {secondary} : {})};
+}
+
+export function buildEnrollmentGroup(
+  flow: GroupFlow,
+  linkedHubs: readonly LinkedHub[],
+): EnrollmentGroup {
+  const primary = loadedCertificate(flow.signingPrimary);
+  const secondary = loadedCertificate(flow.signingSecondary);
+  return {
+    enrollmentGroupId: groupIdOf(flow),
+    attestation:
+      flow.attestation === 'ca-reference'
+        ? {type: 'x509', caReferences: caReferencesOf(flow)}
+        : {
+            type: 'x509',
+            signingCertificates: {
+              ...(primary ? {primary: {certificate: primary.pem}} : {}),
+              ...(secondary ? {secondary: {certificate: secondary.pem}} : {}),
+            },
+          },
+    ...settingsForRequest(flow.settings, linkedHubs),
+    ...(flow.updateEtag ? {etag: flow.updateEtag} : {}),
+  };
+}
+
+/** Whether the CA certificates can be listed here: that needs the DPS resource (ARM), not a connection string. */
+export const canListCaCertificates = (info: ConnectionInfo | undefined): boolean =>
+  info?.armAvailable === true;
+
+/** The list shown on a CA reference step, or undefined when the name is typed instead. */
+export function caChoices(
+  flow: GroupFlow,
+  info: ConnectionInfo | undefined,
+): CaCertificate[] | undefined {
+  if (!canListCaCertificates(info)) return undefined;
+  const list = flow.caCertificates;
+  if (list.state === 'failed') return undefined;
+  return list.state === 'loaded' ? list.certificates : [];
+}
+
+/**
+ * The CA certificate named as a reference, when the list knows it: DPS takes any name on save, so the
+ * wizard warns about a name it cannot find or a CA that is not verified.
+ */
+export function referencedCa(
+  flow: GroupFlow,
+  name = caReferencesOf(flow).primary,
+): CaCertificate | undefined {
+  if (flow.caCertificates.state !== 'loaded') return undefined;
+  return flow.caCertificates.certificates.find((certificate) => certificate.name === name);
+}
+
+/** What the review says about the group's CA before saving: DPS accepts a reference it cannot use. */
+export function caReferenceWarning(flow: GroupFlow): string | undefined {
+  if (flow.attestation !== 'ca-reference') return undefined;
+  const names = Object.values(caReferencesOf(flow));
+  for (const name of names) {
+    if (flow.caCertificates.state !== 'loaded') {
+      return `DPS does not check the CA name when saving: make sure a verified CA certificate named '${name}' exists in this DPS, or its devices will be refused`;
+    }
+    const certificate = referencedCa(flow, name);
+    if (!certificate) {
+      return `this DPS has no CA certificate named '${name}': devices will be refused until one is uploaded and verified`;
+    }
+    if (!certificate.isVerified) {
+      return `the CA certificate '${name}' is not verified: DPS saves the group but refuses its devices until you verify it (Verify a CA certificate on the home screen)`;
+    }
+  }
+  return undefined;
+}
+
+/** What a key on the group flow asks of the app besides a new flow. */
+export type GroupRequest =
+  | {kind: 'none'}
+  | {kind: 'home'}
+  | {
+      kind: 'read-certificate';
+      field: 'group-signing-primary' | 'group-signing-secondary' | 'group-device';
+      path: string;
+    }
+  | {
+      kind: 'complete-path';
+      field:
+        | 'group-signing-primary'
+        | 'group-signing-secondary'
+        | 'group-device'
+        | 'group-config-file';
+      text: string;
+    }
+  | {kind: 'list-ca-certificates'}
+  /** Opens the proof-of-possession loop for an unverified CA (or a new one, name empty). */
+  | {kind: 'verify-ca'; slot: 'primary' | 'secondary'; name: string}
+  | {kind: 'save'}
+  | {kind: 'cancel-save'}
+  | {kind: 'write-config'; path: string; overwrite: boolean}
+  | {kind: 'check-device'};
+
+export type GroupOutcome = {flow: GroupFlow; request: GroupRequest};
+
+/** What the key handlers need to know about the connection and the machine. */
+export type GroupContext = {
+  linkedHubs: readonly LinkedHub[];
+  info: ConnectionInfo | undefined;
+  cwd: string;
+};
+
+const none: GroupRequest = {kind: 'none'};
+const at = (flow: GroupFlow, request: GroupRequest = none): GroupOutcome => ({flow, request});
+
+function withStep(flow: GroupFlow, step: GroupStep): GroupFlow {
+  const {stepError: _dropped, ...rest} = flow;
+  return {...rest, step};
+}
+
+function withError(flow: GroupFlow, stepError: string | undefined): GroupFlow {
+  if (stepError === undefined) {
+    if (flow.stepError === undefined) return flow;
+    const {stepError: _dropped, ...rest} = flow;
+    return rest;
+  }
+  return {...flow, stepError};
+}
+
+function editText(
+  flow: GroupFlow,
+  field: 'groupId' | 'caPrimary' | 'caSecondary',
+  event: KeyEvent,
+): GroupFlow {
+  const edited = editDraft(flow[field], event);
+  if (edited === undefined || edited === flow[field]) return flow;
+  return withError({...flow, [field]: edited}, undefined);
+}
+
+const certificateSlots = {
+  'signing-primary': {key: 'signingPrimary', field: 'group-signing-primary'},
+  'signing-secondary': {key: 'signingSecondary', field: 'group-signing-secondary'},
+  preflight: {key: 'deviceCertificate', field: 'group-device'},
+} as const;
+
+/** A certificate field: Tab completes, Enter reads the file, Enter again uses what was read. */
+function certificateKey(
+  flow: GroupFlow,
+  step: keyof typeof certificateSlots,
+  event: KeyEvent,
+  onReady: (flow: GroupFlow) => GroupOutcome,
+): GroupOutcome {
+  const {key, field: fieldKey} = certificateSlots[step];
+  const field = flow[key];
+  if (event.kind === 'enter') {
+    const path = field.path.value.trim();
+    if (path === '') {
+      if (step === 'signing-secondary') return at(withStep(flow, nextFormStep(flow)));
+      return at(
+        withError(
+          flow,
+          step === 'preflight'
+            ? "type the path of a device's identity certificate file, ideally its full chain (Tab completes)"
+            : "type the path of the group's CA certificate file (Tab completes)",
+        ),
+      );
+    }
+    const loaded = field.status.state === 'loaded' ? field.status : undefined;
+    if (loaded && loaded.certificate.path === path) {
+      if (step !== 'preflight' && hasErrors(loaded.certificate.findings)) {
+        return at(
+          withError(
+            flow,
+            'this certificate cannot be used for the group: fix the errors above or choose another file',
+          ),
+        );
+      }
+      if (step === 'signing-secondary') {
+        const same =
+          loadedCertificate(flow.signingPrimary)?.summary.thumbprintSha1 ===
+          loaded.certificate.summary.thumbprintSha1;
+        if (same) {
+          return at(withError(flow, 'this is the primary certificate again: choose another file'));
+        }
+      }
+      const accepted = {...flow, [key]: {...field, status: {...loaded, warningsAccepted: true}}};
+      return onReady(withError(accepted, undefined));
+    }
+    return at(
+      withError(
+        {...flow, [key]: {...field, candidates: [], moreCandidates: 0, status: {state: 'reading'}}},
+        undefined,
+      ),
+      {kind: 'read-certificate', field: fieldKey, path},
+    );
+  }
+  if (event.kind === 'tab') {
+    return at(flow, {kind: 'complete-path', field: fieldKey, text: field.path.value});
+  }
+  const edited = editDraft(field.path, event);
+  if (edited === undefined || edited === field.path) return at(flow);
+  // Moving the cursor keeps what was read; a changed path forgets the certificate read from the old one.
+  if (edited.value === field.path.value) return at({...flow, [key]: {...field, path: edited}});
+  const cleared = {
+    ...flow,
+    [key]: {path: edited, candidates: [], moreCandidates: 0, status: {state: 'empty'}},
+  };
+  if (step === 'preflight') {
+    const {preflight: _dropped, ...rest} = cleared;
+    return at(withError(rest, undefined));
+  }
+  return at(withError(cleared, undefined));
+}
+
+/** Enter on the attestation step: the CA list is read when the CA reference is chosen. */
+function chooseAttestation(flow: GroupFlow, context: GroupContext): GroupOutcome {
+  const next = withStep({...flow, caCursor: -1}, nextFormStep(flow));
+  if (flow.attestation !== 'ca-reference' || !canListCaCertificates(context.info)) return at(next);
+  if (flow.caCertificates.state === 'loading') return at(next);
+  return at({...next, caCertificates: {state: 'loading'}}, {kind: 'list-ca-certificates'});
+}
+
+/**
+ * The row under the cursor on a CA list. A negative cursor follows the name already chosen for that slot
+ * (the list may still be loading when the step opens), or the first row when that name is not listed.
+ */
+export function caCursorOf(flow: GroupFlow, slot: 'primary' | 'secondary'): number {
+  if (flow.caCursor >= 0) return flow.caCursor;
+  if (flow.caCertificates.state !== 'loaded') return 0;
+  const name = (slot === 'primary' ? flow.caPrimary : flow.caSecondary).value.trim();
+  const index = flow.caCertificates.certificates.findIndex((item) => item.name === name);
+  const offset = slot === 'secondary' ? 1 : 0;
+  return index < 0 ? 0 : index + offset;
+}
+
+function caReferenceKey(
+  flow: GroupFlow,
+  slot: 'primary' | 'secondary',
+  event: KeyEvent,
+  context: GroupContext,
+): GroupOutcome {
+  const draftKey = slot === 'primary' ? 'caPrimary' : 'caSecondary';
+  const choices = caChoices(flow, context.info);
+  if (choices === undefined) {
+    // No list (a connection string, or listing failed): the name is typed, and DPS takes it as it is.
+    if (event.kind !== 'enter') return at(editText(flow, draftKey, event));
+    const name = flow[draftKey].value.trim();
+    if (name === '' && slot === 'secondary') return at(withStep(flow, nextFormStep(flow)));
+    const problem = caNameProblem(name, flow, slot);
+    return problem ? at(withError(flow, problem)) : at(withStep(flow, nextFormStep(flow)));
+  }
+  if (flow.caCertificates.state !== 'loaded') return at(flow);
+  // The secondary list starts with a "none" row.
+  const offset = slot === 'secondary' ? 1 : 0;
+  const rows = choices.length + offset;
+  switch (event.kind) {
+    case 'up':
+    case 'down': {
+      if (rows === 0) return at(flow);
+      const delta = event.kind === 'up' ? -1 : 1;
+      const caCursor = (caCursorOf(flow, slot) + delta + rows) % rows;
+      return at(withError({...flow, caCursor}, undefined));
+    }
+    case 'text':
+      if (event.text === 'r') {
+        return at(
+          withError({...flow, caCertificates: {state: 'loading'}, caCursor: -1}, undefined),
+          {kind: 'list-ca-certificates'},
+        );
+      }
+      if (event.text === 'n') return at(flow, {kind: 'verify-ca', slot, name: ''});
+      return at(flow);
+    case 'enter': {
+      if (rows === 0) return at(flow, {kind: 'verify-ca', slot, name: ''});
+      const chosen = choices[caCursorOf(flow, slot) - offset];
+      if (!chosen) return at(withStep({...flow, caSecondary: emptyDraft}, nextFormStep(flow)));
+      if (!chosen.isVerified) return at(flow, {kind: 'verify-ca', slot, name: chosen.name});
+      const problem = caNameProblem(chosen.name, flow, slot);
+      if (problem) return at(withError(flow, problem));
+      return at(withStep({...flow, [draftKey]: draftOf(chosen.name)}, nextFormStep(flow)));
+    }
+    default:
+      return at(flow);
+  }
+}
+
+function caNameProblem(
+  name: string,
+  flow: GroupFlow,
+  slot: 'primary' | 'secondary',
+): string | undefined {
+  if (name === '') return 'type the name of a verified CA certificate in this DPS';
+  if (!/^[A-Za-z0-9._-]+$/.test(name)) {
+    return `'${name}' is not a CA certificate name: DPS names them with letters, digits, '.', '_' and '-'`;
+  }
+  if (slot === 'secondary' && name === flow.caPrimary.value.trim()) {
+    return `'${name}' is already the primary CA: choose another one, or none`;
+  }
+  return undefined;
+}
+
+function attestationKey(flow: GroupFlow, event: KeyEvent, context: GroupContext): GroupOutcome {
+  switch (event.kind) {
+    case 'up':
+    case 'down':
+    case 'tab':
+    case 'back-tab':
+      return at(
+        withError(
+          {
+            ...flow,
+            attestation:
+              flow.attestation === 'ca-reference' ? 'signing-certificate' : 'ca-reference',
+          },
+          undefined,
+        ),
+      );
+    case 'enter':
+      return chooseAttestation(flow, context);
+    default:
+      return at(flow);
+  }
+}
+
+function resultKey(flow: GroupFlow, event: KeyEvent): GroupOutcome {
+  if (event.kind === 'enter') {
+    return at(
+      withStep(
+        {
+          ...flow,
+          deviceCertPath:
+            flow.deviceCertPath.value === ''
+              ? draftOf(groupDevicePaths.identityCertPath)
+              : flow.deviceCertPath,
+          deviceKeyPath:
+            flow.deviceKeyPath.value === ''
+              ? draftOf(groupDevicePaths.identityKeyPath)
+              : flow.deviceKeyPath,
+          devicePathFocus: 'certificate',
+        },
+        'device-paths',
+      ),
+    );
+  }
+  if (event.kind === 'text' && event.text === 'p') return at(withStep(flow, 'preflight'));
+  return at(flow);
+}
+
+function configKey(flow: GroupFlow, event: KeyEvent, context: GroupContext): GroupOutcome {
+  switch (event.kind) {
+    case 'up':
+      return at({...flow, configScroll: Math.max(0, flow.configScroll - 1)});
+    case 'down':
+      return at({...flow, configScroll: flow.configScroll + 1});
+    case 'enter':
+      return at(withError(flow, undefined), {kind: 'home'});
+    case 'text':
+      if (event.text === 'p') return at(withStep(flow, 'preflight'));
+      if (event.text === 'w') {
+        const configFile =
+          flow.configFile.path.value === ''
+            ? {...emptyPathField, path: draftOf(`${context.cwd}/${groupIdOf(flow)}.config.toml`)}
+            : flow.configFile;
+        return at(withStep({...flow, configFile, confirmOverwrite: false}, 'write-config'));
+      }
+      return at(flow);
+    default:
+      return at(flow);
+  }
+}
+
+function writeConfigKey(flow: GroupFlow, event: KeyEvent): GroupOutcome {
+  if (event.kind === 'enter') {
+    const path = flow.configFile.path.value.trim();
+    if (path === '') return at(withError(flow, 'type the path of the file to write'));
+    return at(flow, {kind: 'write-config', path, overwrite: flow.confirmOverwrite});
+  }
+  if (event.kind === 'tab') {
+    return at(flow, {
+      kind: 'complete-path',
+      field: 'group-config-file',
+      text: flow.configFile.path.value,
+    });
+  }
+  const edited = editDraft(flow.configFile.path, event);
+  if (edited === undefined || edited === flow.configFile.path) return at(flow);
+  return at(
+    withError(
+      {...flow, configFile: {...emptyPathField, path: edited}, confirmOverwrite: false},
+      undefined,
+    ),
+  );
+}
+
+/** Handles one key on the group flow (Esc included). */
+export function groupKey(flow: GroupFlow, event: KeyEvent, context: GroupContext): GroupOutcome {
+  if (event.kind === 'escape') {
+    if (flow.step === 'saving') return at(withStep(flow, 'review'), {kind: 'cancel-save'});
+    if (flow.step === 'write-config' && flow.confirmOverwrite) {
+      // The file is kept: the question about replacing it goes too.
+      return at(withError({...flow, confirmOverwrite: false}, undefined));
+    }
+    const previous = previousGroupStep(flow);
+    if (previous === undefined) return at(withError(flow, undefined), {kind: 'home'});
+    if (previous === 'ca-primary' || previous === 'ca-secondary') {
+      return at(withStep({...flow, caCursor: -1}, previous));
+    }
+    return at(withStep(flow, previous));
+  }
+
+  if (isSettingsStep(flow.step)) {
+    const outcome = settingsKey(flow.step, flow.settings, event, context.linkedHubs);
+    const updated =
+      outcome.settings === flow.settings ? flow : {...flow, settings: outcome.settings};
+    if (outcome.move === 'next') return at(withStep(updated, nextFormStep(updated)));
+    if (outcome.error !== undefined) return at(withError(updated, outcome.error));
+    return at(updated === flow ? flow : withError(updated, undefined));
+  }
+
+  switch (flow.step) {
+    case 'group-id': {
+      if (event.kind !== 'enter') return at(dropEtagOfOtherId(flow, editText(flow, 'groupId', event)));
+      const problem = groupIdProblem(flow);
+      return problem ? at(withError(flow, problem)) : at(withStep(flow, 'attestation'));
+    }
+    case 'attestation':
+      return attestationKey(flow, event, context);
+    case 'ca-primary': {
+      const outcome = caReferenceKey(flow, 'primary', event, context);
+      // Entering the secondary list puts the cursor on the secondary already chosen (or on none).
+      return outcome.flow.step === 'ca-secondary'
+        ? at({...outcome.flow, caCursor: -1}, outcome.request)
+        : outcome;
+    }
+    case 'ca-secondary':
+      return caReferenceKey(flow, 'secondary', event, context);
+    case 'signing-primary':
+    case 'signing-secondary':
+      return certificateKey(flow, flow.step, event, (ready) =>
+        at(withStep(ready, nextFormStep(ready))),
+      );
+    case 'review':
+      if (event.kind === 'enter') return at(withStep(flow, 'saving'), {kind: 'save'});
+      return at(reviewViewKey(flow, event) ?? flow);
+    case 'exists':
+      // Only u replaces it, as the screen says: an Enter pressed while saving must not overwrite unseen.
+      if (event.kind === 'text' && event.text === 'u') {
+        const etag = flow.existing?.etag;
+        if (!etag) return at(flow);
+        return at(withStep({...flow, updateEtag: etag}, 'saving'), {kind: 'save'});
+      }
+      return at(flow);
+    case 'save-failed':
+      if (event.kind === 'enter' || (event.kind === 'text' && event.text === 'r')) {
+        return at(withStep(flow, 'saving'), {kind: 'save'});
+      }
+      if (event.kind === 'text' && event.text === 'e') return at(withStep(flow, 'group-id'));
+      return at(flow);
+    case 'result':
+      return resultKey(flow, event);
+    case 'device-paths': {
+      const outcome = devicePathsKey(flow, event);
+      if (outcome.move === 'next') {
+        return at(withStep({...outcome.paths, configScroll: 0}, 'config'));
+      }
+      if (outcome.error !== undefined) return at(withError(outcome.paths, outcome.error));
+      return at(outcome.edited ? withError(outcome.paths, undefined) : outcome.paths);
+    }
+    case 'config':
+      return configKey(flow, event, context);
+    case 'write-config':
+      return writeConfigKey(flow, event);
+    case 'preflight':
+      return certificateKey(flow, 'preflight', event, (ready) =>
+        at({...ready, preflight: {state: 'checking'}}, {kind: 'check-device'}),
+      );
+    default:
+      return at(flow);
+  }
+}
+
+/** An update etag belongs to the group ID it was read for: another ID drops it. */
+function dropEtagOfOtherId(before: GroupFlow, after: GroupFlow): GroupFlow {
+  if (after.updateEtag === undefined || groupIdOf(after) === groupIdOf(before)) return after;
+  const {updateEtag: _dropped, ...rest} = after;
+  return rest;
+}
+
+/** The group's certificate a device's chain must reach: the uploaded one, or the referenced CA's. */
+export function groupAnchorPem(flow: GroupFlow): string | undefined {
+  if (flow.attestation === 'signing-certificate') return loadedCertificate(flow.signingPrimary)?.pem;
+  return referencedCa(flow)?.certificatePem;
+}
+
+/** The step waits for a result: keys typed meanwhile wait too. */
+export function groupStepBusy(flow: GroupFlow): boolean {
+  switch (flow.step) {
+    case 'signing-primary':
+      return flow.signingPrimary.status.state === 'reading';
+    case 'signing-secondary':
+      return flow.signingSecondary.status.state === 'reading';
+    case 'preflight':
+      return (
+        flow.deviceCertificate.status.state === 'reading' || flow.preflight?.state === 'checking'
+      );
+    case 'ca-primary':
+    case 'ca-secondary':
+      return flow.caCertificates.state === 'loading';
+    case 'saving':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Steps where letters are text to type, rather than one-letter commands. */
+export function groupStepTakesText(flow: GroupFlow, info: ConnectionInfo | undefined): boolean {
+  switch (flow.step) {
+    case 'group-id':
+    case 'signing-primary':
+    case 'signing-secondary':
+    case 'custom-allocation':
+    case 'twin':
+    case 'device-paths':
+    case 'write-config':
+    case 'preflight':
+      return true;
+    case 'ca-primary':
+    case 'ca-secondary':
+      return caChoices(flow, info) === undefined;
+    case 'hubs':
+      return (info?.linkedHubs ?? []).length === 0;
+    default:
+      return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The flow inside the wizard's state: entering it, its keys and results, and what the app asks of it.
+
+const infoOf = (state: WizardState): ConnectionInfo | undefined =>
+  state.connection.status === 'connected' ? state.connection.info : undefined;
+
+const contextOf = (state: WizardState): GroupContext => {
+  const info = infoOf(state);
+  return {linkedHubs: info?.linkedHubs ?? [], info, cwd: state.cwd};
+};
+
+function withGroup(state: WizardState, group: GroupFlow): WizardState {
+  return {...state, group};
+}
+
+/** Opens the group flow from the home screen; a saved group is done, so the next one starts clean. */
 export function enterGroup(state: WizardState): WizardState {
-  return {...state, screen: {name: 'group'}};
+  const group = state.group.saved
+    ? {...initialGroupFlow(infoOf(state)?.linkedHubs ?? []), caCertificates: state.group.caCertificates}
+    : state.group;
+  return {...state, screen: {name: 'group'}, group};
 }
 
 /** Comes back from verifying a CA inline: that CA becomes the group's primary or secondary reference. */
 export function returnToGroupWithCa(
   state: WizardState,
-  _slot: 'primary' | 'secondary',
-  _certificateName: string,
+  slot: 'primary' | 'secondary',
+  certificateName: string,
 ): WizardState {
-  return {...state, screen: {name: 'group'}};
+  const step = slot === 'primary' ? 'ca-primary' : 'ca-secondary';
+  const flow: GroupFlow = withStep(
+    {
+      ...state.group,
+      attestation: 'ca-reference',
+      caCursor: -1,
+      [slot === 'primary' ? 'caPrimary' : 'caSecondary']: draftOf(certificateName),
+    },
+    step,
+  );
+  const opened = {...state, screen: {name: 'group'} as const};
+  if (!canListCaCertificates(infoOf(state))) return withGroup(opened, flow);
+  // The list is read again, so the CA shows as verified; the cursor lands on it once it is there.
+  return addTask(
+    withGroup(dropTasksOfGroupList(opened), {...flow, caCertificates: {state: 'loading'}}),
+    {kind: 'list-ca-certificates', for: 'group'},
+  );
+}
+
+function dropTasksOfGroupList(state: WizardState): WizardState {
+  return {
+    ...state,
+    tasks: state.tasks.filter(
+      (task) => !(task.kind === 'list-ca-certificates' && task.for === 'group'),
+    ),
+  };
 }
 
 /** Opens the group flow on the attestation that needs no verification (a certificate uploaded into it). */
 export function enterGroupWithSigningCertificate(state: WizardState): WizardState {
-  return {...state, screen: {name: 'group'}};
+  const entered = enterGroup(state);
+  const flow = entered.group;
+  const step = flow.step === 'attestation' || flow.step === 'group-id' ? flow.step : 'group-id';
+  return withGroup(entered, withStep({...flow, attestation: 'signing-certificate'}, step));
+}
+
+function applyGroupRequest(state: WizardState, request: GroupRequest): WizardState {
+  switch (request.kind) {
+    case 'none':
+      return state;
+    case 'home':
+      return {...state, screen: {name: 'home', cursor: 0}};
+    case 'read-certificate':
+      return addTask(state, {
+        kind: 'read-certificate',
+        field: request.field,
+        purpose: request.field === 'group-device' ? 'identity' : 'ca',
+        path: request.path,
+      });
+    case 'complete-path':
+      return addTask(state, {kind: 'complete-path', field: request.field, text: request.text});
+    case 'list-ca-certificates':
+      return addTask(dropTasksOfGroupList(state), {kind: 'list-ca-certificates', for: 'group'});
+    case 'verify-ca':
+      return enterCaForGroup(state, request.slot, request.name);
+    case 'save': {
+      if (state.connection.status !== 'connected') {
+        return withGroup(state, {
+          ...state.group,
+          step: 'save-failed',
+          failure: {
+            kind: 'network',
+            message:
+              state.connection.status === 'failed'
+                ? `not connected to DPS: ${state.connection.failure.message}`
+                : 'still connecting to DPS; try again in a moment',
+          },
+        });
+      }
+      return addTask(dropTasksOfKind(state, 'save-group'), {
+        kind: 'save-group',
+        group: buildEnrollmentGroup(state.group, state.connection.info.linkedHubs),
+      });
+    }
+    case 'cancel-save': {
+      const {throttled: _t, ...group} = state.group;
+      // Keys typed during the save were meant for the screen after it, which will not come.
+      return {
+        ...dropTasksOfKind(state, 'save-group'),
+        typeAhead: [],
+        group: {
+          ...group,
+          stepError:
+            'saving was cancelled; if DPS had already received it, saving again shows the group as existing',
+        },
+      };
+    }
+    case 'write-config':
+      return addTask(state, {
+        kind: 'write-file',
+        field: 'group-config-file',
+        path: request.path,
+        content: groupConfigToml(state.group, infoOf(state)),
+        overwrite: request.overwrite,
+      });
+    case 'check-device': {
+      const device = loadedCertificate(state.group.deviceCertificate);
+      if (!device) return state;
+      return addTask(dropTasksOfKind(state, 'check-group-device'), {
+        kind: 'check-group-device',
+        leafPem: device.pem,
+        chainPems: device.chainPems,
+        anchorPem: groupAnchorPem(state.group),
+      });
+    }
+  }
 }
 
 export function groupKeyInState(state: WizardState, event: KeyEvent): WizardState {
-  if (event.kind === 'escape') return {...state, screen: {name: 'home', cursor: 0}};
+  const {flow, request} = groupKey(state.group, event, contextOf(state));
+  const next = applyGroupRequest(flow === state.group ? state : withGroup(state, flow), request);
+  return clampGroupScroll(next);
+}
+
+/** Keeps the review and config screens from scrolling past their last line. */
+function clampGroupScroll(state: WizardState): WizardState {
+  if (state.screen.name !== 'group') return state;
+  const flow = state.group;
+  const info = infoOf(state);
+  if (flow.step === 'review') {
+    const limit = maxScroll(groupReviewText(flow, info), state.viewport);
+    return flow.reviewScroll > limit ? withGroup(state, {...flow, reviewScroll: limit}) : state;
+  }
+  if (flow.step === 'config') {
+    const limit = maxScroll(groupConfigToml(flow, info), state.viewport);
+    return flow.configScroll > limit ? withGroup(state, {...flow, configScroll: limit}) : state;
+  }
   return state;
 }
 
-export function groupResult(
-  state: WizardState,
-  _taskId: number,
-  _result: GroupResult,
-): WizardState {
-  return state;
+export function groupResult(state: WizardState, taskId: number, result: GroupResult): WizardState {
+  const flow = state.group;
+  switch (result.kind) {
+    case 'throttled':
+      // The save goes on after the wait: its task stays.
+      return withGroup(state, {
+        ...flow,
+        throttled: {retryAfterSeconds: result.retryAfterSeconds, attempt: result.attempt},
+      });
+    case 'exists': {
+      const {throttled: _t, ...rest} = flow;
+      // Keys typed before the existing group was on screen never decide to replace it.
+      return withGroup(
+        {...dropTask(state, taskId), typeAhead: []},
+        {...withStep(rest, 'exists'), existing: result.existing},
+      );
+    }
+    case 'saved': {
+      const {throttled: _t, failure: _f, preflight: _p, ...rest} = flow;
+      return withGroup(dropTask(state, taskId), {...withStep(rest, 'result'), saved: result.group});
+    }
+    case 'failed': {
+      // A stale etag means the group changed meanwhile: the next save reads it again first.
+      const {throttled: _t, updateEtag, ...rest} = flow;
+      const keepEtag =
+        result.failure.kind === 'stale-etag' || updateEtag === undefined ? {} : {updateEtag};
+      return withGroup(dropTask(state, taskId), {
+        ...withStep(rest, 'save-failed'),
+        ...keepEtag,
+        failure: result.failure,
+      });
+    }
+    case 'preflight':
+      return withGroup(dropTask(state, taskId), {
+        ...flow,
+        preflight: {state: 'done', report: result.report},
+      });
+    case 'file': {
+      const {action} = result;
+      const next = dropTask(state, taskId);
+      switch (action.type) {
+        case 'file-written':
+          return withGroup(next, {
+            ...withStep(flow, 'config'),
+            confirmOverwrite: false,
+            configWritten: action.path,
+          });
+        case 'file-exists':
+          return withGroup(next, {
+            ...flow,
+            confirmOverwrite: true,
+            stepError: `${action.path} already exists: press Enter again to replace it, or Esc to keep it`,
+          });
+        case 'file-failed':
+          return withGroup(next, {...flow, stepError: action.message});
+      }
+    }
+  }
 }
 
 /** The step waits for a result: keys typed meanwhile wait too. */
-export function groupBusy(_state: WizardState): boolean {
-  return false;
+export function groupBusy(state: WizardState): boolean {
+  return groupStepBusy(state.group);
 }
 
 /** Letters are text to type on this step, rather than one-letter commands. */
-export function groupTakesText(_state: WizardState): boolean {
-  return true;
+export function groupTakesText(state: WizardState): boolean {
+  return groupStepTakesText(state.group, infoOf(state));
 }
 
-export function groupKeyHints(_state: WizardState): string[] {
-  return ['Esc back', 'Ctrl+C exit'];
+export function groupKeyHints(state: WizardState): string[] {
+  const flow = state.group;
+  const info = infoOf(state);
+  const back = 'Esc back';
+  const exit = 'Ctrl+C exit';
+  switch (flow.step) {
+    case 'group-id':
+      return ['Enter continue', back, exit];
+    case 'attestation':
+      return ['↑↓ choose', 'Enter continue', back, exit];
+    case 'ca-primary':
+    case 'ca-secondary':
+      return caChoices(flow, info) === undefined
+        ? ['Enter continue', back, exit]
+        : ['↑↓ move', 'Enter choose', 'n add a CA', 'r reload', back, exit];
+    case 'signing-primary':
+    case 'signing-secondary':
+    case 'preflight':
+    case 'write-config':
+      return ['Enter continue', 'Tab complete path', '~ = home', back, exit];
+    case 'edge':
+      return ['↑↓ or y/n choose', 'Enter continue', back, exit];
+    case 'hubs':
+      return (info?.linkedHubs ?? []).length > 0
+        ? ['↑↓ move', 'Space select', 'a all/none', 'Enter continue', back, exit]
+        : ['Enter continue', back, exit];
+    case 'allocation':
+      return ['↑↓ choose', 'Enter continue', back, exit];
+    case 'custom-allocation':
+      return ['Tab next field', 'Enter continue', back, exit];
+    case 'twin':
+      return flow.settings.twinMode === 'pairs'
+        ? ['↑↓ field', 'Tab JSON mode', 'Enter continue', back, exit]
+        : ['Tab key=value mode', 'Enter continue', back, exit];
+    case 'advanced':
+      return flow.settings.advancedOpen
+        ? ['↑↓ setting', '←→ change', 'Enter continue', back, exit]
+        : ['Enter keep', 'Tab change', back, exit];
+    case 'review':
+      return ['Enter save', 'Tab values/JSON/az', '↑↓ scroll', back, exit];
+    case 'saving':
+      return ['Esc cancel', exit];
+    case 'exists':
+      return ['u update it', back, exit];
+    case 'save-failed':
+      return ['r retry', 'e edit', back, exit];
+    case 'result':
+      return ['Enter device config', 'p check a device', 'Esc home', exit];
+    case 'device-paths':
+      return ['↑↓ field', 'Enter continue', back, exit];
+    case 'config':
+      return ['w write to a file', 'p check a device', '↑↓ scroll', 'Enter done', back, exit];
+  }
 }

@@ -57,7 +57,7 @@ const settingsSteps: readonly string[] = [
   'advanced',
 ];
 
-export function isSettingsStep(step: IndividualStep): step is SettingsStep {
+export function isSettingsStep(step: string): step is SettingsStep {
   return settingsSteps.includes(step);
 }
 
@@ -182,7 +182,7 @@ function withError(flow: IndividualFlow, stepError: string | undefined): Individ
 
 function editText(
   flow: IndividualFlow,
-  field: 'registrationId' | 'deviceId' | 'deviceCertPath' | 'deviceKeyPath' | 'configFile',
+  field: 'registrationId' | 'deviceId' | 'configFile',
   event: KeyEvent,
 ): IndividualFlow {
   const edited: TextDraft | undefined = editDraft(flow[field], event);
@@ -287,7 +287,11 @@ function advanceFromCertificate(
   return withStep(dropEtagOfOtherId(flow, {...flow, registrationId}), 'secondary-certificate');
 }
 
-function reviewKey(flow: IndividualFlow, event: KeyEvent): FlowOutcome {
+/** The review's panel and scroll position, shared by individual enrollments and groups. */
+export type ReviewView = {reviewPanel: ReviewPanel; reviewScroll: number};
+
+/** Switches the review's panel or scrolls it; undefined for keys that do neither. */
+export function reviewViewKey<V extends ReviewView>(view: V, event: KeyEvent): V | undefined {
   const panels: ReviewPanel[] = ['summary', 'request', 'az'];
   switch (event.kind) {
     case 'tab':
@@ -295,52 +299,78 @@ function reviewKey(flow: IndividualFlow, event: KeyEvent): FlowOutcome {
     case 'left':
     case 'right': {
       const delta = event.kind === 'tab' || event.kind === 'right' ? 1 : -1;
-      const index = panels.indexOf(flow.reviewPanel);
+      const index = panels.indexOf(view.reviewPanel);
       const reviewPanel = panels[(index + delta + panels.length) % panels.length] ?? 'summary';
-      return at({...flow, reviewPanel, reviewScroll: 0});
+      return {...view, reviewPanel, reviewScroll: 0};
     }
     case 'up':
-      return at({...flow, reviewScroll: Math.max(0, flow.reviewScroll - 1)});
+      return {...view, reviewScroll: Math.max(0, view.reviewScroll - 1)};
     case 'down':
-      return at({...flow, reviewScroll: flow.reviewScroll + 1});
+      return {...view, reviewScroll: view.reviewScroll + 1};
     case 'page-up':
-      return at({...flow, reviewScroll: Math.max(0, flow.reviewScroll - 10)});
+      return {...view, reviewScroll: Math.max(0, view.reviewScroll - 10)};
     case 'page-down':
-      return at({...flow, reviewScroll: flow.reviewScroll + 10});
-    case 'enter':
-      return at(withStep(flow, 'saving'), {kind: 'save'});
+      return {...view, reviewScroll: view.reviewScroll + 10};
     default:
-      return at(flow);
+      return undefined;
   }
 }
 
-function devicePathsKey(flow: IndividualFlow, event: KeyEvent): FlowOutcome {
+function reviewKey(flow: IndividualFlow, event: KeyEvent): FlowOutcome {
+  if (event.kind === 'enter') return at(withStep(flow, 'saving'), {kind: 'save'});
+  return at(reviewViewKey(flow, event) ?? flow);
+}
+
+/** Where the device keeps its identity certificate (chain) and key, as config.toml names them. */
+export type DevicePathsDraft = Pick<
+  IndividualFlow,
+  'deviceCertPath' | 'deviceKeyPath' | 'devicePathFocus'
+>;
+
+/**
+ * One key on the device paths step, shared by individual enrollments and groups: moves the focus, edits
+ * the focused path, or (Enter on the key path) checks both paths and moves on.
+ */
+export function devicePathsKey<F extends DevicePathsDraft>(
+  paths: F,
+  event: KeyEvent,
+): {paths: F; move: 'stay' | 'next'; error?: string; edited: boolean} {
   if (
     event.kind === 'up' ||
     event.kind === 'down' ||
     event.kind === 'tab' ||
     event.kind === 'back-tab'
   ) {
-    return at({
-      ...flow,
-      devicePathFocus: flow.devicePathFocus === 'certificate' ? 'key' : 'certificate',
-    });
+    return {
+      paths: {
+        ...paths,
+        devicePathFocus: paths.devicePathFocus === 'certificate' ? 'key' : 'certificate',
+      },
+      move: 'stay',
+      edited: false,
+    };
   }
   if (event.kind === 'enter') {
-    if (flow.devicePathFocus === 'certificate') return at({...flow, devicePathFocus: 'key'});
+    if (paths.devicePathFocus === 'certificate') {
+      return {paths: {...paths, devicePathFocus: 'key'}, move: 'stay', edited: false};
+    }
     const problem =
-      devicePathProblem(flow.deviceCertPath.value.trim()) ??
-      devicePathProblem(flow.deviceKeyPath.value.trim());
-    if (problem) return at(withError(flow, problem));
-    return at(withStep({...flow, configScroll: 0}, 'config'));
+      devicePathProblem(paths.deviceCertPath.value.trim()) ??
+      devicePathProblem(paths.deviceKeyPath.value.trim());
+    if (problem) return {paths, move: 'stay', error: problem, edited: false};
+    return {paths, move: 'next', edited: false};
   }
-  return at(
-    editText(
-      flow,
-      flow.devicePathFocus === 'certificate' ? 'deviceCertPath' : 'deviceKeyPath',
-      event,
-    ),
-  );
+  const field = paths.devicePathFocus === 'certificate' ? 'deviceCertPath' : 'deviceKeyPath';
+  const edited = editDraft(paths[field], event);
+  if (edited === undefined || edited === paths[field]) return {paths, move: 'stay', edited: false};
+  return {paths: {...paths, [field]: edited}, move: 'stay', edited: true};
+}
+
+function devicePathsStepKey(flow: IndividualFlow, event: KeyEvent): FlowOutcome {
+  const outcome = devicePathsKey(flow, event);
+  if (outcome.move === 'next') return at(withStep({...outcome.paths, configScroll: 0}, 'config'));
+  if (outcome.error !== undefined) return at(withError(outcome.paths, outcome.error));
+  return at(outcome.edited ? withError(outcome.paths, undefined) : outcome.paths);
 }
 
 /** Handles one key on the individual flow (Esc included). */
@@ -433,7 +463,7 @@ export function individualKey(
       }
       return at(flow);
     case 'device-paths':
-      return devicePathsKey(flow, event);
+      return devicePathsStepKey(flow, event);
     case 'config':
       switch (event.kind) {
         case 'up':

@@ -65,9 +65,13 @@ export function individualAzCommand(
   );
 }
 
-export function individualConfigToml(
-  flow: IndividualFlow,
+/**
+ * The device's [provisioning] section: for an individual enrollment with its registration ID, for a group
+ * (registrationId undefined) a template whose registration ID is each device's certificate CN.
+ */
+export function deviceConfigToml(
   info: ConnectionInfo | undefined,
+  device: {registrationId: string | undefined; certificatePath: string; keyPath: string},
 ): string {
   const sandbox = info?.mode === 'sandbox';
   // A device cannot reach the sandbox: its config shows the public endpoint, with a note from the renderer.
@@ -76,10 +80,21 @@ export function individualConfigToml(
   return provisioningToml({
     globalEndpoint,
     idScope: info?.idScope,
-    registrationId: flow.saved?.registrationId ?? registrationIdOf(flow),
-    identityCertPath: flow.deviceCertPath.value.trim(),
-    identityKeyPath: flow.deviceKeyPath.value.trim(),
+    registrationId: device.registrationId,
+    identityCertPath: device.certificatePath.trim(),
+    identityKeyPath: device.keyPath.trim(),
     sandbox,
+  });
+}
+
+export function individualConfigToml(
+  flow: IndividualFlow,
+  info: ConnectionInfo | undefined,
+): string {
+  return deviceConfigToml(info, {
+    registrationId: flow.saved?.registrationId ?? registrationIdOf(flow),
+    certificatePath: flow.deviceCertPath.value,
+    keyPath: flow.deviceKeyPath.value,
   });
 }
 

@@ -299,7 +299,10 @@ function takesText(state: WizardState): boolean {
 
 /** Screens where one letter decides something that cannot be undone: a pasted text there is ignored. */
 function decidesByLetter(state: WizardState): boolean {
-  return state.screen.name === 'individual' && state.individual.step === 'exists';
+  return (
+    (state.screen.name === 'individual' && state.individual.step === 'exists') ||
+    (state.screen.name === 'group' && state.group.step === 'exists')
+  );
 }
 
 /** Applies one key; scrolling it caused stops at the last line. */
@@ -309,7 +312,10 @@ function handleKey(state: WizardState, event: KeyEvent): WizardState {
 
 function routeKey(state: WizardState, event: KeyEvent): WizardState {
   // Esc still cancels a save at once (a throttled save may wait for long).
-  const cancelsSave = event.kind === 'escape' && state.individual.step === 'saving';
+  const cancelsSave =
+    event.kind === 'escape' &&
+    (state.individual.step === 'saving' ||
+      (state.screen.name === 'group' && state.group.step === 'saving'));
   if (isBusy(state) && !cancelsSave) return {...state, typeAhead: [...state.typeAhead, event]};
   // Command keys pressed quickly over a laggy link arrive as one text: each letter is its own key. A longer
   // text on the "already exists" screen is a paste, never a decision to replace an enrollment.

@@ -3,6 +3,7 @@ import {parseCommandArgs, UsageError} from '../commands/args.js';
 import {App} from './app.js';
 import {connect, type ConnectTesting} from './connect.js';
 import {chooseConnection, describeChoice, type ConnectionChoice} from './connection-options.js';
+import {groupClosingReport} from './group-outputs-view.js';
 import {closingReport} from './outputs-view.js';
 import {connectionInfoOf} from './reducer.js';
 import {createServices, type Connector} from './services.js';
@@ -53,7 +54,10 @@ export async function runWizard(argv: string[]): Promise<number> {
     <App
       services={services}
       onClose={(state) => {
-        report = closingReport(state.individual, connectionInfoOf(state));
+        const info = connectionInfoOf(state);
+        report = [closingReport(state.individual, info), groupClosingReport(state.group, info)]
+          .filter((text) => text !== '')
+          .join('\n');
         interrupted = state.screen.name !== 'quit';
       }}
     />,

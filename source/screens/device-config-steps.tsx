@@ -1,13 +1,18 @@
 import {Box, Text} from 'ink';
 import {candidateLines} from '../app/layout.js';
-import type {IndividualFlow} from '../app/state.js';
+import type {DevicePathsDraft} from '../app/individual-flow.js';
+import type {TextDraft} from '../app/text-draft.js';
 import {ScrollView} from '../components/scroll-view.js';
 import {StepError} from '../components/step-error.js';
 import {StepHeading} from '../components/step-heading.js';
 import {TextField} from '../components/text-field.js';
 import {tone} from '../components/tone.js';
 
-export function DevicePathsStep({flow}: {flow: IndividualFlow}) {
+export function DevicePathsStep({
+  flow,
+}: {
+  flow: DevicePathsDraft & {stepError?: string | undefined};
+}) {
   return (
     <Box flexDirection="column">
       <StepHeading title="Where the files will be on the device">
@@ -53,17 +58,29 @@ export function ConfigStep({
   );
 }
 
-export function WriteConfigStep({flow, width}: {flow: IndividualFlow; width: number}) {
+export function WriteConfigStep({
+  path,
+  candidates,
+  moreCandidates = 0,
+  stepError,
+  width,
+}: {
+  path: TextDraft;
+  candidates: string[];
+  moreCandidates?: number;
+  stepError: string | undefined;
+  width: number;
+}) {
   return (
     <Box flexDirection="column">
       <Text bold>Write the [provisioning] section to a file</Text>
-      <TextField label="File" draft={flow.configFile} focused />
-      {candidateLines(flow.configFileCandidates, 0, width).map((line, index) => (
+      <TextField label="File" draft={path} focused />
+      {candidateLines(candidates, moreCandidates, width).map((line, index) => (
         <Text key={index} dimColor wrap="truncate">
           {line}
         </Text>
       ))}
-      <StepError message={flow.stepError} />
+      <StepError message={stepError} />
     </Box>
   );
 }

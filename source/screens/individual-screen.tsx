@@ -112,6 +112,13 @@ export function IndividualScreen({state}: {state: WizardState}) {
         />
       );
     case 'write-config':
-      return <WriteConfigStep flow={flow} width={width} />;
+      return (
+        <WriteConfigStep
+          path={flow.configFile}
+          candidates={flow.configFileCandidates}
+          stepError={flow.stepError}
+          width={width}
+        />
+      );
   }
 }

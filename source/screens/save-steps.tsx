@@ -3,6 +3,7 @@ import {Spinner} from '../components/spinner.js';
 import {FieldRow} from '../components/field-row.js';
 import {failureAdvice} from '../app/failure-text.js';
 import type {Failure, IndividualFlow} from '../app/state.js';
+import type {EnrollmentGroup, IndividualEnrollment} from '../dps/types.js';
 import {tone} from '../components/tone.js';
 
 export function SavingStep({id, throttled}: {id: string; throttled: IndividualFlow['throttled']}) {
@@ -19,22 +20,23 @@ export function SavingStep({id, throttled}: {id: string; throttled: IndividualFl
   );
 }
 
-/** An enrollment with this ID exists: show what it is and let the user choose. */
-export function ExistsStep({existing}: {existing: NonNullable<IndividualFlow['existing']>}) {
+/** An enrollment (or enrollment group) with this ID exists: show what it is and let the user choose. */
+export function ExistsStep({existing}: {existing: IndividualEnrollment | EnrollmentGroup}) {
   const hubs = existing.iotHubs?.join(', ') ?? '(any linked hub)';
-  const certificate =
-    existing.attestation.type === 'x509'
-      ? (existing.attestation.clientCertificates?.primary?.info?.subjectName ?? 'X.509')
-      : existing.attestation.type;
+  const group = 'enrollmentGroupId' in existing;
   return (
     <Box flexDirection="column">
       <Text bold color={tone('yellow')}>
-        An enrollment with the registration ID {existing.registrationId} already exists
+        {group
+          ? `An enrollment group with the ID ${existing.enrollmentGroupId} already exists`
+          : `An enrollment with the registration ID ${existing.registrationId} already exists`}
       </Text>
-      <FieldRow label="Device ID" wrap>
-        {existing.deviceId ?? existing.registrationId}
-      </FieldRow>
-      <FieldRow label="Attestation">{certificate}</FieldRow>
+      {group ? null : (
+        <FieldRow label="Device ID" wrap>
+          {existing.deviceId ?? existing.registrationId}
+        </FieldRow>
+      )}
+      <FieldRow label="Attestation">{attestationText(existing)}</FieldRow>
       <FieldRow label="IoT Edge">{existing.capabilities?.iotEdge ? 'yes' : 'no'}</FieldRow>
       <FieldRow label="IoT hubs" wrap>
         {hubs}
@@ -49,6 +51,16 @@ export function ExistsStep({existing}: {existing: NonNullable<IndividualFlow['ex
       </Text>
     </Box>
   );
+}
+
+function attestationText(existing: IndividualEnrollment | EnrollmentGroup): string {
+  const {attestation} = existing;
+  if (attestation.type !== 'x509') return attestation.type;
+  const reference = attestation.caReferences?.primary;
+  if (reference) return `CA certificate ${reference} in DPS`;
+  const certificate =
+    attestation.clientCertificates?.primary ?? attestation.signingCertificates?.primary;
+  return certificate?.info?.subjectName ?? 'X.509';
 }
 
 export function SaveFailedStep({

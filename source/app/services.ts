@@ -85,6 +85,14 @@ export function createServices(options: {
         throw error;
       }
     },
+    signVerificationCertificate: async (request) => {
+      const {signWithCaKey} = await import('./ca-signing.js');
+      return signWithCaKey(request, expandPath(request.keyPath, context));
+    },
+    checkVerificationCertificate: async (request) => {
+      const {checkVerificationFile} = await import('./ca-signing.js');
+      return checkVerificationFile(request, expandPath(request.path, context));
+    },
     completePath: (text) => completePath(text, context),
     writeTextFile: (path, content, overwrite) =>
       writeTextFile(expandPath(path, context), content, overwrite),

@@ -4,7 +4,6 @@ import type {DpsGateway, IndividualEnrollment} from '../dps/types.js';
 import type {Action} from './reducer.js';
 import {runCaTask} from './ca-effects.js';
 import type {SigningOutcome, SigningRequest} from './ca-signing.js';
-import type {SigningOutcome, SigningRequest} from './ca-signing.js';
 import {runGroupTask} from './group-effects.js';
 import type {
   CertificatePurpose,

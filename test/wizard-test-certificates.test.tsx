@@ -1,0 +1,138 @@
+import {describe, test} from 'node:test';
+import assert from 'node:assert/strict';
+import {X509Certificate} from 'node:crypto';
+import {mkdir, readFile, stat, writeFile} from 'node:fs/promises';
+import {join} from 'node:path';
+import {burst, keys, press, waitForFrame, type Instance} from './helpers/ink.js';
+import {forward, withWizard, wizardSandboxForFile} from './helpers/wizard.js';
+
+const sandbox = wizardSandboxForFile();
+
+/** Home → Generate test certificates. */
+async function openTestCertificates(app: Instance) {
+  await press(app, keys.down, keys.down, keys.down);
+  await forward(app, 'Where to write the test chain');
+}
+
+/** From the folder step to the summary: `folder`, `devices`, EC keys, the default validity. */
+async function fillForm(app: Instance, folder: string, devices: string) {
+  await burst(app, folder, keys.enter);
+  await waitForFrame(app, 'Device names');
+  await burst(app, devices, keys.enter);
+  await waitForFrame(app, 'Key type');
+  await press(app, keys.down);
+  await waitForFrame(app, '❯ EC P-256');
+  await forward(app, 'Validity');
+  return forward(app, 'Summary');
+}
+
+const mode = async (path: string) => (await stat(path)).mode & 0o777;
+
+describe('generate test certificates in the wizard', () => {
+  test('an EC chain for two devices: files with 0600 keys, then the individual enrollment of one device', async () => {
+    await withWizard(sandbox, async (app) => {
+      await openTestCertificates(app);
+      const summary = await fillForm(app, 'chain-a', 'edge-a1, edge-a2');
+      assert.match(summary, /Devices\s+edge-a1, edge-a2/);
+      assert.match(summary, /EC P-256/);
+      assert.match(summary, /90 days/);
+      const done = await forward(app, 'Test certificates made');
+      assert.match(done, /In chain-a\//);
+      assert.match(done, /Root CA\s+certs\/azure-iot-test-only\.root\.ca\.cert\.pem/);
+      assert.match(done, /Individual enrollment for edge-a2/);
+
+      const folder = join(sandbox.folder, 'chain-a');
+      for (const name of ['edge-a1', 'edge-a2']) {
+        const key = join(folder, `private/iot-edge-device-identity-${name}.key.pem`);
+        assert.equal(await mode(key), 0o600, `${key} is not 0600`);
+        const pem = await readFile(join(folder, `certs/iot-edge-device-identity-${name}.cert.pem`));
+        const certificate = new X509Certificate(pem);
+        assert.equal(certificate.subject, `CN=${name}`);
+        assert.equal(certificate.publicKey.asymmetricKeyType, 'ec');
+      }
+      assert.equal(await mode(join(folder, 'private/azure-iot-test-only.root.ca.key.pem')), 0o600);
+      const fullChain = await readFile(
+        join(folder, 'certs/iot-edge-device-identity-edge-a1-full-chain.cert.pem'),
+        'utf8',
+      );
+      assert.equal(fullChain.match(/BEGIN CERTIFICATE/g)?.length, 3);
+
+      await press(app, keys.down, keys.down); // the second device
+      await press(app, keys.enter);
+      const individual = await waitForFrame(app, 'Ready: press Enter');
+      assert.match(individual, /Device identity certificate/);
+      assert.match(individual, /chain-a\/certs\/iot-edge-device-identity-edge-a2\.cert\.pem/);
+      assert.match(individual, /Subject\s+CN=edge-a2/);
+      await forward(app, 'Secondary certificate');
+      assert.match(await forward(app, 'Registration ID'), /› edge-a2/);
+    });
+  });
+
+  test('existing files are named and kept; o overwrites them', async () => {
+    const folder = join(sandbox.folder, 'chain-b');
+    const rootPath = join(folder, 'certs/azure-iot-test-only.root.ca.cert.pem');
+    await mkdir(join(folder, 'certs'), {recursive: true});
+    await writeFile(rootPath, 'not a certificate yet');
+    await withWizard(sandbox, async (app) => {
+      await openTestCertificates(app);
+      await fillForm(app, 'chain-b', 'edge-b1');
+      const exists = await forward(app, 'already exists');
+      assert.match(exists, /chain-b\/certs\/azure-iot-test-only\.root\.ca\.cert\.pem/);
+      assert.match(exists, /Nothing was written/);
+      assert.equal(await readFile(rootPath, 'utf8'), 'not a certificate yet');
+      await assert.rejects(stat(join(folder, 'private')), {code: 'ENOENT'});
+
+      // A pasted text is not a decision to overwrite.
+      await burst(app, 'hello');
+      assert.equal(await readFile(rootPath, 'utf8'), 'not a certificate yet');
+
+      // Esc goes back to the folder, every value kept; the same folder asks again, and o overwrites.
+      const back = await (async () => {
+        await press(app, keys.escape);
+        return waitForFrame(app, 'Where to write the test chain');
+      })();
+      assert.match(back, /› chain-b/);
+      await forward(app, 'Device names');
+      await forward(app, 'Key type');
+      await forward(app, 'Validity');
+      await forward(app, 'Summary');
+      await forward(app, 'already exists');
+      await press(app, 'o');
+      await waitForFrame(app, 'Test certificates made');
+    });
+    const root = new X509Certificate(await readFile(rootPath));
+    assert.equal(root.subject, 'CN=azure-iot-test-only.root.ca');
+    assert.equal(
+      await mode(join(folder, 'private/iot-edge-device-identity-edge-b1.key.pem')),
+      0o600,
+    );
+  });
+
+  test('a bad device name stays in the field with a message that names it', async () => {
+    await withWizard(sandbox, async (app) => {
+      await openTestCertificates(app);
+      await burst(app, 'chain-c', keys.enter);
+      await waitForFrame(app, 'Device names');
+      await burst(app, 'edge-c1, edge#2', keys.enter);
+      const refused = await waitForFrame(app, '✖');
+      assert.match(refused, /Device names/);
+      assert.match(refused, /› edge-c1, edge#2/);
+      assert.match(refused, /'edge#2' contains '#'/);
+      // Fixed, it moves on.
+      await press(app, keys.backspace, keys.backspace, keys.backspace, keys.backspace);
+      await burst(app, 'c2', keys.enter);
+      await waitForFrame(app, 'Key type');
+    });
+    await assert.rejects(stat(join(sandbox.folder, 'chain-c')), {code: 'ENOENT'});
+  });
+
+  test('the root CA goes to "Verify a CA certificate" with its certificate and key', async () => {
+    await withWizard(sandbox, async (app) => {
+      await openTestCertificates(app);
+      await fillForm(app, 'chain-d', 'edge-d1');
+      await forward(app, 'Test certificates made');
+      await press(app, keys.enter);
+      await waitForFrame(app, 'Verify a CA certificate');
+    });
+  });
+});

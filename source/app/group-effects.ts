@@ -13,7 +13,10 @@ export async function runGroupTask(
     case 'save-group': {
       const gateway = context.connection.current?.gateway;
       if (!gateway) {
-        return result({kind: 'failed', failure: {kind: 'network', message: 'not connected to DPS'}});
+        return result({
+          kind: 'failed',
+          failure: {kind: 'network', message: 'not connected to DPS'},
+        });
       }
       try {
         const onWait = (retryAfterSeconds: number, attempt: number) =>
@@ -86,7 +89,8 @@ async function checkGroupDevice(
             {
               severity: 'error' as const,
               code: 'registration-id-empty',
-              message: 'the certificate has no CN: a device registers with its CN as registration ID',
+              message:
+                'the certificate has no CN: a device registers with its CN as registration ID',
               hint: 'issue the device certificate with CN = the device name',
             },
           ]

@@ -9,7 +9,7 @@ import {
   reviewViewKey,
 } from './individual-flow.js';
 import {enterCaForGroup} from './ca-flow.js';
-import {groupConfigToml, groupReviewText} from './group-outputs-view.js';
+import {groupConfigToml, groupReviewMaxScroll} from './group-outputs-view.js';
 import type {KeyEvent} from './keys.js';
 import {maxScroll} from './layout.js';
 import type {Action} from './reducer.js';
@@ -296,10 +296,7 @@ export type GroupRequest =
   | {
       kind: 'complete-path';
       field:
-        | 'group-signing-primary'
-        | 'group-signing-secondary'
-        | 'group-device'
-        | 'group-config-file';
+        'group-signing-primary' | 'group-signing-secondary' | 'group-device' | 'group-config-file';
       text: string;
     }
   | {kind: 'list-ca-certificates'}
@@ -628,7 +625,8 @@ export function groupKey(flow: GroupFlow, event: KeyEvent, context: GroupContext
 
   switch (flow.step) {
     case 'group-id': {
-      if (event.kind !== 'enter') return at(dropEtagOfOtherId(flow, editText(flow, 'groupId', event)));
+      if (event.kind !== 'enter')
+        return at(dropEtagOfOtherId(flow, editText(flow, 'groupId', event)));
       const problem = groupIdProblem(flow);
       return problem ? at(withError(flow, problem)) : at(withStep(flow, 'attestation'));
     }
@@ -697,7 +695,8 @@ function dropEtagOfOtherId(before: GroupFlow, after: GroupFlow): GroupFlow {
 
 /** The group's certificate a device's chain must reach: the uploaded one, or the referenced CA's. */
 export function groupAnchorPem(flow: GroupFlow): string | undefined {
-  if (flow.attestation === 'signing-certificate') return loadedCertificate(flow.signingPrimary)?.pem;
+  if (flow.attestation === 'signing-certificate')
+    return loadedCertificate(flow.signingPrimary)?.pem;
   return referencedCa(flow)?.certificatePem;
 }
 
@@ -762,7 +761,10 @@ function withGroup(state: WizardState, group: GroupFlow): WizardState {
 /** Opens the group flow from the home screen; a saved group is done, so the next one starts clean. */
 export function enterGroup(state: WizardState): WizardState {
   const group = state.group.saved
-    ? {...initialGroupFlow(infoOf(state)?.linkedHubs ?? []), caCertificates: state.group.caCertificates}
+    ? {
+        ...initialGroupFlow(infoOf(state)?.linkedHubs ?? []),
+        caCertificates: state.group.caCertificates,
+      }
     : state.group;
   return {...state, screen: {name: 'group'}, group};
 }
@@ -893,7 +895,7 @@ function clampGroupScroll(state: WizardState): WizardState {
   const flow = state.group;
   const info = infoOf(state);
   if (flow.step === 'review') {
-    const limit = maxScroll(groupReviewText(flow, info), state.viewport);
+    const limit = groupReviewMaxScroll(flow, info, state.viewport);
     return flow.reviewScroll > limit ? withGroup(state, {...flow, reviewScroll: limit}) : state;
   }
   if (flow.step === 'config') {

@@ -4,10 +4,12 @@ import {requestPreview} from '../outputs/request-json.js';
 import {
   buildEnrollmentGroup,
   caReferencesOf,
+  caReferenceWarning,
   referencedCa,
   type GroupFlow,
 } from './group-flow.js';
 import {loadedCertificate} from './individual-flow.js';
+import {bodySize, scrollHeight, wrapLines, type Viewport} from './layout.js';
 import {azTarget, deviceConfigToml, maskWebhookKey} from './outputs-view.js';
 import {allocationText, reprovisionText} from './settings-steps.js';
 import type {ConnectionInfo} from './state.js';
@@ -44,10 +46,7 @@ export function groupAzCommands(flow: GroupFlow, info: ConnectionInfo | undefine
         verified
           ? `# The CA certificate '${name}' is already in DPS and verified; this is how it got there:`
           : `# The CA certificate '${name}' must be in DPS and verified before devices can register:`,
-        ...caCertificateCommands(
-          {name, certificatePath: `<${name} CA certificate file>`},
-          target,
-        ),
+        ...caCertificateCommands({name, certificatePath: `<${name} CA certificate file>`}, target),
         '',
       );
     }
@@ -175,4 +174,21 @@ export function groupClosingReport(flow: GroupFlow, info: ConnectionInfo | undef
     groupAzCommands(flow, info),
     '',
   ].join('\n');
+}
+
+/** Lines the review's text gets: the screen's scroll height less the lines of the CA warning above it. */
+export function groupReviewRows(flow: GroupFlow, viewport: Viewport): number {
+  const warning = caReferenceWarning(flow);
+  const noteLines = warning ? wrapLines(`⚠ ${warning}`, bodySize(viewport).width).length : 0;
+  return Math.max(3, scrollHeight(viewport) - noteLines);
+}
+
+/** The last scroll position of the review: its last line at the bottom of the window. */
+export function groupReviewMaxScroll(
+  flow: GroupFlow,
+  info: ConnectionInfo | undefined,
+  viewport: Viewport,
+): number {
+  const lines = wrapLines(groupReviewText(flow, info), bodySize(viewport).width).length;
+  return Math.max(0, lines - groupReviewRows(flow, viewport));
 }

@@ -2,9 +2,12 @@ import {Box, Text} from 'ink';
 import {Spinner} from '../components/spinner.js';
 import {FieldRow} from '../components/field-row.js';
 import {failureAdvice} from '../app/failure-text.js';
+import type {GroupFlow} from '../app/group-flow.js';
 import type {Failure, IndividualFlow} from '../app/state.js';
-import type {EnrollmentGroup, IndividualEnrollment} from '../dps/types.js';
 import {tone} from '../components/tone.js';
+
+/** An existing individual enrollment or enrollment group, as DPS returned it. */
+type Existing = NonNullable<IndividualFlow['existing']> | NonNullable<GroupFlow['existing']>;
 
 export function SavingStep({id, throttled}: {id: string; throttled: IndividualFlow['throttled']}) {
   return (
@@ -21,7 +24,7 @@ export function SavingStep({id, throttled}: {id: string; throttled: IndividualFl
 }
 
 /** An enrollment (or enrollment group) with this ID exists: show what it is and let the user choose. */
-export function ExistsStep({existing}: {existing: IndividualEnrollment | EnrollmentGroup}) {
+export function ExistsStep({existing}: {existing: Existing}) {
   const hubs = existing.iotHubs?.join(', ') ?? '(any linked hub)';
   const group = 'enrollmentGroupId' in existing;
   return (
@@ -53,7 +56,7 @@ export function ExistsStep({existing}: {existing: IndividualEnrollment | Enrollm
   );
 }
 
-function attestationText(existing: IndividualEnrollment | EnrollmentGroup): string {
+function attestationText(existing: Existing): string {
   const {attestation} = existing;
   if (attestation.type !== 'x509') return attestation.type;
   const reference = attestation.caReferences?.primary;

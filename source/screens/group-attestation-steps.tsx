@@ -1,0 +1,155 @@
+import {Box, Text} from 'ink';
+import {caChoices, caCursorOf, type GroupFlow} from '../app/group-flow.js';
+import {failureAdvice} from '../app/failure-text.js';
+import type {ConnectionInfo} from '../app/state.js';
+import {ChoiceList, type Choice} from '../components/choice-list.js';
+import {Paragraph} from '../components/paragraph.js';
+import {Spinner} from '../components/spinner.js';
+import {StepError} from '../components/step-error.js';
+import {StepHeading} from '../components/step-heading.js';
+import {TextField} from '../components/text-field.js';
+import {tone} from '../components/tone.js';
+
+const noArmText =
+  'Connected with a service connection string: the CA certificates of this DPS cannot be listed or verified here (that needs Azure sign-in with --dps-name, --resource-group and --subscription).';
+
+/** CA references or a certificate uploaded into the group. */
+export function AttestationStep({
+  flow,
+  connection,
+}: {
+  flow: GroupFlow;
+  connection: ConnectionInfo | undefined;
+}) {
+  const armAvailable = connection?.armAvailable === true;
+  return (
+    <Box flexDirection="column">
+      <StepHeading title="How the devices of this group prove who they are">
+        Every device presents its own certificate and the chain above it. DPS lets it in when that
+        chain reaches the group&apos;s CA certificate.
+      </StepHeading>
+      <ChoiceList
+        cursor={flow.attestation === 'ca-reference' ? 0 : 1}
+        choices={[
+          {
+            label: 'A verified CA certificate in DPS',
+            detail: armAvailable
+              ? '(caReferences) chosen from the DPS list'
+              : '(caReferences) type its name',
+          },
+          {
+            label: 'A CA certificate uploaded into this group',
+            detail: '(signingCertificates) a root or intermediate file',
+          },
+        ]}
+      />
+      {armAvailable ? null : (
+        <Box marginTop={1}>
+          <Paragraph color={tone('yellow')}>
+            {`${noArmText} Upload the CA certificate into the group instead, or type the name of a CA that is already verified.`}
+          </Paragraph>
+        </Box>
+      )}
+    </Box>
+  );
+}
+
+/** How many certificates the list shows at once; the window follows the cursor. */
+const visibleRows = 8;
+
+function caRows(flow: GroupFlow, slot: 'primary' | 'secondary', certificates: Choice[]) {
+  return slot === 'secondary'
+    ? [{label: '(none)', detail: 'no secondary CA'} as Choice, ...certificates]
+    : certificates;
+}
+
+/** The primary or secondary CA reference: chosen from the DPS's CA certificates, or typed. */
+export function CaReferenceStep({
+  flow,
+  slot,
+  connection,
+}: {
+  flow: GroupFlow;
+  slot: 'primary' | 'secondary';
+  connection: ConnectionInfo | undefined;
+}) {
+  const title = slot === 'primary' ? 'The group’s CA certificate' : 'Secondary CA (optional)';
+  const explanation =
+    slot === 'primary'
+      ? 'The CA in DPS that issued the devices’ certificates (root or intermediate). It must be verified (proof of possession of its key).'
+      : 'A second CA, e.g. while rolling over to a new one. Choose (none) to skip.';
+  const choices = caChoices(flow, connection);
+  if (choices === undefined) {
+    const draft = slot === 'primary' ? flow.caPrimary : flow.caSecondary;
+    const list = flow.caCertificates;
+    const reason =
+      list.state === 'failed'
+        ? `The CA certificates could not be read: ${list.failure.message} ${failureAdvice(list.failure)}`
+        : noArmText;
+    return (
+      <Box flexDirection="column">
+        <StepHeading title={title}>{explanation}</StepHeading>
+        <Paragraph color={tone('yellow')}>{reason}</Paragraph>
+        <Paragraph dim>
+          {slot === 'primary'
+            ? 'Type the name of a verified CA certificate in this DPS (DPS does not check it on save), or press Esc and upload the CA certificate into the group.'
+            : 'Type the name of a second verified CA certificate, or press Enter with no name to skip.'}
+        </Paragraph>
+        <TextField label="CA name" draft={draft} focused />
+        <StepError message={flow.stepError} />
+      </Box>
+    );
+  }
+  if (flow.caCertificates.state !== 'loaded') {
+    return (
+      <Box flexDirection="column">
+        <StepHeading title={title}>{explanation}</StepHeading>
+        <Spinner label="Reading the CA certificates of DPS…" />
+      </Box>
+    );
+  }
+  const certificates = flow.caCertificates.certificates;
+  const rows = caRows(
+    flow,
+    slot,
+    certificates.map((certificate) => ({
+      label: certificate.name,
+      detail: `${commonName(certificate.subject)} · ${certificate.isVerified ? '✔ verified' : 'not verified'}`,
+    })),
+  );
+  const cursor = caCursorOf(flow, slot);
+  const first = Math.max(
+    0,
+    Math.min(cursor - Math.floor(visibleRows / 2), rows.length - visibleRows),
+  );
+  const offset = slot === 'secondary' ? 1 : 0;
+  const current = certificates[cursor - offset];
+  return (
+    <Box flexDirection="column">
+      <StepHeading title={title}>{explanation}</StepHeading>
+      {certificates.length === 0 ? (
+        <Paragraph color={tone('yellow')}>
+          This DPS has no CA certificates yet. Press Enter to upload and verify one, or Esc to
+          choose a CA certificate uploaded into the group instead.
+        </Paragraph>
+      ) : null}
+      {first > 0 ? <Text dimColor>{`  ↑ ${first} more`}</Text> : null}
+      <ChoiceList choices={rows.slice(first, first + visibleRows)} cursor={cursor - first} />
+      {rows.length > first + visibleRows ? (
+        <Text dimColor>{`  ↓ ${rows.length - first - visibleRows} more`}</Text>
+      ) : null}
+      {current && !current.isVerified ? (
+        <Paragraph color={tone('yellow')}>
+          {`'${current.name}' is not verified: DPS refuses the devices of a group whose CA is not verified. Enter: verify it now (proof of possession), then come back here.`}
+        </Paragraph>
+      ) : null}
+      <StepError message={flow.stepError} />
+    </Box>
+  );
+}
+
+/** The CN of a subject as ARM writes it ("CN=name, O=org"), or the whole subject when it has none. */
+function commonName(subject: string | undefined): string {
+  if (!subject) return '';
+  return /(?:^|,\s*)CN=([^,]+)/.exec(subject)?.[1]?.trim() ?? subject;
+}

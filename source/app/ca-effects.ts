@@ -135,7 +135,7 @@ async function verify(
     return {
       kind: 'code-changed',
       certificate: current,
-      message: `the certificate '${task.name}' changed in DPS after its code was generated here (etag mismatch), and the proof was refused with its current version: a new verification code was probably generated elsewhere meanwhile. Press Enter to generate a new one here and sign again`,
+      message: `a new verification code was generated elsewhere meanwhile: '${task.name}' changed in DPS (etag mismatch) and its current code is not the one signed here; generate a new one here and sign again`,
     };
   }
 }

@@ -113,11 +113,12 @@ export function deviceNamesOf(flow: TestCertificatesFlow): string[] {
 export function deviceNamesProblem(names: readonly string[]): string | undefined {
   if (names.length === 0) return 'type at least one device name';
   for (const name of names) {
-    const problem = enrollmentIdProblem(name, 'device name', maxX509RegistrationIdLength);
-    if (problem) return problem.message;
+    // ':' is allowed in a registration ID but not here, so the rules said are the ones for file names too.
     if (name.includes(':')) {
       return `the device name '${name}' contains ':', which is not allowed here: the name is part of the file names`;
     }
+    const problem = enrollmentIdProblem(name, 'device name', maxX509RegistrationIdLength);
+    if (problem) return problem.message.replace(", '_' and ':'", " and '_'");
   }
   return undefined;
 }
@@ -207,7 +208,7 @@ const previousSteps: Partial<Record<TestCertificatesStep, TestCertificatesStep>>
 /** The choices of the last step: the root CA, one individual enrollment per device, home. */
 export function doneChoices(flow: TestCertificatesFlow): {label: string; detail?: string}[] {
   return [
-    {label: 'Verify the root CA in DPS', detail: 'for group enrollments'},
+    {label: 'Verify the root CA in DPS', detail: '(for group enrollments)'},
     ...deviceNamesOf(flow).map((name) => ({label: `Individual enrollment for ${name}`})),
     {label: 'Home'},
   ];

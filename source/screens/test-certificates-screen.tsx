@@ -197,8 +197,8 @@ function ExistsStep({flow}: {flow: TestCertificatesFlow}) {
       ) : null}
       <Box marginTop={1}>
         <Paragraph>
-          Nothing was written. Press o to overwrite them (a test chain made there before stops
-          working), or Esc to choose another folder.
+          Nothing was written. Press o to overwrite them (whatever uses the old certificates must
+          then be set up again), or Esc to choose another folder.
         </Paragraph>
       </Box>
     </Box>

@@ -313,7 +313,7 @@ describe('test certificates flow', () => {
     assert.equal(failed.testCertificates.step, 'summary');
     assert.match(
       failed.testCertificates.stepError ?? '',
-      /nothing was made: cannot create the folder \/x: permission denied/,
+      /could not write the test chain: cannot create the folder \/x: permission denied/,
     );
     assert.equal(failed.tasks.length, 0);
   });

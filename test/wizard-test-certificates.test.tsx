@@ -5,6 +5,8 @@ import {mkdir, readFile, stat, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {burst, keys, press, waitForFrame, type Instance} from './helpers/ink.js';
 import {forward, withWizard, wizardSandboxForFile} from './helpers/wizard.js';
+import {createServices} from '../source/app/services.js';
+import type {TestChainProgress} from '../source/certs/test-chain.js';
 
 const sandbox = wizardSandboxForFile();
 
@@ -134,5 +136,73 @@ describe('generate test certificates in the wizard', () => {
       await press(app, keys.enter);
       await waitForFrame(app, 'Verify a CA certificate');
     });
+  });
+
+  test('a folder that is a file: the summary says so and what to do, nothing is written', async () => {
+    await writeFile(join(sandbox.folder, 'not-a-folder'), 'a file');
+    await withWizard(sandbox, async (app) => {
+      await openTestCertificates(app);
+      await fillForm(app, 'not-a-folder', 'edge-e1');
+      await press(app, keys.enter);
+      const failed = await waitForFrame(app, 'could not write the test chain');
+      assert.match(failed, /Summary/);
+      assert.match(failed, /a\s+file\s+is\s+in\s+the\s+way/);
+      assert.match(failed, /choose\s+another\s+folder/);
+      assert.doesNotMatch(failed, /--out/);
+    });
+    assert.equal(await readFile(join(sandbox.folder, 'not-a-folder'), 'utf8'), 'a file');
+  });
+
+  test('Esc while the keys are made cancels and goes back to the summary', async () => {
+    await withWizard(sandbox, async (app) => {
+      await openTestCertificates(app);
+      await burst(app, 'chain-f', keys.enter);
+      await waitForFrame(app, 'Device names');
+      await burst(app, 'edge-f1 edge-f2 edge-f3', keys.enter);
+      await forward(app, 'Validity'); // RSA, the default: seconds of key generation
+      await forward(app, 'Summary');
+      await forward(app, 'Making keys');
+      await press(app, keys.escape);
+      const cancelled = await waitForFrame(app, 'cancelled: no file was written');
+      assert.match(cancelled, /Summary/);
+      assert.match(cancelled, /Devices\s+edge-f1, edge-f2, edge-f3/);
+    });
+  });
+
+  test('the generate service reports progress and, aborted, writes nothing', async () => {
+    const services = createServices({
+      target: 'none',
+      connect: () => Promise.reject(new Error('not used')),
+      cwd: sandbox.folder,
+      home: sandbox.folder,
+    });
+    const request = {devices: ['edge-g1'], keyType: 'ec' as const, days: 5, overwrite: false};
+    const seen: TestChainProgress[] = [];
+    const made = await services.generateTestChain({
+      ...request,
+      folder: 'chain-g',
+      onProgress: (progress) => seen.push(progress),
+      signal: new AbortController().signal,
+    });
+    assert.equal(made.outcome, 'written');
+    assert.equal(made.outDir, join(sandbox.folder, 'chain-g'));
+    assert.deepEqual(seen.at(-1), {stage: 'files', done: 0, total: 8});
+    assert.deepEqual(
+      seen.filter((progress) => progress.stage === 'keys').map((progress) => progress.done),
+      [0, 1, 2, 3],
+    );
+
+    // Aborted once the first key is made: the run stops before any file is written.
+    const controller = new AbortController();
+    const aborted = services.generateTestChain({
+      ...request,
+      folder: 'chain-h',
+      onProgress: (progress) => {
+        if (progress.stage === 'keys' && progress.done === 1) controller.abort();
+      },
+      signal: controller.signal,
+    });
+    await assert.rejects(aborted, {name: 'AbortError'});
+    await assert.rejects(stat(join(sandbox.folder, 'chain-h')), {code: 'ENOENT'});
   });
 });

@@ -397,7 +397,7 @@ export function testCertificatesResult(
     case 'failed': {
       const summary = withError(
         withStep(flow, 'summary'),
-        `nothing was made: ${result.failure.message}`,
+        `could not write the test chain: ${result.failure.message}`,
       );
       return {
         ...done,

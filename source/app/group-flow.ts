@@ -1022,10 +1022,10 @@ export function groupKeyHints(state: WizardState): string[] {
     case 'save-failed':
       return ['r retry', 'e edit', back, exit];
     case 'result':
-      return ['Enter device config', 'p check a device', 'Esc home', exit];
+      return ['Enter device config', 'p pre-flight', 'Esc home', exit];
     case 'device-paths':
       return ['↑↓ field', 'Enter continue', back, exit];
     case 'config':
-      return ['w write to a file', 'p check a device', '↑↓ scroll', 'Enter done', back, exit];
+      return ['w write file', 'p pre-flight', '↑↓ scroll', 'Enter done', back, exit];
   }
 }

@@ -99,6 +99,20 @@ export function attestationSummary(flow: GroupFlow): [label: string, value: stri
   ];
 }
 
+/** How the group's devices prove who they are, in one line, for the result screen. */
+export function attestationLine(flow: GroupFlow): string {
+  if (flow.attestation === 'ca-reference') {
+    const {primary, secondary} = caReferencesOf(flow);
+    return `CA certificate ${primary} in DPS${secondary ? ` (secondary ${secondary})` : ''}`;
+  }
+  const primary = loadedCertificate(flow.signingPrimary);
+  const secondary = loadedCertificate(flow.signingSecondary);
+  const subjects = [primary, secondary].flatMap((loaded) =>
+    loaded ? [loaded.summary.subject] : [],
+  );
+  return `${subjects.join(' and ')} uploaded into the group`;
+}
+
 /** Every value of the group as label/value rows, for the review screen. */
 export function groupSummary(
   flow: GroupFlow,

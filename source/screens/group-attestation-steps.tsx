@@ -31,18 +31,17 @@ export function AttestationStep({
       <ChoiceList
         cursor={flow.attestation === 'ca-reference' ? 0 : 1}
         choices={[
-          {
-            label: 'A verified CA certificate in DPS',
-            detail: armAvailable
-              ? '(caReferences) chosen from the DPS list'
-              : '(caReferences) type its name',
-          },
-          {
-            label: 'A CA certificate uploaded into this group',
-            detail: '(signingCertificates) a root or intermediate file',
-          },
+          {label: 'A verified CA certificate in DPS', detail: '(caReferences)'},
+          {label: 'A CA certificate uploaded into this group', detail: '(signingCertificates)'},
         ]}
       />
+      <Paragraph dim>
+        {flow.attestation === 'ca-reference'
+          ? armAvailable
+            ? 'The CA is uploaded and verified once in DPS; any number of groups can then use it. You choose it from the DPS list next.'
+            : 'The CA is uploaded and verified once in DPS; you type its name next.'
+          : 'The root or intermediate certificate file is stored in this group itself. You choose the file next.'}
+      </Paragraph>
       {armAvailable ? null : (
         <Box marginTop={1}>
           <Paragraph color={tone('yellow')}>

@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import {candidateLines} from '../app/layout.js';
 import type {GroupFlow} from '../app/group-flow.js';
+import type {Finding} from '../app/state.js';
 import {FieldRow} from '../components/field-row.js';
 import {FindingsList} from '../components/findings-list.js';
 import {Paragraph} from '../components/paragraph.js';
@@ -90,7 +91,12 @@ export function PreflightStep({flow, width}: {flow: GroupFlow; width: number}) {
         </Box>
       ) : null}
       {preflight?.state === 'checking' ? <Spinner label="Checking the chain…" /> : null}
-      {preflight?.state === 'done' ? <PreflightReportView report={preflight.report} /> : null}
+      {preflight?.state === 'done' ? (
+        <PreflightReportView
+          report={preflight.report}
+          certificateFindings={status.state === 'loaded' ? status.certificate.findings : []}
+        />
+      ) : null}
       <StepError message={flow.stepError} />
     </Box>
   );
@@ -98,10 +104,19 @@ export function PreflightStep({flow, width}: {flow: GroupFlow; width: number}) {
 
 function PreflightReportView({
   report,
+  certificateFindings,
 }: {
   report: Extract<NonNullable<GroupFlow['preflight']>, {state: 'done'}>['report'];
+  /** What reading the device certificate found (EKU, validity, CN rules). */
+  certificateFindings: readonly Finding[];
 }) {
-  const failed = report.findings.some((finding) => finding.severity === 'error');
+  // The certificate's own checks and the chain's, each problem once.
+  const findings = [...certificateFindings, ...report.findings].filter(
+    (finding, index, all) =>
+      finding.severity !== 'info' &&
+      all.findIndex((other) => other.code === finding.code) === index,
+  );
+  const failed = findings.some((finding) => finding.severity === 'error');
   return (
     <Box flexDirection="column" marginTop={1}>
       <FieldRow label="Registration ID" width={17} wrap>
@@ -117,7 +132,7 @@ function PreflightReportView({
             : `✖ ${link.subject}: no certificate that signed it`}
         </Text>
       ))}
-      <FindingsList findings={report.findings.filter((finding) => finding.severity !== 'info')} />
+      <FindingsList findings={findings} />
       {failed ? (
         <Text bold color={tone('red')}>
           ✖ This device would be refused: fix the problems above.

@@ -1,7 +1,7 @@
 import {Box} from 'ink';
 import {caReferenceWarning, groupIdOf, type GroupFlow} from '../app/group-flow.js';
 import {
-  attestationSummary,
+  attestationLine,
   groupConfigToml,
   groupReviewRows,
   groupReviewText,
@@ -117,9 +117,7 @@ export function GroupScreen({state}: {state: WizardState}) {
       return flow.saved ? (
         <GroupResultStep
           saved={flow.saved}
-          attestation={attestationSummary(flow)
-            .map(([, value]) => value)
-            .join('; ')}
+          attestation={attestationLine(flow)}
           mode={flow.updateEtag ? 'updated' : 'created'}
         />
       ) : null;

@@ -32,42 +32,60 @@ const mode = async (path: string) => (await stat(path)).mode & 0o777;
 
 describe('generate test certificates in the wizard', () => {
   test('an EC chain for two devices: files with 0600 keys, then the individual enrollment of one device', async () => {
-    await withWizard(sandbox, async (app) => {
-      await openTestCertificates(app);
-      const summary = await fillForm(app, 'chain-a', 'edge-a1, edge-a2');
-      assert.match(summary, /Devices\s+edge-a1, edge-a2/);
-      assert.match(summary, /EC P-256/);
-      assert.match(summary, /90 days/);
-      const done = await forward(app, 'Test certificates made');
-      assert.match(done, /In chain-a\//);
-      assert.match(done, /Root CA\s+certs\/azure-iot-test-only\.root\.ca\.cert\.pem/);
-      assert.match(done, /Individual enrollment for edge-a2/);
+    await withWizard(
+      sandbox,
+      async (app) => {
+        await openTestCertificates(app);
+        const summary = await fillForm(app, 'chain-a', 'edge-a1, edge-a2');
+        assert.match(summary, /Devices\s+edge-a1, edge-a2/);
+        assert.match(summary, /EC P-256/);
+        assert.match(summary, /90 days/);
+        const done = await forward(app, 'Test certificates made');
+        assert.match(done, /In chain-a\//);
+        assert.match(done, /Root CA\s+certs\/azure-iot-test-only\.root\.ca\.cert\.pem/);
+        assert.match(done, /Individual enrollment for edge-a2/);
+        // Every file and every choice on an 80x24 screen.
+        assert.match(done, /Device edge-a2\s+certs\/iot-edge-device-identity-edge-a2\.cert\.pem/);
+        assert.match(done, /private\/iot-edge-device-identity-edge-a2\.key\.pem/);
+        assert.match(done, /❯ Verify the root CA in DPS[^\n]*\n(.*\n){2}.*Home/);
+        assert.ok(done.split('\n').length <= 24, done);
+        assert.ok(
+          done.split('\n').every((line) => [...line].length <= 80),
+          done,
+        );
 
-      const folder = join(sandbox.folder, 'chain-a');
-      for (const name of ['edge-a1', 'edge-a2']) {
-        const key = join(folder, `private/iot-edge-device-identity-${name}.key.pem`);
-        assert.equal(await mode(key), 0o600, `${key} is not 0600`);
-        const pem = await readFile(join(folder, `certs/iot-edge-device-identity-${name}.cert.pem`));
-        const certificate = new X509Certificate(pem);
-        assert.equal(certificate.subject, `CN=${name}`);
-        assert.equal(certificate.publicKey.asymmetricKeyType, 'ec');
-      }
-      assert.equal(await mode(join(folder, 'private/azure-iot-test-only.root.ca.key.pem')), 0o600);
-      const fullChain = await readFile(
-        join(folder, 'certs/iot-edge-device-identity-edge-a1-full-chain.cert.pem'),
-        'utf8',
-      );
-      assert.equal(fullChain.match(/BEGIN CERTIFICATE/g)?.length, 3);
+        const folder = join(sandbox.folder, 'chain-a');
+        for (const name of ['edge-a1', 'edge-a2']) {
+          const key = join(folder, `private/iot-edge-device-identity-${name}.key.pem`);
+          assert.equal(await mode(key), 0o600, `${key} is not 0600`);
+          const pem = await readFile(
+            join(folder, `certs/iot-edge-device-identity-${name}.cert.pem`),
+          );
+          const certificate = new X509Certificate(pem);
+          assert.equal(certificate.subject, `CN=${name}`);
+          assert.equal(certificate.publicKey.asymmetricKeyType, 'ec');
+        }
+        assert.equal(
+          await mode(join(folder, 'private/azure-iot-test-only.root.ca.key.pem')),
+          0o600,
+        );
+        const fullChain = await readFile(
+          join(folder, 'certs/iot-edge-device-identity-edge-a1-full-chain.cert.pem'),
+          'utf8',
+        );
+        assert.equal(fullChain.match(/BEGIN CERTIFICATE/g)?.length, 3);
 
-      await press(app, keys.down, keys.down); // the second device
-      await press(app, keys.enter);
-      const individual = await waitForFrame(app, 'Ready: press Enter');
-      assert.match(individual, /Device identity certificate/);
-      assert.match(individual, /chain-a\/certs\/iot-edge-device-identity-edge-a2\.cert\.pem/);
-      assert.match(individual, /Subject\s+CN=edge-a2/);
-      await forward(app, 'Secondary certificate');
-      assert.match(await forward(app, 'Registration ID'), /› edge-a2/);
-    });
+        await press(app, keys.down, keys.down); // the second device
+        await press(app, keys.enter);
+        const individual = await waitForFrame(app, 'Ready: press Enter');
+        assert.match(individual, /Device identity certificate/);
+        assert.match(individual, /chain-a\/certs\/iot-edge-device-identity-edge-a2\.cert\.pem/);
+        assert.match(individual, /Subject\s+CN=edge-a2/);
+        await forward(app, 'Secondary certificate');
+        assert.match(await forward(app, 'Registration ID'), /› edge-a2/);
+      },
+      {columns: 80},
+    );
   });
 
   test('existing files are named and kept; o overwrites them', async () => {

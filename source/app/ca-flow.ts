@@ -1,13 +1,17 @@
 import type {CaCertificate} from '../dps/types.js';
 import {caKey, listRowCount, signRequest, startLoop, withError, withStep} from './ca-keys.js';
+import {caCertificateCommands} from '../outputs/az-commands.js';
 import {failureAdvice} from './failure-text.js';
 import {enterGroupWithSigningCertificate, returnToGroupWithCa} from './group-flow.js';
 import {emptyCertificateField} from './individual-flow.js';
 import type {KeyEvent} from './keys.js';
+import {maxScroll} from './layout.js';
+import {azTarget} from './outputs-view.js';
 import {emptyPathField} from './path-fields.js';
 import type {
   CaCertificateList,
   CertificateField,
+  ConnectionInfo,
   Failure,
   LoadedCertificate,
   PathField,
@@ -194,11 +198,13 @@ function listing(state: WizardState): WizardState {
   );
 }
 
-/** Opens the flow from the home screen: the list of the DPS's CA certificates. */
+/** Opens the flow from the home screen: the list of the DPS's CA certificates (values typed before kept). */
 export function enterCa(state: WizardState): WizardState {
+  // Opened from home, a verified certificate no longer leads back to a group.
+  const {returnTo: _r, ...flow} = state.ca;
   const opened: WizardState = {...state, screen: {name: 'verify-ca'}};
-  if (!armAvailable(state)) return {...opened, ca: withStep(state.ca, 'needs-arm')};
-  return listing({...opened, ca: withStep(state.ca, 'list')});
+  if (!armAvailable(state)) return {...opened, ca: withStep(flow, 'needs-arm')};
+  return listing({...opened, ca: withStep(flow, 'list')});
 }
 
 /** Opens the loop for one CA certificate the group flow wants to reference; verified, it goes back there. */
@@ -305,7 +311,31 @@ function applyRequest(
 }
 
 export function caKeyInState(state: WizardState, event: KeyEvent): WizardState {
-  return applyRequest(state, caKey(state.ca, event));
+  const next = applyRequest(state, caKey(state.ca, event));
+  if (next.screen.name !== 'verify-ca' || next.ca.step !== 'commands') return next;
+  // Scrolling stops at the last line.
+  const info = next.connection.status === 'connected' ? next.connection.info : undefined;
+  const limit = maxScroll(caAzCommands(next.ca, info), next.viewport);
+  return next.ca.commandsScroll > limit ? {...next, ca: {...next.ca, commandsScroll: limit}} : next;
+}
+
+/** The az commands that do what this loop did: upload, then (unless verified on upload) the proof. */
+export function caAzCommands(flow: CaFlow, info: ConnectionInfo | undefined): string {
+  const file =
+    flow.certificateFile.status.state === 'loaded'
+      ? flow.certificateFile.status.certificate.absolutePath
+      : '<CA certificate file>';
+  return caCertificateCommands(
+    {
+      name: flow.target?.name ?? flow.name.value.trim(),
+      certificatePath: file,
+      ...(flow.setVerifiedOnUpload && flow.target?.isVerified && !flow.verificationPem
+        ? {verified: true}
+        : {}),
+      ...(flow.savedPath ? {verificationCertificatePath: flow.savedPath} : {}),
+    },
+    azTarget(info),
+  ).join('\n\n');
 }
 
 function verifyTask(state: WizardState, flow: CaFlow, certificatePem: string): WizardState {

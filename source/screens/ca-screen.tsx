@@ -1,9 +1,8 @@
 import {Box, Text} from 'ink';
 import type {CaFlow} from '../app/ca-flow.js';
-import {listCursorOf} from '../app/ca-flow.js';
+import {caAzCommands, listCursorOf} from '../app/ca-flow.js';
 import {failureAdvice} from '../app/failure-text.js';
 import {bodySize, candidateLines, scrollHeight} from '../app/layout.js';
-import {azTarget} from '../app/outputs-view.js';
 import type {ConnectionInfo, PathField, WizardState} from '../app/state.js';
 import {ChoiceList} from '../components/choice-list.js';
 import {FieldRow} from '../components/field-row.js';
@@ -14,7 +13,6 @@ import {StepError} from '../components/step-error.js';
 import {StepHeading} from '../components/step-heading.js';
 import {TextField} from '../components/text-field.js';
 import {tone} from '../components/tone.js';
-import {caCertificateCommands} from '../outputs/az-commands.js';
 import {CaList, dateOf} from './ca-list.js';
 import {CertificateStep} from './certificate-step.js';
 
@@ -162,7 +160,7 @@ function CaStepView({
         <Box flexDirection="column">
           <Text bold>The same with the az CLI</Text>
           <ScrollView
-            text={azCommands(flow, info)}
+            text={caAzCommands(flow, info)}
             scroll={flow.commandsScroll}
             height={scroll}
             width={width}
@@ -170,21 +168,6 @@ function CaStepView({
         </Box>
       );
   }
-}
-
-function azCommands(flow: CaFlow, info: ConnectionInfo | undefined): string {
-  const file =
-    flow.certificateFile.status.state === 'loaded'
-      ? flow.certificateFile.status.certificate.absolutePath
-      : '<CA certificate file>';
-  return caCertificateCommands(
-    {
-      name: flow.target?.name ?? flow.name.value.trim(),
-      certificatePath: file,
-      ...(flow.savedPath ? {verificationCertificatePath: flow.savedPath} : {}),
-    },
-    azTarget(info),
-  ).join('\n\n');
 }
 
 const masked = (draft: {value: string; cursor: number}) => ({

@@ -1,0 +1,390 @@
+import {after, before, describe, test} from 'node:test';
+import assert from 'node:assert/strict';
+import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {
+  caBusy,
+  enterCa,
+  enterCaForGroup,
+  enterCaWithFiles,
+  type CaResult,
+} from '../source/app/ca-flow.js';
+import {caNameProblem} from '../source/app/ca-keys.js';
+import {readCertificateFor} from '../source/app/certificate-file.js';
+import {reducer} from '../source/app/reducer.js';
+import type {LoadedCertificate, WizardState} from '../source/app/state.js';
+import type {CaCertificate} from '../source/dps/types.js';
+import {connected, down, enter, escape, info, press, task, text, up} from './helpers/app-state.js';
+import {makeCa} from './helpers/test-certificates.js';
+
+let folder = '';
+let ca: LoadedCertificate;
+
+before(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'dps-enroll-ca-flow-'));
+  const root = await makeCa('contoso-root');
+  await writeFile(join(folder, 'root.pem'), root.certificatePem);
+  ca = await readCertificateFor('ca', 'root.pem', join(folder, 'root.pem'));
+});
+
+after(async () => {
+  if (folder) await rm(folder, {recursive: true, force: true});
+});
+
+const stored = (name: string, etag: string, isVerified = false): CaCertificate => ({
+  name,
+  etag,
+  isVerified,
+  subject: 'CN=contoso-root',
+  thumbprint: ca.summary.thumbprintSha1,
+  certificatePem: ca.pem,
+});
+
+const result = (state: WizardState, kind: Parameters<typeof task>[1], value: CaResult) =>
+  reducer(state, {type: 'ca', taskId: task(state, kind).id, result: value});
+
+/** The CA screen with the list read as `certificates`. */
+function listed(certificates: CaCertificate[], start: WizardState = connected()): WizardState {
+  const opened = enterCa(start);
+  return reducer(opened, {
+    type: 'ca-certificates-listed',
+    taskId: task(opened, 'list-ca-certificates').id,
+    certificates,
+  });
+}
+
+/** From a listed DPS to the upload choice with `root.pem` read, named `name`. */
+function toUploadChoice(name: string, certificates: CaCertificate[] = []): WizardState {
+  let state = press(listed(certificates), up, enter, text(name), enter, text('root.pem'), enter);
+  state = reducer(state, {
+    type: 'certificate-read',
+    taskId: task(state, 'read-certificate').id,
+    certificate: ca,
+  });
+  return press(state, enter);
+}
+
+/** A loop at the prove step for `name`, the code 'CODE1' generated with etag E2. */
+function atProve(): WizardState {
+  const state = listed([stored('contoso-root', 'E1')]);
+  const generating = press(state, enter);
+  return result(generating, 'generate-verification-code', {
+    kind: 'code',
+    etag: 'E2',
+    verificationCode: 'CODE1',
+  });
+}
+
+describe('certificate names', () => {
+  test('ARM allows up to 256 letters, digits, hyphens, dots and underscores', () => {
+    assert.equal(caNameProblem('contoso-root_ca.2026'), undefined);
+    assert.equal(caNameProblem('a'.repeat(256)), undefined);
+    assert.match(caNameProblem('a'.repeat(257)) ?? '', /at most 256/);
+    assert.match(caNameProblem('') ?? '', /type a name/);
+    assert.match(caNameProblem('my root') ?? '', /only letters/);
+    assert.match(caNameProblem('root/ca') ?? '', /only letters/);
+    assert.match(caNameProblem('root.') ?? '', /cannot end with a dot/);
+  });
+});
+
+describe('the CA flow', () => {
+  test('with only a connection string it explains and offers the group path', () => {
+    const start = connected();
+    const stringOnly: WizardState = {
+      ...start,
+      connection: {
+        status: 'connected',
+        info: {...info, mode: 'connection-string', armAvailable: false},
+      },
+    };
+    const opened = enterCa(stringOnly);
+    assert.equal(opened.ca.step, 'needs-arm');
+    assert.equal(opened.tasks.length, 0, 'nothing is asked of ARM');
+    assert.equal(press(opened, enter).screen.name, 'group');
+    assert.equal(press(opened, escape).screen.name, 'home');
+  });
+
+  test('opening lists the certificates; keys typed while the list loads wait and replay in order', () => {
+    const opened = enterCa(connected());
+    assert.equal(task(opened, 'list-ca-certificates').for, 'verify-ca');
+    assert.equal(caBusy(opened), true);
+    const typed = press(opened, enter);
+    assert.equal(typed.typeAhead.length, 1);
+    const shown = reducer(typed, {
+      type: 'ca-certificates-listed',
+      taskId: task(typed, 'list-ca-certificates').id,
+      certificates: [],
+    });
+    // The only row is "Add a CA certificate": the Enter typed early opens it.
+    assert.equal(shown.ca.step, 'add-name');
+  });
+
+  test('Enter on a verified certificate says so; on an unverified one it generates a code with its etag', () => {
+    const state = listed([stored('done-root', 'V1', true), stored('contoso-root', 'E1')]);
+    const onVerified = press(state, enter);
+    assert.equal(onVerified.ca.step, 'list');
+    assert.match(onVerified.ca.notice ?? '', /verified already/);
+    const generating = press(state, down, enter);
+    assert.equal(generating.ca.step, 'generating');
+    assert.deepEqual(
+      {...task(generating, 'generate-verification-code'), id: 0},
+      {id: 0, kind: 'generate-verification-code', name: 'contoso-root', etag: 'E1'},
+    );
+  });
+
+  test('a name already in the list goes to its certificate without uploading', () => {
+    const state = press(listed([stored('contoso-root', 'E1')]), down, enter);
+    assert.equal(state.ca.step, 'add-name');
+    const named = press(state, text('Contoso-Root'), enter);
+    assert.equal(named.ca.step, 'name-exists');
+    assert.equal(named.ca.existing?.etag, 'E1');
+    assert.equal(named.tasks.length, 0);
+  });
+
+  test('an invalid name is refused on Enter and kept for editing', () => {
+    const state = press(listed([]), enter, text('my root'), enter);
+    assert.equal(state.ca.step, 'add-name');
+    assert.equal(state.ca.name.value, 'my root');
+    assert.match(state.ca.stepError ?? '', /only letters/);
+  });
+
+  test('the certificate file is read as a CA; upload asks DPS with the chosen verified option', () => {
+    let state = press(listed([]), enter, text('contoso-root'), enter, text('root.pem'), enter);
+    assert.equal(task(state, 'read-certificate').purpose, 'ca');
+    state = reducer(state, {
+      type: 'certificate-read',
+      taskId: task(state, 'read-certificate').id,
+      certificate: ca,
+    });
+    state = press(state, enter);
+    assert.equal(state.ca.step, 'add-verified');
+    const proving = press(state, enter);
+    assert.equal(task(proving, 'upload-ca-certificate').verified, false);
+    assert.equal(task(proving, 'upload-ca-certificate').certificatePem, ca.pem);
+    const trusted = press(state, down, enter);
+    assert.equal(task(trusted, 'upload-ca-certificate').verified, true);
+  });
+
+  test('etags chain: upload E1 → code with E1 → E2 → sign → verify with E2', () => {
+    const uploading = press(toUploadChoice('contoso-root'), enter);
+    const generating = result(uploading, 'upload-ca-certificate', {
+      kind: 'uploaded',
+      certificate: stored('contoso-root', 'E1'),
+    });
+    assert.equal(task(generating, 'generate-verification-code').etag, 'E1');
+    const proving = result(generating, 'generate-verification-code', {
+      kind: 'code',
+      etag: 'E2',
+      verificationCode: 'CODE1',
+    });
+    assert.equal(proving.ca.step, 'prove');
+    assert.equal(proving.ca.verificationCode, 'CODE1');
+    const signing = press(proving, text('root.key.pem'), enter);
+    const sign = task(signing, 'sign-verification-certificate');
+    assert.equal(sign.keyPath, 'root.key.pem');
+    assert.equal(sign.verificationCode, 'CODE1');
+    assert.equal(sign.caCertificatePem, ca.pem);
+    assert.equal(sign.passphrase, undefined);
+    const verifying = result(signing, 'sign-verification-certificate', {
+      kind: 'signed',
+      certificatePem: 'PROOF',
+    });
+    const verify = task(verifying, 'verify-ca-certificate');
+    assert.equal(verify.etag, 'E2');
+    assert.equal(verify.certificatePem, 'PROOF');
+    const done = result(verifying, 'verify-ca-certificate', {
+      kind: 'verified',
+      certificate: stored('contoso-root', 'E3', true),
+    });
+    assert.equal(done.ca.step, 'verified');
+    assert.equal(done.ca.target?.etag, 'E3');
+  });
+
+  test('an existing name on upload is shown first; only a single r replaces it, with its etag', () => {
+    const uploading = press(toUploadChoice('contoso-root'), enter);
+    const typedAhead = press(uploading, text('r'));
+    const exists = result(typedAhead, 'upload-ca-certificate', {
+      kind: 'exists',
+      certificate: stored('contoso-root', 'OLD'),
+    });
+    assert.equal(exists.ca.step, 'name-exists');
+    assert.deepEqual(exists.typeAhead, [], 'an r typed while uploading replaces nothing');
+    assert.equal(exists.tasks.length, 0);
+    assert.equal(press(exists, text('rr')).tasks.length, 0, 'a paste decides nothing');
+    const replacing = press(exists, text('r'));
+    assert.equal(task(replacing, 'upload-ca-certificate').replaceEtag, 'OLD');
+    const usingIt = press(exists, enter);
+    assert.equal(task(usingIt, 'generate-verification-code').etag, 'OLD');
+    assert.equal(press(exists, escape).ca.step, 'add-name');
+  });
+
+  test('a key that does not match is reported on the prove step with the path kept, and nothing is verified', () => {
+    const signing = press(atProve(), text('wrong.key.pem'), enter);
+    const refused = result(signing, 'sign-verification-certificate', {
+      kind: 'key-problem',
+      message: "this key does not match CA 'contoso-root' (RSA 4096 vs EC P-256)",
+    });
+    assert.equal(refused.ca.step, 'prove');
+    assert.equal(refused.ca.keyFile.path.value, 'wrong.key.pem');
+    assert.match(refused.ca.stepError ?? '', /does not match/);
+    assert.equal(refused.tasks.length, 0);
+  });
+
+  test('an encrypted key asks for the passphrase; a wrong one is said so and cleared', () => {
+    const signing = press(atProve(), text('root.key.pem'), enter);
+    const asking = result(signing, 'sign-verification-certificate', {kind: 'passphrase-required'});
+    assert.equal(asking.ca.step, 'passphrase');
+    const retrying = press(asking, text('secret'), enter);
+    assert.equal(task(retrying, 'sign-verification-certificate').passphrase, 'secret');
+    const wrong = result(retrying, 'sign-verification-certificate', {
+      kind: 'wrong-passphrase',
+      message: 'the passphrase does not open root.key.pem',
+    });
+    assert.equal(wrong.ca.step, 'passphrase');
+    assert.equal(wrong.ca.passphrase.value, '');
+    assert.match(wrong.ca.stepError ?? '', /does not open/);
+    const back = press(wrong, escape);
+    assert.equal(back.ca.step, 'prove');
+    assert.equal(back.ca.keyFile.path.value, 'root.key.pem');
+  });
+
+  test('a code changed elsewhere: one Enter generates a new code with the fresh etag and signs again', () => {
+    const signing = press(atProve(), text('root.key.pem'), enter);
+    const verifying = result(signing, 'sign-verification-certificate', {
+      kind: 'signed',
+      certificatePem: 'PROOF',
+    });
+    const changed = result(verifying, 'verify-ca-certificate', {
+      kind: 'code-changed',
+      certificate: stored('contoso-root', 'FRESH'),
+      message: 'a new verification code was generated elsewhere meanwhile',
+    });
+    assert.equal(changed.ca.step, 'verify-failed');
+    assert.equal(changed.ca.failure?.kind, 'stale-etag');
+    const generating = press(changed, enter);
+    assert.equal(task(generating, 'generate-verification-code').etag, 'FRESH');
+    const resigning = result(generating, 'generate-verification-code', {
+      kind: 'code',
+      etag: 'E5',
+      verificationCode: 'CODE2',
+    });
+    const sign = task(resigning, 'sign-verification-certificate');
+    assert.equal(sign.verificationCode, 'CODE2');
+    assert.equal(sign.keyPath, 'root.key.pem');
+  });
+
+  test('the manual path checks the file against the code and the CA, then verifies with it', () => {
+    const checking = press(atProve(), down, text('proof.pem'), enter);
+    const check = task(checking, 'check-verification-certificate');
+    assert.equal(check.verificationCode, 'CODE1');
+    assert.equal(caBusy(checking), true);
+    const refused = result(checking, 'check-verification-certificate', {
+      kind: 'verification-checked',
+      certificate: ca,
+      problem: "its CN is 'contoso-root', not the current verification code",
+    });
+    assert.equal(refused.ca.step, 'prove');
+    assert.match(refused.ca.stepError ?? '', /not the current verification code/);
+    assert.equal(refused.tasks.length, 0);
+    const accepted = result(checking, 'check-verification-certificate', {
+      kind: 'verification-checked',
+      certificate: ca,
+    });
+    assert.equal(task(accepted, 'verify-ca-certificate').etag, 'E2');
+    assert.equal(accepted.ca.signedHere, false);
+  });
+
+  test('Esc goes back one step at a time, keeping what was typed', () => {
+    const named = press(listed([]), enter, text('contoso-root'), enter, text('root.pem'));
+    assert.equal(named.ca.step, 'add-file');
+    const back = press(named, escape);
+    assert.equal(back.ca.step, 'add-name');
+    assert.equal(back.ca.name.value, 'contoso-root');
+    const forward = press(back, enter);
+    assert.equal(forward.ca.certificateFile.path.value, 'root.pem');
+    assert.equal(press(atProve(), escape).ca.step, 'list');
+    assert.equal(press(listed([]), escape).screen.name, 'home');
+  });
+
+  test('a verified certificate with returnTo goes back to the group on Enter', () => {
+    const start = connected();
+    const fromGroup = enterCaForGroup(
+      {
+        ...start,
+        group: {
+          ...start.group,
+          caCertificates: {state: 'loaded', certificates: [stored('contoso-root', 'E1')]},
+        },
+      },
+      'primary',
+      'contoso-root',
+    );
+    assert.equal(fromGroup.ca.returnTo?.slot, 'primary');
+    const generating = task(fromGroup, 'generate-verification-code');
+    assert.equal(generating.etag, 'E1');
+    const verifiedAlready = enterCaForGroup(
+      {
+        ...start,
+        group: {
+          ...start.group,
+          caCertificates: {state: 'loaded', certificates: [stored('contoso-root', 'E1', true)]},
+        },
+      },
+      'secondary',
+      'contoso-root',
+    );
+    assert.equal(verifiedAlready.ca.step, 'verified');
+    assert.equal(press(verifiedAlready, enter).screen.name, 'group');
+    // Opened from home later, the flow no longer leads back to the group.
+    assert.equal(enterCa(verifiedAlready).ca.returnTo, undefined);
+  });
+
+  test('with files handed in, the certificate is read at once and the key path is filled', () => {
+    const opened = enterCaWithFiles(connected(), {
+      certificatePath: 'test/certs/root.pem',
+      keyPath: 'test/private/root.key.pem',
+      name: 'test-root',
+    });
+    assert.equal(opened.ca.step, 'add-file');
+    assert.equal(task(opened, 'read-certificate').path, 'test/certs/root.pem');
+    const read = reducer(opened, {
+      type: 'certificate-read',
+      taskId: task(opened, 'read-certificate').id,
+      certificate: {...ca, path: 'test/certs/root.pem'},
+    });
+    const uploading = press(read, enter, enter);
+    assert.equal(task(uploading, 'upload-ca-certificate').name, 'test-root');
+    const proving = result(
+      result(uploading, 'upload-ca-certificate', {
+        kind: 'uploaded',
+        certificate: stored('test-root', 'E1'),
+      }),
+      'generate-verification-code',
+      {kind: 'code', etag: 'E2', verificationCode: 'CODE1'},
+    );
+    const signing = press(proving, enter);
+    assert.equal(
+      task(signing, 'sign-verification-certificate').keyPath,
+      'test/private/root.key.pem',
+    );
+  });
+
+  test('a throttled call shows the wait and keeps its task', () => {
+    const uploading = press(toUploadChoice('contoso-root'), enter);
+    const waiting = result(uploading, 'upload-ca-certificate', {
+      kind: 'throttled',
+      retryAfterSeconds: 3,
+      attempt: 2,
+    });
+    assert.deepEqual(waiting.ca.throttled, {retryAfterSeconds: 3, attempt: 2});
+    assert.equal(waiting.tasks.length, 1);
+    const failed = result(waiting, 'upload-ca-certificate', {
+      kind: 'failed',
+      failure: {kind: 'throttled', message: 'DPS is throttling requests'},
+    });
+    assert.equal(failed.ca.step, 'add-verified');
+    assert.equal(failed.ca.throttled, undefined);
+    assert.match(failed.ca.stepError ?? '', /throttling/);
+  });
+});

@@ -1,4 +1,4 @@
-import {before, describe, test} from 'node:test';
+import {afterEach, before, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {X509Certificate} from 'node:crypto';
 import {readFile, writeFile} from 'node:fs/promises';
@@ -11,6 +11,7 @@ import {burst, frame, keys, press, waitForFrame, type Instance} from './helpers/
 import {openWizardWith, withGateway, withWizard, wizardSandboxForFile} from './helpers/wizard.js';
 
 const sandbox = wizardSandboxForFile();
+afterEach(() => sandbox.emulator.faults.clear());
 
 /** A root CA written by the toolkit in the scratch folder: paths relative to it, as a user types them. */
 type Root = {certificate: string; key: string; pem: string; keyPem: string};
@@ -180,6 +181,41 @@ describe('verify a CA certificate in the wizard', () => {
       await waitForFrame(app, "'stale-root' is verified");
     });
     assert.equal(await verifiedIn('stale-root'), true);
+  });
+
+  test('a 429 on the code waits as DPS asks; a dropped link on verify keeps the key for one Enter', async () => {
+    sandbox.emulator.faults.add({
+      method: 'POST',
+      path: /generateVerificationCode/i,
+      count: 1,
+      fault: {kind: 'status', status: 429, retryAfterSeconds: 1},
+    });
+    await withWizard(sandbox, async (app) => {
+      await openCaList(app);
+      await press(app, keys.up, keys.enter);
+      await waitForFrame(app, 'Certificate name');
+      await burst(app, 'flaky-root', keys.enter);
+      await burst(app, roots.ec.certificate, keys.enter);
+      await waitForFrame(app, 'Ready: press Enter');
+      await press(app, keys.enter, keys.enter);
+      const throttled = await waitForFrame(app, 'DPS is throttling requests (HTTP 429)');
+      assert.match(throttled, /retrying in 1 s/);
+      await waitForFrame(app, 'Prove you hold the key');
+
+      sandbox.emulator.faults.add({
+        method: 'POST',
+        path: /\/verify/i,
+        count: 1,
+        fault: {kind: 'reset'},
+      });
+      await burst(app, roots.ec.key, keys.enter);
+      const dropped = await waitForFrame(app, "'flaky-root' is not verified yet");
+      assert.match(dropped, /could not be reached/);
+      assert.match(dropped, new RegExp(`sign it again with\\s+${roots.ec.key}`));
+      await press(app, keys.enter);
+      await waitForFrame(app, "'flaky-root' is verified");
+    });
+    assert.equal(await verifiedIn('flaky-root'), true);
   });
 
   test('the manual path: a verification certificate signed elsewhere is checked locally, then verifies', async () => {

@@ -313,7 +313,12 @@ function passphraseKey(flow: CaFlow, event: KeyEvent): CaOutcome {
 }
 
 function verifyFailedKey(flow: CaFlow, event: KeyEvent): CaOutcome {
-  if (event.kind === 'escape') return at(withStep(flow, 'prove'));
+  // Back to the code while it still holds; a code replaced elsewhere leaves only the list.
+  if (event.kind === 'escape') {
+    return flow.verificationCode
+      ? at(withStep(flow, 'prove'))
+      : at(withStep(flow, 'list'), {kind: 'list'});
+  }
   if (event.kind === 'enter' && flow.target) {
     // A fresh code; signed here before, the same key signs again at once.
     const redo = flow.signedHere && flow.keyFile.path.value.trim() !== '';

@@ -88,6 +88,30 @@ describe('generate test certificates in the wizard', () => {
     );
   });
 
+  test('six devices on 80x24: the files scroll with PgDn and the choices follow the cursor', async () => {
+    await withWizard(
+      sandbox,
+      async (app) => {
+        await openTestCertificates(app);
+        await fillForm(app, 'chain-many', 'm1 m2 m3 m4 m5 m6');
+        const done = await forward(app, 'Test certificates made');
+        assert.ok(done.split('\n').length <= 24, done);
+        assert.match(done, /↓ \d+ more lines? \(PgDn\)/);
+        assert.match(done, /↑↓ \d+ more choices/);
+        assert.doesNotMatch(done, /identity-m6\.key\.pem/);
+        await press(app, '\u001B[6~', '\u001B[6~', '\u001B[6~'); // PgDn
+        assert.match(
+          await waitForFrame(app, 'PgUp'),
+          /private\/iot-edge-device-identity-m6\.key\.pem/,
+        );
+        await press(app, keys.up); // from the first choice round to the last
+        const last = await waitForFrame(app, '❯ Home');
+        assert.ok(last.split('\n').length <= 24, last);
+      },
+      {columns: 80},
+    );
+  });
+
   test('existing files are named and kept; o overwrites them', async () => {
     const folder = join(sandbox.folder, 'chain-b');
     const rootPath = join(folder, 'certs/azure-iot-test-only.root.ca.cert.pem');

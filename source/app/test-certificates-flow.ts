@@ -314,7 +314,7 @@ function startGenerating(flow: TestCertificatesFlow, overwrite: boolean): TestCe
 
 function cancelledText(flow: TestCertificatesFlow): string {
   return flow.progress?.stage === 'files'
-    ? `cancelled while the files were being written: some may already be in ${folderOf(flow)}; generating again shows which`
+    ? `cancelled while the files were being written: they may be in ${folderOf(flow)}; generating again lists any that exist`
     : 'cancelled: no file was written';
 }
 
@@ -475,14 +475,20 @@ export function writtenFilesText(flow: TestCertificatesFlow): string {
   return lines.join('\n');
 }
 
-/** How the done step shares the screen: the files' lines and rows, and the rows of the choices. */
+/**
+ * How the done step shares the screen: the files' lines, how many of them are shown at once (with one row more
+ * under them when they scroll), and the rows of the choices.
+ */
 export function doneLayout(
   flow: TestCertificatesFlow,
   viewport: Viewport,
 ): {fileLines: string[]; fileRows: number; choiceRows: number} {
   const {width, height} = bodySize(viewport);
   const choiceRows = Math.min(doneChoices(flow).length, Math.max(3, Math.floor(height / 3)));
+  const fileLines = wrapLines(writtenFilesText(flow), width);
   // The title, the note about the keys (two lines), the gap above the choices.
-  const fileRows = Math.max(2, height - 4 - choiceRows);
-  return {fileLines: wrapLines(writtenFilesText(flow), width), fileRows, choiceRows};
+  const room = Math.max(3, height - 4 - choiceRows);
+  // Files that do not fit scroll, and a row under them says how many lines are above or below.
+  const fileRows = fileLines.length > room ? room - 1 : room;
+  return {fileLines, fileRows, choiceRows};
 }

@@ -209,15 +209,17 @@ function DoneStep({state}: {state: WizardState}) {
   const flow = state.testCertificates;
   const {fileLines, fileRows, choiceRows} = doneLayout(flow, state.viewport);
   const overflow = fileLines.length > fileRows;
-  // With more lines than rows, the last row says how many more there are.
-  const shownRows = overflow ? fileRows - 1 : fileRows;
-  const top = Math.min(flow.filesScroll, Math.max(0, fileLines.length - shownRows));
-  const visible = fileLines.slice(top, top + shownRows);
+  const top = Math.min(flow.filesScroll, Math.max(0, fileLines.length - fileRows));
+  const visible = fileLines.slice(top, top + fileRows);
   const left = fileLines.length - top - visible.length;
+  const lines = (count: number) => `${count} more line${count === 1 ? '' : 's'}`;
   const choices = doneChoices(flow);
+  // More choices than rows: a window that follows the cursor, and a row that counts the others.
+  const hiddenChoices = choices.length > choiceRows;
+  const shownChoices = hiddenChoices ? choiceRows - 1 : choiceRows;
   const firstChoice = Math.max(
     0,
-    Math.min(flow.doneCursor - choiceRows + 1, choices.length - choiceRows),
+    Math.min(flow.doneCursor - shownChoices + 1, choices.length - shownChoices),
   );
   const folder = folderOf(flow);
   return (
@@ -235,15 +237,18 @@ function DoneStep({state}: {state: WizardState}) {
       ))}
       {overflow ? (
         <Text dimColor>
-          {left > 0 ? `↓ ${left} more lines (PgDn)` : `↑ ${top} lines above (PgUp)`}
+          {left > 0 ? `↓ ${lines(left)} (PgDn)` : `↑ ${lines(top)} above (PgUp)`}
         </Text>
       ) : null}
       <Box marginTop={1}>
         <ChoiceList
-          choices={choices.slice(firstChoice, firstChoice + choiceRows)}
+          choices={choices.slice(firstChoice, firstChoice + shownChoices)}
           cursor={flow.doneCursor - firstChoice}
         />
       </Box>
+      {hiddenChoices ? (
+        <Text dimColor>{`  ↑↓ ${choices.length - shownChoices} more choices`}</Text>
+      ) : null}
       <StepError message={flow.stepError} />
     </Box>
   );

@@ -114,8 +114,80 @@ describe('group enrollment in the wizard', () => {
     assert.equal(saved.capabilities?.iotEdge, true);
     assert.equal(saved.attestation.type, 'x509');
     if (saved.attestation.type !== 'x509') return;
-    assert.match(saved.attestation.signingCertificates?.primary?.info?.subjectName ?? '', /test-intermediate/);
+    assert.match(
+      saved.attestation.signingCertificates?.primary?.info?.subjectName ?? '',
+      /test-intermediate/,
+    );
     assert.equal(saved.attestation.caReferences, undefined);
     assert.equal(saved.iotHubs?.length, 2);
+  });
+
+  test('an existing group is shown first; u updates it with its etag, waiting out a 429', async () => {
+    const {intermediate} = await ecChain('existing-device-01');
+    await writeFile(join(sandbox.folder, 'existing.ca.pem'), intermediate.certificatePem);
+    const before = await withGateway(sandbox, (gateway) =>
+      gateway.createOrUpdateEnrollmentGroup({
+        enrollmentGroupId: 'existing-line',
+        attestation: {
+          type: 'x509',
+          signingCertificates: {primary: {certificate: intermediate.certificatePem}},
+        },
+        capabilities: {iotEdge: false},
+      }),
+    );
+    await withWizard(sandbox, async (app) => {
+      await startGroup(app);
+      await nameGroup(app, 'existing-line');
+      await press(app, keys.down);
+      await waitForFrame(app, '❯ A CA certificate uploaded into this group');
+      await forward(app, "The group's CA certificate");
+      await burst(app, 'existing.ca.pem', keys.enter);
+      await waitForFrame(app, 'Ready: press Enter');
+      await forward(app, 'Secondary CA certificate (optional)');
+      await forward(app, 'Is every device of this group an IoT Edge device?');
+      await acceptGroupSettingsToReview(app);
+      const exists = await forward(
+        app,
+        'An enrollment group with the ID existing-line already exists',
+      );
+      assert.match(exists, /IoT Edge\s+no/);
+      sandbox.emulator.faults.add({
+        method: 'PUT',
+        path: groupPath('existing-line'),
+        count: 1,
+        fault: {kind: 'status', status: 429, retryAfterSeconds: 1},
+      });
+      await press(app, 'u');
+      const throttled = await waitForFrame(app, 'DPS is throttling requests (HTTP 429)');
+      assert.match(throttled, /attempt 2/);
+      await waitForFrame(app, 'Enrollment group updated');
+    });
+    const saved = await readGroup(sandbox, 'existing-line');
+    assert.equal(saved.capabilities?.iotEdge, true);
+    assert.notEqual(saved.etag, before.etag);
+  });
+
+  test('an unverified CA in the list is not chosen silently: Enter opens its verification', async () => {
+    const root = await issue('unverified-root', 'ca');
+    await withGateway(sandbox, (gateway) =>
+      gateway.uploadCaCertificate({name: 'unverified-root', certificatePem: root.certificatePem}),
+    );
+    await withWizard(sandbox, async (app) => {
+      await startGroup(app);
+      await nameGroup(app, 'waiting-line');
+      await press(app, keys.enter);
+      await waitForFrame(app, 'unverified-root');
+      // The list is sorted by DPS: move to the unverified one.
+      let screen = await waitForFrame(app, 'not verified');
+      for (let moves = 0; moves < 5 && !/❯ unverified-root/.test(screen); moves++) {
+        await press(app, keys.down);
+        screen = await waitForFrame(app, 'not verified');
+      }
+      assert.match(screen, /❯ unverified-root/);
+      assert.match(screen, /DPS refuses the devices of a group whose CA is not verified/);
+      await press(app, keys.enter);
+      await waitForFrame(app, 'Verify a CA certificate');
+    });
+    await assert.rejects(readGroup(sandbox, 'waiting-line'), /not found|404/i);
   });
 });

@@ -63,7 +63,7 @@ async function saveGroup(
  * The pre-flight of one device of the group: does its chain reach the group's certificate, and is its CN a
  * valid registration ID. The certificate toolkit loads here, on first use.
  */
-async function checkGroupDevice(
+export async function checkGroupDevice(
   task: Extract<GroupTask, {kind: 'check-group-device'}>,
 ): Promise<PreflightReport> {
   const {X509Certificate} = await import('node:crypto');

@@ -1,4 +1,4 @@
-import {isDpsError} from '../dps/errors.js';
+import {DpsError, isDpsError} from '../dps/errors.js';
 import type {CaCertificate, DpsGateway} from '../dps/types.js';
 import type {CaResult, CaTask} from './ca-flow.js';
 import {toFailure, withThrottleRetry, type EffectContext} from './effects.js';
@@ -16,7 +16,9 @@ export async function runCaTask(task: CaTask, context: EffectContext): Promise<A
 
 function gatewayOf(context: EffectContext): DpsGateway {
   const gateway = context.connection.current?.gateway;
-  if (!gateway) throw Object.assign(new Error('not connected to DPS'), {name: 'NotConnected'});
+  if (!gateway) {
+    throw new DpsError({kind: 'network', operation: 'reach DPS (not connected yet)'});
+  }
   return gateway;
 }
 

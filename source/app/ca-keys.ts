@@ -225,7 +225,11 @@ function existsKey(flow: CaFlow, event: KeyEvent): CaOutcome {
 }
 
 function proveKey(flow: CaFlow, event: KeyEvent): CaOutcome {
-  if (event.kind === 'escape') return at(withStep(flow, 'list'), {kind: 'list'});
+  if (event.kind === 'escape') {
+    // The passphrase is kept only while this loop needs it.
+    const left: CaFlow = {...flow, passphrase: emptyDraft, passphraseAsked: false};
+    return at(withStep(left, 'list'), {kind: 'list'});
+  }
   if (event.kind === 'up' || event.kind === 'down') {
     return at(
       withError({...flow, proveWith: flow.proveWith === 'key' ? 'file' : 'key'}, undefined),

@@ -1,5 +1,4 @@
 import {Box, Text} from 'ink';
-import type {CaCertificate} from '../dps/types.js';
 import type {CaCertificateList} from '../app/state.js';
 import {failureAdvice} from '../app/failure-text.js';
 import {Paragraph} from '../components/paragraph.js';
@@ -7,6 +6,8 @@ import {Spinner} from '../components/spinner.js';
 import {tone} from '../components/tone.js';
 
 /** Columns of the list, two spaces of pointer first: 2 + 18 + 1 + 20 + 1 + 13 + 1 + 10 + 1 + 10 = 77. */
+type CaCertificate = Extract<CaCertificateList, {state: 'loaded'}>['certificates'][number];
+
 const widths = {name: 18, subject: 20, thumbprint: 13, expiry: 10} as const;
 
 /** How many certificates the list shows at once; the window follows the cursor. */

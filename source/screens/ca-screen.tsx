@@ -267,7 +267,7 @@ function NameExists({flow}: {flow: CaFlow}) {
       )}
       <Box marginTop={1}>
         <Paragraph>
-          {`Press Enter to use the certificate in DPS${existing.isVerified ? '' : ' and prove possession of its key'}, r to replace it with your file (only if it is still this version), or Esc to choose another name.`}
+          {`Press Enter to use the certificate in DPS${existing.isVerified ? '' : ' and prove possession of its key'}, ${file === undefined ? 'r to choose a file to replace it with' : 'r to replace it with your file (only if it is still this version)'}, or Esc to choose another name.`}
         </Paragraph>
       </Box>
     </Box>

@@ -336,6 +336,21 @@ describe('the CA flow', () => {
     );
     assert.equal(verifiedAlready.ca.step, 'verified');
     assert.equal(press(verifiedAlready, enter).screen.name, 'group');
+    // Esc on the list goes back to the group that sent the user here.
+    const proving = result(fromGroup, 'generate-verification-code', {
+      kind: 'code',
+      etag: 'E2',
+      verificationCode: 'CODE1',
+    });
+    const onList = press(proving, escape);
+    const listedAgain = reducer(onList, {
+      type: 'ca-certificates-listed',
+      taskId: task(onList, 'list-ca-certificates').id,
+      certificates: [stored('contoso-root', 'E2')],
+    });
+    const left = press(listedAgain, escape);
+    assert.equal(left.screen.name, 'group');
+    assert.equal(left.ca.returnTo, undefined);
     // Opened from home later, the flow no longer leads back to the group.
     assert.equal(enterCa(verifiedAlready).ca.returnTo, undefined);
   });

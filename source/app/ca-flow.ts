@@ -147,6 +147,8 @@ export type CaRequest =
   | {kind: 'home'}
   | {kind: 'list'}
   | {kind: 'group-signing'}
+  /** Back to the group flow that sent the user here, the CA left unverified. */
+  | {kind: 'group'}
   | {kind: 'back-to-group'; slot: 'primary' | 'secondary'; name: string}
   | {kind: 'read-certificate'; path: string}
   | {
@@ -274,6 +276,10 @@ function applyRequest(
       return listing(next);
     case 'group-signing':
       return enterGroupWithSigningCertificate(next);
+    case 'group': {
+      const {returnTo: _r, ...flow} = next.ca;
+      return {...next, screen: {name: 'group'}, ca: flow};
+    }
     case 'back-to-group':
       return returnToGroupWithCa(next, request.slot, request.name);
     case 'read-certificate':

@@ -98,7 +98,10 @@ function listKey(flow: CaFlow, event: KeyEvent): CaOutcome {
       return startLoop({...flow, listCursor: cursor}, certificate);
     }
     case 'escape':
-      return at(withError(flow, undefined), {kind: 'home'});
+      // Sent here by the group flow, Esc goes back to it, its values as they were.
+      return flow.returnTo
+        ? at(withError(flow, undefined), {kind: 'group'})
+        : at(withError(flow, undefined), {kind: 'home'});
     default:
       return at(flow);
   }

@@ -524,9 +524,19 @@ export function caKeyHints(state: WizardState): string[] {
   const exit = 'Ctrl+C exit';
   switch (flow.step) {
     case 'needs-arm':
-      return ['Enter group with an uploaded certificate', 'Esc home', exit];
+      return [
+        'Enter group with an uploaded certificate',
+        flow.returnTo ? 'Esc group' : 'Esc home',
+        exit,
+      ];
     case 'list':
-      return ['↑↓ move', 'Enter choose', 'r refresh', 'Esc home', exit];
+      return [
+        '↑↓ move',
+        'Enter choose',
+        'r refresh',
+        flow.returnTo ? 'Esc group' : 'Esc home',
+        exit,
+      ];
     case 'add-name':
       return ['Enter continue', back, exit];
     case 'add-file':

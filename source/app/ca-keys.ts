@@ -398,7 +398,7 @@ export function caKey(flow: CaFlow, event: KeyEvent): CaOutcome {
   switch (flow.step) {
     case 'needs-arm':
       if (event.kind === 'enter') return at(flow, {kind: 'group-signing'});
-      if (event.kind === 'escape') return at(flow, {kind: 'home'});
+      if (event.kind === 'escape') return at(flow, {kind: flow.returnTo ? 'group' : 'home'});
       return at(flow);
     case 'list':
       return listKey(flow, event);

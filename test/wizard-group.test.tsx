@@ -2,7 +2,7 @@ import {afterEach, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
-import {burst, keys, press, waitForFrame} from './helpers/ink.js';
+import {burst, frame, keys, press, waitForFrame} from './helpers/ink.js';
 import {
   acceptGroupSettingsToReview,
   nameGroup,
@@ -10,7 +10,15 @@ import {
   startGroup,
 } from './helpers/group-wizard.js';
 import {ecChain, issue} from './helpers/test-certificates.js';
-import {forward, withGateway, withWizard, wizardSandboxForFile} from './helpers/wizard.js';
+import {
+  forward,
+  openWizardWith,
+  withGateway,
+  withWizard,
+  wizardSandboxForFile,
+} from './helpers/wizard.js';
+import type {ConnectionChoice} from '../source/app/connection-options.js';
+import {wizardConnector} from '../source/app/run-wizard.js';
 
 const sandbox = wizardSandboxForFile();
 
@@ -189,5 +197,53 @@ describe('group enrollment in the wizard', () => {
       await waitForFrame(app, 'Verify a CA certificate');
     });
     await assert.rejects(readGroup(sandbox, 'waiting-line'), /not found|404/i);
+  });
+
+  test('with a connection string the CA name is typed, the review warns that DPS does not check it, and it is saved', async () => {
+    const choice: ConnectionChoice = {
+      mode: 'connection-string',
+      connectionString: sandbox.emulator.info.connectionString,
+    };
+    const testing = {
+      servicePort: sandbox.emulator.info.port,
+      ca: sandbox.emulator.caCertificatePem,
+    };
+    const wizard = await openWizardWith(
+      sandbox,
+      'connection string',
+      wizardConnector(choice, testing),
+    );
+    const {app} = wizard;
+    try {
+      await waitForFrame(app, 'CONNECTION STRING');
+      await startGroup(app);
+      await nameGroup(app, 'typed-ca-line');
+      const attestation = frame(app);
+      assert.match(attestation, /cannot be listed or\s+verified here/);
+      assert.match(attestation, /❯ A CA certificate uploaded into this group/);
+      await press(app, keys.up);
+      await waitForFrame(app, '❯ A verified CA certificate in DPS');
+      await forward(app, 'Type the name of a verified CA certificate');
+      await burst(app, 'contoso-root', keys.enter);
+      await waitForFrame(app, 'Secondary CA (optional)');
+      await press(app, keys.enter);
+      await waitForFrame(app, 'Is every device of this group an IoT Edge device?');
+      await forward(app, 'IoT hubs every device of this group can be assigned to');
+      const {linkedHubs} = await withGateway(sandbox, (gateway) => gateway.getDpsResource());
+      await burst(app, linkedHubs[0]!.hostName, keys.enter);
+      await waitForFrame(app, 'How DPS chooses the hub');
+      await forward(app, 'Initial device twin');
+      await press(app, keys.enter, keys.enter);
+      await waitForFrame(app, 'Advanced settings');
+      const review = await forward(app, 'Review');
+      assert.match(review, /⚠ DPS does not check the CA name when saving/);
+      await forward(app, 'Enrollment group created');
+    } finally {
+      await wizard.close();
+    }
+    const saved = await readGroup(sandbox, 'typed-ca-line');
+    assert.equal(saved.attestation.type, 'x509');
+    if (saved.attestation.type !== 'x509') return;
+    assert.equal(saved.attestation.caReferences?.primary, 'contoso-root');
   });
 });

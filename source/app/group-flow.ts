@@ -760,13 +760,17 @@ function withGroup(state: WizardState, group: GroupFlow): WizardState {
 
 /** Opens the group flow from the home screen; a saved group is done, so the next one starts clean. */
 export function enterGroup(state: WizardState): WizardState {
+  const info = infoOf(state);
   const group = state.group.saved
-    ? {
-        ...initialGroupFlow(infoOf(state)?.linkedHubs ?? []),
-        caCertificates: state.group.caCertificates,
-      }
+    ? {...initialGroupFlow(info?.linkedHubs ?? []), caCertificates: state.group.caCertificates}
     : state.group;
-  return {...state, screen: {name: 'group'}, group};
+  // Without Azure sign-in no CA can be listed or verified here: the uploaded certificate comes first.
+  const untouched = group.step === 'group-id' && group.groupId.value === '';
+  const attestation =
+    untouched && info !== undefined && !canListCaCertificates(info)
+      ? 'signing-certificate'
+      : group.attestation;
+  return {...state, screen: {name: 'group'}, group: {...group, attestation}};
 }
 
 /** Comes back from verifying a CA inline: that CA becomes the group's primary or secondary reference. */

@@ -56,9 +56,9 @@ export function AttestationStep({
 /** How many certificates the list shows at once; the window follows the cursor. */
 const visibleRows = 8;
 
-function caRows(flow: GroupFlow, slot: 'primary' | 'secondary', certificates: Choice[]) {
+function caRows(slot: 'primary' | 'secondary', certificates: Choice[], nameWidth: number) {
   return slot === 'secondary'
-    ? [{label: '(none)', detail: 'no secondary CA'} as Choice, ...certificates]
+    ? [{label: '(none)'.padEnd(nameWidth), detail: 'no secondary CA'} as Choice, ...certificates]
     : certificates;
 }
 
@@ -108,13 +108,15 @@ export function CaReferenceStep({
     );
   }
   const certificates = flow.caCertificates.certificates;
+  // Names padded to one column, so the subjects line up after them.
+  const nameWidth = Math.min(24, Math.max(6, ...certificates.map((item) => item.name.length)));
   const rows = caRows(
-    flow,
     slot,
     certificates.map((certificate) => ({
-      label: certificate.name,
+      label: certificate.name.padEnd(nameWidth),
       detail: `${commonName(certificate.subject)} · ${certificate.isVerified ? '✔ verified' : 'not verified'}`,
     })),
+    nameWidth,
   );
   const cursor = caCursorOf(flow, slot);
   const first = Math.max(

@@ -18,6 +18,7 @@ import {
 } from '../source/app/group-flow.js';
 import {
   groupAzCommands,
+  groupClosingReport,
   groupConfigToml,
   groupRequestJson,
 } from '../source/app/group-outputs-view.js';
@@ -502,7 +503,7 @@ describe('group flow in the wizard state: saving', () => {
     });
     state = press(state, enter);
     const check = task(state, 'check-group-device');
-    assert.equal(check.anchorPem, files['intermediate.pem']!.pem);
+    assert.deepEqual(check.anchorPems, [files['intermediate.pem']!.pem]);
     assert.equal(check.chainPems.length, 2);
     assert.equal(state.group.preflight?.state, 'checking');
   });
@@ -516,7 +517,7 @@ describe('group device pre-flight checks', () => {
       kind: 'check-group-device',
       leafPem: device.pem,
       chainPems: device.chainPems,
-      anchorPem: files['intermediate.pem']!.pem,
+      anchorPems: [files['intermediate.pem']!.pem],
     });
     assert.equal(report.registrationId, 'group-device-01');
     assert.equal(report.anchor, 'test-intermediate');
@@ -537,7 +538,7 @@ describe('group device pre-flight checks', () => {
       kind: 'check-group-device',
       leafPem: files['device-leaf.pem']!.pem,
       chainPems: [],
-      anchorPem: files['intermediate.pem']!.pem,
+      anchorPems: [files['intermediate.pem']!.pem],
     });
     assert.ok(report.links.every((link) => link.ok));
   });
@@ -548,7 +549,7 @@ describe('group device pre-flight checks', () => {
       kind: 'check-group-device',
       leafPem: files['stranger.pem']!.pem,
       chainPems: [],
-      anchorPem: files['intermediate.pem']!.pem,
+      anchorPems: [files['intermediate.pem']!.pem],
     });
     assert.equal(report.registrationId, 'stranger-01');
     assert.equal(report.links[0]?.ok, false);
@@ -563,8 +564,56 @@ describe('group device pre-flight checks', () => {
       kind: 'check-group-device',
       leafPem: leaf.certificatePem,
       chainPems: [],
-      anchorPem: intermediate.certificatePem,
+      anchorPems: [intermediate.certificatePem],
     });
     assert.ok(report.findings.some((finding) => finding.code === 'registration-id-upper-case'));
+  });
+
+  test('a device under the secondary CA passes against the secondary', async () => {
+    const other = await issue('rollover-ca', 'ca');
+    const device = await issue('rollover-device', 'identity', other);
+    const report = await checkGroupDevice({
+      id: 1,
+      kind: 'check-group-device',
+      leafPem: device.certificatePem,
+      chainPems: [],
+      anchorPems: [files['intermediate.pem']!.pem, other.certificatePem],
+    });
+    assert.equal(report.anchor, 'rollover-ca');
+    assert.ok(report.links.every((link) => link.ok));
+  });
+
+  test('with the group CA unknown, the chain is checked up to its root', async () => {
+    const device = files['device-chain.pem']!;
+    const report = await checkGroupDevice({
+      id: 1,
+      kind: 'check-group-device',
+      leafPem: device.pem,
+      chainPems: device.chainPems,
+      anchorPems: [],
+    });
+    assert.equal(report.anchor, undefined);
+    assert.ok(report.findings.some((finding) => finding.code === 'chain-reaches-root'));
+  });
+});
+
+describe('the closing report', () => {
+  test('a saved group leaves its name, config template and az commands in the terminal', () => {
+    const flow: GroupFlow = {
+      ...initialGroupFlow(hubs),
+      groupId: draftOf('line-7'),
+      caPrimary: draftOf('root-a'),
+      deviceCertPath: draftOf('/var/aziot/certs/chain.pem'),
+      deviceKeyPath: draftOf('/var/aziot/secrets/key.pem'),
+    };
+    assert.equal(groupClosingReport(flow, info), '');
+    const report = groupClosingReport(
+      {...flow, saved: {...buildEnrollmentGroup(flow, hubs), etag: 'etag-9'}},
+      info,
+    );
+    assert.match(report, /Enrollment group saved in the local sandbox DPS/);
+    assert.match(report, /Group name: line-7/);
+    assert.match(report, /registration_id = "<device certificate CN>"/);
+    assert.match(report, /az iot dps enrollment-group create/);
   });
 });

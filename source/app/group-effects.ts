@@ -60,8 +60,9 @@ async function saveGroup(
 }
 
 /**
- * The pre-flight of one device of the group: does its chain reach the group's certificate, and is its CN a
- * valid registration ID. The certificate toolkit loads here, on first use.
+ * The pre-flight of one device of the group: does its chain reach the group's certificate (the primary or,
+ * failing that, the secondary), and is its CN a valid registration ID. The certificate toolkit loads here,
+ * on first use.
  */
 export async function checkGroupDevice(
   task: Extract<GroupTask, {kind: 'check-group-device'}>,
@@ -71,12 +72,19 @@ export async function checkGroupDevice(
   const {commonNameOf} = await import('../certs/inspect.js');
   const leaf = new X509Certificate(task.leafPem);
   const chain = task.chainPems.map((pem) => new X509Certificate(pem));
-  const anchor = task.anchorPem === undefined ? undefined : new X509Certificate(task.anchorPem);
-  const checked = checkChain(leaf, chain, anchor ? {trustAnchor: anchor} : {});
+  const anchors = task.anchorPems.map((pem) => new X509Certificate(pem));
+  const attempts = (anchors.length > 0 ? anchors : [undefined]).map((anchor) => ({
+    anchor,
+    checked: checkChain(leaf, chain, anchor ? {trustAnchor: anchor} : {}),
+  }));
+  const passed = attempts.find(
+    (attempt) => !attempt.checked.findings.some((finding) => finding.severity === 'error'),
+  );
+  const {anchor, checked} = passed ?? attempts[0]!;
   const registrationId = commonNameOf(leaf.subject);
   return {
     registrationId,
-    anchor: anchor ? (commonNameOf(anchor.subject) ?? anchor.subject) : undefined,
+    anchor: anchor ? nameOf(anchor.subject, commonNameOf) : undefined,
     links: checked.links.map((link) => ({
       subject: nameOf(link.subject, commonNameOf),
       signedBy: link.signedBy === undefined ? undefined : nameOf(link.signedBy, commonNameOf),

@@ -113,8 +113,8 @@ export type GroupTask =
       kind: 'check-group-device';
       leafPem: string;
       chainPems: string[];
-      /** The group's certificate (PEM) the chain must reach, when known. */
-      anchorPem: string | undefined;
+      /** The group's certificates (PEM; primary, then secondary) the chain must reach; empty when unknown. */
+      anchorPems: string[];
     };
 
 export type GroupResult =
@@ -693,11 +693,18 @@ function dropEtagOfOtherId(before: GroupFlow, after: GroupFlow): GroupFlow {
   return rest;
 }
 
-/** The group's certificate a device's chain must reach: the uploaded one, or the referenced CA's. */
-export function groupAnchorPem(flow: GroupFlow): string | undefined {
-  if (flow.attestation === 'signing-certificate')
-    return loadedCertificate(flow.signingPrimary)?.pem;
-  return referencedCa(flow)?.certificatePem;
+/** The group's certificates a device's chain may reach (primary, then secondary), as far as they are known. */
+export function groupAnchorPems(flow: GroupFlow): string[] {
+  if (flow.attestation === 'signing-certificate') {
+    return [flow.signingPrimary, flow.signingSecondary].flatMap((field) => {
+      const pem = loadedCertificate(field)?.pem;
+      return pem ? [pem] : [];
+    });
+  }
+  return Object.values(caReferencesOf(flow)).flatMap((name) => {
+    const pem = referencedCa(flow, name)?.certificatePem;
+    return pem ? [pem] : [];
+  });
 }
 
 /** The step waits for a result: keys typed meanwhile wait too. */
@@ -881,7 +888,7 @@ function applyGroupRequest(state: WizardState, request: GroupRequest): WizardSta
         kind: 'check-group-device',
         leafPem: device.pem,
         chainPems: device.chainPems,
-        anchorPem: groupAnchorPem(state.group),
+        anchorPems: groupAnchorPems(state.group),
       });
     }
   }

@@ -4,7 +4,7 @@ import {X509Certificate} from 'node:crypto';
 import {mkdir, readFile, stat, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {burst, keys, press, waitForFrame, type Instance} from './helpers/ink.js';
-import {forward, withWizard, wizardSandboxForFile} from './helpers/wizard.js';
+import {forward, withGateway, withWizard, wizardSandboxForFile} from './helpers/wizard.js';
 import {createServices} from '../source/app/services.js';
 import type {TestChainProgress} from '../source/certs/test-chain.js';
 
@@ -170,14 +170,32 @@ describe('generate test certificates in the wizard', () => {
     await assert.rejects(stat(join(sandbox.folder, 'chain-c')), {code: 'ENOENT'});
   });
 
-  test('the root CA goes to "Verify a CA certificate" with its certificate and key', async () => {
+  test('the root CA goes to "Verify a CA certificate" with its certificate and key, and is verified in DPS', async () => {
     await withWizard(sandbox, async (app) => {
       await openTestCertificates(app);
       await fillForm(app, 'chain-d', 'edge-d1');
       await forward(app, 'Test certificates made');
       await press(app, keys.enter);
-      await waitForFrame(app, 'Verify a CA certificate');
+      const file = await waitForFrame(app, 'Ready: press Enter');
+      assert.match(file, /CA certificate file for 'azure-iot-test-only-root'/);
+      assert.match(file, /› chain-d\/certs\/azure-iot-test-only\.root\.ca\.cert\.pem/);
+      await forward(app, 'set it verified');
+      const proof = await forward(app, 'Prove you hold the key');
+      assert.match(proof, /chain-d\/private\/azure-iot-test-only\.root\.ca\.key\.pem/);
+      await forward(app, "'azure-iot-test-only-root' is verified");
     });
+    const verified = await withGateway(sandbox, (gateway) =>
+      gateway.getCaCertificate('azure-iot-test-only-root'),
+    );
+    assert.equal(verified.isVerified, true);
+    const root = await readFile(
+      join(sandbox.folder, 'chain-d/certs/azure-iot-test-only.root.ca.cert.pem'),
+      'utf8',
+    );
+    assert.equal(
+      new X509Certificate(verified.certificatePem ?? '').fingerprint256,
+      new X509Certificate(root).fingerprint256,
+    );
   });
 
   test('a folder that is a file: the summary says so and what to do, nothing is written', async () => {

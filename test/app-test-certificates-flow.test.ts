@@ -141,6 +141,10 @@ describe('test certificates flow', () => {
     assert.match(deviceNamesProblem(['ok', 'has:colon']) ?? '', /'has:colon' contains ':'/);
     assert.match(deviceNamesProblem(['x'.repeat(65)]) ?? '', /at most 64/);
     assert.equal(deviceNamesProblem(['Upper-Case']), undefined);
+    assert.match(
+      deviceNamesProblem(['edge-1', 'Edge-1']) ?? '',
+      /'edge-1' and 'Edge-1' are the same registration ID/,
+    );
     const empty = press(opened(), enter, enter);
     assert.equal(empty.testCertificates.step, 'devices');
     assert.match(empty.testCertificates.stepError ?? '', /at least one device name/);

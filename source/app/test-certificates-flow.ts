@@ -120,6 +120,14 @@ export function deviceNamesProblem(names: readonly string[]): string | undefined
     const problem = enrollmentIdProblem(name, 'device name', maxX509RegistrationIdLength);
     if (problem) return problem.message.replace(", '_' and ':'", " and '_'");
   }
+  const seen = new Map<string, string>();
+  for (const name of names) {
+    const same = seen.get(name.toLowerCase());
+    if (same !== undefined) {
+      return `'${same}' and '${name}' are the same registration ID to DPS, which ignores case: keep one of them`;
+    }
+    seen.set(name.toLowerCase(), name);
+  }
   return undefined;
 }
 

@@ -184,6 +184,20 @@ describe('group flow: choosing CA certificates from the DPS list', () => {
     assert.equal(caReferenceWarning(both), undefined);
   });
 
+  test('r reads the list again and n opens "add a CA certificate" for this slot', () => {
+    const list = listed(at(named(), enter), ca('root-a', true));
+    const reload = keys(list, [text('r')]);
+    assert.equal(reload.flow.caCertificates.state, 'loading');
+    assert.deepEqual(reload.requests, [{kind: 'list-ca-certificates'}]);
+    assert.deepEqual(keys(list, [text('n')]).requests, [
+      {kind: 'verify-ca', slot: 'primary', name: ''},
+    ]);
+    const empty = listed(at(named(), enter));
+    assert.deepEqual(keys(empty, [enter]).requests, [
+      {kind: 'verify-ca', slot: 'primary', name: ''},
+    ]);
+  });
+
   test('Esc back to a CA list puts the cursor on the CA chosen before', () => {
     const list = listed(at(named(), enter), ca('root-a', true), ca('root-b', true));
     const back = at(list, down, enter, escape);

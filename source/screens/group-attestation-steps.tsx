@@ -72,10 +72,10 @@ export function CaReferenceStep({
   slot: 'primary' | 'secondary';
   connection: ConnectionInfo | undefined;
 }) {
-  const title = slot === 'primary' ? 'The group’s CA certificate' : 'Secondary CA (optional)';
+  const title = slot === 'primary' ? "The group's CA certificate" : 'Secondary CA (optional)';
   const explanation =
     slot === 'primary'
-      ? 'The CA in DPS that issued the devices’ certificates (root or intermediate). It must be verified (proof of possession of its key).'
+      ? "The CA in DPS that issued the devices' certificates (root or intermediate). It must be verified (proof of possession of its key)."
       : 'A second CA, e.g. while rolling over to a new one. Choose (none) to skip.';
   const choices = caChoices(flow, connection);
   if (choices === undefined) {
@@ -83,7 +83,7 @@ export function CaReferenceStep({
     const list = flow.caCertificates;
     const reason =
       list.state === 'failed'
-        ? `The CA certificates could not be read: ${list.failure.message} ${failureAdvice(list.failure)}`
+        ? `The CA certificates could not be read: ${list.failure.message} ${failureAdvice(list.failure)} (Esc, then Enter, reads the list again.)`
         : noArmText;
     return (
       <Box flexDirection="column">

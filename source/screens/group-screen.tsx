@@ -108,7 +108,7 @@ export function GroupScreen({state}: {state: WizardState}) {
       );
     }
     case 'saving':
-      return <SavingStep id={groupIdOf(flow)} throttled={flow.throttled} />;
+      return <SavingStep id={`group ${groupIdOf(flow)}`} throttled={flow.throttled} />;
     case 'exists':
       return flow.existing ? <ExistsStep existing={flow.existing} /> : null;
     case 'save-failed':

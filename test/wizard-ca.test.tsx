@@ -138,12 +138,25 @@ describe('verify a CA certificate in the wizard', () => {
     assert.equal(await verifiedIn('ec-mismatch'), true);
   });
 
-  test('the mismatched key leaves the certificate unverified in DPS', async () => {
+  test('the mismatched key sends nothing to verify, and the certificate stays unverified', async () => {
+    // A harmless probe on the verify call: it is still there afterwards only if verify was never called.
+    const verifyPath = /certificates\/ec-left-unverified\/verify$/i;
+    sandbox.emulator.faults.add({
+      method: 'POST',
+      path: verifyPath,
+      count: 1,
+      fault: {kind: 'delay', ms: 0},
+    });
     await withWizard(sandbox, async (app) => {
       await addCertificate(app, 'ec-left-unverified', roots.ec.certificate);
       await burst(app, roots.rsa.key, keys.enter);
       await waitForFrame(app, 'does not match');
     });
+    const probe = sandbox.emulator.faults.take(
+      'POST',
+      '/subscriptions/s/resourceGroups/g/providers/Microsoft.Devices/provisioningServices/d/certificates/ec-left-unverified/verify',
+    );
+    assert.deepEqual(probe, {kind: 'delay', ms: 0}, 'no verify request reached DPS');
     assert.equal(await verifiedIn('ec-left-unverified'), false);
   });
 

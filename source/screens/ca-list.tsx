@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import type {CaCertificateList} from '../app/state.js';
-import {failureAdvice} from '../app/failure-text.js';
+import {caFailureAdvice} from '../app/ca-flow.js';
 import {Paragraph} from '../components/paragraph.js';
 import {Spinner} from '../components/spinner.js';
 import {tone} from '../components/tone.js';
@@ -35,7 +35,7 @@ export function CaList({list, cursor}: {list: CaCertificateList; cursor: number}
     return (
       <Box flexDirection="column">
         <Paragraph color={tone('red')}>{`✖ ${list.failure.message}`}</Paragraph>
-        <Paragraph>{`${failureAdvice(list.failure)} Press r (or Enter) to read the list again.`}</Paragraph>
+        <Paragraph>{`${caFailureAdvice(list.failure)} Press r (or Enter) to read the list again.`}</Paragraph>
       </Box>
     );
   }

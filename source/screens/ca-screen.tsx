@@ -1,7 +1,6 @@
 import {Box, Text} from 'ink';
 import type {CaFlow} from '../app/ca-flow.js';
-import {caAzCommands, listCursorOf} from '../app/ca-flow.js';
-import {failureAdvice} from '../app/failure-text.js';
+import {caAzCommands, caFailureAdvice, listCursorOf} from '../app/ca-flow.js';
 import {bodySize, candidateLines, scrollHeight} from '../app/layout.js';
 import type {ConnectionInfo, PathField, WizardState} from '../app/state.js';
 import {ChoiceList} from '../components/choice-list.js';
@@ -129,7 +128,7 @@ function CaStepView({
             <>
               <Paragraph>{flow.failure.message}</Paragraph>
               {flow.failure.kind === 'stale-etag' ? null : (
-                <Paragraph dim>{failureAdvice(flow.failure)}</Paragraph>
+                <Paragraph dim>{caFailureAdvice(flow.failure)}</Paragraph>
               )}
             </>
           ) : null}

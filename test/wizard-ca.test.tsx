@@ -231,6 +231,27 @@ describe('verify a CA certificate in the wizard', () => {
     assert.equal(await verifiedIn('flaky-root'), true);
   });
 
+  test('at 80 columns the code stands alone on its line and the list rows fit', async () => {
+    await withWizard(
+      sandbox,
+      async (app) => {
+        const code = await addCertificate(app, 'narrow-root', roots.ec.certificate);
+        const lines = frame(app).split('\n');
+        assert.ok(
+          lines.some((line) => line.trim() === code),
+          'the code has a line of its own',
+        );
+        assert.ok(lines.every((line) => [...line].length <= 80));
+        await press(app, keys.escape);
+        const list = await waitForFrame(app, /narrow-root .*unverified/);
+        const row = list.split('\n').find((line) => line.includes('narrow-root')) ?? '';
+        assert.match(row, /azure-iot-test-only… [0-9A-F]{12}… \d{4}-\d{2}-\d{2} unverified/);
+        assert.ok([...row].length <= 80);
+      },
+      {columns: 80},
+    );
+  });
+
   test('the manual path: a verification certificate signed elsewhere is checked locally, then verifies', async () => {
     await withWizard(sandbox, async (app) => {
       const code = await addCertificate(app, 'manual-root', roots.ec.certificate);

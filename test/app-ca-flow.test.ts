@@ -105,6 +105,20 @@ describe('the CA flow', () => {
     assert.equal(press(opened, escape).screen.name, 'home');
   });
 
+  test('opened while connecting, a connection string turns the list into the explanation', () => {
+    const start = connected();
+    const connecting: WizardState = {...start, connection: {status: 'connecting', target: 'x'}};
+    const opened = enterCa(connecting);
+    assert.equal(opened.ca.step, 'list');
+    const stringOnly: WizardState = {
+      ...opened,
+      connection: {status: 'connected', info: {...info, armAvailable: false}},
+      ca: {...opened.ca, certificates: {state: 'idle'}},
+      tasks: [],
+    };
+    assert.equal(press(stringOnly, enter).screen.name, 'group');
+  });
+
   test('opening lists the certificates; keys typed while the list loads wait and replay in order', () => {
     const opened = enterCa(connected());
     assert.equal(task(opened, 'list-ca-certificates').for, 'verify-ca');

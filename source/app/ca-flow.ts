@@ -317,7 +317,10 @@ function applyRequest(
 }
 
 export function caKeyInState(state: WizardState, event: KeyEvent): WizardState {
-  const next = applyRequest(state, caKey(state.ca, event));
+  // Opened while connecting, the list learns only now that the connection has no ARM.
+  const flow =
+    state.ca.step === 'list' && !armAvailable(state) ? withStep(state.ca, 'needs-arm') : state.ca;
+  const next = applyRequest(state, caKey(flow, event));
   if (next.screen.name !== 'verify-ca' || next.ca.step !== 'commands') return next;
   // Scrolling stops at the last line.
   const info = next.connection.status === 'connected' ? next.connection.info : undefined;

@@ -38,6 +38,9 @@ function CaStepView({
     case 'needs-arm':
       return <NeedsArm />;
     case 'list':
+      if (flow.certificates.state === 'failed' && flow.certificates.failure.kind === 'needs-arm') {
+        return <NeedsArm />;
+      }
       return (
         <Box flexDirection="column">
           <StepHeading title="CA certificates in DPS">

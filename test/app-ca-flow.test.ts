@@ -261,6 +261,18 @@ describe('the CA flow', () => {
     const back = press(wrong, escape);
     assert.equal(back.ca.step, 'prove');
     assert.equal(back.ca.keyFile.path.value, 'root.key.pem');
+
+    // Verified, the passphrase is forgotten: the next loop asks for it again.
+    const verifying = result(retrying, 'sign-verification-certificate', {
+      kind: 'signed',
+      certificatePem: 'PROOF',
+    });
+    const done = result(verifying, 'verify-ca-certificate', {
+      kind: 'verified',
+      certificate: stored('contoso-root', 'E3', true),
+    });
+    assert.equal(done.ca.passphrase.value, '');
+    assert.equal(done.ca.passphraseAsked, false);
   });
 
   test('a code changed elsewhere: one Enter generates a new code with the fresh etag and signs again', () => {

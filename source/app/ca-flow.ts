@@ -476,7 +476,10 @@ export function caResult(state: WizardState, taskId: number, result: CaResult): 
       const {verificationCode: _c, ...verified} = settled;
       return {
         ...next,
-        ca: withStep({...verified, target: result.certificate, passphrase: emptyDraft}, 'verified'),
+        ca: withStep(
+          {...verified, target: result.certificate, passphrase: emptyDraft, passphraseAsked: false},
+          'verified',
+        ),
       };
     }
     case 'code-changed': {

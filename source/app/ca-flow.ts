@@ -474,8 +474,10 @@ export function caResult(state: WizardState, taskId: number, result: CaResult): 
     }
     case 'verified': {
       const {verificationCode: _c, ...verified} = settled;
+      // The success is seen before any key acts on it: keys typed while verifying are dropped.
       return {
         ...next,
+        typeAhead: [],
         ca: withStep(
           {...verified, target: result.certificate, passphrase: emptyDraft, passphraseAsked: false},
           'verified',

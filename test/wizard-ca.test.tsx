@@ -86,7 +86,9 @@ describe('verify a CA certificate in the wizard', () => {
       assert.match(verified, /SHA-1\s+[0-9A-F]{40}/);
 
       await press(app, 's');
-      await waitForFrame(app, 'Save the verification certificate');
+      const saving = await waitForFrame(app, 'Save the verification certificate');
+      assert.match(saving, /File › rsa-root\.verification\.cert\.pem/);
+      await press(app, keys.ctrlU);
       await burst(app, 'rsa-proof.cert.pem', keys.enter);
       await waitForFrame(app, 'Verification certificate saved to rsa-proof.cert.pem');
       const saved = await readFile(join(sandbox.folder, 'rsa-proof.cert.pem'), 'utf8');
@@ -94,6 +96,14 @@ describe('verify a CA certificate in the wizard', () => {
       const proof = new X509Certificate(saved);
       assert.equal(proof.subject, `CN=${code}`);
       assert.ok(proof.verify(new X509Certificate(roots.rsa.pem).publicKey));
+      // Saving again never replaces the file unasked.
+      await press(app, 's', keys.enter);
+      await waitForFrame(
+        app,
+        /rsa-proof\.cert\.pem already exists: press Enter again to replace it/,
+      );
+      await press(app, keys.enter);
+      await waitForFrame(app, 'Verification certificate saved to rsa-proof.cert.pem');
 
       await press(app, 'a');
       const commands = await waitForFrame(app, 'az iot dps certificate create');

@@ -3,7 +3,7 @@ import type {CaCertificate} from '../dps/types.js';
 import type {CaFlow, CaRequest, CaStep} from './ca-flow.js';
 import type {KeyEvent} from './keys.js';
 import type {CertificateField, PathField} from './state.js';
-import {editDraft, emptyDraft, type TextDraft} from './text-draft.js';
+import {draftOf, editDraft, emptyDraft, type TextDraft} from './text-draft.js';
 
 /** What each key does on each step of the CA flow: a pure function of the flow, naming effects only. */
 
@@ -346,7 +346,12 @@ function verifiedKey(flow: CaFlow, event: KeyEvent): CaOutcome {
       return at(withStep(flow, 'list'), {kind: 'list'});
     case 'text':
       if (event.text === 's' && flow.signedHere && flow.verificationPem) {
-        return at(withStep({...flow, confirmOverwrite: false}, 'save'));
+        // A name that says what the file is, in the folder the wizard started in.
+        const saveFile =
+          flow.saveFile.path.value === '' && flow.target
+            ? {...flow.saveFile, path: draftOf(`${flow.target.name}.verification.cert.pem`)}
+            : flow.saveFile;
+        return at(withStep({...flow, saveFile, confirmOverwrite: false}, 'save'));
       }
       if (event.text === 'a') return at(withStep({...flow, commandsScroll: 0}, 'commands'));
       return at(flow);

@@ -1,6 +1,6 @@
 import {afterEach, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {writeFile} from 'node:fs/promises';
+import {readFile, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {burst, frame, keys, press, waitForFrame} from './helpers/ink.js';
 import {
@@ -9,6 +9,7 @@ import {
   readGroup,
   startGroup,
 } from './helpers/group-wizard.js';
+import {chainPaths, createTestChain} from '../source/certs/test-chain.js';
 import {ecChain, issue} from './helpers/test-certificates.js';
 import {
   forward,
@@ -245,5 +246,51 @@ describe('group enrollment in the wizard', () => {
     assert.equal(saved.attestation.type, 'x509');
     if (saved.attestation.type !== 'x509') return;
     assert.equal(saved.attestation.caReferences?.primary, 'contoso-root');
+  });
+
+  test('an unverified CA verified inline comes back as the group CA, and the group is saved with it', async () => {
+    await createTestChain({outDir: join(sandbox.folder, 'loop'), devices: ['loop-device']});
+    const rootPem = await readFile(
+      join(sandbox.folder, 'loop', chainPaths.rootCertificate),
+      'utf8',
+    );
+    await withGateway(sandbox, (gateway) =>
+      gateway.uploadCaCertificate({name: 'loop-root', certificatePem: rootPem}),
+    );
+    await withWizard(sandbox, async (app) => {
+      await startGroup(app);
+      await nameGroup(app, 'loop-line');
+      await press(app, keys.enter);
+      let screen = await waitForFrame(app, 'loop-root');
+      for (let moves = 0; moves < 8 && !/❯ loop-root/.test(screen); moves++) {
+        await press(app, keys.down);
+        screen = await waitForFrame(app, 'loop-root');
+      }
+      assert.match(screen, /❯ loop-root .*not verified/);
+      await press(app, keys.enter);
+      await waitForFrame(app, 'Prove you hold the key');
+      await burst(app, `loop/${chainPaths.rootKey}`, keys.enter);
+      await waitForFrame(app, "'loop-root' is verified");
+      await press(app, keys.enter);
+      const back = await waitForFrame(app, /❯ loop-root .*✔ verified/);
+      assert.match(back, /The group's CA certificate/);
+      await forward(app, 'Secondary CA (optional)');
+      await press(app, keys.enter);
+      await acceptGroupSettingsToReview(app);
+      const review = await waitForFrame(app, 'Group name');
+      assert.doesNotMatch(review, /⚠/);
+
+      await forward(app, 'Enrollment group created');
+      await press(app, 'p');
+      await waitForFrame(app, 'Check a device certificate (pre-flight)');
+      await burst(app, `loop/${chainPaths.deviceFullChain('loop-device')}`, keys.enter);
+      await waitForFrame(app, 'Press Enter to check it against the group');
+      const passed = await forward(app, 'This device can register with this group as loop-device');
+      assert.match(passed, /Checked against\s+azure-iot-test-only.root.ca/);
+    });
+    const saved = await readGroup(sandbox, 'loop-line');
+    assert.equal(saved.attestation.type, 'x509');
+    if (saved.attestation.type !== 'x509') return;
+    assert.equal(saved.attestation.caReferences?.primary, 'loop-root');
   });
 });

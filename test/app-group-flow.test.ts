@@ -8,6 +8,7 @@ import {checkGroupDevice} from '../source/app/group-effects.js';
 import {
   buildEnrollmentGroup,
   caReferenceWarning,
+  enterGroupWithSigningCertificate,
   groupKey,
   initialGroupFlow,
   previousGroupStep,
@@ -238,6 +239,20 @@ describe('group flow: choosing CA certificates from the DPS list', () => {
     assert.equal(state.group.caSecondary.value, 'root-c');
     assert.equal(state.group.attestation, 'ca-reference');
     assert.equal(task(state, 'list-ca-certificates').for, 'group');
+  });
+
+  test('opened for the uploaded certificate: the choice is made, and a named group shows it', () => {
+    const fresh = enterGroupWithSigningCertificate(connected());
+    assert.equal(fresh.screen.name, 'group');
+    assert.equal(fresh.group.step, 'group-id');
+    assert.equal(fresh.group.attestation, 'signing-certificate');
+    const named_ = enterGroupWithSigningCertificate({
+      ...connected(),
+      group: {...named(), step: 'ca-primary'},
+    });
+    assert.equal(named_.group.step, 'attestation');
+    assert.equal(named_.group.attestation, 'signing-certificate');
+    assert.equal(named_.group.groupId.value, 'line-7');
   });
 
   test('a CA reference to an unverified or unknown CA is warned about in the review', () => {

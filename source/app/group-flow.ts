@@ -753,6 +753,7 @@ export function groupStepTakesText(flow: GroupFlow, info: ConnectionInfo | undef
 // ---------------------------------------------------------------------------------------------------------
 // The flow inside the wizard's state: entering it, its keys and results, and what the app asks of it.
 
+// The reducer has the same helper; this module does not import the reducer, which imports it.
 const infoOf = (state: WizardState): ConnectionInfo | undefined =>
   state.connection.status === 'connected' ? state.connection.info : undefined;
 
@@ -818,7 +819,8 @@ function dropTasksOfGroupList(state: WizardState): WizardState {
 export function enterGroupWithSigningCertificate(state: WizardState): WizardState {
   const entered = enterGroup(state);
   const flow = entered.group;
-  const step = flow.step === 'attestation' || flow.step === 'group-id' ? flow.step : 'group-id';
+  // With a name given, the attestation step shows the choice made; otherwise the name comes first.
+  const step = groupIdProblem(flow) === undefined ? 'attestation' : 'group-id';
   return withGroup(entered, withStep({...flow, attestation: 'signing-certificate'}, step));
 }
 
@@ -1001,9 +1003,12 @@ export function groupKeyHints(state: WizardState): string[] {
       return caChoices(flow, info) === undefined
         ? ['Enter continue', back, exit]
         : ['↑↓ move', 'Enter choose', 'n add a CA', 'r reload', back, exit];
+    case 'preflight': {
+      const ready = flow.deviceCertificate.status.state === 'loaded' && !flow.preflight;
+      return [ready ? 'Enter check' : 'Enter read', 'Tab complete path', '~ = home', back, exit];
+    }
     case 'signing-primary':
     case 'signing-secondary':
-    case 'preflight':
     case 'write-config':
       return ['Enter continue', 'Tab complete path', '~ = home', back, exit];
     case 'edge':

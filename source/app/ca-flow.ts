@@ -218,6 +218,13 @@ export function enterCaForGroup(
   const flow: CaFlow = {...initialCaFlow(), returnTo: {slot}};
   const opened: WizardState = {...state, screen: {name: 'verify-ca'}, ca: flow};
   if (!armAvailable(state)) return {...opened, ca: withStep(flow, 'needs-arm')};
+  // No name: the group asked to add a CA, so its name comes first (the list it shows is known already).
+  if (certificateName === '' && state.group.caCertificates.state === 'loaded') {
+    return {
+      ...opened,
+      ca: withStep({...flow, certificates: state.group.caCertificates}, 'add-name'),
+    };
+  }
   const listed = [state.group.caCertificates, state.ca.certificates]
     .flatMap((list) => (list.state === 'loaded' ? list.certificates : []))
     .find((certificate) => certificate.name === certificateName);

@@ -1,9 +1,21 @@
 import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
+import {groupKeyHints, initialGroupFlow} from '../source/app/group-flow.js';
 import {reducer} from '../source/app/reducer.js';
 import type {WizardState} from '../source/app/state.js';
+import {draftOf} from '../source/app/text-draft.js';
 import type {CaCertificate} from '../source/dps/types.js';
-import {connected, down, enter, escape, press, task, text} from './helpers/app-state.js';
+import {
+  certificatesForFile,
+  connected,
+  down,
+  enter,
+  escape,
+  linkedHubs,
+  press,
+  task,
+  text,
+} from './helpers/app-state.js';
 
 const ca = (name: string, isVerified: boolean): CaCertificate => ({
   name,
@@ -45,5 +57,35 @@ describe('group flow: adding a CA from the CA list', () => {
     const state = press(onCaList(), enter);
     assert.equal(state.screen.name, 'verify-ca');
     assert.equal(state.ca.step, 'add-name');
+  });
+});
+
+describe('group pre-flight key hints', () => {
+  const files = certificatesForFile();
+
+  test('after a check, the footer says Enter checks again, which it does', () => {
+    const device = files('device-01.pem');
+    const state: WizardState = {
+      ...connected(),
+      screen: {name: 'group'},
+      group: {
+        ...initialGroupFlow(linkedHubs),
+        step: 'preflight',
+        deviceCertificate: {
+          path: draftOf(device.path),
+          candidates: [],
+          moreCandidates: 0,
+          status: {state: 'loaded', certificate: device, warningsAccepted: true},
+        },
+        preflight: {
+          state: 'done',
+          report: {registrationId: 'device-01', anchor: undefined, links: [], findings: []},
+        },
+      },
+    };
+    assert.ok(groupKeyHints(state).includes('Enter check'), groupKeyHints(state).join(' · '));
+    const again = press(state, enter);
+    assert.equal(again.group.preflight?.state, 'checking');
+    assert.equal(task(again, 'check-group-device').leafPem, device.pem);
   });
 });

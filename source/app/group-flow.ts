@@ -1004,7 +1004,8 @@ export function groupKeyHints(state: WizardState): string[] {
         ? ['Enter continue', back, exit]
         : ['↑↓ move', 'Enter choose', 'n add a CA', 'r reload', back, exit];
     case 'preflight': {
-      const ready = flow.deviceCertificate.status.state === 'loaded' && !flow.preflight;
+      // Once read, Enter checks the file (again, after a check), until its path changes.
+      const ready = flow.deviceCertificate.status.state === 'loaded';
       return [ready ? 'Enter check' : 'Enter read', 'Tab complete path', '~ = home', back, exit];
     }
     case 'signing-primary':

@@ -59,9 +59,7 @@ describe('a group enrollment in a terminal', () => {
       const stateDir = join(folder, 'state');
       const pane = await startInTmux(
         [process.execPath, cli, '--sandbox', '--state-dir', stateDir],
-        {
-          cwd: folder,
-        },
+        {cwd: folder},
       );
       panes.push(pane);
       await pane.waitFor(/SANDBOX[^]*❯ Individual enrollment/);
@@ -145,6 +143,8 @@ describe('a group enrollment in a terminal', () => {
       await press(pane, 'Enter', 'Press Enter to check it against the group');
       const preflight = await press(pane, 'Enter', 'This device can register');
       assert.match(preflight, new RegExp(`Registration ID\\s+${device}`));
+      // Against the root as DPS holds it, not merely the root the file carries.
+      assert.match(preflight, /Checked against\s+azure-iot-test-only\.root\.ca\n/);
 
       // Esc goes back one step: to the result, then home.
       await press(pane, 'Escape', 'Enrollment group created');

@@ -1,6 +1,12 @@
 import type {KeyObject, X509Certificate} from 'node:crypto';
 import type {Finding} from './findings.js';
-import {certificateUsage, commonNameOf, formatDistinguishedName, isSelfSigned} from './inspect.js';
+import {
+  certificateUsage,
+  commonNameOf,
+  formatDistinguishedName,
+  isSelfSigned,
+  thumbprints,
+} from './inspect.js';
 import {describeKey} from './signing-key.js';
 import {enrollmentIdProblem, maxX509RegistrationIdLength, type IdProblem} from '../dps/id-rules.js';
 
@@ -293,12 +299,26 @@ export function checkChain(
     }
     if (isSelfSigned(current)) {
       if (options.trustAnchor) {
-        findings.push({
-          severity: 'error',
-          code: 'chain-misses-ca',
-          message: `the chain ends at the root "${name(current)}" without passing the CA "${name(options.trustAnchor)}"`,
-          hint: 'this certificate was not issued under the CA you enrolled: check which CA signed it',
-        });
+        const anchor = options.trustAnchor;
+        // Test chains made twice share their names: say so, or the report names the enrolled CA as passed.
+        const namesake = pool.find(
+          (candidate) => seen.has(candidate.fingerprint256) && candidate.subject === anchor.subject,
+        );
+        findings.push(
+          namesake
+            ? {
+                severity: 'error',
+                code: 'chain-misses-ca',
+                message: `the chain passes a CA named "${name(anchor)}", but not the enrolled one: another certificate with the same name (SHA-1 ${thumbprints(namesake).sha1}, enrolled ${thumbprints(anchor).sha1})`,
+                hint: 'this device was issued under another CA of that name (e.g. a test chain created again): use a device certificate issued under the enrolled CA',
+              }
+            : {
+                severity: 'error',
+                code: 'chain-misses-ca',
+                message: `the chain ends at the root "${name(current)}" without passing the CA "${name(anchor)}"`,
+                hint: 'this certificate was not issued under the CA you enrolled: check which CA signed it',
+              },
+        );
       } else {
         findings.push({
           severity: 'info',

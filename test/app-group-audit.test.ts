@@ -3,6 +3,7 @@ import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {checkGroupDevice} from '../source/app/group-effects.js';
 import {groupKeyHints, initialGroupFlow} from '../source/app/group-flow.js';
+import {toKeyEvents} from '../source/app/keys.js';
 import {reducer} from '../source/app/reducer.js';
 import type {WizardState} from '../source/app/state.js';
 import {draftOf} from '../source/app/text-draft.js';
@@ -13,6 +14,7 @@ import {
   down,
   enter,
   escape,
+  inkKey,
   linkedHubs,
   press,
   task,
@@ -110,5 +112,36 @@ describe('group pre-flight against a CA of the same name', () => {
     const sha1 = (pem: string) => new X509Certificate(pem).fingerprint.replace(/:/g, '');
     assert.ok(missed.message.includes(sha1(other.root.certificatePem)), missed.message);
     assert.ok(missed.message.includes(sha1(enrolled.root.certificatePem)), missed.message);
+  });
+});
+
+describe('Esc and the next key in one packet', () => {
+  test('Ink reports them as one key with meta set: the Esc comes first, then that key', () => {
+    // "\x1b\r", "\x1bp" and "\x1b\x7f" as Ink's useInput hands them over.
+    assert.deepEqual(toKeyEvents('', inkKey({return: true, meta: true})), [
+      {kind: 'escape'},
+      {kind: 'enter'},
+    ]);
+    assert.deepEqual(toKeyEvents('p', inkKey({meta: true})), [
+      {kind: 'escape'},
+      {kind: 'text', text: 'p'},
+    ]);
+    assert.deepEqual(toKeyEvents('', inkKey({delete: true, meta: true})), [
+      {kind: 'escape'},
+      {kind: 'backspace'},
+    ]);
+  });
+
+  test('Esc alone, and Alt with an arrow, stay one key', () => {
+    assert.deepEqual(toKeyEvents('', inkKey({escape: true, meta: true})), [{kind: 'escape'}]);
+    assert.deepEqual(toKeyEvents('', inkKey({upArrow: true, meta: true})), [{kind: 'up'}]);
+  });
+
+  test('on the attestation step, Esc then Enter goes back to the name and forward again', () => {
+    const onAttestation = press(connected(), down, enter, text('line-7'), enter);
+    assert.equal(onAttestation.group.step, 'attestation');
+    const state = press(onAttestation, ...toKeyEvents('', inkKey({return: true, meta: true})));
+    assert.equal(state.group.step, 'attestation');
+    assert.deepEqual(state.tasks, onAttestation.tasks);
   });
 });

@@ -39,8 +39,31 @@ function specialKey(key: Key): KeyEvent | undefined {
   return undefined;
 }
 
+/**
+ * Esc and the key after it, arriving in one packet, reach Ink as that key with `meta` set (Esc then Enter,
+ * Esc then p): the Esc comes first. Arrows and paging keys are left alone, since Alt gives them `meta` too.
+ */
+function escapeCameFirst(key: Key): boolean {
+  if (!key.meta || key.escape || key.ctrl) return false;
+  const navigation =
+    key.upArrow ||
+    key.downArrow ||
+    key.leftArrow ||
+    key.rightArrow ||
+    key.pageUp ||
+    key.pageDown ||
+    key.home ||
+    key.end;
+  return !navigation;
+}
+
 /** Splits what Ink hands to useInput into keystrokes, keeping their order. */
 export function toKeyEvents(input: string, key: Key): KeyEvent[] {
+  const events = keystrokes(input, key);
+  return events.length > 0 && escapeCameFirst(key) ? [{kind: 'escape'}, ...events] : events;
+}
+
+function keystrokes(input: string, key: Key): KeyEvent[] {
   const special = specialKey(key);
   if (special) return [special];
   if (key.ctrl && /^[a-z]$/.test(input)) return [{kind: 'ctrl', letter: input}];

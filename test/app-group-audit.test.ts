@@ -145,3 +145,25 @@ describe('Esc and the next key in one packet', () => {
     assert.deepEqual(state.tasks, onAttestation.tasks);
   });
 });
+
+describe('Ctrl editing keys inside a burst', () => {
+  test('Ctrl+U then a new name in one packet replaces the name typed before', () => {
+    const typed = press(connected(), down, enter, text('old-name'));
+    assert.equal(typed.group.groupId.value, 'old-name');
+    const state = press(typed, ...toKeyEvents('\x15new-name\r', inkKey()));
+    assert.equal(state.group.groupId.value, 'new-name');
+    assert.equal(state.group.step, 'attestation');
+  });
+
+  test('Ctrl+W, Ctrl+A, Ctrl+E and Ctrl+K keep their places in the burst', () => {
+    assert.deepEqual(toKeyEvents('ab\x17c\x01d\x05\x0b', inkKey()), [
+      {kind: 'text', text: 'ab'},
+      {kind: 'ctrl', letter: 'w'},
+      {kind: 'text', text: 'c'},
+      {kind: 'ctrl', letter: 'a'},
+      {kind: 'text', text: 'd'},
+      {kind: 'ctrl', letter: 'e'},
+      {kind: 'ctrl', letter: 'k'},
+    ]);
+  });
+});

@@ -57,6 +57,9 @@ function escapeCameFirst(key: Key): boolean {
   return !navigation;
 }
 
+/** Ctrl+A, E, K, U, W: the text field's editing keys, kept when they come inside a burst. */
+const editingControls = new Set([0x01, 0x05, 0x0b, 0x15, 0x17]);
+
 /** Splits what Ink hands to useInput into keystrokes, keeping their order. */
 export function toKeyEvents(input: string, key: Key): KeyEvent[] {
   const events = keystrokes(input, key);
@@ -90,6 +93,10 @@ function keystrokes(input: string, key: Key): KeyEvent[] {
     } else if (code === 0x7f || code === 0x08) {
       flush();
       events.push({kind: 'backspace'});
+    } else if (editingControls.has(code)) {
+      // Ctrl+U then the new text in one packet: the Ctrl key, in its place.
+      flush();
+      events.push({kind: 'ctrl', letter: String.fromCharCode(code + 0x60)});
     } else if (code >= 0x20) {
       text += character;
     }

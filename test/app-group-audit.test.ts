@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import {checkGroupDevice} from '../source/app/group-effects.js';
 import {groupKeyHints, initialGroupFlow} from '../source/app/group-flow.js';
 import {toKeyEvents} from '../source/app/keys.js';
+import {daysProblem} from '../source/app/test-certificates-flow.js';
 import {reducer} from '../source/app/reducer.js';
 import type {WizardState} from '../source/app/state.js';
 import {draftOf} from '../source/app/text-draft.js';
@@ -165,5 +166,12 @@ describe('Ctrl editing keys inside a burst', () => {
       {kind: 'ctrl', letter: 'e'},
       {kind: 'ctrl', letter: 'k'},
     ]);
+  });
+});
+
+describe('test certificates: validity', () => {
+  test('a number of days out of range is quoted as typed, not rounded', () => {
+    const typed = '99999999999999999999';
+    assert.match(daysProblem(typed) ?? '', new RegExp(`not ${typed}$`));
   });
 });

@@ -144,7 +144,7 @@ export function daysProblem(text: string): string | undefined {
     return `the validity must be a whole number of days, from 1 to ${maxDays}`;
   const days = Number(value);
   if (days < 1 || days > maxDays) {
-    return `the validity must be from 1 to ${maxDays} days (10 years), not ${days}`;
+    return `the validity must be from 1 to ${maxDays} days (10 years), not ${value}`;
   }
   return undefined;
 }

@@ -1,7 +1,9 @@
 import {hasErrors} from '../certs/findings.js';
 import type {CaCertificate} from '../dps/types.js';
 import type {CaFlow, CaRequest, CaStep} from './ca-flow.js';
+import {emptyCertificateField} from './individual-flow.js';
 import type {KeyEvent} from './keys.js';
+import {emptyPathField} from './path-fields.js';
 import type {CertificateField, PathField} from './state.js';
 import {draftOf, editDraft, emptyDraft, type TextDraft} from './text-draft.js';
 
@@ -63,8 +65,21 @@ export function caPemOf(flow: CaFlow): string | undefined {
 /** Starts the proof of possession for a certificate DPS has: a verification code first. */
 export function startLoop(flow: CaFlow, certificate: CaCertificate): CaOutcome {
   const {verificationCode: _c, verificationPem: _p, savedPath: _s, ...rest} = flow;
+  // The key and proof files chosen for another CA would only fail against this one.
+  const anotherCa = flow.target !== undefined && flow.target.name !== certificate.name;
+  const files: Partial<CaFlow> = anotherCa
+    ? {
+        keyFile: emptyPathField,
+        verificationFile: emptyCertificateField,
+        passphrase: emptyDraft,
+        passphraseAsked: false,
+      }
+    : {};
   return at(
-    withStep({...rest, target: certificate, redo: false, confirmOverwrite: false}, 'generating'),
+    withStep(
+      {...rest, ...files, target: certificate, redo: false, confirmOverwrite: false},
+      'generating',
+    ),
     {kind: 'generate', name: certificate.name, etag: certificate.etag},
   );
 }

@@ -1,0 +1,110 @@
+import {after, before, describe, test} from 'node:test';
+import assert from 'node:assert/strict';
+import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {enterCa, type CaResult} from '../source/app/ca-flow.js';
+import {readCertificateFor} from '../source/app/certificate-file.js';
+import {reducer} from '../source/app/reducer.js';
+import type {LoadedCertificate, WizardState} from '../source/app/state.js';
+import type {CaCertificate} from '../source/dps/types.js';
+import {connected, down, enter, escape, press, task, text} from './helpers/app-state.js';
+import {makeCa} from './helpers/test-certificates.js';
+
+let folder = '';
+let ca: LoadedCertificate;
+
+before(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'dps-enroll-ca-audit-'));
+  const root = await makeCa('contoso-root');
+  await writeFile(join(folder, 'root.pem'), root.certificatePem);
+  ca = await readCertificateFor('ca', 'root.pem', join(folder, 'root.pem'));
+});
+
+after(async () => {
+  if (folder) await rm(folder, {recursive: true, force: true});
+});
+
+const stored = (name: string, etag: string, isVerified = false): CaCertificate => ({
+  name,
+  etag,
+  isVerified,
+  subject: 'CN=contoso-root',
+  thumbprint: ca.summary.thumbprintSha1,
+  certificatePem: ca.pem,
+});
+
+const result = (state: WizardState, kind: Parameters<typeof task>[1], value: CaResult) =>
+  reducer(state, {type: 'ca', taskId: task(state, kind).id, result: value});
+
+function listed(certificates: CaCertificate[], start: WizardState = connected()): WizardState {
+  const opened = enterCa(start);
+  return reducer(opened, {
+    type: 'ca-certificates-listed',
+    taskId: task(opened, 'list-ca-certificates').id,
+    certificates,
+  });
+}
+
+/** The list read again (the task the last key asked for) as `certificates`. */
+function relisted(state: WizardState, certificates: CaCertificate[]): WizardState {
+  return reducer(state, {
+    type: 'ca-certificates-listed',
+    taskId: task(state, 'list-ca-certificates').id,
+    certificates,
+  });
+}
+
+describe('the CA loop for another certificate', () => {
+  test("starts with an empty key file instead of the previous CA's key", () => {
+    const generating = press(listed([stored('first-ca', 'E1'), stored('second-ca', 'F1')]), enter);
+    const proving = result(generating, 'generate-verification-code', {
+      kind: 'code',
+      etag: 'E2',
+      verificationCode: 'CODE1',
+    });
+    const signing = press(proving, text('first.key.pem'), enter);
+    const verifying = result(signing, 'sign-verification-certificate', {
+      kind: 'signed',
+      certificatePem: 'PROOF',
+    });
+    const verified = result(verifying, 'verify-ca-certificate', {
+      kind: 'verified',
+      certificate: stored('first-ca', 'E3', true),
+    });
+    const list = relisted(press(verified, enter), [
+      stored('first-ca', 'E3', true),
+      stored('second-ca', 'F1'),
+    ]);
+    assert.equal(list.ca.keyFile.path.value, 'first.key.pem', 'kept while on the list');
+    const second = press(list, down, enter);
+    assert.equal(task(second, 'generate-verification-code').name, 'second-ca');
+    assert.equal(second.ca.keyFile.path.value, '', "first-ca's key is not offered for second-ca");
+    const provingSecond = result(second, 'generate-verification-code', {
+      kind: 'code',
+      etag: 'F2',
+      verificationCode: 'CODE2',
+    });
+    // A key path typed in one burst with Enter is the whole path, not added to the old one.
+    const signingSecond = press(provingSecond, text('second.key.pem'), enter);
+    assert.equal(task(signingSecond, 'sign-verification-certificate').keyPath, 'second.key.pem');
+  });
+
+  test('keeps the key file for a new code of the same certificate', () => {
+    const proving = result(
+      press(listed([stored('first-ca', 'E1')]), enter),
+      'generate-verification-code',
+      {
+        kind: 'code',
+        etag: 'E2',
+        verificationCode: 'CODE1',
+      },
+    );
+    const left = relisted(press(proving, text('first.key.pem'), escape), [
+      stored('first-ca', 'E2'),
+    ]);
+    const again = press(left, enter);
+    assert.equal(task(again, 'generate-verification-code').name, 'first-ca');
+    assert.equal(again.ca.keyFile.path.value, 'first.key.pem');
+  });
+});

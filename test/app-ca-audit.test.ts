@@ -108,3 +108,38 @@ describe('the CA loop for another certificate', () => {
     assert.equal(again.ca.keyFile.path.value, 'first.key.pem');
   });
 });
+
+describe('adding another CA certificate', () => {
+  test('after one was uploaded, "Add a CA certificate" starts from an empty name and file', () => {
+    let state = press(listed([]), enter, text('first-ca'), enter, text('root.pem'), enter);
+    state = reducer(state, {
+      type: 'certificate-read',
+      taskId: task(state, 'read-certificate').id,
+      certificate: ca,
+    });
+    const uploading = press(state, enter, enter);
+    const generating = result(uploading, 'upload-ca-certificate', {
+      kind: 'uploaded',
+      certificate: stored('first-ca', 'E1'),
+    });
+    const proving = result(generating, 'generate-verification-code', {
+      kind: 'code',
+      etag: 'E2',
+      verificationCode: 'CODE1',
+    });
+    const onList = relisted(press(proving, escape), [stored('first-ca', 'E2')]);
+    const adding = press(onList, down, enter);
+    assert.equal(adding.ca.step, 'add-name');
+    assert.equal(adding.ca.name.value, '', 'the uploaded name is not offered again');
+    assert.equal(adding.ca.certificateFile.status.state, 'empty');
+    const named = press(adding, text('second-ca'), enter);
+    assert.equal(named.ca.step, 'add-file');
+    assert.equal(named.ca.certificateFile.path.value, '');
+  });
+
+  test('a name typed and left with Esc before uploading is still there', () => {
+    const typed = relisted(press(listed([]), enter, text('draft-ca'), escape), []);
+    const again = press(typed, enter);
+    assert.equal(again.ca.name.value, 'draft-ca');
+  });
+});

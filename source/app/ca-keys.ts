@@ -100,7 +100,7 @@ function listKey(flow: CaFlow, event: KeyEvent): CaOutcome {
       if (flow.certificates.state === 'failed')
         return at(withError(flow, undefined), {kind: 'list'});
       const certificate = listedCertificates(flow)[cursor];
-      if (!certificate) return at(withStep({...flow, listCursor: cursor}, 'add-name'));
+      if (!certificate) return at(withStep(addForm({...flow, listCursor: cursor}), 'add-name'));
       if (certificate.isVerified) {
         if (flow.returnTo) {
           return at(withStep({...flow, listCursor: cursor, target: certificate}, 'verified'));
@@ -120,6 +120,18 @@ function listKey(flow: CaFlow, event: KeyEvent): CaOutcome {
     default:
       return at(flow);
   }
+}
+
+/** The add form, emptied once its certificate is in DPS: the next one starts from a blank name and file. */
+function addForm(flow: CaFlow): CaFlow {
+  const name = flow.name.value.trim().toLowerCase();
+  if (name === '' || flow.target?.name.toLowerCase() !== name) return flow;
+  return {
+    ...flow,
+    name: emptyDraft,
+    certificateFile: emptyCertificateField,
+    setVerifiedOnUpload: false,
+  };
 }
 
 function editPath<F extends PathField>(field: F, event: KeyEvent): F | undefined {

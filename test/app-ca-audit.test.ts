@@ -4,12 +4,13 @@ import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {enterCa, type CaResult} from '../source/app/ca-flow.js';
+import {checkVerificationFile} from '../source/app/ca-signing.js';
 import {readCertificateFor} from '../source/app/certificate-file.js';
 import {reducer} from '../source/app/reducer.js';
 import type {LoadedCertificate, WizardState} from '../source/app/state.js';
 import type {CaCertificate} from '../source/dps/types.js';
 import {connected, down, enter, escape, press, task, text} from './helpers/app-state.js';
-import {makeCa} from './helpers/test-certificates.js';
+import {makeCa, signedBy} from './helpers/test-certificates.js';
 
 let folder = '';
 let ca: LoadedCertificate;
@@ -141,5 +142,56 @@ describe('adding another CA certificate', () => {
     const typed = relisted(press(listed([]), enter, text('draft-ca'), escape), []);
     const again = press(typed, enter);
     assert.equal(again.ca.name.value, 'draft-ca');
+  });
+});
+
+describe('a verification certificate signed elsewhere', () => {
+  test('from another CA of the same name, the error says the key differs instead of naming the CA twice', async () => {
+    const uploaded = await makeCa('namesake-root');
+    const madeAgain = await makeCa('namesake-root');
+    const proof = await signedBy(madeAgain, 'CODE1', 'verification');
+    const path = join(folder, 'namesake-proof.pem');
+    await writeFile(path, proof.certificatePem);
+    const checked = await checkVerificationFile(
+      {
+        path: 'namesake-proof.pem',
+        caCertificatePem: uploaded.certificatePem,
+        verificationCode: 'CODE1',
+      },
+      path,
+    );
+    assert.match(checked.problem ?? '', /was signed with another key/);
+    assert.match(checked.problem ?? '', /another CA of the same name/);
+    const fromItsCa = await signedBy(uploaded, 'CODE1', 'verification');
+    await writeFile(path, fromItsCa.certificatePem);
+    const accepted = await checkVerificationFile(
+      {
+        path: 'namesake-proof.pem',
+        caCertificatePem: uploaded.certificatePem,
+        verificationCode: 'CODE1',
+      },
+      path,
+    );
+    assert.equal(accepted.problem, undefined);
+  });
+
+  test('from a CA of another name, the error names both', async () => {
+    const uploaded = await makeCa('contoso-root');
+    const other = await makeCa('fabrikam-root');
+    const proof = await signedBy(other, 'CODE1', 'verification');
+    const path = join(folder, 'other-proof.pem');
+    await writeFile(path, proof.certificatePem);
+    const checked = await checkVerificationFile(
+      {
+        path: 'other-proof.pem',
+        caCertificatePem: uploaded.certificatePem,
+        verificationCode: 'CODE1',
+      },
+      path,
+    );
+    assert.match(
+      checked.problem ?? '',
+      /not signed by the CA 'CN=contoso-root' \(issuer: CN=fabrikam-root\)/,
+    );
   });
 });

@@ -99,7 +99,12 @@ function verificationProblem(
     signed = false;
   }
   if (!signed) {
-    return `it was not signed by the CA '${ca.subject.split('\n').reverse().join(', ')}' (issuer: ${certificate.summary.issuer}): sign it with that CA's private key`;
+    const caSubject = ca.subject.split('\n').reverse().join(', ');
+    // A test chain made again has a root of the same name: only the key tells them apart.
+    if (proof.issuer === ca.subject) {
+      return `it names '${caSubject}' as its issuer but was signed with another key (another CA of the same name?): sign it with the private key of the CA certificate uploaded to DPS`;
+    }
+    return `it was not signed by the CA '${caSubject}' (issuer: ${certificate.summary.issuer}): sign it with that CA's private key`;
   }
   const invalid = certificate.findings.find((finding) => finding.severity === 'error');
   if (invalid) return invalid.message;

@@ -4,7 +4,7 @@ import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {enterCa, type CaResult} from '../source/app/ca-flow.js';
-import {checkVerificationFile} from '../source/app/ca-signing.js';
+import {checkVerificationFile, signWithCaKey} from '../source/app/ca-signing.js';
 import {readCertificateFor} from '../source/app/certificate-file.js';
 import {reducer} from '../source/app/reducer.js';
 import type {LoadedCertificate, WizardState} from '../source/app/state.js';
@@ -193,5 +193,25 @@ describe('a verification certificate signed elsewhere', () => {
       checked.problem ?? '',
       /not signed by the CA 'CN=contoso-root' \(issuer: CN=fabrikam-root\)/,
     );
+  });
+});
+
+describe('signing with a key that does not match', () => {
+  test('of the same kind, the error does not read "RSA 4096 vs RSA 4096"', async () => {
+    const uploaded = await makeCa('contoso-root');
+    const other = await makeCa('contoso-root');
+    const keyPath = join(folder, 'other.key.pem');
+    await writeFile(keyPath, other.privateKeyPem, {mode: 0o600});
+    const request = {
+      keyPath: 'other.key.pem',
+      caCertificatePem: uploaded.certificatePem,
+      caName: 'contoso-root',
+      verificationCode: 'CODE1',
+    };
+    const outcome = await signWithCaKey(request, keyPath);
+    assert.equal(outcome.outcome, 'key-problem');
+    const message = outcome.outcome === 'key-problem' ? outcome.message : '';
+    assert.match(message, /does not match CA 'contoso-root' \(another EC P-256 .*key pair\)/);
+    assert.doesNotMatch(message, / vs /);
   });
 });

@@ -54,9 +54,13 @@ export async function signWithCaKey(
   }
   const ca = new X509Certificate(request.caCertificatePem);
   if (hasErrors(checkKeyMatches(ca, key))) {
+    const keyKind = describeKey(key);
+    const caKind = describeKey(ca.publicKey);
+    // Two keys of one kind differ only in their pair: "RSA 4096 vs RSA 4096" would read as a match.
+    const kinds = keyKind === caKind ? `another ${keyKind} key pair` : `${keyKind} vs ${caKind}`;
     return {
       outcome: 'key-problem',
-      message: `this key does not match CA '${request.caName}' (${describeKey(key)} vs ${describeKey(ca.publicKey)}): choose the key file created with that CA certificate; nothing was uploaded`,
+      message: `this key does not match CA '${request.caName}' (${kinds}): choose the key file created with that CA certificate; nothing was uploaded`,
     };
   }
   // The key goes to the signer unencrypted in memory only.

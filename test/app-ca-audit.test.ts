@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {enterCa, type CaResult} from '../source/app/ca-flow.js';
+import {caAzCommands, enterCa, type CaResult} from '../source/app/ca-flow.js';
 import {checkVerificationFile, signWithCaKey} from '../source/app/ca-signing.js';
 import {readCertificateFor} from '../source/app/certificate-file.js';
 import {reducer} from '../source/app/reducer.js';
 import type {LoadedCertificate, WizardState} from '../source/app/state.js';
 import type {CaCertificate} from '../source/dps/types.js';
-import {connected, down, enter, escape, press, task, text} from './helpers/app-state.js';
+import {connected, down, enter, escape, press, task, text, up} from './helpers/app-state.js';
 import {makeCa, signedBy} from './helpers/test-certificates.js';
 
 let folder = '';
@@ -213,5 +213,42 @@ describe('signing with a key that does not match', () => {
     const message = outcome.outcome === 'key-problem' ? outcome.message : '';
     assert.match(message, /does not match CA 'contoso-root' \(another EC P-256 .*key pair\)/);
     assert.doesNotMatch(message, / vs /);
+  });
+});
+
+describe('the az commands of a certificate chosen from the list', () => {
+  test('do not name the file of the certificate added before it', () => {
+    let state = press(listed([stored('other-ca', 'O1')]), down, enter);
+    state = press(state, text('first-ca'), enter, text('root.pem'), enter);
+    state = reducer(state, {
+      type: 'certificate-read',
+      taskId: task(state, 'read-certificate').id,
+      certificate: ca,
+    });
+    const generating = result(press(state, enter, enter), 'upload-ca-certificate', {
+      kind: 'uploaded',
+      certificate: stored('first-ca', 'E1'),
+    });
+    const provingFirst = result(generating, 'generate-verification-code', {
+      kind: 'code',
+      etag: 'E2',
+      verificationCode: 'CODE1',
+    });
+    assert.match(caAzCommands(provingFirst.ca, undefined), new RegExp(`--path ${ca.absolutePath}`));
+    const otherThumbprint = 'AB'.repeat(20);
+    const onList = relisted(press(provingFirst, escape), [
+      {...stored('other-ca', 'O1'), thumbprint: otherThumbprint},
+      stored('first-ca', 'E1'),
+    ]);
+    const proving = result(press(onList, up, enter), 'generate-verification-code', {
+      kind: 'code',
+      etag: 'O2',
+      verificationCode: 'CODE2',
+    });
+    assert.equal(proving.ca.target?.name, 'other-ca');
+    const commands = caAzCommands(proving.ca, undefined);
+    assert.match(commands, /--certificate-name other-ca/);
+    assert.doesNotMatch(commands, new RegExp(ca.absolutePath), "first-ca's file is not other-ca's");
+    assert.match(commands, /--path '?<CA certificate file>'?/);
   });
 });

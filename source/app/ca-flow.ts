@@ -337,10 +337,16 @@ export function caKeyInState(state: WizardState, event: KeyEvent): WizardState {
 
 /** The az commands that do what this loop did: upload, then (unless verified on upload) the proof. */
 export function caAzCommands(flow: CaFlow, info: ConnectionInfo | undefined): string {
-  const file =
+  const loaded =
     flow.certificateFile.status.state === 'loaded'
-      ? flow.certificateFile.status.certificate.absolutePath
-      : '<CA certificate file>';
+      ? flow.certificateFile.status.certificate
+      : undefined;
+  // The file added last is this certificate's only if it is the one DPS holds (not one chosen from the list).
+  const ownFile =
+    loaded &&
+    (!flow.target?.thumbprint ||
+      flow.target.thumbprint.toUpperCase() === loaded.summary.thumbprintSha1.toUpperCase());
+  const file = loaded && ownFile ? loaded.absolutePath : '<CA certificate file>';
   return caCertificateCommands(
     {
       name: flow.target?.name ?? flow.name.value.trim(),

@@ -13,6 +13,12 @@ const widths = {name: 18, subject: 20, thumbprint: 13, expiry: 10} as const;
 /** How many certificates the list shows at once; the window follows the cursor. */
 export const visibleRows = 9;
 
+/**
+ * Rows for certificates in a body of `height` lines, after the step's heading (four lines), the column
+ * names, the "more" lines, the add row and a notice: a short terminal still shows the cursor's row.
+ */
+export const listRowsFor = (height: number) => Math.max(3, Math.min(visibleRows, height - 10));
+
 export function fit(text: string, width: number): string {
   const characters = [...text];
   if (characters.length <= width) return text.padEnd(width);
@@ -27,7 +33,15 @@ export function subjectCommonName(subject: string | undefined): string {
 
 export const dateOf = (date: Date | undefined) => (date ? date.toISOString().slice(0, 10) : '');
 
-export function CaList({list, cursor}: {list: CaCertificateList; cursor: number}) {
+export function CaList({
+  list,
+  cursor,
+  rows = visibleRows,
+}: {
+  list: CaCertificateList;
+  cursor: number;
+  rows?: number;
+}) {
   if (list.state === 'loading' || list.state === 'idle') {
     return <Spinner label="Reading the CA certificates of DPS…" />;
   }
@@ -40,11 +54,8 @@ export function CaList({list, cursor}: {list: CaCertificateList; cursor: number}
     );
   }
   const certificates = list.certificates;
-  const first = Math.max(
-    0,
-    Math.min(cursor - Math.floor(visibleRows / 2), certificates.length - visibleRows),
-  );
-  const shown = certificates.slice(first, first + visibleRows);
+  const first = Math.max(0, Math.min(cursor - Math.floor(rows / 2), certificates.length - rows));
+  const shown = certificates.slice(first, first + rows);
   return (
     <Box flexDirection="column">
       {certificates.length === 0 ? (

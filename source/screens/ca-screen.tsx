@@ -12,14 +12,22 @@ import {StepError} from '../components/step-error.js';
 import {StepHeading} from '../components/step-heading.js';
 import {TextField} from '../components/text-field.js';
 import {tone} from '../components/tone.js';
-import {CaList, dateOf} from './ca-list.js';
+import {CaList, dateOf, listRowsFor} from './ca-list.js';
 import {CertificateStep} from './certificate-step.js';
 
 export function CaScreen({state}: {state: WizardState}) {
   const flow = state.ca;
   const width = bodySize(state.viewport).width;
   const info = state.connection.status === 'connected' ? state.connection.info : undefined;
-  return <CaStepView flow={flow} width={width} info={info} scroll={scrollHeight(state.viewport)} />;
+  return (
+    <CaStepView
+      flow={flow}
+      width={width}
+      info={info}
+      scroll={scrollHeight(state.viewport)}
+      listRows={listRowsFor(bodySize(state.viewport).height)}
+    />
+  );
 }
 
 function CaStepView({
@@ -27,11 +35,13 @@ function CaStepView({
   width,
   info,
   scroll,
+  listRows,
 }: {
   flow: CaFlow;
   width: number;
   info: ConnectionInfo | undefined;
   scroll: number;
+  listRows: number;
 }) {
   const name = flow.target?.name ?? flow.name.value.trim();
   switch (flow.step) {
@@ -48,7 +58,7 @@ function CaStepView({
             certificate chain leads to it. Enter on an unverified one proves you hold its key.
           </StepHeading>
           <Box marginTop={1} flexDirection="column">
-            <CaList list={flow.certificates} cursor={listCursorOf(flow)} />
+            <CaList list={flow.certificates} cursor={listCursorOf(flow)} rows={listRows} />
           </Box>
           {flow.notice ? <Paragraph color={tone('green')}>{`✔ ${flow.notice}`}</Paragraph> : null}
           <StepError message={flow.stepError} />

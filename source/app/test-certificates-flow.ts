@@ -468,7 +468,7 @@ export function writtenFilesText(flow: TestCertificatesFlow): string {
     return 'Device';
   };
   let previous = '';
-  const lines = files.map((file) => {
+  const lines = files.flatMap((file) => {
     const group = label(file.path);
     const name =
       group === 'Device'
@@ -478,7 +478,9 @@ export function writtenFilesText(flow: TestCertificatesFlow): string {
     const shownLabel = heading === previous ? '' : heading;
     previous = heading;
     const key = file.kind === 'private-key' ? '  (key, 0600)' : '';
-    return `${shownLabel.padEnd(14)}  ${under(file.path)}${key}`;
+    const row = (label: string) => `${label.padEnd(14)}  ${under(file.path)}${key}`;
+    // A long device name has a line of its own, so its files line up under the others.
+    return shownLabel.length > 14 ? [shownLabel, row('')] : [row(shownLabel)];
   });
   return lines.join('\n');
 }

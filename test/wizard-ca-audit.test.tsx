@@ -47,3 +47,32 @@ describe('the CA list on a short terminal', () => {
     });
   }
 });
+
+describe('the CA list with long names', () => {
+  test('names that differ only at the end can be told apart', async () => {
+    const named = (name: string, index: number): CaCertificate => ({
+      name,
+      etag: `N${index}`,
+      isVerified: false,
+      subject: 'CN=Contoso Root',
+      thumbprint: String(index).padStart(40, '0'),
+    });
+    const opened = enterCa(connected());
+    const state = reducer(opened, {
+      type: 'ca-certificates-listed',
+      taskId: task(opened, 'list-ca-certificates').id,
+      certificates: [
+        named('contoso-fleet-root-ca-2025', 1),
+        named('contoso-fleet-root-ca-2026', 2),
+      ],
+    });
+    const app = await render(<CaScreen state={state} />);
+    const rows = frame(app)
+      .split('\n')
+      .filter((line) => line.includes('Contoso Root'));
+    assert.equal(rows.length, 2);
+    assert.match(rows[0] ?? '', /contoso-f….*2025 /);
+    assert.match(rows[1] ?? '', /contoso-f….*2026 /);
+    assert.ok(rows.every((line) => [...line].length <= 80));
+  });
+});

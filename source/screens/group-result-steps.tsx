@@ -117,8 +117,22 @@ function PreflightReportView({
       all.findIndex((other) => other.code === finding.code) === index,
   );
   const failed = findings.some((finding) => finding.severity === 'error');
+  // The verdict comes first: a long report is cut at the bottom of a 24-line terminal.
   return (
     <Box flexDirection="column" marginTop={1}>
+      {failed ? (
+        <Text bold color={tone('red')}>
+          ✖ This device would be refused: fix the problems below.
+        </Text>
+      ) : report.anchor === undefined ? (
+        <Paragraph color={tone('yellow')}>
+          {"⚠ The chain is sound up to its root; make sure the group's CA is in this chain."}
+        </Paragraph>
+      ) : (
+        <Text bold color={tone('green')}>
+          {`✔ This device can register with this group as ${report.registrationId ?? ''}.`}
+        </Text>
+      )}
       <FieldRow label="Registration ID" width={17} wrap>
         <Text bold>{report.registrationId ?? '(none: the certificate has no CN)'}</Text>
       </FieldRow>
@@ -133,19 +147,6 @@ function PreflightReportView({
         </Text>
       ))}
       <FindingsList findings={findings} />
-      {failed ? (
-        <Text bold color={tone('red')}>
-          ✖ This device would be refused: fix the problems above.
-        </Text>
-      ) : report.anchor === undefined ? (
-        <Paragraph color={tone('yellow')}>
-          {"⚠ The chain is sound up to its root; make sure the group's CA is in this chain."}
-        </Paragraph>
-      ) : (
-        <Text bold color={tone('green')}>
-          {`✔ This device can register with this group as ${report.registrationId ?? ''}.`}
-        </Text>
-      )}
     </Box>
   );
 }

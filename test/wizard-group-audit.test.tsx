@@ -1,0 +1,77 @@
+import {after, describe, test} from 'node:test';
+import assert from 'node:assert/strict';
+import {Box} from 'ink';
+import {initialGroupFlow, type PreflightReport} from '../source/app/group-flow.js';
+import {bodySize, defaultViewport} from '../source/app/layout.js';
+import type {WizardState} from '../source/app/state.js';
+import {draftOf} from '../source/app/text-draft.js';
+import {GroupScreen} from '../source/screens/group-screen.js';
+import {certificatesForFile, connected, linkedHubs} from './helpers/app-state.js';
+import {cleanup, frame, render} from './helpers/ink.js';
+
+after(cleanup);
+
+/** A long report: a bad CN, an expired CA and a chain that misses the group's CA. */
+const longReport: PreflightReport = {
+  registrationId: 'Bad Name!',
+  anchor: 'azure-iot-test-only.intermediate.ca',
+  links: [
+    {subject: 'Bad Name!', signedBy: 'expired-ca', ok: true},
+    {subject: 'expired-ca', signedBy: 'old-root', ok: true},
+  ],
+  findings: [
+    {
+      severity: 'error',
+      code: 'registration-id-invalid',
+      message:
+        "the registration ID 'Bad Name!' contains ' ', '!', which are not allowed; use up to 64 letters, digits, '-', '.', '_' and ':', starting with a letter or digit and ending with a letter, digit or '-'",
+      hint: 'issue the certificate with a CN made of letters, digits, hyphens, dots, underscores or colons',
+    },
+    {
+      severity: 'error',
+      code: 'expired',
+      message: 'link 2: "expired-ca" expired on 2024-01-31T00:00:00.000Z',
+      hint: 'issue a new certificate (and update the enrollment if it holds this one)',
+    },
+    {
+      severity: 'error',
+      code: 'chain-misses-ca',
+      message:
+        'the chain ends at the root "old-root" without passing the CA "azure-iot-test-only.intermediate.ca"',
+      hint: 'this certificate was not issued under the CA you enrolled: check which CA signed it',
+    },
+  ],
+};
+
+describe('group pre-flight on an 80x24 terminal', () => {
+  const files = certificatesForFile();
+
+  test('a report longer than the screen still shows whether the device would be refused', async () => {
+    const device = files('device-01.pem');
+    const state: WizardState = {
+      ...connected(),
+      screen: {name: 'group'},
+      group: {
+        ...initialGroupFlow(linkedHubs),
+        step: 'preflight',
+        deviceCertificate: {
+          path: draftOf(device.path),
+          candidates: [],
+          moreCandidates: 0,
+          status: {state: 'loaded', certificate: device, warningsAccepted: true},
+        },
+        preflight: {state: 'done', report: longReport},
+      },
+    };
+    const body = bodySize(defaultViewport);
+    // The body as the app lays it out: a step taller than it is cut at the bottom.
+    const app = await render(
+      <Box flexDirection="column" width={body.width} height={body.height} overflow="hidden">
+        <Box flexDirection="column" flexShrink={0}>
+          <GroupScreen state={state} />
+        </Box>
+      </Box>,
+    );
+    assert.match(frame(app), /This device would be refused/);
+  });
+});

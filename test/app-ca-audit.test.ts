@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {caAzCommands, enterCa, type CaResult} from '../source/app/ca-flow.js';
+import {caAzCommands, caKeyHints, enterCa, type CaResult} from '../source/app/ca-flow.js';
 import {checkVerificationFile, signWithCaKey} from '../source/app/ca-signing.js';
 import {readCertificateFor} from '../source/app/certificate-file.js';
 import {reducer} from '../source/app/reducer.js';
@@ -250,5 +250,37 @@ describe('the az commands of a certificate chosen from the list', () => {
     assert.match(commands, /--certificate-name other-ca/);
     assert.doesNotMatch(commands, new RegExp(ca.absolutePath), "first-ca's file is not other-ca's");
     assert.match(commands, /--path '?<CA certificate file>'?/);
+  });
+});
+
+describe('a certificate deleted in DPS during the loop', () => {
+  test('Enter goes back to the list, read again, instead of asking DPS for a code again and again', () => {
+    const generating = press(listed([stored('gone-ca', 'E1')]), enter);
+    const proving = result(generating, 'generate-verification-code', {
+      kind: 'code',
+      etag: 'E2',
+      verificationCode: 'CODE1',
+    });
+    const signing = press(proving, text('gone.key.pem'), enter);
+    const verifying = result(signing, 'sign-verification-certificate', {
+      kind: 'signed',
+      certificatePem: 'PROOF',
+    });
+    const failed = result(verifying, 'verify-ca-certificate', {
+      kind: 'failed',
+      failure: {kind: 'not-found', message: "the certificate 'gone-ca' could not be found"},
+    });
+    assert.equal(failed.ca.step, 'verify-failed');
+    assert.deepEqual(caKeyHints(failed), ['Enter back to the list', 'Ctrl+C exit']);
+    for (const key of [enter, escape]) {
+      const back = press(failed, key);
+      assert.equal(back.ca.step, 'list');
+      assert.equal(back.ca.failure, undefined);
+      assert.equal(
+        back.tasks.filter((item) => item.kind === 'generate-verification-code').length,
+        0,
+      );
+      assert.equal(task(back, 'list-ca-certificates').for, 'verify-ca');
+    }
   });
 });

@@ -590,6 +590,7 @@ export function caKeyHints(state: WizardState): string[] {
     case 'passphrase':
       return ['Enter sign', back, exit];
     case 'verify-failed':
+      if (flow.failure?.kind === 'not-found') return ['Enter back to the list', exit];
       return ['Enter new code and retry', back, exit];
     case 'verified': {
       const hints = [flow.returnTo ? 'Enter back to the group' : 'Enter list'];

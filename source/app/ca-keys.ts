@@ -347,6 +347,12 @@ function passphraseKey(flow: CaFlow, event: KeyEvent): CaOutcome {
 }
 
 function verifyFailedKey(flow: CaFlow, event: KeyEvent): CaOutcome {
+  // Deleted in DPS meanwhile: a new code cannot be had, the list (read again) shows what is there.
+  if (flow.failure?.kind === 'not-found') {
+    if (event.kind !== 'enter' && event.kind !== 'escape') return at(flow);
+    const {failure: _f, ...rest} = flow;
+    return at(withStep(rest, 'list'), {kind: 'list'});
+  }
   // Back to the code while it still holds; a code replaced elsewhere leaves only the list.
   if (event.kind === 'escape') {
     return flow.verificationCode

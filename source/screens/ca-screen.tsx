@@ -147,9 +147,11 @@ function CaStepView({
           ) : null}
           <Box marginTop={1}>
             <Paragraph>
-              {flow.signedHere && flow.keyFile.path.value.trim() !== ''
-                ? `Press Enter to generate a new code and sign it again with ${flow.keyFile.path.value.trim()}.`
-                : 'Press Enter to generate a new code, then sign a verification certificate for it.'}
+              {flow.failure?.kind === 'not-found'
+                ? 'Press Enter to go back to the list, read again from DPS.'
+                : flow.signedHere && flow.keyFile.path.value.trim() !== ''
+                  ? `Press Enter to generate a new code and sign it again with ${flow.keyFile.path.value.trim()}.`
+                  : 'Press Enter to generate a new code, then sign a verification certificate for it.'}
             </Paragraph>
           </Box>
         </Box>

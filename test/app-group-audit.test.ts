@@ -1,6 +1,7 @@
 import {X509Certificate} from 'node:crypto';
 import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
+import {caKeyHints, initialCaFlow} from '../source/app/ca-flow.js';
 import {checkGroupDevice} from '../source/app/group-effects.js';
 import {groupKeyHints, initialGroupFlow} from '../source/app/group-flow.js';
 import {toKeyEvents} from '../source/app/keys.js';
@@ -173,5 +174,25 @@ describe('test certificates: validity', () => {
   test('a number of days out of range is quoted as typed, not rounded', () => {
     const typed = '99999999999999999999';
     assert.match(daysProblem(typed) ?? '', new RegExp(`not ${typed}$`));
+  });
+});
+
+describe('verified inline for the group: the footer', () => {
+  test('with the verification certificate to save, every key hint fits in 80 columns', () => {
+    const state: WizardState = {
+      ...connected(),
+      screen: {name: 'verify-ca'},
+      ca: {
+        ...initialCaFlow(),
+        step: 'verified',
+        returnTo: {slot: 'primary'},
+        signedHere: true,
+        verificationPem: '-----BEGIN CERTIFICATE-----',
+        target: ca('root-a', true),
+      },
+    };
+    const hints = caKeyHints(state);
+    assert.equal(hints.length, 4, hints.join(' · '));
+    assert.ok(hints.join(' · ').length <= 80, hints.join(' · '));
   });
 });

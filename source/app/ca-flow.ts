@@ -593,8 +593,9 @@ export function caKeyHints(state: WizardState): string[] {
       if (flow.failure?.kind === 'not-found') return ['Enter back to the list', exit];
       return ['Enter new code and retry', back, exit];
     case 'verified': {
-      const hints = [flow.returnTo ? 'Enter back to the group' : 'Enter list'];
-      if (flow.signedHere && flow.verificationPem) hints.push('s save verification certificate');
+      // Short enough for one 80-column line with all four.
+      const hints = [flow.returnTo ? 'Enter back to group' : 'Enter list'];
+      if (flow.signedHere && flow.verificationPem) hints.push('s save verification cert');
       return [...hints, 'a az commands', exit];
     }
     case 'commands':

@@ -196,3 +196,25 @@ describe('verified inline for the group: the footer', () => {
     assert.ok(hints.join(' · ').length <= 80, hints.join(' · '));
   });
 });
+
+describe('back from the CA flow without verifying', () => {
+  test("the group's CA list shows what the CA flow listed, the CA uploaded there included", () => {
+    let state = press(onCaList(ca('root-a', true)), text('n'));
+    assert.equal(state.ca.step, 'add-name');
+    state = press(state, escape);
+    const listing = task(state, 'list-ca-certificates');
+    state = reducer(state, {
+      type: 'ca-certificates-listed',
+      taskId: listing.id,
+      certificates: [ca('root-a', true), ca('root-b', false)],
+    });
+    state = press(state, escape);
+    assert.equal(state.screen.name, 'group');
+    assert.equal(state.group.step, 'ca-primary');
+    const names =
+      state.group.caCertificates.state === 'loaded'
+        ? state.group.caCertificates.certificates.map((certificate) => certificate.name)
+        : [];
+    assert.deepEqual(names, ['root-a', 'root-b']);
+  });
+});

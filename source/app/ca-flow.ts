@@ -285,7 +285,12 @@ function applyRequest(
       return enterGroupWithSigningCertificate(next);
     case 'group': {
       const {returnTo: _r, ...flow} = next.ca;
-      return {...next, screen: {name: 'group'}, ca: flow};
+      // A CA uploaded here but left unverified shows in the group's list too.
+      const group =
+        flow.certificates.state === 'loaded'
+          ? {...next.group, caCertificates: flow.certificates}
+          : next.group;
+      return {...next, screen: {name: 'group'}, ca: flow, group};
     }
     case 'back-to-group':
       return returnToGroupWithCa(next, request.slot, request.name);

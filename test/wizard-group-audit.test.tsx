@@ -2,8 +2,9 @@ import {after, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {Box} from 'ink';
 import {initialGroupFlow, type PreflightReport} from '../source/app/group-flow.js';
-import {bodySize, defaultViewport} from '../source/app/layout.js';
+import {bodySize, defaultViewport, type Viewport} from '../source/app/layout.js';
 import type {WizardState} from '../source/app/state.js';
+import type {CaCertificate} from '../source/dps/types.js';
 import {draftOf} from '../source/app/text-draft.js';
 import {GroupScreen} from '../source/screens/group-screen.js';
 import {certificatesForFile, connected, linkedHubs} from './helpers/app-state.js';
@@ -43,6 +44,18 @@ const longReport: PreflightReport = {
   ],
 };
 
+/** The group screen in the body as the app lays it out: a step taller than it is cut at the bottom. */
+function renderBody(state: WizardState, viewport: Viewport) {
+  const body = bodySize(viewport);
+  return render(
+    <Box flexDirection="column" width={body.width} height={body.height} overflow="hidden">
+      <Box flexDirection="column" flexShrink={0}>
+        <GroupScreen state={{...state, viewport}} />
+      </Box>
+    </Box>,
+  );
+}
+
 describe('group pre-flight on an 80x24 terminal', () => {
   const files = certificatesForFile();
 
@@ -63,15 +76,31 @@ describe('group pre-flight on an 80x24 terminal', () => {
         preflight: {state: 'done', report: longReport},
       },
     };
-    const body = bodySize(defaultViewport);
-    // The body as the app lays it out: a step taller than it is cut at the bottom.
-    const app = await render(
-      <Box flexDirection="column" width={body.width} height={body.height} overflow="hidden">
-        <Box flexDirection="column" flexShrink={0}>
-          <GroupScreen state={state} />
-        </Box>
-      </Box>,
-    );
+    const app = await renderBody(state, defaultViewport);
     assert.match(frame(app), /This device would be refused/);
+  });
+});
+
+describe('the group CA list on a short terminal', () => {
+  test('at 80x16 the row under the cursor and its note stay on screen', async () => {
+    const certificates: CaCertificate[] = Array.from({length: 18}, (_, index) => ({
+      name: `ca-${String(index + 1).padStart(2, '0')}`,
+      etag: `etag-${index}`,
+      subject: 'CN=azure-iot-test-only.root.ca',
+      isVerified: index < 17,
+    }));
+    const state: WizardState = {
+      ...connected(),
+      screen: {name: 'group'},
+      group: {
+        ...initialGroupFlow(linkedHubs),
+        step: 'ca-primary',
+        caCertificates: {state: 'loaded', certificates},
+        caCursor: 17,
+      },
+    };
+    const app = await renderBody(state, {columns: 80, rows: 16});
+    assert.match(frame(app), /❯ ca-18/);
+    assert.match(frame(app), /'ca-18' is not verified/);
   });
 });

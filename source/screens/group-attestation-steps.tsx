@@ -56,6 +56,12 @@ export function AttestationStep({
 /** How many certificates the list shows at once; the window follows the cursor. */
 const visibleRows = 8;
 
+/**
+ * Rows for certificates in a body of `height` lines, after the heading (three lines), the "more" lines and
+ * the note under the list (two lines): a short terminal still shows the cursor's row.
+ */
+export const caRowsFor = (height: number) => Math.max(3, Math.min(visibleRows, height - 9));
+
 function caRows(slot: 'primary' | 'secondary', certificates: Choice[], nameWidth: number) {
   return slot === 'secondary'
     ? [{label: '(none)'.padEnd(nameWidth), detail: 'no secondary CA'} as Choice, ...certificates]
@@ -67,10 +73,13 @@ export function CaReferenceStep({
   flow,
   slot,
   connection,
+  rows: listRows = visibleRows,
 }: {
   flow: GroupFlow;
   slot: 'primary' | 'secondary';
   connection: ConnectionInfo | undefined;
+  /** How many rows of the list fit on screen. */
+  rows?: number;
 }) {
   const title = slot === 'primary' ? "The group's CA certificate" : 'Secondary CA (optional)';
   const explanation =
@@ -119,10 +128,7 @@ export function CaReferenceStep({
     nameWidth,
   );
   const cursor = caCursorOf(flow, slot);
-  const first = Math.max(
-    0,
-    Math.min(cursor - Math.floor(visibleRows / 2), rows.length - visibleRows),
-  );
+  const first = Math.max(0, Math.min(cursor - Math.floor(listRows / 2), rows.length - listRows));
   const offset = slot === 'secondary' ? 1 : 0;
   const current = certificates[cursor - offset];
   return (
@@ -135,9 +141,9 @@ export function CaReferenceStep({
         </Paragraph>
       ) : null}
       {first > 0 ? <Text dimColor>{`  ↑ ${first} more`}</Text> : null}
-      <ChoiceList choices={rows.slice(first, first + visibleRows)} cursor={cursor - first} />
-      {rows.length > first + visibleRows ? (
-        <Text dimColor>{`  ↓ ${rows.length - first - visibleRows} more`}</Text>
+      <ChoiceList choices={rows.slice(first, first + listRows)} cursor={cursor - first} />
+      {rows.length > first + listRows ? (
+        <Text dimColor>{`  ↓ ${rows.length - first - listRows} more`}</Text>
       ) : null}
       {current && !current.isVerified ? (
         <Paragraph color={tone('yellow')}>

@@ -13,7 +13,7 @@ import type {WizardState} from '../app/state.js';
 import {Paragraph} from '../components/paragraph.js';
 import {CertificateStep} from './certificate-step.js';
 import {ConfigStep, DevicePathsStep, WriteConfigStep} from './device-config-steps.js';
-import {AttestationStep, CaReferenceStep} from './group-attestation-steps.js';
+import {AttestationStep, CaReferenceStep, caRowsFor} from './group-attestation-steps.js';
 import {GroupResultStep, PreflightStep} from './group-result-steps.js';
 import {IdStep} from './id-step.js';
 import {ReviewStep} from './review-step.js';
@@ -84,6 +84,7 @@ export function GroupScreen({state}: {state: WizardState}) {
           flow={flow}
           slot={step === 'ca-primary' ? 'primary' : 'secondary'}
           connection={info}
+          rows={caRowsFor(bodySize(state.viewport).height)}
         />
       );
     case 'signing-primary':

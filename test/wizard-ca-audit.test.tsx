@@ -49,7 +49,7 @@ describe('the CA list on a short terminal', () => {
 });
 
 describe('the CA list with long names', () => {
-  test('names that differ only at the end can be told apart', async () => {
+  test("the chosen certificate's name is shown in full, so names cut alike can be told apart", async () => {
     const named = (name: string, index: number): CaCertificate => ({
       name,
       etag: `N${index}`,
@@ -58,21 +58,29 @@ describe('the CA list with long names', () => {
       thumbprint: String(index).padStart(40, '0'),
     });
     const opened = enterCa(connected());
-    const state = reducer(opened, {
+    const listedState = reducer(opened, {
       type: 'ca-certificates-listed',
       taskId: task(opened, 'list-ca-certificates').id,
       certificates: [
         named('contoso-fleet-root-ca-2025', 1),
         named('contoso-fleet-root-ca-2026', 2),
+        named('short-ca', 3),
       ],
     });
-    const app = await render(<CaScreen state={state} />);
-    const rows = frame(app)
-      .split('\n')
-      .filter((line) => line.includes('Contoso Root'));
-    assert.equal(rows.length, 2);
-    assert.match(rows[0] ?? '', /contoso-f….*2025 /);
-    assert.match(rows[1] ?? '', /contoso-f….*2026 /);
-    assert.ok(rows.every((line) => [...line].length <= 80));
+    const on = (cursor: number): WizardState => ({
+      ...listedState,
+      ca: {...listedState.ca, listCursor: cursor},
+    });
+    const first = await render(<CaScreen state={on(0)} />, {columns: 80});
+    assert.match(frame(first), /^ {2}contoso-fleet-root-ca-2025 · Contoso Root$/m);
+    assert.doesNotMatch(frame(first), /contoso-fleet-root-ca-2026 ·/);
+    await cleanup();
+    const second = await render(<CaScreen state={on(1)} />, {columns: 80});
+    assert.match(frame(second), /^ {2}contoso-fleet-root-ca-2026 · Contoso Root$/m);
+    await cleanup();
+    const short = await render(<CaScreen state={on(2)} />, {columns: 80});
+    assert.doesNotMatch(frame(short), / · /, 'a name shown whole in its row is not repeated');
+    const lines = frame(short).split('\n');
+    assert.ok(lines.every((line) => [...line].length <= 80));
   });
 });

@@ -15,26 +15,15 @@ export const visibleRows = 9;
 
 /**
  * Rows for certificates in a body of `height` lines, after the step's heading (four lines), the column
- * names, the "more" lines, the add row and a notice: a short terminal still shows the cursor's row.
+ * names, the "more" lines, the add row, the full name and a notice: a short terminal still shows the
+ * cursor's row.
  */
-export const listRowsFor = (height: number) => Math.max(3, Math.min(visibleRows, height - 10));
+export const listRowsFor = (height: number) => Math.max(3, Math.min(visibleRows, height - 11));
 
 export function fit(text: string, width: number): string {
   const characters = [...text];
   if (characters.length <= width) return text.padEnd(width);
   return `${characters.slice(0, width - 1).join('')}…`;
-}
-
-/**
- * A name cut in the middle when it is too long: names of one fleet often differ only at the end
- * (contoso-root-ca-2025, contoso-root-ca-2026), which a cut at the end would hide.
- */
-export function fitName(text: string, width: number): string {
-  const characters = [...text];
-  if (characters.length <= width) return text.padEnd(width);
-  const tail = Math.floor((width - 1) / 2);
-  const head = width - 1 - tail;
-  return `${characters.slice(0, head).join('')}…${characters.slice(-tail).join('')}`;
 }
 
 /** The CN of a subject as ARM writes it ("CN=name, O=org"), or the whole subject when it has none. */
@@ -96,15 +85,25 @@ export function CaList({
         </Text>
         <Text bold={cursor === certificates.length}>+ Add a CA certificate</Text>
       </Text>
+      <FullName certificate={certificates[cursor]} />
     </Box>
   );
+}
+
+/** The chosen certificate's name and CN in full when its row cuts them (names often differ only at the end). */
+function FullName({certificate}: {certificate: CaCertificate | undefined}) {
+  if (!certificate) return null;
+  const commonName = subjectCommonName(certificate.subject);
+  const cut = [...certificate.name].length > widths.name || [...commonName].length > widths.subject;
+  if (!cut) return null;
+  return <Text dimColor wrap="truncate-end">{`  ${certificate.name} · ${commonName}`}</Text>;
 }
 
 function CertificateRow({certificate, active}: {certificate: CaCertificate; active: boolean}) {
   return (
     <Text wrap="truncate-end">
       <Text color={tone(active ? 'cyan' : undefined)}>{active ? '❯ ' : '  '}</Text>
-      <Text bold={active}>{fitName(certificate.name, widths.name)}</Text>{' '}
+      <Text bold={active}>{fit(certificate.name, widths.name)}</Text>{' '}
       {fit(subjectCommonName(certificate.subject), widths.subject)}{' '}
       {fit(certificate.thumbprint ?? '', widths.thumbprint)}{' '}
       {fit(dateOf(certificate.expiry), widths.expiry)}{' '}

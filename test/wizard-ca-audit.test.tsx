@@ -6,7 +6,7 @@ import {reducer} from '../source/app/reducer.js';
 import type {WizardState} from '../source/app/state.js';
 import type {CaCertificate} from '../source/dps/types.js';
 import {CaScreen} from '../source/screens/ca-screen.js';
-import {connected, task} from './helpers/app-state.js';
+import {connected, enter, press, task} from './helpers/app-state.js';
 import {cleanup, frame, render} from './helpers/ink.js';
 
 afterEach(cleanup);
@@ -82,5 +82,28 @@ describe('the CA list with long names', () => {
     assert.doesNotMatch(frame(short), / · /, 'a name shown whole in its row is not repeated');
     const lines = frame(short).split('\n');
     assert.ok(lines.every((line) => [...line].length <= 80));
+  });
+});
+
+describe('the CA list with a notice', () => {
+  test('at 80x24 a verified certificate with a long name keeps its whole notice on screen', async () => {
+    const long = certificates.map((certificate, index) => ({
+      ...certificate,
+      name: `${certificate.name}-with-a-rather-long-name`,
+      isVerified: index === 7,
+    }));
+    const opened = enterCa(connected());
+    const state = reducer(opened, {
+      type: 'ca-certificates-listed',
+      taskId: task(opened, 'list-ca-certificates').id,
+      certificates: long,
+    });
+    const noticed = press({...state, ca: {...state.ca, listCursor: 7}}, enter);
+    assert.match(noticed.ca.notice ?? '', /is verified already/);
+    const app = await render(<CaScreen state={noticed} />, {columns: 80});
+    const lines = frame(app).split('\n');
+    assert.ok(lines.length <= bodySize(noticed.viewport).height, frame(app));
+    assert.match(frame(app), /can reference it/);
+    assert.ok(lines.some((line) => line.startsWith('❯ fleet-ca-08')));
   });
 });

@@ -15,8 +15,8 @@ export const visibleRows = 9;
 
 /**
  * Rows for certificates in a body of `height` lines, after the step's heading (four lines), the column
- * names, the "more" lines, the add row, the full name and a notice: a short terminal still shows the
- * cursor's row.
+ * names, the "more" lines, the add row and the full name (or a notice of two lines): a short terminal
+ * still shows the cursor's row.
  */
 export const listRowsFor = (height: number) => Math.max(3, Math.min(visibleRows, height - 11));
 
@@ -38,10 +38,13 @@ export function CaList({
   list,
   cursor,
   rows = visibleRows,
+  fullName = true,
 }: {
   list: CaCertificateList;
   cursor: number;
   rows?: number;
+  /** Off while a notice below names the certificate (and needs the room). */
+  fullName?: boolean;
 }) {
   if (list.state === 'loading' || list.state === 'idle') {
     return <Spinner label="Reading the CA certificates of DPS…" />;
@@ -85,7 +88,7 @@ export function CaList({
         </Text>
         <Text bold={cursor === certificates.length}>+ Add a CA certificate</Text>
       </Text>
-      <FullName certificate={certificates[cursor]} />
+      {fullName ? <FullName certificate={certificates[cursor]} /> : null}
     </Box>
   );
 }

@@ -58,7 +58,12 @@ function CaStepView({
             certificate chain leads to it. Enter on an unverified one proves you hold its key.
           </StepHeading>
           <Box marginTop={1} flexDirection="column">
-            <CaList list={flow.certificates} cursor={listCursorOf(flow)} rows={listRows} />
+            <CaList
+              list={flow.certificates}
+              cursor={listCursorOf(flow)}
+              rows={listRows}
+              fullName={!flow.notice}
+            />
           </Box>
           {flow.notice ? <Paragraph color={tone('green')}>{`✔ ${flow.notice}`}</Paragraph> : null}
           <StepError message={flow.stepError} />

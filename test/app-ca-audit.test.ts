@@ -284,3 +284,65 @@ describe('a certificate deleted in DPS during the loop', () => {
     }
   });
 });
+
+describe('the verified screen of a certificate verified before', () => {
+  /** first-ca verified here and its verification certificate saved, back on a list that also holds `others`. */
+  function afterProof(others: CaCertificate[]): WizardState {
+    const generating = press(listed([stored('first-ca', 'E1'), ...others]), enter);
+    const proving = result(generating, 'generate-verification-code', {
+      kind: 'code',
+      etag: 'E2',
+      verificationCode: 'CODE1',
+    });
+    const signing = press(proving, text('first.key.pem'), enter);
+    const verifying = result(signing, 'sign-verification-certificate', {
+      kind: 'signed',
+      certificatePem: 'FIRST-PROOF',
+    });
+    const verified = result(verifying, 'verify-ca-certificate', {
+      kind: 'verified',
+      certificate: stored('first-ca', 'E3', true),
+    });
+    const saving = press(verified, text('s'), enter);
+    const saved = result(saving, 'save-verification-certificate', {
+      kind: 'file-written',
+      path: 'first-ca.verification.cert.pem',
+    });
+    assert.equal(saved.ca.savedPath, 'first-ca.verification.cert.pem');
+    return relisted(press(saved, enter), [stored('first-ca', 'E3', true), ...others]);
+  }
+
+  const cleanVerified = (state: WizardState, name: string) => {
+    assert.equal(state.ca.step, 'verified');
+    assert.equal(state.ca.target?.name, name);
+    assert.equal(state.ca.verificationPem, undefined, "first-ca's proof is not offered to save");
+    assert.equal(state.ca.savedPath, undefined, "first-ca's saved file is not reported");
+    assert.ok(!caKeyHints(state).some((hint) => hint.startsWith('s ')));
+    assert.doesNotMatch(caAzCommands(state.ca, undefined), /first-ca/);
+  };
+
+  test('reached through an existing name does not offer the proof of the CA verified before', () => {
+    const onList = afterProof([stored('other-ca', 'O1', true)]);
+    const exists = press(onList, up, enter, text('other-ca'), enter);
+    assert.equal(exists.ca.step, 'name-exists');
+    cleanVerified(press(exists, enter), 'other-ca');
+  });
+
+  test('uploaded verified does not report the file saved for the CA verified before', () => {
+    const onList = afterProof([]);
+    let state = press(onList, down, enter, text('new-ca'), enter, text('root.pem'), enter);
+    state = reducer(state, {
+      type: 'certificate-read',
+      taskId: task(state, 'read-certificate').id,
+      certificate: ca,
+    });
+    const uploading = press(state, enter, down, enter);
+    assert.equal(task(uploading, 'upload-ca-certificate').verified, true);
+    const uploaded = result(uploading, 'upload-ca-certificate', {
+      kind: 'uploaded',
+      certificate: stored('new-ca', 'N1', true),
+    });
+    cleanVerified(uploaded, 'new-ca');
+    assert.match(caAzCommands(uploaded.ca, undefined), /--verified true/);
+  });
+});

@@ -1,5 +1,13 @@
 import type {CaCertificate} from '../dps/types.js';
-import {caKey, listRowCount, signRequest, startLoop, withError, withStep} from './ca-keys.js';
+import {
+  caKey,
+  listRowCount,
+  shownVerified,
+  signRequest,
+  startLoop,
+  withError,
+  withStep,
+} from './ca-keys.js';
 import {caCertificateCommands} from '../outputs/az-commands.js';
 import {failureAdvice} from './failure-text.js';
 import {enterGroupWithSigningCertificate, returnToGroupWithCa} from './group-flow.js';
@@ -444,7 +452,7 @@ export function caResult(state: WizardState, taskId: number, result: CaResult): 
       if (result.certificate.isVerified) {
         return {
           ...next,
-          ca: withStep({...settled, target: result.certificate, signedHere: false}, 'verified'),
+          ca: shownVerified(settled, result.certificate),
         };
       }
       return applyRequest(next, startLoop({...settled, signedHere: false}, result.certificate));

@@ -62,6 +62,12 @@ export function caPemOf(flow: CaFlow): string | undefined {
   return undefined;
 }
 
+/** The verified step for a certificate verified without this loop: nothing of an earlier proof is shown. */
+export function shownVerified(flow: CaFlow, certificate: CaCertificate): CaFlow {
+  const {verificationCode: _c, verificationPem: _p, savedPath: _s, ...rest} = flow;
+  return withStep({...rest, target: certificate, signedHere: false}, 'verified');
+}
+
 /** Starts the proof of possession for a certificate DPS has: a verification code first. */
 export function startLoop(flow: CaFlow, certificate: CaCertificate): CaOutcome {
   const {verificationCode: _c, verificationPem: _p, savedPath: _s, ...rest} = flow;
@@ -103,7 +109,7 @@ function listKey(flow: CaFlow, event: KeyEvent): CaOutcome {
       if (!certificate) return at(withStep(addForm({...flow, listCursor: cursor}), 'add-name'));
       if (certificate.isVerified) {
         if (flow.returnTo) {
-          return at(withStep({...flow, listCursor: cursor, target: certificate}, 'verified'));
+          return at(shownVerified({...flow, listCursor: cursor}, certificate));
         }
         return at({
           ...withError({...flow, listCursor: cursor}, undefined),
@@ -243,7 +249,7 @@ function existsKey(flow: CaFlow, event: KeyEvent): CaOutcome {
   const existing = flow.existing;
   if (event.kind === 'escape' || !existing) return at(withStep(flow, 'add-name'));
   if (event.kind === 'enter') {
-    if (existing.isVerified) return at(withStep({...flow, target: existing}, 'verified'));
+    if (existing.isVerified) return at(shownVerified(flow, existing));
     return startLoop(flow, existing);
   }
   // Only a single r replaces it: a pasted text that happens to hold an r does not.

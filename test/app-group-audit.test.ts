@@ -6,16 +6,18 @@ import {checkGroupDevice} from '../source/app/group-effects.js';
 import {groupKeyHints, initialGroupFlow} from '../source/app/group-flow.js';
 import {toKeyEvents} from '../source/app/keys.js';
 import {daysProblem} from '../source/app/test-certificates-flow.js';
-import {reducer} from '../source/app/reducer.js';
+import {initialState, reducer} from '../source/app/reducer.js';
 import type {WizardState} from '../source/app/state.js';
 import {draftOf} from '../source/app/text-draft.js';
 import type {CaCertificate} from '../source/dps/types.js';
 import {
   certificatesForFile,
   connected,
+  cwd,
   down,
   enter,
   escape,
+  info,
   inkKey,
   linkedHubs,
   press,
@@ -216,5 +218,21 @@ describe('back from the CA flow without verifying', () => {
         ? state.group.caCertificates.certificates.map((certificate) => certificate.name)
         : [];
     assert.deepEqual(names, ['root-a', 'root-b']);
+  });
+});
+
+describe('the group opened while still connecting', () => {
+  test('the CA reference waits for the connection, then lists the CA certificates', () => {
+    const start = initialState(cwd, 'the local sandbox');
+    const connect = task(start, 'connect');
+    let state = press(start, down, enter, text('early'), enter, enter);
+    // Before: the CA step opened with no list task, and a spinner that never ended.
+    assert.equal(state.group.step, 'attestation');
+    assert.match(state.group.stepError ?? '', /not connected to DPS yet/);
+    state = reducer(state, {type: 'connected', taskId: connect.id, info});
+    state = press(state, enter);
+    assert.equal(state.group.step, 'ca-primary');
+    assert.equal(state.group.caCertificates.state, 'loading');
+    assert.equal(task(state, 'list-ca-certificates').for, 'group');
   });
 });

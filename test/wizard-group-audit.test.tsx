@@ -7,7 +7,17 @@ import type {WizardState} from '../source/app/state.js';
 import type {CaCertificate} from '../source/dps/types.js';
 import {draftOf} from '../source/app/text-draft.js';
 import {GroupScreen} from '../source/screens/group-screen.js';
-import {certificatesForFile, connected, linkedHubs} from './helpers/app-state.js';
+import {initialState} from '../source/app/reducer.js';
+import {
+  certificatesForFile,
+  connected,
+  cwd,
+  down,
+  enter,
+  linkedHubs,
+  press,
+  text,
+} from './helpers/app-state.js';
 import {cleanup, frame, render} from './helpers/ink.js';
 
 after(cleanup);
@@ -102,5 +112,22 @@ describe('the group CA list on a short terminal', () => {
     const app = await renderBody(state, {columns: 80, rows: 16});
     assert.match(frame(app), /❯ ca-18/);
     assert.match(frame(app), /'ca-18' is not verified/);
+  });
+});
+
+describe('the attestation step while still connecting', () => {
+  test('Enter on the CA reference says to wait for the connection, and no connection string is blamed', async () => {
+    const state = press(
+      initialState(cwd, 'the local sandbox'),
+      down,
+      enter,
+      text('early'),
+      enter,
+      enter,
+    );
+    assert.equal(state.group.step, 'attestation');
+    const app = await renderBody(state, defaultViewport);
+    assert.match(frame(app), /not connected to DPS yet/);
+    assert.doesNotMatch(frame(app), /service connection string/);
   });
 });

@@ -420,6 +420,15 @@ function certificateKey(
 
 /** Enter on the attestation step: the CA list is read when the CA reference is chosen. */
 function chooseAttestation(flow: GroupFlow, context: GroupContext): GroupOutcome {
+  if (flow.attestation === 'ca-reference' && context.info === undefined) {
+    // Whether the CA certificates can be listed is known once connected.
+    return at(
+      withError(
+        flow,
+        'not connected to DPS yet: its CA certificates can be listed once it is (see the top line); press Enter again then',
+      ),
+    );
+  }
   const next = withStep({...flow, caCursor: -1}, nextFormStep(flow));
   if (flow.attestation !== 'ca-reference' || !canListCaCertificates(context.info)) return at(next);
   if (flow.caCertificates.state === 'loading') return at(next);

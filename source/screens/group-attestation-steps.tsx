@@ -21,7 +21,8 @@ export function AttestationStep({
   flow: GroupFlow;
   connection: ConnectionInfo | undefined;
 }) {
-  const armAvailable = connection?.armAvailable === true;
+  // Still connecting, nothing is known to be missing yet.
+  const armAvailable = connection?.armAvailable !== false;
   return (
     <Box flexDirection="column">
       <StepHeading title="How the devices of this group prove who they are">
@@ -49,6 +50,7 @@ export function AttestationStep({
           </Paragraph>
         </Box>
       )}
+      <StepError message={flow.stepError} />
     </Box>
   );
 }

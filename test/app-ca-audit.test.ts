@@ -346,3 +346,28 @@ describe('the verified screen of a certificate verified before', () => {
     assert.match(caAzCommands(uploaded.ca, undefined), /--verified true/);
   });
 });
+
+describe('the az commands after the manual path', () => {
+  test('name the verification certificate file that was picked and sent', () => {
+    const generating = press(listed([stored('manual-ca', 'E1')]), enter);
+    const proving = result(generating, 'generate-verification-code', {
+      kind: 'code',
+      etag: 'E2',
+      verificationCode: 'CODE1',
+    });
+    const checking = press(proving, down, text('proof.pem'), enter);
+    const proof: LoadedCertificate = {...ca, path: 'proof.pem', absolutePath: '/work/proof.pem'};
+    const verifying = result(checking, 'check-verification-certificate', {
+      kind: 'verification-checked',
+      certificate: proof,
+    });
+    assert.equal(task(verifying, 'verify-ca-certificate').certificatePem, proof.pem);
+    const verified = result(verifying, 'verify-ca-certificate', {
+      kind: 'verified',
+      certificate: stored('manual-ca', 'E3', true),
+    });
+    const commands = caAzCommands(verified.ca, undefined);
+    assert.match(commands, /az iot dps certificate verify[^]*--path \/work\/proof\.pem/);
+    assert.doesNotMatch(commands, /<verification certificate file>/);
+  });
+});

@@ -360,6 +360,13 @@ export function caAzCommands(flow: CaFlow, info: ConnectionInfo | undefined): st
     (!flow.target?.thumbprint ||
       flow.target.thumbprint.toUpperCase() === loaded.summary.thumbprintSha1.toUpperCase());
   const file = loaded && ownFile ? loaded.absolutePath : '<CA certificate file>';
+  // The verification certificate sent: the file saved from here, or the one picked on the manual path.
+  const picked = flow.verificationFile.status;
+  const manualProof =
+    !flow.signedHere && picked.state === 'loaded' && picked.certificate.pem === flow.verificationPem
+      ? picked.certificate.absolutePath
+      : undefined;
+  const proofPath = flow.savedPath ?? manualProof;
   return caCertificateCommands(
     {
       name: flow.target?.name ?? flow.name.value.trim(),
@@ -367,7 +374,7 @@ export function caAzCommands(flow: CaFlow, info: ConnectionInfo | undefined): st
       ...(flow.setVerifiedOnUpload && flow.target?.isVerified && !flow.verificationPem
         ? {verified: true}
         : {}),
-      ...(flow.savedPath ? {verificationCertificatePath: flow.savedPath} : {}),
+      ...(proofPath ? {verificationCertificatePath: proofPath} : {}),
     },
     azTarget(info),
   ).join('\n\n');

@@ -3,8 +3,8 @@ import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {caKeyHints, initialCaFlow} from '../source/app/ca-flow.js';
 import {checkGroupDevice} from '../source/app/group-effects.js';
-import {groupKeyHints, initialGroupFlow} from '../source/app/group-flow.js';
-import {toKeyEvents} from '../source/app/keys.js';
+import {groupKey, groupKeyHints, initialGroupFlow} from '../source/app/group-flow.js';
+import {toKeyEvents, type KeyEvent} from '../source/app/keys.js';
 import {daysProblem} from '../source/app/test-certificates-flow.js';
 import {initialState, reducer} from '../source/app/reducer.js';
 import type {WizardState} from '../source/app/state.js';
@@ -234,5 +234,22 @@ describe('the group opened while still connecting', () => {
     assert.equal(state.group.step, 'ca-primary');
     assert.equal(state.group.caCertificates.state, 'loading');
     assert.equal(task(state, 'list-ca-certificates').for, 'group');
+  });
+});
+
+describe('Esc from the pre-flight', () => {
+  const context = {linkedHubs, info, cwd};
+  const key = (flow: ReturnType<typeof initialGroupFlow>, ...events: KeyEvent[]) =>
+    events.reduce((current, event) => groupKey(current, event, context).flow, flow);
+
+  test('goes back to the screen it was opened from: the config template, or the result', () => {
+    const config = {...initialGroupFlow(linkedHubs), step: 'config' as const};
+    const fromConfig = key(config, text('p'));
+    assert.equal(fromConfig.step, 'preflight');
+    assert.equal(key(fromConfig, escape).step, 'config');
+    const result = {...initialGroupFlow(linkedHubs), step: 'result' as const};
+    const fromResult = key(result, text('p'));
+    assert.equal(fromResult.step, 'preflight');
+    assert.equal(key(fromResult, escape).step, 'result');
   });
 });

@@ -101,6 +101,8 @@ export type GroupFlow = {
   /** The device certificate (and chain) of the optional pre-flight check after saving. */
   deviceCertificate: CertificateField;
   preflight?: {state: 'checking'} | {state: 'done'; report: PreflightReport};
+  /** The step the pre-flight was opened from, where Esc goes back to. */
+  preflightFrom?: 'result' | 'config';
   /** The problem that keeps the current step from moving on, in one sentence. */
   stepError?: string;
 };
@@ -184,8 +186,9 @@ export function previousGroupStep(flow: GroupFlow): GroupStep | undefined {
     case 'result':
       return undefined;
     case 'device-paths':
-    case 'preflight':
       return 'result';
+    case 'preflight':
+      return flow.preflightFrom ?? 'result';
     case 'config':
       return 'device-paths';
     case 'write-config':
@@ -557,7 +560,9 @@ function resultKey(flow: GroupFlow, event: KeyEvent): GroupOutcome {
       ),
     );
   }
-  if (event.kind === 'text' && event.text === 'p') return at(withStep(flow, 'preflight'));
+  if (event.kind === 'text' && event.text === 'p') {
+    return at(withStep({...flow, preflightFrom: 'result'}, 'preflight'));
+  }
   return at(flow);
 }
 
@@ -570,7 +575,7 @@ function configKey(flow: GroupFlow, event: KeyEvent, context: GroupContext): Gro
     case 'enter':
       return at(withError(flow, undefined), {kind: 'home'});
     case 'text':
-      if (event.text === 'p') return at(withStep(flow, 'preflight'));
+      if (event.text === 'p') return at(withStep({...flow, preflightFrom: 'config'}, 'preflight'));
       if (event.text === 'w') {
         const configFile =
           flow.configFile.path.value === ''

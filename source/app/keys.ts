@@ -41,10 +41,11 @@ function specialKey(key: Key): KeyEvent | undefined {
 
 /**
  * Esc and the key after it, arriving in one packet, reach Ink as that key with `meta` set (Esc then Enter,
- * Esc then p): the Esc comes first. Arrows and paging keys are left alone, since Alt gives them `meta` too.
+ * Esc then p): the Esc comes first. Arrows, paging keys and Backspace are left alone, since Alt gives them
+ * `meta` too (Alt+Backspace is a habit in text fields).
  */
 function escapeCameFirst(key: Key): boolean {
-  if (!key.meta || key.escape || key.ctrl) return false;
+  if (!key.meta || key.escape || key.ctrl || key.backspace || key.delete) return false;
   const navigation =
     key.upArrow ||
     key.downArrow ||

@@ -131,3 +131,34 @@ describe('the attestation step while still connecting', () => {
     assert.doesNotMatch(frame(app), /service connection string/);
   });
 });
+
+describe('the group CA list with long names', () => {
+  test('every row keeps saying whether its CA is verified, and the chosen name is shown in full', async () => {
+    const long = (year: number, isVerified: boolean): CaCertificate => ({
+      name: `contoso-${'x'.repeat(60)}-root-ca-${year}`,
+      etag: `etag-${year}`,
+      subject: 'CN=contoso-root',
+      isVerified,
+    });
+    const chosen = long(2025, true);
+    const state: WizardState = {
+      ...connected(),
+      screen: {name: 'group'},
+      group: {
+        ...initialGroupFlow(linkedHubs),
+        step: 'ca-primary',
+        caCertificates: {state: 'loaded', certificates: [chosen, long(2026, false)]},
+        caCursor: 0,
+      },
+    };
+    const app = await renderBody(state, defaultViewport);
+    const rows = frame(app)
+      .split('\n')
+      .filter((line) => line.includes('contoso-') && line.includes(' · '));
+    assert.equal(rows.length, 2, frame(app));
+    assert.match(rows[0]!, /✔ verified/);
+    assert.match(rows[1]!, /not verified/);
+    // The row under the cursor is named in full below the list.
+    assert.ok(frame(app).replace(/\n/g, '').includes(chosen.name), frame(app));
+  });
+});

@@ -9,6 +9,7 @@ import {StepError} from '../components/step-error.js';
 import {StepHeading} from '../components/step-heading.js';
 import {TextField} from '../components/text-field.js';
 import {tone} from '../components/tone.js';
+import {fit} from './ca-list.js';
 
 const noArmText =
   'Connected with a service connection string: the CA certificates of this DPS cannot be listed or verified here (that needs Azure sign-in with --dps-name, --resource-group and --subscription).';
@@ -124,7 +125,7 @@ export function CaReferenceStep({
   const rows = caRows(
     slot,
     certificates.map((certificate) => ({
-      label: certificate.name.padEnd(nameWidth),
+      label: fit(certificate.name, nameWidth),
       detail: `${commonName(certificate.subject)} · ${certificate.isVerified ? '✔ verified' : 'not verified'}`,
     })),
     nameWidth,
@@ -146,6 +147,9 @@ export function CaReferenceStep({
       <ChoiceList choices={rows.slice(first, first + listRows)} cursor={cursor - first} />
       {rows.length > first + listRows ? (
         <Text dimColor>{`  ↓ ${rows.length - first - listRows} more`}</Text>
+      ) : null}
+      {current && current.isVerified && [...current.name].length > nameWidth ? (
+        <Paragraph dim>{current.name}</Paragraph>
       ) : null}
       {current && !current.isVerified ? (
         <Paragraph color={tone('yellow')}>

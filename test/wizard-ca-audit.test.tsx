@@ -1,4 +1,7 @@
 import {afterEach, describe, test} from 'node:test';
+import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import assert from 'node:assert/strict';
 import {enterCa} from '../source/app/ca-flow.js';
 import {bodySize} from '../source/app/layout.js';
@@ -6,8 +9,12 @@ import {reducer} from '../source/app/reducer.js';
 import type {WizardState} from '../source/app/state.js';
 import type {CaCertificate} from '../source/dps/types.js';
 import {CaScreen} from '../source/screens/ca-screen.js';
+import {CertificateStep} from '../source/screens/certificate-step.js';
+import {readCertificateFor} from '../source/app/certificate-file.js';
+import {emptyCertificateField} from '../source/app/individual-flow.js';
 import {connected, enter, press, task} from './helpers/app-state.js';
 import {cleanup, frame, render} from './helpers/ink.js';
+import {makeCa, signedBy} from './helpers/test-certificates.js';
 
 afterEach(cleanup);
 
@@ -105,5 +112,43 @@ describe('the CA list with a notice', () => {
     assert.ok(lines.length <= bodySize(noticed.viewport).height, frame(app));
     assert.match(frame(app), /can reference it/);
     assert.ok(lines.some((line) => line.startsWith('❯ fleet-ca-08')));
+  });
+});
+
+describe('a certificate file that holds a chain', () => {
+  test('says that only its first certificate is sent', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'dps-enroll-ca-audit-chain-'));
+    try {
+      const root = await makeCa('chain-root');
+      const intermediate = await signedBy(root, 'chain-intermediate', 'ca');
+      const path = join(folder, 'full-chain.pem');
+      await writeFile(path, intermediate.certificatePem + root.certificatePem);
+      const certificate = await readCertificateFor('ca', 'full-chain.pem', path);
+      assert.equal(certificate.moreCertificates, 1);
+      const step = (loaded: typeof certificate) => (
+        <CertificateStep
+          title="CA certificate file"
+          explanation="The root or intermediate CA certificate."
+          field={{
+            ...emptyCertificateField,
+            status: {state: 'loaded', certificate: loaded, warningsAccepted: false},
+          }}
+          stepError={undefined}
+          width={80}
+        />
+      );
+      const app = await render(step(certificate), {columns: 80});
+      assert.match(
+        frame(app),
+        /Chain {4}the file holds 1 more certificate; only this first one is sent to DPS/,
+      );
+      await cleanup();
+      const single = await render(step({...certificate, moreCertificates: 0, chainPems: []}), {
+        columns: 80,
+      });
+      assert.doesNotMatch(frame(single), /Chain/);
+    } finally {
+      await rm(folder, {recursive: true, force: true});
+    }
   });
 });

@@ -58,6 +58,11 @@ export function CertificateStep({
           <FieldRow label="SHA-1" width={9}>
             {status.certificate.summary.thumbprintSha1}
           </FieldRow>
+          {status.certificate.moreCertificates > 0 ? (
+            <FieldRow label="Chain" width={9}>
+              {`the file holds ${status.certificate.moreCertificates} more certificate${status.certificate.moreCertificates === 1 ? '' : 's'}; only this first one is sent to DPS`}
+            </FieldRow>
+          ) : null}
           <FindingsList findings={status.certificate.findings} />
           <CertificateVerdict field={field} />
         </Box>

@@ -11,6 +11,8 @@ import type {LoadedCertificate, WizardState} from '../source/app/state.js';
 import type {CaCertificate} from '../source/dps/types.js';
 import {connected, down, enter, escape, press, task, text, up} from './helpers/app-state.js';
 import {makeCa, signedBy} from './helpers/test-certificates.js';
+import {readCertificateFile} from '../source/certs/read.js';
+import {mkdir} from 'node:fs/promises';
 
 let folder = '';
 let ca: LoadedCertificate;
@@ -369,5 +371,28 @@ describe('the az commands after the manual path', () => {
     const commands = caAzCommands(verified.ca, undefined);
     assert.match(commands, /az iot dps certificate verify[^]*--path \/work\/proof\.pem/);
     assert.doesNotMatch(commands, /<verification certificate file>/);
+  });
+});
+
+describe('a certificate path that is not a file', () => {
+  const messageOf = async (path: string) => {
+    try {
+      await readCertificateFile(path);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return '';
+  };
+
+  test('a folder is said to be a folder', async () => {
+    const certs = join(folder, 'certs');
+    await mkdir(certs, {recursive: true});
+    assert.equal(await messageOf(certs), `${certs} is a folder: give the file itself`);
+  });
+
+  test('a path through a file says which part is wrong instead of an error code', async () => {
+    const message = await messageOf(join(folder, 'root.pem', 'root.pem'));
+    assert.match(message, /does not exist: a part of the path before the file name is a file/);
+    assert.doesNotMatch(message, /ENOTDIR/);
   });
 });

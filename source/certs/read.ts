@@ -55,12 +55,21 @@ export async function readBoundedFile(path: string): Promise<Buffer> {
   let size: number;
   try {
     const info = await stat(path);
-    if (!info.isFile()) throw new CertificateReadError('not-a-file', `${path} is not a file`);
+    if (!info.isFile()) {
+      const what = info.isDirectory() ? 'a folder' : 'not a regular file';
+      throw new CertificateReadError('not-a-file', `${path} is ${what}: give the file itself`);
+    }
     size = info.size;
   } catch (error) {
     if (error instanceof CertificateReadError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new CertificateReadError('not-found', `${path} does not exist`);
+    if (code === 'ENOTDIR') {
+      throw new CertificateReadError(
+        'not-found',
+        `${path} does not exist: a part of the path before the file name is a file, not a folder`,
+      );
+    }
     throw new CertificateReadError('unreadable', `${path} cannot be read (${code ?? 'error'})`);
   }
   if (size > maxFileBytes) throw tooLarge(size);

@@ -396,3 +396,25 @@ describe('a certificate path that is not a file', () => {
     assert.doesNotMatch(message, /ENOTDIR/);
   });
 });
+
+describe('a key file that cannot be read', () => {
+  test('is named once in the message, not as typed and then again in full', async () => {
+    const uploaded = await makeCa('contoso-root');
+    const request = {
+      keyPath: 'private/missing.key.pem',
+      caCertificatePem: uploaded.certificatePem,
+      caName: 'contoso-root',
+      verificationCode: 'CODE1',
+    };
+    const absolute = join(folder, 'private', 'missing.key.pem');
+    const missing = await signWithCaKey(request, absolute);
+    assert.equal(missing.outcome, 'key-problem');
+    assert.equal(
+      missing.outcome === 'key-problem' ? missing.message : '',
+      `${absolute} does not exist`,
+    );
+    const certificatePath = join(folder, 'root.pem');
+    const notAKey = await signWithCaKey({...request, keyPath: 'root.pem'}, certificatePath);
+    assert.match(notAKey.outcome === 'key-problem' ? notAKey.message : '', /^root\.pem: /);
+  });
+});

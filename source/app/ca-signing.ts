@@ -48,7 +48,12 @@ export async function signWithCaKey(
           message: `the passphrase does not open ${request.keyPath}: type it again`,
         };
       }
-      return {outcome: 'key-problem', message: `${request.keyPath}: ${error.message}`};
+      // Some messages name the file already (as an absolute path): it is said once.
+      const named = error.message.includes(absoluteKeyPath);
+      return {
+        outcome: 'key-problem',
+        message: named ? error.message : `${request.keyPath}: ${error.message}`,
+      };
     }
     throw error;
   }

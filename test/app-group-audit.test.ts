@@ -250,3 +250,23 @@ describe('Esc from the pre-flight', () => {
     assert.equal(key(fromResult, escape).step, 'result');
   });
 });
+
+describe('Esc while the CA list is read', () => {
+  test('goes back at once, and keys typed for the list are dropped', () => {
+    let state = press(connected(), down, enter, text('line-7'), enter, enter);
+    assert.equal(state.group.step, 'ca-primary');
+    assert.equal(state.group.caCertificates.state, 'loading');
+    const listing = task(state, 'list-ca-certificates');
+    // An Enter for the list waits for it; Esc does not.
+    state = press(state, enter, escape);
+    assert.equal(state.group.step, 'attestation');
+    assert.deepEqual(state.typeAhead, []);
+    state = reducer(state, {
+      type: 'ca-certificates-listed',
+      taskId: listing.id,
+      certificates: [ca('root-a', true)],
+    });
+    assert.equal(state.group.step, 'attestation');
+    assert.equal(state.group.caCertificates.state, 'loaded');
+  });
+});

@@ -721,6 +721,16 @@ export function groupAnchorPems(flow: GroupFlow): string[] {
   });
 }
 
+/** Waiting for the CA list: on a slow or dropped link that can take until the request times out. */
+const readingCaList = (flow: GroupFlow): boolean =>
+  (flow.step === 'ca-primary' || flow.step === 'ca-secondary') &&
+  flow.caCertificates.state === 'loading';
+
+/** Esc acts at once on these busy steps rather than after their result: a save, or a CA list being read. */
+export function groupEscapeActsAtOnce(flow: GroupFlow): boolean {
+  return flow.step === 'saving' || readingCaList(flow);
+}
+
 /** The step waits for a result: keys typed meanwhile wait too. */
 export function groupStepBusy(flow: GroupFlow): boolean {
   switch (flow.step) {
@@ -913,7 +923,9 @@ function applyGroupRequest(state: WizardState, request: GroupRequest): WizardSta
 export function groupKeyInState(state: WizardState, event: KeyEvent): WizardState {
   const {flow, request} = groupKey(state.group, event, contextOf(state));
   const next = applyGroupRequest(flow === state.group ? state : withGroup(state, flow), request);
-  return clampGroupScroll(next);
+  // Left while the CA list was read: keys typed meanwhile were meant for the list, which is not on screen.
+  const left = event.kind === 'escape' && readingCaList(state.group);
+  return clampGroupScroll(left ? {...next, typeAhead: []} : next);
 }
 
 /** Keeps the review and config screens from scrolling past their last line. */

@@ -11,6 +11,7 @@ import {
 import {
   enterGroup,
   groupBusy,
+  groupEscapeActsAtOnce,
   groupKeyInState,
   groupResult,
   groupTakesText,
@@ -315,7 +316,7 @@ function routeKey(state: WizardState, event: KeyEvent): WizardState {
   const cancelsSave =
     event.kind === 'escape' &&
     (state.individual.step === 'saving' ||
-      (state.screen.name === 'group' && state.group.step === 'saving'));
+      (state.screen.name === 'group' && groupEscapeActsAtOnce(state.group)));
   if (isBusy(state) && !cancelsSave) return {...state, typeAhead: [...state.typeAhead, event]};
   // Command keys pressed quickly over a laggy link arrive as one text: each letter is its own key. A longer
   // text on the "already exists" screen is a paste, never a decision to replace an enrollment.

@@ -10,6 +10,7 @@ import {
 } from './individual-flow.js';
 import {enterCaForGroup} from './ca-flow.js';
 import {groupConfigToml, groupReviewMaxScroll} from './group-outputs-view.js';
+import {editTextField, withError, withStep} from './flow-step.js';
 import type {KeyEvent} from './keys.js';
 import {maxScroll} from './layout.js';
 import type {Action} from './reducer.js';
@@ -322,30 +323,6 @@ export type GroupContext = {
 const none: GroupRequest = {kind: 'none'};
 const at = (flow: GroupFlow, request: GroupRequest = none): GroupOutcome => ({flow, request});
 
-function withStep(flow: GroupFlow, step: GroupStep): GroupFlow {
-  const {stepError: _dropped, ...rest} = flow;
-  return {...rest, step};
-}
-
-function withError(flow: GroupFlow, stepError: string | undefined): GroupFlow {
-  if (stepError === undefined) {
-    if (flow.stepError === undefined) return flow;
-    const {stepError: _dropped, ...rest} = flow;
-    return rest;
-  }
-  return {...flow, stepError};
-}
-
-function editText(
-  flow: GroupFlow,
-  field: 'groupId' | 'caPrimary' | 'caSecondary',
-  event: KeyEvent,
-): GroupFlow {
-  const edited = editDraft(flow[field], event);
-  if (edited === undefined || edited === flow[field]) return flow;
-  return withError({...flow, [field]: edited}, undefined);
-}
-
 const certificateSlots = {
   'signing-primary': {key: 'signingPrimary', field: 'group-signing-primary'},
   'signing-secondary': {key: 'signingSecondary', field: 'group-signing-secondary'},
@@ -461,7 +438,7 @@ function caReferenceKey(
   const choices = caChoices(flow, context.info);
   if (choices === undefined) {
     // No list (a connection string, or listing failed): the name is typed, and DPS takes it as it is.
-    if (event.kind !== 'enter') return at(editText(flow, draftKey, event));
+    if (event.kind !== 'enter') return at(editTextField(flow, draftKey, event));
     const name = flow[draftKey].value.trim();
     if (name === '' && slot === 'secondary') return at(withStep(flow, nextFormStep(flow)));
     const problem = caNameProblem(name, flow, slot);
@@ -640,7 +617,7 @@ export function groupKey(flow: GroupFlow, event: KeyEvent, context: GroupContext
   switch (flow.step) {
     case 'group-id': {
       if (event.kind !== 'enter')
-        return at(dropEtagOfOtherId(flow, editText(flow, 'groupId', event)));
+        return at(dropEtagOfOtherId(flow, editTextField(flow, 'groupId', event)));
       const problem = groupIdProblem(flow);
       return problem ? at(withError(flow, problem)) : at(withStep(flow, 'attestation'));
     }

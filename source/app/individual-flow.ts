@@ -6,6 +6,7 @@ import {
 } from '../dps/id-rules.js';
 import type {IndividualEnrollment, LinkedHub} from '../dps/types.js';
 import {defaultDevicePaths, devicePathProblem} from '../outputs/config-toml.js';
+import {editTextField, withError, withStep} from './flow-step.js';
 import type {KeyEvent} from './keys.js';
 import {initialSettings, settingsForRequest, settingsKey} from './settings-steps.js';
 import type {
@@ -16,7 +17,7 @@ import type {
   ReviewPanel,
   SettingsStep,
 } from './state.js';
-import {draftOf, editDraft, emptyDraft, type TextDraft} from './text-draft.js';
+import {draftOf, editDraft, emptyDraft} from './text-draft.js';
 
 /** The individual enrollment flow: its steps in order, and what each key does on each step. */
 
@@ -165,30 +166,6 @@ export type FlowOutcome = {flow: IndividualFlow; request: FlowRequest};
 
 const none: FlowRequest = {kind: 'none'};
 const at = (flow: IndividualFlow, request: FlowRequest = none): FlowOutcome => ({flow, request});
-
-function withStep(flow: IndividualFlow, step: IndividualStep): IndividualFlow {
-  const {stepError: _dropped, ...rest} = flow;
-  return {...rest, step};
-}
-
-function withError(flow: IndividualFlow, stepError: string | undefined): IndividualFlow {
-  if (stepError === undefined) {
-    if (flow.stepError === undefined) return flow;
-    const {stepError: _dropped, ...rest} = flow;
-    return rest;
-  }
-  return {...flow, stepError};
-}
-
-function editText(
-  flow: IndividualFlow,
-  field: 'registrationId' | 'deviceId' | 'configFile',
-  event: KeyEvent,
-): IndividualFlow {
-  const edited: TextDraft | undefined = editDraft(flow[field], event);
-  if (edited === undefined || edited === flow[field]) return flow;
-  return withError({...flow, [field]: edited}, undefined);
-}
 
 function certificateKey(
   flow: IndividualFlow,
@@ -412,7 +389,7 @@ export function individualKey(
         const problem = registrationIdProblem(flow);
         return problem ? at(withError(flow, problem)) : at(withStep(flow, 'device-id'));
       }
-      const edited = editText(flow, 'registrationId', event);
+      const edited = editTextField(flow, 'registrationId', event);
       // Moving the cursor is not editing: the ID keeps following the certificate's CN.
       if (edited.registrationId.value === flow.registrationId.value) return at(edited);
       return at(dropEtagOfOtherId(flow, {...edited, registrationIdEdited: true}));
@@ -422,7 +399,7 @@ export function individualKey(
         const problem = deviceIdProblem(deviceIdOf(flow));
         return problem ? at(withError(flow, problem.message)) : at(withStep(flow, 'edge'));
       }
-      return at(editText(flow, 'deviceId', event));
+      return at(editTextField(flow, 'deviceId', event));
     }
     case 'review':
       return reviewKey(flow, event);
@@ -493,7 +470,7 @@ export function individualKey(
       if (event.kind === 'tab') {
         return at(flow, {kind: 'complete-path', field: 'config-file', text: flow.configFile.value});
       }
-      const edited = editText(flow, 'configFile', event);
+      const edited = editTextField(flow, 'configFile', event);
       return at(
         edited === flow ? flow : {...edited, confirmOverwrite: false, configFileCandidates: []},
       );

@@ -3,6 +3,7 @@ import type {ChainKeyType, TestChainProgress, WrittenFile} from '../certs/test-c
 import {enrollmentIdProblem, maxX509RegistrationIdLength} from '../dps/id-rules.js';
 import {enterCaWithFiles} from './ca-flow.js';
 import {enterIndividual} from './individual-entry.js';
+import {editTextField, withError, withStep} from './flow-step.js';
 import type {KeyEvent} from './keys.js';
 import {bodySize, wrapLines, type Viewport} from './layout.js';
 import {emptyPathField} from './path-fields.js';
@@ -181,29 +182,6 @@ function restFlow(
   return rest;
 }
 
-function withStep(flow: TestCertificatesFlow, step: TestCertificatesStep): TestCertificatesFlow {
-  return {...restFlow(flow, ['stepError']), step};
-}
-
-function withError(
-  flow: TestCertificatesFlow,
-  stepError: string | undefined,
-): TestCertificatesFlow {
-  if (stepError === undefined)
-    return flow.stepError === undefined ? flow : restFlow(flow, ['stepError']);
-  return {...flow, stepError};
-}
-
-function editField(
-  flow: TestCertificatesFlow,
-  field: 'devices' | 'days',
-  event: KeyEvent,
-): TestCertificatesFlow {
-  const edited = editDraft(flow[field], event);
-  if (edited === undefined || edited === flow[field]) return flow;
-  return withError({...flow, [field]: edited}, undefined);
-}
-
 /** Where Esc goes from each step of the form; undefined means the home screen. */
 const previousSteps: Partial<Record<TestCertificatesStep, TestCertificatesStep>> = {
   devices: 'folder',
@@ -288,7 +266,7 @@ export function testCertificatesKey(
       );
     }
     case 'devices': {
-      if (event.kind !== 'enter') return at(editField(flow, 'devices', event));
+      if (event.kind !== 'enter') return at(editTextField(flow, 'devices', event));
       const problem = deviceNamesProblem(deviceNamesOf(flow));
       return problem ? at(withError(flow, problem)) : at(withStep(flow, 'key-type'));
     }
@@ -299,7 +277,7 @@ export function testCertificatesKey(
       return event.kind === 'enter' ? at(withStep(flow, 'days')) : at(flow);
     }
     case 'days': {
-      if (event.kind !== 'enter') return at(editField(flow, 'days', event));
+      if (event.kind !== 'enter') return at(editTextField(flow, 'days', event));
       const problem = daysProblem(flow.days.value);
       return problem ? at(withError(flow, problem)) : at(withStep(flow, 'summary'));
     }

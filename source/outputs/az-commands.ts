@@ -90,7 +90,8 @@ export function enrollmentGroupCommand(
 
 /**
  * The `az iot dps certificate` commands that upload a CA certificate and, unless it is uploaded as
- * verified, prove possession of its private key. Each command is one string.
+ * verified, prove possession of its private key. Each command is one string; the notes on where they
+ * apply come once, before the first.
  */
 export function caCertificateCommands(
   input: {
@@ -114,7 +115,6 @@ export function caCertificateCommands(
   commands.push(
     render(
       [
-        ...notes,
         '# ETAG: the etag the create command printed.',
         "# It prints a verificationCode: sign a certificate whose subject CN is that code with this CA's key.",
       ],
@@ -122,7 +122,7 @@ export function caCertificateCommands(
       [...resource, ['--etag', '"$ETAG"']],
     ),
     render(
-      [...notes, '# ETAG: the new etag generate-verification-code printed.'],
+      ['# ETAG: the new etag generate-verification-code printed.'],
       'az iot dps certificate verify',
       [
         ...resource,

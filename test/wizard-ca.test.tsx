@@ -3,12 +3,15 @@ import assert from 'node:assert/strict';
 import {X509Certificate} from 'node:crypto';
 import {readFile, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
-import type {ConnectionChoice} from '../source/app/connection-options.js';
-import {wizardConnector} from '../source/app/run-wizard.js';
 import {chainPaths, createTestChain} from '../source/certs/test-chain.js';
 import {signVerificationCertificate} from '../source/certs/verification.js';
 import {burst, frame, keys, press, waitForFrame, type Instance} from './helpers/ink.js';
-import {openWizardWith, withGateway, withWizard, wizardSandboxForFile} from './helpers/wizard.js';
+import {
+  withConnectionStringWizard,
+  withGateway,
+  withWizard,
+  wizardSandboxForFile,
+} from './helpers/wizard.js';
 
 const sandbox = wizardSandboxForFile();
 afterEach(() => sandbox.emulator.faults.clear());
@@ -326,29 +329,13 @@ describe('verify a CA certificate in the wizard', () => {
 
 describe('verify a CA certificate with only a connection string', () => {
   test('the screen explains that CA certificates need ARM and offers the group path', async () => {
-    const choice: ConnectionChoice = {
-      mode: 'connection-string',
-      connectionString: sandbox.emulator.info.connectionString,
-    };
-    const testing = {
-      servicePort: sandbox.emulator.info.port,
-      ca: sandbox.emulator.caCertificatePem,
-    };
-    const wizard = await openWizardWith(
-      sandbox,
-      'connection string',
-      wizardConnector(choice, testing),
-    );
-    try {
-      await waitForFrame(wizard.app, 'CONNECTION STRING');
-      await press(wizard.app, keys.down, keys.down, keys.enter);
-      const explained = await waitForFrame(wizard.app, 'CA certificates need the ARM API');
+    await withConnectionStringWizard(sandbox, async (app) => {
+      await press(app, keys.down, keys.down, keys.enter);
+      const explained = await waitForFrame(app, 'CA certificates need the ARM API');
       assert.match(explained, /service connection string/);
       assert.match(explained, /uploaded\s+into\s+the\s+group/);
-      await press(wizard.app, keys.enter);
-      await waitForFrame(wizard.app, 'Group enrollment');
-    } finally {
-      await wizard.close();
-    }
+      await press(app, keys.enter);
+      await waitForFrame(app, 'Group enrollment');
+    });
   });
 });

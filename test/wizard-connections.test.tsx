@@ -10,6 +10,7 @@ import {
   forward,
   openWizardWith,
   readEnrollment,
+  withConnectionStringWizard,
   withGateway,
   wizardSandboxForFile,
 } from './helpers/wizard.js';
@@ -18,27 +19,13 @@ const sandbox = wizardSandboxForFile();
 
 describe('connection string', () => {
   test('the header names the DPS host, hubs are typed, and the config has an ID scope placeholder', async () => {
-    const choice: ConnectionChoice = {
-      mode: 'connection-string',
-      connectionString: sandbox.emulator.info.connectionString,
-    };
-    const testing = {
-      servicePort: sandbox.emulator.info.port,
-      ca: sandbox.emulator.caCertificatePem,
-    };
     await deviceCertificate(sandbox, 'cs-device-01', 'cs.cert.pem');
     const {linkedHubs} = await withGateway(sandbox, (gateway) => gateway.getDpsResource());
     const eastHub = linkedHubs.find((hub) => hub.location === 'eastus')?.hostName;
     assert.ok(eastHub);
 
-    const wizard = await openWizardWith(
-      sandbox,
-      'connection string',
-      wizardConnector(choice, testing),
-    );
-    const {app} = wizard;
-    try {
-      const home = await waitForFrame(app, 'CONNECTION STRING');
+    await withConnectionStringWizard(sandbox, async (app) => {
+      const home = frame(app);
       assert.match(home, /Writes go to DPS \(localhost\)/);
       assert.doesNotMatch(home, /SharedAccessKey|ID scope/);
       await press(app, keys.enter);
@@ -59,9 +46,7 @@ describe('connection string', () => {
       await press(app, keys.enter, keys.enter);
       const config = await waitForFrame(app, '[provisioning]');
       assert.match(config, /id_scope = "<ID scope>"/);
-    } finally {
-      await wizard.close();
-    }
+    });
     const saved = await readEnrollment(sandbox, 'cs-device-01');
     assert.deepEqual(saved.iotHubs, [eastHub]);
   });

@@ -13,13 +13,11 @@ import {chainPaths, createTestChain} from '../source/certs/test-chain.js';
 import {ecChain, issue} from './helpers/test-certificates.js';
 import {
   forward,
-  openWizardWith,
+  withConnectionStringWizard,
   withGateway,
   withWizard,
   wizardSandboxForFile,
 } from './helpers/wizard.js';
-import type {ConnectionChoice} from '../source/app/connection-options.js';
-import {wizardConnector} from '../source/app/run-wizard.js';
 
 const sandbox = wizardSandboxForFile();
 
@@ -201,22 +199,7 @@ describe('group enrollment in the wizard', () => {
   });
 
   test('with a connection string the CA name is typed, the review warns that DPS does not check it, and it is saved', async () => {
-    const choice: ConnectionChoice = {
-      mode: 'connection-string',
-      connectionString: sandbox.emulator.info.connectionString,
-    };
-    const testing = {
-      servicePort: sandbox.emulator.info.port,
-      ca: sandbox.emulator.caCertificatePem,
-    };
-    const wizard = await openWizardWith(
-      sandbox,
-      'connection string',
-      wizardConnector(choice, testing),
-    );
-    const {app} = wizard;
-    try {
-      await waitForFrame(app, 'CONNECTION STRING');
+    await withConnectionStringWizard(sandbox, async (app) => {
       await startGroup(app);
       await nameGroup(app, 'typed-ca-line');
       const attestation = frame(app);
@@ -239,9 +222,7 @@ describe('group enrollment in the wizard', () => {
       const review = await forward(app, 'Review');
       assert.match(review, /⚠ DPS does not check the CA name when saving/);
       await forward(app, 'Enrollment group created');
-    } finally {
-      await wizard.close();
-    }
+    });
     const saved = await readGroup(sandbox, 'typed-ca-line');
     assert.equal(saved.attestation.type, 'x509');
     if (saved.attestation.type !== 'x509') return;

@@ -4,6 +4,7 @@ import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {App} from '../../source/app/app.js';
+import {wizardConnector} from '../../source/app/run-wizard.js';
 import {createServices, type Connector} from '../../source/app/services.js';
 import {connectToSandbox} from '../../source/dps/gateway.js';
 import {startEmulator} from '../../source/emulator/emulator.js';
@@ -77,6 +78,27 @@ export async function withWizard(
 ): Promise<void> {
   const wizard = await openWizard(sandbox, options);
   try {
+    await body(wizard.app);
+  } finally {
+    await wizard.close();
+  }
+}
+
+/**
+ * Opens the wizard connected with the emulator's service connection string (no ARM), runs `body` once the
+ * header shows the connection, and closes it, whether `body` passes or throws.
+ */
+export async function withConnectionStringWizard(
+  sandbox: WizardSandbox,
+  body: (app: Instance) => Promise<void>,
+): Promise<void> {
+  const connect = wizardConnector(
+    {mode: 'connection-string', connectionString: sandbox.emulator.info.connectionString},
+    {servicePort: sandbox.emulator.info.port, ca: sandbox.emulator.caCertificatePem},
+  );
+  const wizard = await openWizardWith(sandbox, 'connection string', connect);
+  try {
+    await waitForFrame(wizard.app, 'CONNECTION STRING');
     await body(wizard.app);
   } finally {
     await wizard.close();

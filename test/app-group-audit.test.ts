@@ -8,7 +8,6 @@ import {toKeyEvents, type KeyEvent} from '../source/app/keys.js';
 import {daysProblem} from '../source/app/test-certificates-flow.js';
 import {initialState, reducer} from '../source/app/reducer.js';
 import type {WizardState} from '../source/app/state.js';
-import {draftOf} from '../source/app/text-draft.js';
 import type {CaCertificate} from '../source/dps/types.js';
 import {
   certificatesForFile,
@@ -20,6 +19,7 @@ import {
   info,
   inkKey,
   linkedHubs,
+  onGroupPreflight,
   press,
   task,
   text,
@@ -74,24 +74,10 @@ describe('group pre-flight key hints', () => {
 
   test('after a check, the footer says Enter checks again, which it does', () => {
     const device = files('device-01.pem');
-    const state: WizardState = {
-      ...connected(),
-      screen: {name: 'group'},
-      group: {
-        ...initialGroupFlow(linkedHubs),
-        step: 'preflight',
-        deviceCertificate: {
-          path: draftOf(device.path),
-          candidates: [],
-          moreCandidates: 0,
-          status: {state: 'loaded', certificate: device, warningsAccepted: true},
-        },
-        preflight: {
-          state: 'done',
-          report: {registrationId: 'device-01', anchor: undefined, links: [], findings: []},
-        },
-      },
-    };
+    const state = onGroupPreflight(device, {
+      state: 'done',
+      report: {registrationId: 'device-01', anchor: undefined, links: [], findings: []},
+    });
     assert.ok(groupKeyHints(state).includes('Enter check'), groupKeyHints(state).join(' · '));
     const again = press(state, enter);
     assert.equal(again.group.preflight?.state, 'checking');

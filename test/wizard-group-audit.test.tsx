@@ -1,20 +1,19 @@
 import {after, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {Box} from 'ink';
-import {initialGroupFlow, type PreflightReport} from '../source/app/group-flow.js';
+import type {PreflightReport} from '../source/app/group-flow.js';
 import {bodySize, defaultViewport, type Viewport} from '../source/app/layout.js';
 import type {WizardState} from '../source/app/state.js';
 import type {CaCertificate} from '../source/dps/types.js';
-import {draftOf} from '../source/app/text-draft.js';
 import {GroupScreen} from '../source/screens/group-screen.js';
 import {initialState} from '../source/app/reducer.js';
 import {
   certificatesForFile,
-  connected,
   cwd,
   down,
   enter,
-  linkedHubs,
+  onGroupPreflight,
+  onGroupScreen,
   press,
   text,
 } from './helpers/app-state.js';
@@ -71,21 +70,7 @@ describe('group pre-flight on an 80x24 terminal', () => {
 
   test('a report longer than the screen still shows whether the device would be refused', async () => {
     const device = files('device-01.pem');
-    const state: WizardState = {
-      ...connected(),
-      screen: {name: 'group'},
-      group: {
-        ...initialGroupFlow(linkedHubs),
-        step: 'preflight',
-        deviceCertificate: {
-          path: draftOf(device.path),
-          candidates: [],
-          moreCandidates: 0,
-          status: {state: 'loaded', certificate: device, warningsAccepted: true},
-        },
-        preflight: {state: 'done', report: longReport},
-      },
-    };
+    const state = onGroupPreflight(device, {state: 'done', report: longReport});
     const app = await renderBody(state, defaultViewport);
     assert.match(frame(app), /This device would be refused/);
   });
@@ -99,16 +84,11 @@ describe('the group CA list on a short terminal', () => {
       subject: 'CN=azure-iot-test-only.root.ca',
       isVerified: index < 17,
     }));
-    const state: WizardState = {
-      ...connected(),
-      screen: {name: 'group'},
-      group: {
-        ...initialGroupFlow(linkedHubs),
-        step: 'ca-primary',
-        caCertificates: {state: 'loaded', certificates},
-        caCursor: 17,
-      },
-    };
+    const state = onGroupScreen({
+      step: 'ca-primary',
+      caCertificates: {state: 'loaded', certificates},
+      caCursor: 17,
+    });
     const app = await renderBody(state, {columns: 80, rows: 16});
     assert.match(frame(app), /❯ ca-18/);
     assert.match(frame(app), /'ca-18' is not verified/);
@@ -141,16 +121,11 @@ describe('the group CA list with long names', () => {
       isVerified,
     });
     const chosen = long(2025, true);
-    const state: WizardState = {
-      ...connected(),
-      screen: {name: 'group'},
-      group: {
-        ...initialGroupFlow(linkedHubs),
-        step: 'ca-primary',
-        caCertificates: {state: 'loaded', certificates: [chosen, long(2026, false)]},
-        caCursor: 0,
-      },
-    };
+    const state = onGroupScreen({
+      step: 'ca-primary',
+      caCertificates: {state: 'loaded', certificates: [chosen, long(2026, false)]},
+      caCursor: 0,
+    });
     const app = await renderBody(state, defaultViewport);
     const rows = frame(app)
       .split('\n')

@@ -5,9 +5,11 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import type {Key} from 'ink';
 import {readCertificateFor} from '../../source/app/certificate-file.js';
+import {initialGroupFlow, type GroupFlow} from '../../source/app/group-flow.js';
 import type {KeyEvent} from '../../source/app/keys.js';
 import {initialState, reducer} from '../../source/app/reducer.js';
 import type {ConnectionInfo, LoadedCertificate, Task, WizardState} from '../../source/app/state.js';
+import {draftOf} from '../../source/app/text-draft.js';
 import type {LinkedHub} from '../../source/dps/types.js';
 import {ecChain, issue} from './test-certificates.js';
 
@@ -122,4 +124,30 @@ export function task<K extends Task['kind']>(
 export function connected(): WizardState {
   const start = initialState(cwd, 'the local sandbox');
   return reducer(start, {type: 'connected', taskId: task(start, 'connect').id, info});
+}
+
+/** Connected, on the group screen: a new group flow for the linked hubs, with `group` over it. */
+export function onGroupScreen(group: Partial<GroupFlow>): WizardState {
+  return {
+    ...connected(),
+    screen: {name: 'group'},
+    group: {...initialGroupFlow(linkedHubs), ...group},
+  };
+}
+
+/** The group's pre-flight with `device` read and accepted as the device certificate. */
+export function onGroupPreflight(
+  device: LoadedCertificate,
+  preflight: NonNullable<GroupFlow['preflight']>,
+): WizardState {
+  return onGroupScreen({
+    step: 'preflight',
+    deviceCertificate: {
+      path: draftOf(device.path),
+      candidates: [],
+      moreCandidates: 0,
+      status: {state: 'loaded', certificate: device, warningsAccepted: true},
+    },
+    preflight,
+  });
 }

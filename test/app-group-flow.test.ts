@@ -434,6 +434,17 @@ describe('group flow in the wizard state: saving', () => {
     etag,
   });
 
+  /** Reviewed, saved with Enter, and DPS answers with the group saved under `etag`. */
+  function saved(etag: string): WizardState {
+    const state = press(reviewed(), enter);
+    const save = task(state, 'save-group');
+    return reducer(state, {
+      type: 'group',
+      taskId: save.id,
+      result: {kind: 'saved', group: savedGroup(save.group, etag)},
+    });
+  }
+
   test('an existing group is shown first; a pasted u is ignored; u updates it with its etag', () => {
     let state = press(reviewed(), enter);
     assert.equal(state.group.step, 'saving');
@@ -487,13 +498,7 @@ describe('group flow in the wizard state: saving', () => {
   });
 
   test('saved: the result, then the config template written through the write-file task', () => {
-    let state = press(reviewed(), enter);
-    const save = task(state, 'save-group');
-    state = reducer(state, {
-      type: 'group',
-      taskId: save.id,
-      result: {kind: 'saved', group: savedGroup(save.group, 'etag-2')},
-    });
+    let state = saved('etag-2');
     assert.equal(state.group.step, 'result');
     state = press(state, enter, enter, enter);
     assert.equal(state.group.step, 'config');
@@ -514,13 +519,7 @@ describe('group flow in the wizard state: saving', () => {
   });
 
   test('the pre-flight reads the device file and checks it against the uploaded CA', () => {
-    let state = press(reviewed(), enter);
-    const save = task(state, 'save-group');
-    state = reducer(state, {
-      type: 'group',
-      taskId: save.id,
-      result: {kind: 'saved', group: savedGroup(save.group, 'etag-3')},
-    });
+    let state = saved('etag-3');
     state = press(state, text('p'), text('device-chain.pem'), enter);
     const read = task(state, 'read-certificate');
     assert.equal(read.field, 'group-device');

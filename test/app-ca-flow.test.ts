@@ -466,31 +466,32 @@ describe('adding another CA certificate', () => {
 });
 
 describe('a verification certificate signed elsewhere', () => {
+  /** Writes `proofPem` as `name` in the scratch folder and checks it against `caPem` and the code CODE1. */
+  async function checkProof(name: string, proofPem: string, caPem: string) {
+    const path = join(folder, name);
+    await writeFile(path, proofPem);
+    return checkVerificationFile(
+      {path: name, caCertificatePem: caPem, verificationCode: 'CODE1'},
+      path,
+    );
+  }
+
   test('from another CA of the same name, the error says the key differs instead of naming the CA twice', async () => {
     const uploaded = await makeCa('namesake-root');
     const madeAgain = await makeCa('namesake-root');
     const proof = await signedBy(madeAgain, 'CODE1', 'verification');
-    const path = join(folder, 'namesake-proof.pem');
-    await writeFile(path, proof.certificatePem);
-    const checked = await checkVerificationFile(
-      {
-        path: 'namesake-proof.pem',
-        caCertificatePem: uploaded.certificatePem,
-        verificationCode: 'CODE1',
-      },
-      path,
+    const checked = await checkProof(
+      'namesake-proof.pem',
+      proof.certificatePem,
+      uploaded.certificatePem,
     );
     assert.match(checked.problem ?? '', /was signed with another key/);
     assert.match(checked.problem ?? '', /another CA of the same name/);
     const fromItsCa = await signedBy(uploaded, 'CODE1', 'verification');
-    await writeFile(path, fromItsCa.certificatePem);
-    const accepted = await checkVerificationFile(
-      {
-        path: 'namesake-proof.pem',
-        caCertificatePem: uploaded.certificatePem,
-        verificationCode: 'CODE1',
-      },
-      path,
+    const accepted = await checkProof(
+      'namesake-proof.pem',
+      fromItsCa.certificatePem,
+      uploaded.certificatePem,
     );
     assert.equal(accepted.problem, undefined);
   });
@@ -499,15 +500,10 @@ describe('a verification certificate signed elsewhere', () => {
     const uploaded = await makeCa('contoso-root');
     const other = await makeCa('fabrikam-root');
     const proof = await signedBy(other, 'CODE1', 'verification');
-    const path = join(folder, 'other-proof.pem');
-    await writeFile(path, proof.certificatePem);
-    const checked = await checkVerificationFile(
-      {
-        path: 'other-proof.pem',
-        caCertificatePem: uploaded.certificatePem,
-        verificationCode: 'CODE1',
-      },
-      path,
+    const checked = await checkProof(
+      'other-proof.pem',
+      proof.certificatePem,
+      uploaded.certificatePem,
     );
     assert.match(
       checked.problem ?? '',

@@ -17,6 +17,7 @@ import type {
   Finding,
   PathField,
   ReviewPanel,
+  SaveStep,
   SettingsDraft,
   SettingsStep,
   WizardState,
@@ -41,14 +42,7 @@ export type GroupStep =
   | 'signing-primary'
   | 'signing-secondary'
   | SettingsStep
-  | 'review'
-  | 'saving'
-  | 'exists'
-  | 'save-failed'
-  | 'result'
-  | 'device-paths'
-  | 'config'
-  | 'write-config'
+  | SaveStep
   | 'preflight';
 
 /**

@@ -14,15 +14,10 @@ import {
   type GroupRequest,
   type GroupStep,
 } from './group-flow.js';
-import {
-  devicePathsKey,
-  isSettingsStep,
-  loadedCertificate,
-  reviewViewKey,
-} from './individual-flow.js';
+import {devicePathsStepKey, escapeKey, saveStepKey, settingsStepKey} from './enrollment-steps.js';
+import {isSettingsStep, loadedCertificate} from './individual-flow.js';
 import type {KeyEvent} from './keys.js';
 import {emptyPathField} from './path-fields.js';
-import {settingsKey} from './settings-steps.js';
 import {draftOf, editDraft, emptyDraft} from './text-draft.js';
 
 /** What each key does on each step of the group flow: a pure function of the flow, naming effects only. */
@@ -293,27 +288,17 @@ function writeConfigKey(flow: GroupFlow, event: KeyEvent): GroupOutcome {
 /** Handles one key on the group flow (Esc included). */
 export function groupKey(flow: GroupFlow, event: KeyEvent, context: GroupContext): GroupOutcome {
   if (event.kind === 'escape') {
-    if (flow.step === 'saving') return at(withStep(flow, 'review'), {kind: 'cancel-save'});
-    if (flow.step === 'write-config' && flow.confirmOverwrite) {
-      // The file is kept: the question about replacing it goes too.
-      return at(withError({...flow, confirmOverwrite: false}, undefined));
-    }
     const previous = previousGroupStep(flow);
-    if (previous === undefined) return at(withError(flow, undefined), {kind: 'home'});
-    if (previous === 'ca-primary' || previous === 'ca-secondary') {
-      return at(withStep({...flow, caCursor: -1}, previous));
-    }
-    return at(withStep(flow, previous));
+    // Back on a CA list, the cursor follows the name chosen for it.
+    const back =
+      previous === 'ca-primary' || previous === 'ca-secondary' ? {...flow, caCursor: -1} : flow;
+    return escapeKey(back, previous);
   }
-
   if (isSettingsStep(flow.step)) {
-    const outcome = settingsKey(flow.step, flow.settings, event, context.linkedHubs);
-    const updated =
-      outcome.settings === flow.settings ? flow : {...flow, settings: outcome.settings};
-    if (outcome.move === 'next') return at(withStep(updated, nextFormStep(updated)));
-    if (outcome.error !== undefined) return at(withError(updated, outcome.error));
-    return at(updated === flow ? flow : withError(updated, undefined));
+    return at(settingsStepKey(flow, flow.step, event, context.linkedHubs, nextFormStep));
   }
+  const saveOutcome = saveStepKey(flow, event, 'group-id');
+  if (saveOutcome) return saveOutcome;
 
   switch (flow.step) {
     case 'group-id': {
@@ -338,33 +323,10 @@ export function groupKey(flow: GroupFlow, event: KeyEvent, context: GroupContext
       return certificateKey(flow, flow.step, event, (ready) =>
         at(withStep(ready, nextFormStep(ready))),
       );
-    case 'review':
-      if (event.kind === 'enter') return at(withStep(flow, 'saving'), {kind: 'save'});
-      return at(reviewViewKey(flow, event) ?? flow);
-    case 'exists':
-      // Only u replaces it, as the screen says: an Enter pressed while saving must not overwrite unseen.
-      if (event.kind === 'text' && event.text === 'u') {
-        const etag = flow.existing?.etag;
-        if (!etag) return at(flow);
-        return at(withStep({...flow, updateEtag: etag}, 'saving'), {kind: 'save'});
-      }
-      return at(flow);
-    case 'save-failed':
-      if (event.kind === 'enter' || (event.kind === 'text' && event.text === 'r')) {
-        return at(withStep(flow, 'saving'), {kind: 'save'});
-      }
-      if (event.kind === 'text' && event.text === 'e') return at(withStep(flow, 'group-id'));
-      return at(flow);
     case 'result':
       return resultKey(flow, event);
-    case 'device-paths': {
-      const outcome = devicePathsKey(flow, event);
-      if (outcome.move === 'next') {
-        return at(withStep({...outcome.paths, configScroll: 0}, 'config'));
-      }
-      if (outcome.error !== undefined) return at(withError(outcome.paths, outcome.error));
-      return at(outcome.edited ? withError(outcome.paths, undefined) : outcome.paths);
-    }
+    case 'device-paths':
+      return at(devicePathsStepKey(flow, event));
     case 'config':
       return configKey(flow, event, context);
     case 'write-config':

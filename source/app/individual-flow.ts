@@ -5,16 +5,16 @@ import {
   maxX509RegistrationIdLength,
 } from '../dps/id-rules.js';
 import type {IndividualEnrollment, LinkedHub} from '../dps/types.js';
-import {defaultDevicePaths, devicePathProblem} from '../outputs/config-toml.js';
+import {defaultDevicePaths} from '../outputs/config-toml.js';
+import {devicePathsStepKey, escapeKey, saveStepKey, settingsStepKey} from './enrollment-steps.js';
 import {editTextField, withError, withStep} from './flow-step.js';
 import type {KeyEvent} from './keys.js';
-import {initialSettings, settingsForRequest, settingsKey} from './settings-steps.js';
+import {initialSettings, settingsForRequest} from './settings-steps.js';
 import type {
   CertificateField,
   IndividualFlow,
   IndividualStep,
   LoadedCertificate,
-  ReviewPanel,
   SettingsStep,
 } from './state.js';
 import {draftOf, editDraft, emptyDraft} from './text-draft.js';
@@ -264,92 +264,6 @@ function advanceFromCertificate(
   return withStep(dropEtagOfOtherId(flow, {...flow, registrationId}), 'secondary-certificate');
 }
 
-/** The review's panel and scroll position, shared by individual enrollments and groups. */
-export type ReviewView = {reviewPanel: ReviewPanel; reviewScroll: number};
-
-/** Switches the review's panel or scrolls it; undefined for keys that do neither. */
-export function reviewViewKey<V extends ReviewView>(view: V, event: KeyEvent): V | undefined {
-  const panels: ReviewPanel[] = ['summary', 'request', 'az'];
-  switch (event.kind) {
-    case 'tab':
-    case 'back-tab':
-    case 'left':
-    case 'right': {
-      const delta = event.kind === 'tab' || event.kind === 'right' ? 1 : -1;
-      const index = panels.indexOf(view.reviewPanel);
-      const reviewPanel = panels[(index + delta + panels.length) % panels.length] ?? 'summary';
-      return {...view, reviewPanel, reviewScroll: 0};
-    }
-    case 'up':
-      return {...view, reviewScroll: Math.max(0, view.reviewScroll - 1)};
-    case 'down':
-      return {...view, reviewScroll: view.reviewScroll + 1};
-    case 'page-up':
-      return {...view, reviewScroll: Math.max(0, view.reviewScroll - 10)};
-    case 'page-down':
-      return {...view, reviewScroll: view.reviewScroll + 10};
-    default:
-      return undefined;
-  }
-}
-
-function reviewKey(flow: IndividualFlow, event: KeyEvent): FlowOutcome {
-  if (event.kind === 'enter') return at(withStep(flow, 'saving'), {kind: 'save'});
-  return at(reviewViewKey(flow, event) ?? flow);
-}
-
-/** Where the device keeps its identity certificate (chain) and key, as config.toml names them. */
-export type DevicePathsDraft = Pick<
-  IndividualFlow,
-  'deviceCertPath' | 'deviceKeyPath' | 'devicePathFocus'
->;
-
-/**
- * One key on the device paths step, shared by individual enrollments and groups: moves the focus, edits
- * the focused path, or (Enter on the key path) checks both paths and moves on.
- */
-export function devicePathsKey<F extends DevicePathsDraft>(
-  paths: F,
-  event: KeyEvent,
-): {paths: F; move: 'stay' | 'next'; error?: string; edited: boolean} {
-  if (
-    event.kind === 'up' ||
-    event.kind === 'down' ||
-    event.kind === 'tab' ||
-    event.kind === 'back-tab'
-  ) {
-    return {
-      paths: {
-        ...paths,
-        devicePathFocus: paths.devicePathFocus === 'certificate' ? 'key' : 'certificate',
-      },
-      move: 'stay',
-      edited: false,
-    };
-  }
-  if (event.kind === 'enter') {
-    if (paths.devicePathFocus === 'certificate') {
-      return {paths: {...paths, devicePathFocus: 'key'}, move: 'stay', edited: false};
-    }
-    const problem =
-      devicePathProblem(paths.deviceCertPath.value.trim()) ??
-      devicePathProblem(paths.deviceKeyPath.value.trim());
-    if (problem) return {paths, move: 'stay', error: problem, edited: false};
-    return {paths, move: 'next', edited: false};
-  }
-  const field = paths.devicePathFocus === 'certificate' ? 'deviceCertPath' : 'deviceKeyPath';
-  const edited = editDraft(paths[field], event);
-  if (edited === undefined || edited === paths[field]) return {paths, move: 'stay', edited: false};
-  return {paths: {...paths, [field]: edited}, move: 'stay', edited: true};
-}
-
-function devicePathsStepKey(flow: IndividualFlow, event: KeyEvent): FlowOutcome {
-  const outcome = devicePathsKey(flow, event);
-  if (outcome.move === 'next') return at(withStep({...outcome.paths, configScroll: 0}, 'config'));
-  if (outcome.error !== undefined) return at(withError(outcome.paths, outcome.error));
-  return at(outcome.edited ? withError(outcome.paths, undefined) : outcome.paths);
-}
-
 /** Handles one key on the individual flow (Esc included). */
 export function individualKey(
   flow: IndividualFlow,
@@ -357,27 +271,12 @@ export function individualKey(
   linkedHubs: readonly LinkedHub[],
   cwd: string,
 ): FlowOutcome {
-  if (event.kind === 'escape') {
-    if (flow.step === 'saving') return at(withStep(flow, 'review'), {kind: 'cancel-save'});
-    if (flow.step === 'write-config' && flow.confirmOverwrite) {
-      // The file is kept: the question about replacing it goes too.
-      return at(withError({...flow, confirmOverwrite: false}, undefined));
-    }
-    const previous = previousStep(flow);
-    return previous === undefined
-      ? at(withError(flow, undefined), {kind: 'home'})
-      : at(withStep(flow, previous));
-  }
-
+  if (event.kind === 'escape') return escapeKey(flow, previousStep(flow));
   if (isSettingsStep(flow.step)) {
-    const outcome = settingsKey(flow.step, flow.settings, event, linkedHubs);
-    const updated =
-      outcome.settings === flow.settings ? flow : {...flow, settings: outcome.settings};
-    if (outcome.move === 'next') return at(withStep(updated, nextFormStep(updated)));
-    // Any edit clears the previous complaint; a refused Enter shows its reason.
-    if (outcome.error !== undefined) return at(withError(updated, outcome.error));
-    return at(updated === flow ? flow : withError(updated, undefined));
+    return at(settingsStepKey(flow, flow.step, event, linkedHubs, nextFormStep));
   }
+  const saveOutcome = saveStepKey(flow, event, 'certificate');
+  if (saveOutcome) return saveOutcome;
 
   switch (flow.step) {
     case 'certificate':
@@ -401,22 +300,6 @@ export function individualKey(
       }
       return at(editTextField(flow, 'deviceId', event));
     }
-    case 'review':
-      return reviewKey(flow, event);
-    case 'exists':
-      // Only u replaces it, as the screen says: an Enter pressed while saving must not overwrite unseen.
-      if (event.kind === 'text' && event.text === 'u') {
-        const etag = flow.existing?.etag;
-        if (!etag) return at(flow);
-        return at(withStep({...flow, updateEtag: etag}, 'saving'), {kind: 'save'});
-      }
-      return at(flow);
-    case 'save-failed':
-      if (event.kind === 'enter' || (event.kind === 'text' && event.text === 'r')) {
-        return at(withStep(flow, 'saving'), {kind: 'save'});
-      }
-      if (event.kind === 'text' && event.text === 'e') return at(withStep(flow, 'certificate'));
-      return at(flow);
     case 'result':
       if (event.kind === 'enter') {
         const defaults = defaultDevicePaths(registrationIdOf(flow));
@@ -440,7 +323,7 @@ export function individualKey(
       }
       return at(flow);
     case 'device-paths':
-      return devicePathsStepKey(flow, event);
+      return at(devicePathsStepKey(flow, event));
     case 'config':
       switch (event.kind) {
         case 'up':

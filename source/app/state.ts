@@ -124,12 +124,8 @@ export type SettingsDraft = {
 export type SettingsStep =
   'edge' | 'hubs' | 'allocation' | 'custom-allocation' | 'twin' | 'advanced';
 
-export type IndividualStep =
-  | 'certificate'
-  | 'secondary-certificate'
-  | 'registration-id'
-  | 'device-id'
-  | SettingsStep
+/** The steps from the review on, shared by individual enrollments and groups. */
+export type SaveStep =
   | 'review'
   | 'saving'
   | 'exists'
@@ -138,6 +134,14 @@ export type IndividualStep =
   | 'device-paths'
   | 'config'
   | 'write-config';
+
+export type IndividualStep =
+  | 'certificate'
+  | 'secondary-certificate'
+  | 'registration-id'
+  | 'device-id'
+  | SettingsStep
+  | SaveStep;
 
 export type ReviewPanel = 'summary' | 'request' | 'az';
 

@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import {candidateLines} from '../app/layout.js';
-import type {DevicePathsDraft} from '../app/individual-flow.js';
+import type {DevicePathsDraft} from '../app/enrollment-steps.js';
 import type {TextDraft} from '../app/text-draft.js';
 import {ScrollView} from '../components/scroll-view.js';
 import {StepError} from '../components/step-error.js';

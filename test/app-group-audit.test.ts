@@ -1,8 +1,6 @@
-import {X509Certificate} from 'node:crypto';
 import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {caKeyHints, initialCaFlow} from '../source/app/ca-flow.js';
-import {checkGroupDevice} from '../source/app/group-effects.js';
 import {groupKey, groupKeyHints, initialGroupFlow} from '../source/app/group-flow.js';
 import {toKeyEvents, type KeyEvent} from '../source/app/keys.js';
 import {daysProblem} from '../source/app/test-certificates-flow.js';
@@ -24,7 +22,6 @@ import {
   task,
   text,
 } from './helpers/app-state.js';
-import {ecChain} from './helpers/test-certificates.js';
 
 const ca = (name: string, isVerified: boolean): CaCertificate => ({
   name,
@@ -82,26 +79,6 @@ describe('group pre-flight key hints', () => {
     const again = press(state, enter);
     assert.equal(again.group.preflight?.state, 'checking');
     assert.equal(task(again, 'check-group-device').leafPem, device.pem);
-  });
-});
-
-describe('group pre-flight against a CA of the same name', () => {
-  test('a device of another chain whose CAs share the names is told it passes a namesake, not the enrolled CA', async () => {
-    const enrolled = await ecChain('device-01');
-    const other = await ecChain('device-02');
-    const report = await checkGroupDevice({
-      id: 1,
-      kind: 'check-group-device',
-      leafPem: other.leaf.certificatePem,
-      chainPems: [other.intermediate.certificatePem, other.root.certificatePem],
-      anchorPems: [enrolled.root.certificatePem],
-    });
-    const missed = report.findings.find((finding) => finding.code === 'chain-misses-ca');
-    assert.equal(missed?.severity, 'error');
-    assert.match(missed.message, /passes a CA named "test-root", but not the enrolled one/);
-    const sha1 = (pem: string) => new X509Certificate(pem).fingerprint.replace(/:/g, '');
-    assert.ok(missed.message.includes(sha1(other.root.certificatePem)), missed.message);
-    assert.ok(missed.message.includes(sha1(enrolled.root.certificatePem)), missed.message);
   });
 });
 

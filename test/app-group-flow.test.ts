@@ -1,3 +1,4 @@
+import {X509Certificate} from 'node:crypto';
 import {after, before, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {mkdtemp, rm, writeFile} from 'node:fs/promises';
@@ -537,16 +538,16 @@ describe('group flow in the wizard state: saving', () => {
   });
 });
 
+/** The pre-flight check of `leafPem` (with `chainPems`) against the group's CAs `anchorPems`. */
+const checkDevice = (leafPem: string, chainPems: string[], anchorPems: string[]) =>
+  checkGroupDevice({id: 1, kind: 'check-group-device', leafPem, chainPems, anchorPems});
+
 describe('group device pre-flight checks', () => {
   test('a device chain that reaches the group CA passes, with its CN as registration ID', async () => {
     const device = files['device-chain.pem']!;
-    const report = await checkGroupDevice({
-      id: 1,
-      kind: 'check-group-device',
-      leafPem: device.pem,
-      chainPems: device.chainPems,
-      anchorPems: [files['intermediate.pem']!.pem],
-    });
+    const report = await checkDevice(device.pem, device.chainPems, [
+      files['intermediate.pem']!.pem,
+    ]);
     assert.equal(report.registrationId, 'group-device-01');
     assert.equal(report.anchor, 'test-intermediate');
     assert.deepEqual(
@@ -561,24 +562,20 @@ describe('group device pre-flight checks', () => {
   });
 
   test('a leaf alone still reaches the group CA when the CA is the issuer', async () => {
-    const report = await checkGroupDevice({
-      id: 1,
-      kind: 'check-group-device',
-      leafPem: files['device-leaf.pem']!.pem,
-      chainPems: [],
-      anchorPems: [files['intermediate.pem']!.pem],
-    });
+    const report = await checkDevice(
+      files['device-leaf.pem']!.pem,
+      [],
+      [files['intermediate.pem']!.pem],
+    );
     assert.ok(report.links.every((link) => link.ok));
   });
 
   test('a device from another CA is refused, naming the link that fails', async () => {
-    const report = await checkGroupDevice({
-      id: 1,
-      kind: 'check-group-device',
-      leafPem: files['stranger.pem']!.pem,
-      chainPems: [],
-      anchorPems: [files['intermediate.pem']!.pem],
-    });
+    const report = await checkDevice(
+      files['stranger.pem']!.pem,
+      [],
+      [files['intermediate.pem']!.pem],
+    );
     assert.equal(report.registrationId, 'stranger-01');
     assert.equal(report.links[0]?.ok, false);
     assert.ok(report.findings.some((finding) => finding.severity === 'error'));
@@ -587,41 +584,45 @@ describe('group device pre-flight checks', () => {
   test('an upper-case CN is a warning about the registration ID', async () => {
     const {intermediate} = await ecChain('x');
     const leaf = await issue('Upper-Device', 'identity', intermediate);
-    const report = await checkGroupDevice({
-      id: 1,
-      kind: 'check-group-device',
-      leafPem: leaf.certificatePem,
-      chainPems: [],
-      anchorPems: [intermediate.certificatePem],
-    });
+    const report = await checkDevice(leaf.certificatePem, [], [intermediate.certificatePem]);
     assert.ok(report.findings.some((finding) => finding.code === 'registration-id-upper-case'));
   });
 
   test('a device under the secondary CA passes against the secondary', async () => {
     const other = await issue('rollover-ca', 'ca');
     const device = await issue('rollover-device', 'identity', other);
-    const report = await checkGroupDevice({
-      id: 1,
-      kind: 'check-group-device',
-      leafPem: device.certificatePem,
-      chainPems: [],
-      anchorPems: [files['intermediate.pem']!.pem, other.certificatePem],
-    });
+    const report = await checkDevice(
+      device.certificatePem,
+      [],
+      [files['intermediate.pem']!.pem, other.certificatePem],
+    );
     assert.equal(report.anchor, 'rollover-ca');
     assert.ok(report.links.every((link) => link.ok));
   });
 
   test('with the group CA unknown, the chain is checked up to its root', async () => {
     const device = files['device-chain.pem']!;
-    const report = await checkGroupDevice({
-      id: 1,
-      kind: 'check-group-device',
-      leafPem: device.pem,
-      chainPems: device.chainPems,
-      anchorPems: [],
-    });
+    const report = await checkDevice(device.pem, device.chainPems, []);
     assert.equal(report.anchor, undefined);
     assert.ok(report.findings.some((finding) => finding.code === 'chain-reaches-root'));
+  });
+});
+
+describe('group pre-flight against a CA of the same name', () => {
+  test('a device of another chain whose CAs share the names is told it passes a namesake, not the enrolled CA', async () => {
+    const enrolled = await ecChain('device-01');
+    const other = await ecChain('device-02');
+    const report = await checkDevice(
+      other.leaf.certificatePem,
+      [other.intermediate.certificatePem, other.root.certificatePem],
+      [enrolled.root.certificatePem],
+    );
+    const missed = report.findings.find((finding) => finding.code === 'chain-misses-ca');
+    assert.equal(missed?.severity, 'error');
+    assert.match(missed.message, /passes a CA named "test-root", but not the enrolled one/);
+    const sha1 = (pem: string) => new X509Certificate(pem).fingerprint.replace(/:/g, '');
+    assert.ok(missed.message.includes(sha1(other.root.certificatePem)), missed.message);
+    assert.ok(missed.message.includes(sha1(enrolled.root.certificatePem)), missed.message);
   });
 });
 

@@ -377,3 +377,18 @@ describe('test certificates flow', () => {
     assert.ok(testCertificatesKeyHints(many).includes('PgUp/PgDn files'));
   });
 });
+
+describe('the files written', () => {
+  test('under a long device name line up with the others (the name has a line of its own)', () => {
+    const devices = ['edge-1', 'edge-gateway-building-7'];
+    const done = generated('chain', devices);
+    const lines = writtenFilesText(done.testCertificates).split('\n');
+    assert.ok(lines.includes('Device edge-gateway-building-7'), lines.join('\n'));
+    const fileLines = lines.filter((line) => line.includes('.pem'));
+    assert.equal(fileLines.length, chainFiles(`${cwd}/chain`, devices).length);
+    for (const line of fileLines) {
+      assert.equal(line.search(/(certs|private)\//), 16, `aligned at column 16: '${line}'`);
+    }
+    assert.ok(lines.includes('Device edge-1   certs/iot-edge-device-identity-edge-1.cert.pem'));
+  });
+});

@@ -7,6 +7,7 @@ import {homeItems, initialState, isBusy, reducer, type Action} from '../source/a
 import type {Failure, Task, WizardState} from '../source/app/state.js';
 import type {IndividualEnrollment} from '../source/dps/types.js';
 import {
+  backspace,
   certificatesForFile,
   connected,
   cwd,
@@ -14,7 +15,10 @@ import {
   enter,
   escape,
   info,
+  left,
+  pageDown,
   press,
+  right,
   tab,
   task,
   text,
@@ -271,14 +275,7 @@ describe('type-ahead while a step is busy', () => {
     const {read} = started;
     assert.equal(isBusy(state), true);
     // The laggy link delivers: Enter (use it), Enter (no secondary), an edit of the ID, Enter, a device ID.
-    const typed: KeyEvent[] = [
-      enter,
-      enter,
-      {kind: 'backspace'},
-      text('1'),
-      enter,
-      text('edge-01'),
-    ];
+    const typed: KeyEvent[] = [enter, enter, backspace, text('1'), enter, text('edge-01')];
     state = press(state, ...typed.slice(0, 3));
     state = press(state, ...typed.slice(3));
     assert.deepEqual(state.typeAhead, typed);
@@ -309,13 +306,7 @@ describe('type-ahead while a step is busy', () => {
   test('keys typed before a failed read replay on the failed field', () => {
     let state = press(connected(), enter, text('missing.pem'), enter);
     const read = task(state, 'read-certificate');
-    state = press(
-      state,
-      {kind: 'backspace'},
-      {kind: 'backspace'},
-      {kind: 'backspace'},
-      text('cer'),
-    );
+    state = press(state, backspace, backspace, backspace, text('cer'));
     state = reducer(state, {
       type: 'certificate-failed',
       taskId: read.id,
@@ -412,10 +403,10 @@ describe('type-ahead properties', () => {
       up,
       down,
       tab,
-      {kind: 'left'},
-      {kind: 'right'},
-      {kind: 'backspace'},
-      {kind: 'page-down'},
+      left,
+      right,
+      backspace,
+      pageDown,
     ),
     fc.constantFrom('a', ' ', 'n', 'u', 'w', 'r', '1', 'x=1', '{').map(text),
   );
@@ -456,16 +447,10 @@ describe('random keys and effect results', () => {
     {weight: 1, arbitrary: fc.constant(escape)},
     {
       weight: 4,
-      arbitrary: fc.constantFrom<KeyEvent>(
-        up,
-        down,
-        tab,
-        {kind: 'left'},
-        {kind: 'right'},
-        {kind: 'backspace'},
-        {kind: 'page-down'},
-        {kind: 'ctrl', letter: 'u'},
-      ),
+      arbitrary: fc.constantFrom<KeyEvent>(up, down, tab, left, right, backspace, pageDown, {
+        kind: 'ctrl',
+        letter: 'u',
+      }),
     },
     {
       weight: 3,

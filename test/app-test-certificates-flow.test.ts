@@ -18,15 +18,14 @@ import {
   down,
   enter,
   escape,
+  pageDown,
+  pageUp,
   press,
   tab,
   task,
   text,
   up,
 } from './helpers/app-state.js';
-
-const pageDown = {kind: 'page-down'} as const;
-const pageUp = {kind: 'page-up'} as const;
 
 /** Home → Generate test certificates. */
 function opened(): WizardState {

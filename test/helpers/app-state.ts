@@ -24,6 +24,8 @@ export const home: KeyEvent = {kind: 'home'};
 export const tab: KeyEvent = {kind: 'tab'};
 export const backTab: KeyEvent = {kind: 'back-tab'};
 export const backspace: KeyEvent = {kind: 'backspace'};
+export const pageDown: KeyEvent = {kind: 'page-down'};
+export const pageUp: KeyEvent = {kind: 'page-up'};
 export const space: KeyEvent = {kind: 'text', text: ' '};
 export const text = (value: string): KeyEvent => ({kind: 'text', text: value});
 

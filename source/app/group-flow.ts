@@ -23,6 +23,7 @@ import type {
   WizardState,
 } from './state.js';
 import {emptyPathField} from './path-fields.js';
+import {cancelledSave, notConnectedFailure, withoutSave} from './save-request.js';
 import {addTask, dropTask, dropTasksOfKind} from './task-list.js';
 import {draftOf, emptyDraft, type TextDraft} from './text-draft.js';
 
@@ -481,37 +482,15 @@ function applyGroupRequest(state: WizardState, request: GroupRequest): WizardSta
     case 'verify-ca':
       return enterCaForGroup(state, request.slot, request.name);
     case 'save': {
-      if (state.connection.status !== 'connected') {
-        return withGroup(state, {
-          ...state.group,
-          step: 'save-failed',
-          failure: {
-            kind: 'network',
-            message:
-              state.connection.status === 'failed'
-                ? `not connected to DPS: ${state.connection.failure.message}`
-                : 'still connecting to DPS; try again in a moment',
-          },
-        });
-      }
+      const failure = notConnectedFailure(state.connection);
+      if (failure) return withGroup(state, {...state.group, step: 'save-failed', failure});
       return addTask(dropTasksOfKind(state, 'save-group'), {
         kind: 'save-group',
-        group: buildEnrollmentGroup(state.group, state.connection.info.linkedHubs),
+        group: buildEnrollmentGroup(state.group, infoOf(state)?.linkedHubs ?? []),
       });
     }
-    case 'cancel-save': {
-      const {throttled: _t, ...group} = state.group;
-      // Keys typed during the save were meant for the screen after it, which will not come.
-      return {
-        ...dropTasksOfKind(state, 'save-group'),
-        typeAhead: [],
-        group: {
-          ...group,
-          stepError:
-            'saving was cancelled; if DPS had already received it, saving again shows the group as existing',
-        },
-      };
-    }
+    case 'cancel-save':
+      return withGroup(withoutSave(state, 'save-group'), cancelledSave(state.group, 'group'));
     case 'write-config':
       return addTask(state, {
         kind: 'write-file',

@@ -46,6 +46,7 @@ import {
   setCertificateField,
   setPathField,
 } from './path-fields.js';
+import {cancelledSave, notConnectedFailure, withoutSave} from './save-request.js';
 import {addTask, dropTask, dropTasksOfKind, findTask, hasTask} from './task-list.js';
 import {
   enterTestCertificates,
@@ -216,39 +217,20 @@ function applyFlowRequest(state: WizardState, request: FlowRequest): WizardState
       });
     case 'complete-path':
       return addTask(state, {kind: 'complete-path', field: request.field, text: request.text});
-    case 'save':
-      if (state.connection.status !== 'connected') {
-        const individual: IndividualFlow = {
-          ...state.individual,
-          step: 'save-failed',
-          failure: {
-            kind: 'network',
-            message:
-              state.connection.status === 'failed'
-                ? `not connected to DPS: ${state.connection.failure.message}`
-                : 'still connecting to DPS; try again in a moment',
-          },
-        };
-        return {...state, individual};
-      }
+    case 'save': {
+      const failure = notConnectedFailure(state.connection);
+      if (failure)
+        return {...state, individual: {...state.individual, step: 'save-failed', failure}};
       return addTask(dropTasksOfKind(state, 'save-individual'), {
         kind: 'save-individual',
         enrollment: buildIndividualEnrollment(state.individual, linkedHubsOf(state)),
       });
-    case 'cancel-save': {
-      // The throttling notice belonged to the cancelled save; the next save starts without it.
-      const {throttled: _t, ...individual} = state.individual;
-      // Keys typed during the save were meant for the screen after it, which will not come.
-      return {
-        ...dropTasksOfKind(state, 'save-individual'),
-        typeAhead: [],
-        individual: {
-          ...individual,
-          stepError:
-            'saving was cancelled; if DPS had already received it, saving again shows the enrollment as existing',
-        },
-      };
     }
+    case 'cancel-save':
+      return {
+        ...withoutSave(state, 'save-individual'),
+        individual: cancelledSave(state.individual, 'enrollment'),
+      };
     case 'write-config':
       return addTask(state, {
         kind: 'write-file',

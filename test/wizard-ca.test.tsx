@@ -1,4 +1,4 @@
-import {afterEach, before, describe, test} from 'node:test';
+import {before, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {X509Certificate} from 'node:crypto';
 import {readFile, writeFile} from 'node:fs/promises';
@@ -14,7 +14,6 @@ import {
 } from './helpers/wizard.js';
 
 const sandbox = wizardSandboxForFile();
-afterEach(() => sandbox.emulator.faults.clear());
 
 /** A root CA written by the toolkit in the scratch folder: paths relative to it, as a user types them. */
 type Root = {certificate: string; key: string; pem: string; keyPem: string};

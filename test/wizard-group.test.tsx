@@ -1,4 +1,4 @@
-import {afterEach, describe, test} from 'node:test';
+import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {readFile, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
@@ -20,9 +20,6 @@ import {
 } from './helpers/wizard.js';
 
 const sandbox = wizardSandboxForFile();
-
-// Faults a test left behind when it failed before clearing them.
-afterEach(() => sandbox.emulator.faults.clear());
 
 const groupPath = (id: string) => new RegExp(`^/enrollmentGroups/${id}$`, 'i');
 

@@ -1,4 +1,4 @@
-import {afterEach, describe, test} from 'node:test';
+import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import type {IndividualEnrollment} from '../source/dps/types.js';
 import {burst, keys, press, waitForFrame} from './helpers/ink.js';
@@ -17,9 +17,6 @@ import {
 } from './helpers/wizard.js';
 
 const sandbox = wizardSandboxForFile();
-
-// Faults a test left behind when it failed before clearing them.
-afterEach(() => sandbox.emulator.faults.clear());
 
 /** The etag line of the exists screen (etags are base64: escape the regular expression's own characters). */
 const etagLine = (etag: string | undefined) =>

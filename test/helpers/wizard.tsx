@@ -1,4 +1,4 @@
-import {after, before} from 'node:test';
+import {after, afterEach, before} from 'node:test';
 import assert from 'node:assert/strict';
 import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
@@ -17,12 +17,14 @@ type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 /** One in-memory emulator and one scratch folder for a test file. */
 export type WizardSandbox = {emulator: Emulator; folder: string};
 
+/** The sandbox of a test file; the faults a test leaves behind (failing before they are used) are cleared after it. */
 export function wizardSandboxForFile(): WizardSandbox {
   const sandbox = {} as WizardSandbox;
   before(async () => {
     sandbox.emulator = await startEmulator({inMemory: true, port: 0});
     sandbox.folder = await mkdtemp(join(tmpdir(), 'dps-enroll-wizard-'));
   });
+  afterEach(() => sandbox.emulator?.faults.clear());
   after(async () => {
     await cleanup();
     await sandbox.emulator?.close();

@@ -54,18 +54,27 @@ function codeOnScreen(screen: string): string {
   return match[1]!;
 }
 
-/** Adds a certificate through the wizard, from the list to the code: returns the code shown. */
-async function addCertificate(app: Instance, name: string, certificatePath: string) {
+/** From the home screen through "Add a CA certificate" (the list's last row) to `name` typed and entered. */
+async function nameNewCertificate(app: Instance, name: string) {
   await openCaList(app);
-  await press(app, keys.up); // the last row: "Add a CA certificate"
-  await press(app, keys.enter);
+  await press(app, keys.up, keys.enter);
   await waitForFrame(app, 'Certificate name');
   await burst(app, name, keys.enter);
+}
+
+/** From the home screen to a new certificate `name` read from `certificatePath`, on the choice to set it verified. */
+async function toVerifiedChoice(app: Instance, name: string, certificatePath: string) {
+  await nameNewCertificate(app, name);
   await waitForFrame(app, 'CA certificate file');
   await burst(app, certificatePath, keys.enter);
   await waitForFrame(app, 'Ready: press Enter');
   await press(app, keys.enter);
   await waitForFrame(app, 'set it verified');
+}
+
+/** Adds a certificate through the wizard, from the list to the code: returns the code shown. */
+async function addCertificate(app: Instance, name: string, certificatePath: string) {
+  await toVerifiedChoice(app, name, certificatePath);
   await press(app, keys.enter);
   return codeOnScreen(await waitForFrame(app, 'Prove you hold the key'));
 }
@@ -216,10 +225,7 @@ describe('verify a CA certificate in the wizard', () => {
       fault: {kind: 'status', status: 429, retryAfterSeconds: 1},
     });
     await withWizard(sandbox, async (app) => {
-      await openCaList(app);
-      await press(app, keys.up, keys.enter);
-      await waitForFrame(app, 'Certificate name');
-      await burst(app, 'flaky-root', keys.enter);
+      await nameNewCertificate(app, 'flaky-root');
       await burst(app, roots.ec.certificate, keys.enter);
       await waitForFrame(app, 'Ready: press Enter');
       await press(app, keys.enter, keys.enter);
@@ -298,10 +304,7 @@ describe('verify a CA certificate in the wizard', () => {
 
   test('a name that exists is never replaced unseen: the screen shows it and offers its loop', async () => {
     await withWizard(sandbox, async (app) => {
-      await openCaList(app);
-      await press(app, keys.up, keys.enter);
-      await waitForFrame(app, 'Certificate name');
-      await burst(app, 'rsa-root', keys.enter);
+      await nameNewCertificate(app, 'rsa-root');
       const exists = await waitForFrame(app, "named 'rsa-root' is in DPS already");
       assert.match(exists, /✔ verified/);
       await press(app, keys.enter);
@@ -311,14 +314,7 @@ describe('verify a CA certificate in the wizard', () => {
 
   test('set verified on upload skips the proof', async () => {
     await withWizard(sandbox, async (app) => {
-      await openCaList(app);
-      await press(app, keys.up, keys.enter);
-      await waitForFrame(app, 'Certificate name');
-      await burst(app, 'trusted-root', keys.enter);
-      await burst(app, roots.ec.certificate, keys.enter);
-      await waitForFrame(app, 'Ready: press Enter');
-      await press(app, keys.enter);
-      await waitForFrame(app, 'set it verified');
+      await toVerifiedChoice(app, 'trusted-root', roots.ec.certificate);
       await press(app, keys.down, keys.enter);
       await waitForFrame(app, "'trusted-root' is verified");
     });

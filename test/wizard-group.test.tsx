@@ -8,6 +8,7 @@ import {
   nameGroup,
   readGroup,
   startGroup,
+  uploadGroupCa,
 } from './helpers/group-wizard.js';
 import {chainPaths, createTestChain} from '../source/certs/test-chain.js';
 import {ecChain, issue} from './helpers/test-certificates.js';
@@ -79,11 +80,7 @@ describe('group enrollment in the wizard', () => {
     await withWizard(sandbox, async (app) => {
       await startGroup(app);
       await nameGroup(app, 'plant-gateways');
-      await press(app, keys.down);
-      await waitForFrame(app, '❯ A CA certificate uploaded into this group');
-      await forward(app, "The group's CA certificate");
-      await burst(app, 'plant.ca.pem', keys.enter);
-      const read = await waitForFrame(app, 'Ready: press Enter');
+      const read = await uploadGroupCa(app, 'plant.ca.pem');
       assert.match(read, /test-intermediate/);
       await forward(app, 'Secondary CA certificate (optional)');
       await forward(app, 'Is every device of this group an IoT Edge device?');
@@ -142,11 +139,7 @@ describe('group enrollment in the wizard', () => {
     await withWizard(sandbox, async (app) => {
       await startGroup(app);
       await nameGroup(app, 'existing-line');
-      await press(app, keys.down);
-      await waitForFrame(app, '❯ A CA certificate uploaded into this group');
-      await forward(app, "The group's CA certificate");
-      await burst(app, 'existing.ca.pem', keys.enter);
-      await waitForFrame(app, 'Ready: press Enter');
+      await uploadGroupCa(app, 'existing.ca.pem');
       await forward(app, 'Secondary CA certificate (optional)');
       await forward(app, 'Is every device of this group an IoT Edge device?');
       await acceptGroupSettingsToReview(app);

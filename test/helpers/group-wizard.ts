@@ -16,6 +16,15 @@ export async function nameGroup(app: Instance, name: string) {
   await waitForFrame(app, 'How the devices of this group prove who they are');
 }
 
+/** From the attestation choice to the group's own CA certificate read from `file`: the screen once it is ready. */
+export async function uploadGroupCa(app: Instance, file: string) {
+  await press(app, keys.down);
+  await waitForFrame(app, '❯ A CA certificate uploaded into this group');
+  await forward(app, "The group's CA certificate");
+  await burst(app, file, keys.enter);
+  return waitForFrame(app, 'Ready: press Enter');
+}
+
 /**
  * From the IoT Edge step to the review: edge yes, all linked hubs, evenly weighted, the twin as `twinJson`
  * (JSON mode) when given, the advanced settings kept.

@@ -10,22 +10,22 @@ import {
 } from './group-flow.js';
 import {loadedCertificate} from './individual-flow.js';
 import {bodySize, scrollHeight, wrapLines, type Viewport} from './layout.js';
-import {azTarget, deviceConfigToml, maskWebhookKey} from './outputs-view.js';
-import {allocationText, reprovisionText} from './settings-steps.js';
+import {
+  azTarget,
+  deviceConfigToml,
+  savedWhere,
+  settingsSummary,
+  summaryText,
+  withMaskedWebhook,
+  type SummaryRow,
+} from './outputs-view.js';
 import type {ConnectionInfo} from './state.js';
 
 /** The texts the group's review and result screens show, rendered from the flow by the output modules. */
 
 /** The request as the screens show it: what is sent, with the webhook's function key hidden. */
 export function groupRequest(flow: GroupFlow, info: ConnectionInfo | undefined): EnrollmentGroup {
-  const request = buildEnrollmentGroup(flow, info?.linkedHubs ?? []);
-  const custom = request.customAllocationDefinition;
-  return custom
-    ? {
-        ...request,
-        customAllocationDefinition: {...custom, webhookUrl: maskWebhookKey(custom.webhookUrl)},
-      }
-    : request;
+  return withMaskedWebhook(buildEnrollmentGroup(flow, info?.linkedHubs ?? []));
 }
 
 export function groupRequestJson(flow: GroupFlow, info: ConnectionInfo | undefined): string {
@@ -76,7 +76,7 @@ export function groupConfigToml(flow: GroupFlow, info: ConnectionInfo | undefine
 }
 
 /** How the group's devices prove who they are, in one line. */
-export function attestationSummary(flow: GroupFlow): [label: string, value: string][] {
+export function attestationSummary(flow: GroupFlow): SummaryRow[] {
   if (flow.attestation === 'ca-reference') {
     const {primary, secondary} = caReferencesOf(flow);
     const describe = (name: string) => {
@@ -86,7 +86,7 @@ export function attestationSummary(flow: GroupFlow): [label: string, value: stri
     };
     return [
       ['CA certificate', describe(primary)],
-      ...(secondary ? [['Secondary CA', describe(secondary)] as [string, string]] : []),
+      ...(secondary ? [['Secondary CA', describe(secondary)] as SummaryRow] : []),
     ];
   }
   const primary = loadedCertificate(flow.signingPrimary);
@@ -95,7 +95,7 @@ export function attestationSummary(flow: GroupFlow): [label: string, value: stri
     `${certificate.summary.subject} from ${certificate.absolutePath} (SHA-1 ${certificate.summary.thumbprintSha1})`;
   return [
     ['Uploaded CA', primary ? describe(primary) : '(none)'],
-    ...(secondary ? [['Secondary', describe(secondary)] as [string, string]] : []),
+    ...(secondary ? [['Secondary', describe(secondary)] as SummaryRow] : []),
   ];
 }
 
@@ -114,32 +114,16 @@ export function attestationLine(flow: GroupFlow): string {
 }
 
 /** Every value of the group as label/value rows, for the review screen. */
-export function groupSummary(
-  flow: GroupFlow,
-  info: ConnectionInfo | undefined,
-): [label: string, value: string][] {
+export function groupSummary(flow: GroupFlow, info: ConnectionInfo | undefined): SummaryRow[] {
   const request = groupRequest(flow, info);
-  const twin = request.initialTwin ? JSON.stringify(request.initialTwin) : '(none)';
   return [
     ['Group name', request.enrollmentGroupId],
     ...attestationSummary(flow),
     ['IoT Edge devices', flow.settings.iotEdge ? 'yes, every device' : 'no device'],
     ['Registration ID', "each device's certificate CN"],
-    ['IoT hubs', (request.iotHubs ?? []).join(', ')],
-    ['Allocation', allocationText[flow.settings.allocationPolicy][0]],
-    ...(request.customAllocationDefinition
-      ? [
-          [
-            'Webhook',
-            `${request.customAllocationDefinition.webhookUrl} (API ${request.customAllocationDefinition.apiVersion})`,
-          ] as [string, string],
-        ]
-      : []),
-    ['Initial twin', twin],
-    ['Provisioning', flow.settings.provisioningStatus],
-    ['Reprovision', reprovisionText[flow.settings.reprovision][0]],
+    ...settingsSummary(flow.settings, request),
     ...(flow.updateEtag
-      ? [['Updates', `the existing group (etag ${flow.updateEtag})`] as [string, string]]
+      ? [['Updates', `the existing group (etag ${flow.updateEtag})`] as SummaryRow]
       : []),
   ];
 }
@@ -147,11 +131,8 @@ export function groupSummary(
 /** The text of the review panel on screen: the values, the request body, or the az commands. */
 export function groupReviewText(flow: GroupFlow, info: ConnectionInfo | undefined): string {
   switch (flow.reviewPanel) {
-    case 'summary': {
-      const rows = groupSummary(flow, info);
-      const width = Math.max(...rows.map(([label]) => label.length));
-      return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
-    }
+    case 'summary':
+      return summaryText(groupSummary(flow, info));
     case 'request':
       return groupRequestJson(flow, info);
     case 'az':
@@ -166,16 +147,12 @@ export function groupReviewText(flow: GroupFlow, info: ConnectionInfo | undefine
 export function groupClosingReport(flow: GroupFlow, info: ConnectionInfo | undefined): string {
   const saved = flow.saved;
   if (!saved) return '';
-  const where =
-    info?.mode === 'sandbox'
-      ? 'the local sandbox DPS'
-      : `DPS ${info?.dpsName ?? info?.serviceHostName ?? ''}`;
   const config =
     flow.deviceCertPath.value.trim() && flow.deviceKeyPath.value.trim()
       ? groupConfigToml(flow, info)
       : undefined;
   return [
-    `Enrollment group saved in ${where}.`,
+    `Enrollment group saved in ${savedWhere(info)}.`,
     `  Group name: ${saved.enrollmentGroupId}`,
     `  Etag: ${saved.etag ?? ''}`,
     "  Each device registers with its certificate's CN as its registration ID (and IoT Hub device ID).",

@@ -1,10 +1,10 @@
-import type {IndividualEnrollment} from '../dps/types.js';
+import type {EnrollmentSettings, IndividualEnrollment} from '../dps/types.js';
 import {individualEnrollmentCommand, type AzTarget} from '../outputs/az-commands.js';
 import {provisioningToml} from '../outputs/config-toml.js';
 import {requestPreview} from '../outputs/request-json.js';
 import {buildIndividualEnrollment, loadedCertificate, registrationIdOf} from './individual-flow.js';
 import {allocationText, reprovisionText} from './settings-steps.js';
-import type {ConnectionInfo, IndividualFlow} from './state.js';
+import type {ConnectionInfo, IndividualFlow, SettingsDraft} from './state.js';
 
 /** The texts the review and result screens show, rendered from the flow by the pure output modules. */
 
@@ -29,12 +29,8 @@ export function maskWebhookKey(url: string): string {
   return url.replace(/([?&]code=)[^&#]*/i, '$1<function key>');
 }
 
-/** The request as the screens show it: what is sent, with the webhook's function key hidden. */
-export function individualRequest(
-  flow: IndividualFlow,
-  info: ConnectionInfo | undefined,
-): IndividualEnrollment {
-  const request = buildIndividualEnrollment(flow, info?.linkedHubs ?? []);
+/** A request as the screens show it: what is sent, with the webhook's function key hidden. */
+export function withMaskedWebhook<R extends EnrollmentSettings>(request: R): R {
   const custom = request.customAllocationDefinition;
   return custom
     ? {
@@ -42,6 +38,14 @@ export function individualRequest(
         customAllocationDefinition: {...custom, webhookUrl: maskWebhookKey(custom.webhookUrl)},
       }
     : request;
+}
+
+/** The request as the screens show it: what is sent, with the webhook's function key hidden. */
+export function individualRequest(
+  flow: IndividualFlow,
+  info: ConnectionInfo | undefined,
+): IndividualEnrollment {
+  return withMaskedWebhook(buildIndividualEnrollment(flow, info?.linkedHubs ?? []));
 }
 
 export function individualRequestJson(
@@ -98,15 +102,48 @@ export function individualConfigToml(
   });
 }
 
+/** A review's label/value row. */
+export type SummaryRow = [label: string, value: string];
+
+/** The rows of the settings shared by individual enrollments and groups, from the hubs on. */
+export function settingsSummary(
+  settings: SettingsDraft,
+  request: EnrollmentSettings,
+): SummaryRow[] {
+  const custom = request.customAllocationDefinition;
+  return [
+    ['IoT hubs', (request.iotHubs ?? []).join(', ')],
+    ['Allocation', allocationText[settings.allocationPolicy][0]],
+    ...(custom
+      ? [['Webhook', `${custom.webhookUrl} (API ${custom.apiVersion})`] as SummaryRow]
+      : []),
+    ['Initial twin', request.initialTwin ? JSON.stringify(request.initialTwin) : '(none)'],
+    ['Provisioning', settings.provisioningStatus],
+    ['Reprovision', reprovisionText[settings.reprovision][0]],
+  ];
+}
+
+/** Label/value rows as text, the values lined up. */
+export function summaryText(rows: readonly SummaryRow[]): string {
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
+}
+
+/** Where an enrollment or a group was saved, for the closing report. */
+export function savedWhere(info: ConnectionInfo | undefined): string {
+  return info?.mode === 'sandbox'
+    ? 'the local sandbox DPS'
+    : `DPS ${info?.dpsName ?? info?.serviceHostName ?? ''}`;
+}
+
 /** Every value of the enrollment as label/value rows, for the review screen. */
 export function individualSummary(
   flow: IndividualFlow,
   info: ConnectionInfo | undefined,
-): [label: string, value: string][] {
+): SummaryRow[] {
   const request = individualRequest(flow, info);
   const primary = loadedCertificate(flow.primary);
   const secondary = loadedCertificate(flow.secondary);
-  const twin = request.initialTwin ? JSON.stringify(request.initialTwin) : '(none)';
   return [
     ['Registration ID', request.registrationId],
     ['IoT Hub device ID', request.deviceId ?? request.registrationId],
@@ -119,25 +156,13 @@ export function individualSummary(
           [
             'Secondary',
             `${secondary.absolutePath} (SHA-1 ${secondary.summary.thumbprintSha1})`,
-          ] as [string, string],
+          ] as SummaryRow,
         ]
       : []),
     ['IoT Edge device', flow.settings.iotEdge ? 'yes' : 'no'],
-    ['IoT hubs', (request.iotHubs ?? []).join(', ')],
-    ['Allocation', allocationText[flow.settings.allocationPolicy][0]],
-    ...(request.customAllocationDefinition
-      ? [
-          [
-            'Webhook',
-            `${request.customAllocationDefinition.webhookUrl} (API ${request.customAllocationDefinition.apiVersion})`,
-          ] as [string, string],
-        ]
-      : []),
-    ['Initial twin', twin],
-    ['Provisioning', flow.settings.provisioningStatus],
-    ['Reprovision', reprovisionText[flow.settings.reprovision][0]],
+    ...settingsSummary(flow.settings, request),
     ...(flow.updateEtag
-      ? [['Updates', `the existing enrollment (etag ${flow.updateEtag})`] as [string, string]]
+      ? [['Updates', `the existing enrollment (etag ${flow.updateEtag})`] as SummaryRow]
       : []),
   ];
 }
@@ -145,11 +170,8 @@ export function individualSummary(
 /** The text of the review panel on screen: the values, the request body, or the az command. */
 export function reviewText(flow: IndividualFlow, info: ConnectionInfo | undefined): string {
   switch (flow.reviewPanel) {
-    case 'summary': {
-      const rows = individualSummary(flow, info);
-      const width = Math.max(...rows.map(([label]) => label.length));
-      return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
-    }
+    case 'summary':
+      return summaryText(individualSummary(flow, info));
     case 'request':
       return individualRequestJson(flow, info);
     case 'az':
@@ -164,16 +186,12 @@ export function reviewText(flow: IndividualFlow, info: ConnectionInfo | undefine
 export function closingReport(flow: IndividualFlow, info: ConnectionInfo | undefined): string {
   const saved = flow.saved;
   if (!saved) return '';
-  const where =
-    info?.mode === 'sandbox'
-      ? 'the local sandbox DPS'
-      : `DPS ${info?.dpsName ?? info?.serviceHostName ?? ''}`;
   const config =
     flow.deviceCertPath.value.trim() && flow.deviceKeyPath.value.trim()
       ? individualConfigToml(flow, info)
       : undefined;
   return [
-    `Individual enrollment saved in ${where}.`,
+    `Individual enrollment saved in ${savedWhere(info)}.`,
     `  Registration ID: ${saved.registrationId}`,
     `  IoT Hub device ID: ${saved.deviceId ?? saved.registrationId}`,
     `  Etag: ${saved.etag ?? ''}`,

@@ -16,11 +16,16 @@ async function openTestCertificates(app: Instance) {
   await forward(app, 'Where to write the test chain');
 }
 
-/** From the folder step to the summary: `folder`, `devices`, EC keys, the default validity. */
-async function fillForm(app: Instance, folder: string, devices: string) {
+/** On the folder step, `folder` typed and entered, then `devices` on the device names step. */
+async function typeFolderAndDevices(app: Instance, folder: string, devices: string) {
   await burst(app, folder, keys.enter);
   await waitForFrame(app, 'Device names');
   await burst(app, devices, keys.enter);
+}
+
+/** From the folder step to the summary: `folder`, `devices`, EC keys, the default validity. */
+async function fillForm(app: Instance, folder: string, devices: string) {
+  await typeFolderAndDevices(app, folder, devices);
   await waitForFrame(app, 'Key type');
   await press(app, keys.down);
   await waitForFrame(app, '❯ EC P-256');
@@ -155,9 +160,7 @@ describe('generate test certificates in the wizard', () => {
   test('a bad device name stays in the field with a message that names it', async () => {
     await withWizard(sandbox, async (app) => {
       await openTestCertificates(app);
-      await burst(app, 'chain-c', keys.enter);
-      await waitForFrame(app, 'Device names');
-      await burst(app, 'edge-c1, edge#2', keys.enter);
+      await typeFolderAndDevices(app, 'chain-c', 'edge-c1, edge#2');
       const refused = await waitForFrame(app, '✖');
       assert.match(refused, /Device names/);
       assert.match(refused, /› edge-c1, edge#2/);
@@ -216,9 +219,7 @@ describe('generate test certificates in the wizard', () => {
   test('Esc while the keys are made cancels and goes back to the summary', async () => {
     await withWizard(sandbox, async (app) => {
       await openTestCertificates(app);
-      await burst(app, 'chain-f', keys.enter);
-      await waitForFrame(app, 'Device names');
-      await burst(app, 'edge-f1 edge-f2 edge-f3', keys.enter);
+      await typeFolderAndDevices(app, 'chain-f', 'edge-f1 edge-f2 edge-f3');
       await forward(app, 'Validity'); // RSA, the default: seconds of key generation
       await forward(app, 'Summary');
       await forward(app, 'Making keys');

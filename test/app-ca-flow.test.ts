@@ -10,6 +10,7 @@ import {
   enterCa,
   enterCaForGroup,
   enterCaWithFiles,
+  initialCaFlow,
   type CaResult,
 } from '../source/app/ca-flow.js';
 import {caNameProblem} from '../source/app/ca-keys.js';
@@ -690,5 +691,25 @@ describe('a key file that cannot be read', () => {
     const certificatePath = join(folder, 'root.pem');
     const notAKey = await signWithCaKey({...request, keyPath: 'root.pem'}, certificatePath);
     assert.match(notAKey.outcome === 'key-problem' ? notAKey.message : '', /^root\.pem: /);
+  });
+});
+
+describe('verified inline for the group: the footer', () => {
+  test('with the verification certificate to save, every key hint fits in 80 columns', () => {
+    const state: WizardState = {
+      ...connected(),
+      screen: {name: 'verify-ca'},
+      ca: {
+        ...initialCaFlow(),
+        step: 'verified',
+        returnTo: {slot: 'primary'},
+        signedHere: true,
+        verificationPem: '-----BEGIN CERTIFICATE-----',
+        target: {name: 'root-a', etag: 'etag-root-a', subject: 'CN=root-a', isVerified: true},
+      },
+    };
+    const hints = caKeyHints(state);
+    assert.equal(hints.length, 4, hints.join(' · '));
+    assert.ok(hints.join(' · ').length <= 80, hints.join(' · '));
   });
 });

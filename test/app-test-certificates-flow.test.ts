@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {reducer, type Action} from '../source/app/reducer.js';
 import type {WizardState} from '../source/app/state.js';
 import {
+  daysProblem,
   deviceNamesOf,
   deviceNamesProblem,
   doneLayout,
@@ -389,5 +390,12 @@ describe('the files written', () => {
       assert.equal(line.search(/(certs|private)\//), 16, `aligned at column 16: '${line}'`);
     }
     assert.ok(lines.includes('Device edge-1   certs/iot-edge-device-identity-edge-1.cert.pem'));
+  });
+});
+
+describe('test certificates: validity', () => {
+  test('a number of days out of range is quoted as typed, not rounded', () => {
+    const typed = '99999999999999999999';
+    assert.match(daysProblem(typed) ?? '', new RegExp(`not ${typed}$`));
   });
 });

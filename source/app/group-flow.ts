@@ -8,7 +8,7 @@ import {withStep} from './flow-step.js';
 import type {KeyEvent} from './keys.js';
 import {maxScroll} from './layout.js';
 import type {Action} from './reducer.js';
-import {initialSettings, settingsForRequest} from './settings-steps.js';
+import {initialSettings, settingsForRequest, settingsKeyHints} from './settings-steps.js';
 import type {
   CaCertificateList,
   CertificateField,
@@ -631,23 +631,12 @@ export function groupKeyHints(state: WizardState): string[] {
     case 'write-config':
       return ['Enter continue', 'Tab complete path', '~ = home', back, exit];
     case 'edge':
-      return ['↑↓ or y/n choose', 'Enter continue', back, exit];
     case 'hubs':
-      return (info?.linkedHubs ?? []).length > 0
-        ? ['↑↓ move', 'Space select', 'a all/none', 'Enter continue', back, exit]
-        : ['Enter continue', back, exit];
     case 'allocation':
-      return ['↑↓ choose', 'Enter continue', back, exit];
     case 'custom-allocation':
-      return ['Tab next field', 'Enter continue', back, exit];
     case 'twin':
-      return flow.settings.twinMode === 'pairs'
-        ? ['↑↓ field', 'Tab JSON mode', 'Enter continue', back, exit]
-        : ['Tab key=value mode', 'Enter continue', back, exit];
     case 'advanced':
-      return flow.settings.advancedOpen
-        ? ['↑↓ setting', '←→ change', 'Enter continue', back, exit]
-        : ['Enter keep', 'Tab change', back, exit];
+      return settingsKeyHints(flow.step, flow.settings, (info?.linkedHubs ?? []).length > 0);
     case 'review':
       return ['Enter save', 'Tab values/JSON/az', '↑↓ scroll', back, exit];
     case 'saving':

@@ -1,5 +1,6 @@
 import {caKeyHints} from './ca-flow.js';
 import {groupKeyHints} from './group-flow.js';
+import {settingsKeyHints} from './settings-steps.js';
 import type {WizardState} from './state.js';
 import {testCertificatesKeyHints} from './test-certificates-flow.js';
 
@@ -27,23 +28,16 @@ export function keyHints(state: WizardState): string[] {
     case 'device-id':
       return ['Enter continue', back, exit];
     case 'edge':
-      return ['↑↓ or y/n choose', 'Enter continue', back, exit];
     case 'hubs':
-      return state.connection.status === 'connected' && state.connection.info.linkedHubs.length > 0
-        ? ['↑↓ move', 'Space select', 'a all/none', 'Enter continue', back, exit]
-        : ['Enter continue', back, exit];
     case 'allocation':
-      return ['↑↓ choose', 'Enter continue', back, exit];
     case 'custom-allocation':
-      return ['Tab next field', 'Enter continue', back, exit];
     case 'twin':
-      return flow.settings.twinMode === 'pairs'
-        ? ['↑↓ field', 'Tab JSON mode', 'Enter continue', back, exit]
-        : ['Tab key=value mode', 'Enter continue', back, exit];
     case 'advanced':
-      return flow.settings.advancedOpen
-        ? ['↑↓ setting', '←→ change', 'Enter continue', back, exit]
-        : ['Enter keep', 'Tab change', back, exit];
+      return settingsKeyHints(
+        flow.step,
+        flow.settings,
+        state.connection.status === 'connected' && state.connection.info.linkedHubs.length > 0,
+      );
     case 'review':
       return ['Enter save', 'Tab values/JSON/az', '↑↓ scroll', back, exit];
     case 'saving':

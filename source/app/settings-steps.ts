@@ -424,3 +424,33 @@ export function settingsKey(
     }
   }
 }
+
+/** The keys of a settings step, shared by individual enrollments and groups. */
+export function settingsKeyHints(
+  step: SettingsStep,
+  settings: SettingsDraft,
+  hasLinkedHubs: boolean,
+): string[] {
+  const back = 'Esc back';
+  const exit = 'Ctrl+C exit';
+  switch (step) {
+    case 'edge':
+      return ['↑↓ or y/n choose', 'Enter continue', back, exit];
+    case 'hubs':
+      return hasLinkedHubs
+        ? ['↑↓ move', 'Space select', 'a all/none', 'Enter continue', back, exit]
+        : ['Enter continue', back, exit];
+    case 'allocation':
+      return ['↑↓ choose', 'Enter continue', back, exit];
+    case 'custom-allocation':
+      return ['Tab next field', 'Enter continue', back, exit];
+    case 'twin':
+      return settings.twinMode === 'pairs'
+        ? ['↑↓ field', 'Tab JSON mode', 'Enter continue', back, exit]
+        : ['Tab key=value mode', 'Enter continue', back, exit];
+    case 'advanced':
+      return settings.advancedOpen
+        ? ['↑↓ setting', '←→ change', 'Enter continue', back, exit]
+        : ['Enter keep', 'Tab change', back, exit];
+  }
+}

@@ -9,6 +9,30 @@ import {StepHeading} from '../components/step-heading.js';
 import {TextField} from '../components/text-field.js';
 import {tone} from '../components/tone.js';
 
+/** A certificate file's path with its Tab completions, then whether it is being read or failed. */
+export function CertificateFileInput({field, width}: {field: CertificateField; width: number}) {
+  const {status} = field;
+  return (
+    <>
+      <TextField
+        label="File"
+        draft={field.path}
+        focused
+        placeholder="path to a .pem or .cer file"
+      />
+      {candidateLines(field.candidates, field.moreCandidates, width).map((line, index) => (
+        <Text key={index} dimColor wrap="truncate">
+          {line}
+        </Text>
+      ))}
+      {status.state === 'reading' ? <Text dimColor>Reading…</Text> : null}
+      {status.state === 'failed' ? (
+        <Paragraph color={tone('red')}>{`✖ ${status.message}`}</Paragraph>
+      ) : null}
+    </>
+  );
+}
+
 /** A certificate file field: the path, then what was found in the file. */
 export function CertificateStep({
   title,
@@ -27,21 +51,7 @@ export function CertificateStep({
   return (
     <Box flexDirection="column">
       <StepHeading title={title}>{explanation}</StepHeading>
-      <TextField
-        label="File"
-        draft={field.path}
-        focused
-        placeholder="path to a .pem or .cer file"
-      />
-      {candidateLines(field.candidates, field.moreCandidates, width).map((line, index) => (
-        <Text key={index} dimColor wrap="truncate">
-          {line}
-        </Text>
-      ))}
-      {status.state === 'reading' ? <Text dimColor>Reading…</Text> : null}
-      {status.state === 'failed' ? (
-        <Paragraph color={tone('red')}>{`✖ ${status.message}`}</Paragraph>
-      ) : null}
+      <CertificateFileInput field={field} width={width} />
       {status.state === 'loaded' ? (
         <Box flexDirection="column" marginTop={1}>
           <FieldRow label="Subject" width={9}>

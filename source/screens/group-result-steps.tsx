@@ -1,5 +1,4 @@
 import {Box, Text} from 'ink';
-import {candidateLines} from '../app/layout.js';
 import type {GroupFlow} from '../app/group-flow.js';
 import type {Finding} from '../app/state.js';
 import {FieldRow} from '../components/field-row.js';
@@ -8,8 +7,8 @@ import {Paragraph} from '../components/paragraph.js';
 import {Spinner} from '../components/spinner.js';
 import {StepError} from '../components/step-error.js';
 import {StepHeading} from '../components/step-heading.js';
-import {TextField} from '../components/text-field.js';
 import {tone} from '../components/tone.js';
+import {CertificateFileInput} from './certificate-step.js';
 
 export function GroupResultStep({
   saved,
@@ -64,21 +63,7 @@ export function PreflightStep({flow, width}: {flow: GroupFlow; width: number}) {
         A device&apos;s identity certificate, best its full chain file: does it reach the
         group&apos;s CA, and is its CN a valid registration ID?
       </StepHeading>
-      <TextField
-        label="File"
-        draft={field.path}
-        focused
-        placeholder="path to a .pem or .cer file"
-      />
-      {candidateLines(field.candidates, field.moreCandidates, width).map((line, index) => (
-        <Text key={index} dimColor wrap="truncate">
-          {line}
-        </Text>
-      ))}
-      {status.state === 'reading' ? <Text dimColor>Reading…</Text> : null}
-      {status.state === 'failed' ? (
-        <Paragraph color={tone('red')}>{`✖ ${status.message}`}</Paragraph>
-      ) : null}
+      <CertificateFileInput field={field} width={width} />
       {status.state === 'loaded' && preflight === undefined ? (
         <Box flexDirection="column">
           <FieldRow label="Subject" width={9}>

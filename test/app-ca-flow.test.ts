@@ -20,7 +20,18 @@ import {reducer} from '../source/app/reducer.js';
 import type {LoadedCertificate, WizardState} from '../source/app/state.js';
 import {readCertificateFile} from '../source/certs/read.js';
 import type {CaCertificate} from '../source/dps/types.js';
-import {connected, down, enter, escape, info, press, task, text, up} from './helpers/app-state.js';
+import {
+  caListRead,
+  connected,
+  down,
+  enter,
+  escape,
+  info,
+  press,
+  task,
+  text,
+  up,
+} from './helpers/app-state.js';
 import {makeCa, signedBy} from './helpers/test-certificates.js';
 
 let folder = '';
@@ -49,18 +60,9 @@ const stored = (name: string, etag: string, isVerified = false): CaCertificate =
 const result = (state: WizardState, kind: Parameters<typeof task>[1], value: CaResult) =>
   reducer(state, {type: 'ca', taskId: task(state, kind).id, result: value});
 
-/** The list read (the task the last key asked for) as `certificates`. */
-function relisted(state: WizardState, certificates: CaCertificate[]): WizardState {
-  return reducer(state, {
-    type: 'ca-certificates-listed',
-    taskId: task(state, 'list-ca-certificates').id,
-    certificates,
-  });
-}
-
 /** The CA screen with the list read as `certificates`. */
 const listed = (certificates: CaCertificate[], start: WizardState = connected()): WizardState =>
-  relisted(enterCa(start), certificates);
+  caListRead(enterCa(start), certificates);
 
 /** The certificate file asked for read as `certificate`. */
 const certificateRead = (state: WizardState, certificate: LoadedCertificate = ca): WizardState =>
@@ -145,7 +147,7 @@ describe('the CA flow', () => {
     assert.equal(caBusy(opened), true);
     const typed = press(opened, enter);
     assert.equal(typed.typeAhead.length, 1);
-    const shown = relisted(typed, []);
+    const shown = caListRead(typed, []);
     // The only row is "Add a CA certificate": the Enter typed early opens it.
     assert.equal(shown.ca.step, 'add-name');
   });
@@ -354,7 +356,7 @@ describe('the CA flow', () => {
     // Esc on the list goes back to the group that sent the user here.
     const proving = codeGenerated(fromGroup, 'E2', 'CODE1');
     const onList = press(proving, escape);
-    const listedAgain = relisted(onList, [stored('contoso-root', 'E2')]);
+    const listedAgain = caListRead(onList, [stored('contoso-root', 'E2')]);
     const left = press(listedAgain, escape);
     assert.equal(left.screen.name, 'group');
     assert.equal(left.ca.returnTo, undefined);
@@ -414,7 +416,7 @@ describe('the CA loop for another certificate', () => {
     const signing = press(proving, text('first.key.pem'), enter);
     const verifying = signed(signing, 'PROOF');
     const verified = verifiedAs(verifying, stored('first-ca', 'E3', true));
-    const list = relisted(press(verified, enter), [
+    const list = caListRead(press(verified, enter), [
       stored('first-ca', 'E3', true),
       stored('second-ca', 'F1'),
     ]);
@@ -430,7 +432,7 @@ describe('the CA loop for another certificate', () => {
 
   test('keeps the key file for a new code of the same certificate', () => {
     const proving = codeGenerated(press(listed([stored('first-ca', 'E1')]), enter), 'E2', 'CODE1');
-    const left = relisted(press(proving, text('first.key.pem'), escape), [
+    const left = caListRead(press(proving, text('first.key.pem'), escape), [
       stored('first-ca', 'E2'),
     ]);
     const again = press(left, enter);
@@ -449,7 +451,7 @@ describe('adding another CA certificate', () => {
       certificate: stored('first-ca', 'E1'),
     });
     const proving = codeGenerated(generating, 'E2', 'CODE1');
-    const onList = relisted(press(proving, escape), [stored('first-ca', 'E2')]);
+    const onList = caListRead(press(proving, escape), [stored('first-ca', 'E2')]);
     const adding = press(onList, down, enter);
     assert.equal(adding.ca.step, 'add-name');
     assert.equal(adding.ca.name.value, '', 'the uploaded name is not offered again');
@@ -460,7 +462,7 @@ describe('adding another CA certificate', () => {
   });
 
   test('a name typed and left with Esc before uploading is still there', () => {
-    const typed = relisted(press(listed([]), enter, text('draft-ca'), escape), []);
+    const typed = caListRead(press(listed([]), enter, text('draft-ca'), escape), []);
     const again = press(typed, enter);
     assert.equal(again.ca.name.value, 'draft-ca');
   });
@@ -545,7 +547,7 @@ describe('the az commands of a certificate chosen from the list', () => {
     const provingFirst = codeGenerated(generating, 'E2', 'CODE1');
     assert.match(caAzCommands(provingFirst.ca, undefined), new RegExp(`--path ${ca.absolutePath}`));
     const otherThumbprint = 'AB'.repeat(20);
-    const onList = relisted(press(provingFirst, escape), [
+    const onList = caListRead(press(provingFirst, escape), [
       {...stored('other-ca', 'O1'), thumbprint: otherThumbprint},
       stored('first-ca', 'E1'),
     ]);
@@ -597,7 +599,7 @@ describe('the verified screen of a certificate verified before', () => {
       path: 'first-ca.verification.cert.pem',
     });
     assert.equal(saved.ca.savedPath, 'first-ca.verification.cert.pem');
-    return relisted(press(saved, enter), [stored('first-ca', 'E3', true), ...others]);
+    return caListRead(press(saved, enter), [stored('first-ca', 'E3', true), ...others]);
   }
 
   const cleanVerified = (state: WizardState, name: string) => {

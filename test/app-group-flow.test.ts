@@ -31,6 +31,7 @@ import type {LoadedCertificate, WizardState} from '../source/app/state.js';
 import {draftOf} from '../source/app/text-draft.js';
 import type {CaCertificate, EnrollmentGroup} from '../source/dps/types.js';
 import {
+  caListRead,
   certificatesForFile,
   connected,
   cwd,
@@ -128,8 +129,7 @@ function named(name = 'line-7'): GroupFlow {
 function onCaList(...certificates: CaCertificate[]): WizardState {
   const state = press(connected(), down, enter, text('line-7'), enter, enter);
   assert.equal(state.group.step, 'ca-primary');
-  const listing = task(state, 'list-ca-certificates');
-  return reducer(state, {type: 'ca-certificates-listed', taskId: listing.id, certificates});
+  return caListRead(state, certificates);
 }
 
 describe('group flow: name and attestation', () => {
@@ -230,11 +230,7 @@ describe('group flow: choosing CA certificates from the DPS list', () => {
     assert.equal(state.group.step, 'ca-primary');
     const listing = task(state, 'list-ca-certificates');
     assert.equal(listing.for, 'group');
-    state = reducer(state, {
-      type: 'ca-certificates-listed',
-      taskId: listing.id,
-      certificates: [ca('root-a', false)],
-    });
+    state = caListRead(state, [ca('root-a', false)]);
     state = press(state, enter);
     assert.equal(state.screen.name, 'verify-ca');
     assert.deepEqual(state.ca.returnTo, {slot: 'primary'});
@@ -284,11 +280,7 @@ describe('group flow: choosing CA certificates from the DPS list', () => {
     let state = press(connected(), down, enter, text('line-7'), enter, enter);
     state = press(state, down, enter);
     assert.equal(state.typeAhead.length, 2);
-    state = reducer(state, {
-      type: 'ca-certificates-listed',
-      taskId: task(state, 'list-ca-certificates').id,
-      certificates: [ca('root-a', true), ca('root-b', true)],
-    });
+    state = caListRead(state, [ca('root-a', true), ca('root-b', true)]);
     assert.equal(state.group.caPrimary.value, 'root-b');
     assert.equal(state.group.step, 'ca-secondary');
   });
@@ -670,12 +662,7 @@ describe('group flow: adding a CA from the CA list', () => {
     state = press(state, escape, escape, escape);
     assert.equal(state.ca.step, 'list');
     // The list is read again; the Esc typed meanwhile waits for it.
-    const listing = task(state, 'list-ca-certificates');
-    state = reducer(state, {
-      type: 'ca-certificates-listed',
-      taskId: listing.id,
-      certificates: [ca('root-a', true)],
-    });
+    state = caListRead(state, [ca('root-a', true)]);
     assert.equal(state.screen.name, 'group');
     assert.equal(state.group.step, 'ca-primary');
   });
@@ -758,12 +745,7 @@ describe('back from the CA flow without verifying', () => {
     let state = press(onCaList(ca('root-a', true)), text('n'));
     assert.equal(state.ca.step, 'add-name');
     state = press(state, escape);
-    const listing = task(state, 'list-ca-certificates');
-    state = reducer(state, {
-      type: 'ca-certificates-listed',
-      taskId: listing.id,
-      certificates: [ca('root-a', true), ca('root-b', false)],
-    });
+    state = caListRead(state, [ca('root-a', true), ca('root-b', false)]);
     state = press(state, escape);
     assert.equal(state.screen.name, 'group');
     assert.equal(state.group.step, 'ca-primary');

@@ -5,14 +5,13 @@ import {join} from 'node:path';
 import assert from 'node:assert/strict';
 import {enterCa} from '../source/app/ca-flow.js';
 import {bodySize} from '../source/app/layout.js';
-import {reducer} from '../source/app/reducer.js';
 import type {WizardState} from '../source/app/state.js';
 import type {CaCertificate} from '../source/dps/types.js';
 import {CaScreen} from '../source/screens/ca-screen.js';
 import {CertificateStep} from '../source/screens/certificate-step.js';
 import {readCertificateFor} from '../source/app/certificate-file.js';
 import {emptyCertificateField} from '../source/app/individual-flow.js';
-import {connected, enter, press, task} from './helpers/app-state.js';
+import {caListRead, connected, enter, press} from './helpers/app-state.js';
 import {cleanup, frame, render} from './helpers/ink.js';
 import {makeCa, signedBy} from './helpers/test-certificates.js';
 
@@ -29,11 +28,7 @@ const certificates: CaCertificate[] = Array.from({length: 15}, (_, index) => ({
 /** The CA list of 15 certificates on a terminal of `rows` lines, the cursor on the last certificate. */
 function listedOn(rows: number): WizardState {
   const opened = enterCa({...connected(), viewport: {columns: 80, rows}});
-  const state = reducer(opened, {
-    type: 'ca-certificates-listed',
-    taskId: task(opened, 'list-ca-certificates').id,
-    certificates,
-  });
+  const state = caListRead(opened, certificates);
   return {...state, ca: {...state.ca, listCursor: 14}};
 }
 
@@ -65,15 +60,11 @@ describe('the CA list with long names', () => {
       thumbprint: String(index).padStart(40, '0'),
     });
     const opened = enterCa(connected());
-    const listedState = reducer(opened, {
-      type: 'ca-certificates-listed',
-      taskId: task(opened, 'list-ca-certificates').id,
-      certificates: [
-        named('contoso-fleet-root-ca-2025', 1),
-        named('contoso-fleet-root-ca-2026', 2),
-        named('short-ca', 3),
-      ],
-    });
+    const listedState = caListRead(opened, [
+      named('contoso-fleet-root-ca-2025', 1),
+      named('contoso-fleet-root-ca-2026', 2),
+      named('short-ca', 3),
+    ]);
     const on = (cursor: number): WizardState => ({
       ...listedState,
       ca: {...listedState.ca, listCursor: cursor},
@@ -100,11 +91,7 @@ describe('the CA list with a notice', () => {
       isVerified: index === 7,
     }));
     const opened = enterCa(connected());
-    const state = reducer(opened, {
-      type: 'ca-certificates-listed',
-      taskId: task(opened, 'list-ca-certificates').id,
-      certificates: long,
-    });
+    const state = caListRead(opened, long);
     const noticed = press({...state, ca: {...state.ca, listCursor: 7}}, enter);
     assert.match(noticed.ca.notice ?? '', /is verified already/);
     const app = await render(<CaScreen state={noticed} />, {columns: 80});

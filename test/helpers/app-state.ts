@@ -10,7 +10,7 @@ import type {KeyEvent} from '../../source/app/keys.js';
 import {initialState, reducer} from '../../source/app/reducer.js';
 import type {ConnectionInfo, LoadedCertificate, Task, WizardState} from '../../source/app/state.js';
 import {draftOf} from '../../source/app/text-draft.js';
-import type {LinkedHub} from '../../source/dps/types.js';
+import type {CaCertificate, LinkedHub} from '../../source/dps/types.js';
 import {ecChain, issue} from './test-certificates.js';
 
 /** Key events as toKeyEvents hands them to the reducer. */
@@ -120,6 +120,15 @@ export function task<K extends Task['kind']>(
   const found = state.tasks.filter((item): item is Extract<Task, {kind: K}> => item.kind === kind);
   assert.equal(found.length, 1, `expected one ${kind} task, found ${found.length}`);
   return found[0]!;
+}
+
+/** The list of CA certificates the state asks for, read as `certificates`. */
+export function caListRead(state: WizardState, certificates: CaCertificate[]): WizardState {
+  return reducer(state, {
+    type: 'ca-certificates-listed',
+    taskId: task(state, 'list-ca-certificates').id,
+    certificates,
+  });
 }
 
 /** The home screen, connected to `info`. */

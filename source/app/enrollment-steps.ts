@@ -4,7 +4,7 @@ import type {KeyEvent} from './keys.js';
 import {settingsKey} from './settings-steps.js';
 import type {LinkedHub} from '../dps/types.js';
 import type {ReviewPanel, SaveStep, SettingsDraft, SettingsStep} from './state.js';
-import {editDraft, type TextDraft} from './text-draft.js';
+import {draftOf, editDraft, type TextDraft} from './text-draft.js';
 
 /**
  * What individual enrollments and groups do alike on the shared settings steps and from the review on:
@@ -186,4 +186,70 @@ export function devicePathsStepKey<
   if (outcome.move === 'next') return onStep({...outcome.paths, configScroll: 0}, 'config');
   if (outcome.error !== undefined) return withError(outcome.paths, outcome.error);
   return outcome.edited ? withError(outcome.paths, undefined) : outcome.paths;
+}
+
+/**
+ * Where Esc goes from a step: from the steps after the review as below, otherwise one step back in the
+ * form (`formSteps`); undefined means the home screen.
+ */
+export function previousEnrollmentStep<S extends string>(
+  step: S | SaveStep,
+  formSteps: readonly (S | SaveStep)[],
+): S | SaveStep | undefined {
+  switch (step) {
+    case 'exists':
+    case 'save-failed':
+    case 'saving':
+      return 'review';
+    case 'result':
+      return undefined;
+    case 'device-paths':
+      return 'result';
+    case 'config':
+      return 'device-paths';
+    case 'write-config':
+      return 'config';
+    default: {
+      const index = formSteps.indexOf(step);
+      return index > 0 ? formSteps[index - 1] : undefined;
+    }
+  }
+}
+
+/** From the result to the device paths: a path not typed yet starts as the default one. */
+export function openDevicePaths<F extends SavingFlow & DevicePathsDraft>(
+  flow: F,
+  defaults: {identityCertPath: string; identityKeyPath: string},
+): F {
+  return onStep(
+    {
+      ...flow,
+      deviceCertPath:
+        flow.deviceCertPath.value === '' ? draftOf(defaults.identityCertPath) : flow.deviceCertPath,
+      deviceKeyPath:
+        flow.deviceKeyPath.value === '' ? draftOf(defaults.identityKeyPath) : flow.deviceKeyPath,
+      devicePathFocus: 'certificate',
+    },
+    'device-paths',
+  );
+}
+
+/** The footer's keys on the review, the save steps and the device paths. */
+export function savingKeyHints(
+  step: 'review' | 'saving' | 'exists' | 'save-failed' | 'device-paths',
+): string[] {
+  const back = 'Esc back';
+  const exit = 'Ctrl+C exit';
+  switch (step) {
+    case 'review':
+      return ['Enter save', 'Tab values/JSON/az', '↑↓ scroll', back, exit];
+    case 'saving':
+      return ['Esc cancel', exit];
+    case 'exists':
+      return ['u update it', back, exit];
+    case 'save-failed':
+      return ['r retry', 'e edit', back, exit];
+    case 'device-paths':
+      return ['↑↓ field', 'Enter continue', back, exit];
+  }
 }

@@ -2,6 +2,7 @@ import {enrollmentIdProblem} from '../dps/id-rules.js';
 import type {CaCertificate, EnrollmentGroup, LinkedHub} from '../dps/types.js';
 import {emptyCertificateField, loadedCertificate} from './individual-flow.js';
 import {enterCaForGroup} from './ca-flow.js';
+import {previousEnrollmentStep, savingKeyHints} from './enrollment-steps.js';
 import {groupKey} from './group-keys.js';
 import {groupConfigToml, groupReviewMaxScroll} from './group-outputs-view.js';
 import {withStep} from './flow-step.js';
@@ -174,27 +175,8 @@ export function groupFormSteps(flow: GroupFlow): GroupStep[] {
 
 /** Where Esc goes from each step; undefined means back to the home screen. */
 export function previousGroupStep(flow: GroupFlow): GroupStep | undefined {
-  switch (flow.step) {
-    case 'exists':
-    case 'save-failed':
-    case 'saving':
-      return 'review';
-    case 'result':
-      return undefined;
-    case 'device-paths':
-      return 'result';
-    case 'preflight':
-      return flow.preflightFrom ?? 'result';
-    case 'config':
-      return 'device-paths';
-    case 'write-config':
-      return 'config';
-    default: {
-      const steps = groupFormSteps(flow);
-      const index = steps.indexOf(flow.step);
-      return index > 0 ? steps[index - 1] : undefined;
-    }
-  }
+  if (flow.step === 'preflight') return flow.preflightFrom ?? 'result';
+  return previousEnrollmentStep(flow.step, groupFormSteps(flow));
 }
 
 export const groupIdOf = (flow: GroupFlow): string => flow.groupId.value.trim();
@@ -638,17 +620,13 @@ export function groupKeyHints(state: WizardState): string[] {
     case 'advanced':
       return settingsKeyHints(flow.step, flow.settings, (info?.linkedHubs ?? []).length > 0);
     case 'review':
-      return ['Enter save', 'Tab values/JSON/az', '↑↓ scroll', back, exit];
     case 'saving':
-      return ['Esc cancel', exit];
     case 'exists':
-      return ['u update it', back, exit];
     case 'save-failed':
-      return ['r retry', 'e edit', back, exit];
+    case 'device-paths':
+      return savingKeyHints(flow.step);
     case 'result':
       return ['Enter device config', 'p pre-flight', 'Esc home', exit];
-    case 'device-paths':
-      return ['↑↓ field', 'Enter continue', back, exit];
     case 'config':
       return ['w write file', 'p pre-flight', '↑↓ scroll', 'Enter done', back, exit];
   }

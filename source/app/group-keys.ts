@@ -14,7 +14,13 @@ import {
   type GroupRequest,
   type GroupStep,
 } from './group-flow.js';
-import {devicePathsStepKey, escapeKey, saveStepKey, settingsStepKey} from './enrollment-steps.js';
+import {
+  devicePathsStepKey,
+  escapeKey,
+  openDevicePaths,
+  saveStepKey,
+  settingsStepKey,
+} from './enrollment-steps.js';
 import {isSettingsStep, loadedCertificate} from './individual-flow.js';
 import type {KeyEvent} from './keys.js';
 import {emptyPathField} from './path-fields.js';
@@ -214,25 +220,7 @@ function attestationKey(flow: GroupFlow, event: KeyEvent, context: GroupContext)
 }
 
 function resultKey(flow: GroupFlow, event: KeyEvent): GroupOutcome {
-  if (event.kind === 'enter') {
-    return at(
-      withStep(
-        {
-          ...flow,
-          deviceCertPath:
-            flow.deviceCertPath.value === ''
-              ? draftOf(groupDevicePaths.identityCertPath)
-              : flow.deviceCertPath,
-          deviceKeyPath:
-            flow.deviceKeyPath.value === ''
-              ? draftOf(groupDevicePaths.identityKeyPath)
-              : flow.deviceKeyPath,
-          devicePathFocus: 'certificate',
-        },
-        'device-paths',
-      ),
-    );
-  }
+  if (event.kind === 'enter') return at(openDevicePaths(flow, groupDevicePaths));
   if (event.kind === 'text' && event.text === 'p') {
     return at(withStep({...flow, preflightFrom: 'result'}, 'preflight'));
   }

@@ -6,7 +6,14 @@ import {
 } from '../dps/id-rules.js';
 import type {IndividualEnrollment, LinkedHub} from '../dps/types.js';
 import {defaultDevicePaths} from '../outputs/config-toml.js';
-import {devicePathsStepKey, escapeKey, saveStepKey, settingsStepKey} from './enrollment-steps.js';
+import {
+  devicePathsStepKey,
+  escapeKey,
+  openDevicePaths,
+  previousEnrollmentStep,
+  saveStepKey,
+  settingsStepKey,
+} from './enrollment-steps.js';
 import {editTextField, withError, withStep} from './flow-step.js';
 import type {KeyEvent} from './keys.js';
 import {initialSettings, settingsForRequest} from './settings-steps.js';
@@ -81,25 +88,7 @@ export function formSteps(flow: IndividualFlow): IndividualStep[] {
 
 /** Where Esc goes from each step; undefined means back to the home screen. */
 export function previousStep(flow: IndividualFlow): IndividualStep | undefined {
-  switch (flow.step) {
-    case 'exists':
-    case 'save-failed':
-    case 'saving':
-      return 'review';
-    case 'result':
-      return undefined;
-    case 'device-paths':
-      return 'result';
-    case 'config':
-      return 'device-paths';
-    case 'write-config':
-      return 'config';
-    default: {
-      const steps = formSteps(flow);
-      const index = steps.indexOf(flow.step);
-      return index > 0 ? steps[index - 1] : undefined;
-    }
-  }
+  return previousEnrollmentStep(flow.step, formSteps(flow));
 }
 
 function nextFormStep(flow: IndividualFlow): IndividualStep {
@@ -302,24 +291,7 @@ export function individualKey(
     }
     case 'result':
       if (event.kind === 'enter') {
-        const defaults = defaultDevicePaths(registrationIdOf(flow));
-        return at(
-          withStep(
-            {
-              ...flow,
-              deviceCertPath:
-                flow.deviceCertPath.value === ''
-                  ? draftOf(defaults.identityCertPath)
-                  : flow.deviceCertPath,
-              deviceKeyPath:
-                flow.deviceKeyPath.value === ''
-                  ? draftOf(defaults.identityKeyPath)
-                  : flow.deviceKeyPath,
-              devicePathFocus: 'certificate',
-            },
-            'device-paths',
-          ),
-        );
+        return at(openDevicePaths(flow, defaultDevicePaths(registrationIdOf(flow))));
       }
       return at(flow);
     case 'device-paths':

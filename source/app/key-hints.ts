@@ -1,4 +1,5 @@
 import {caKeyHints} from './ca-flow.js';
+import {savingKeyHints} from './enrollment-steps.js';
 import {groupKeyHints} from './group-flow.js';
 import {settingsKeyHints} from './settings-steps.js';
 import type {WizardState} from './state.js';
@@ -39,17 +40,13 @@ export function keyHints(state: WizardState): string[] {
         state.connection.status === 'connected' && state.connection.info.linkedHubs.length > 0,
       );
     case 'review':
-      return ['Enter save', 'Tab values/JSON/az', '↑↓ scroll', back, exit];
     case 'saving':
-      return ['Esc cancel', exit];
     case 'exists':
-      return ['u update it', 'Esc back', exit];
     case 'save-failed':
-      return ['r retry', 'e edit', back, exit];
+    case 'device-paths':
+      return savingKeyHints(flow.step);
     case 'result':
       return ['Enter device config', 'Esc home', exit];
-    case 'device-paths':
-      return ['↑↓ field', 'Enter continue', back, exit];
     case 'config':
       return ['w write to a file', '↑↓ scroll', 'Enter done', back, exit];
   }

@@ -11,7 +11,7 @@ import {
 import {caCertificateCommands} from '../outputs/az-commands.js';
 import {failureAdvice} from './failure-text.js';
 import {enterGroupWithSigningCertificate, returnToGroupWithCa} from './group-flow.js';
-import {emptyCertificateField} from './individual-flow.js';
+import {emptyCertificateField} from './certificate-field.js';
 import type {KeyEvent} from './keys.js';
 import {maxScroll} from './layout.js';
 import {azTarget} from './outputs-view.js';

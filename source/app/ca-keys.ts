@@ -1,7 +1,7 @@
 import {hasErrors} from '../certs/findings.js';
 import type {CaCertificate} from '../dps/types.js';
 import type {CaFlow, CaRequest, CaStep} from './ca-flow.js';
-import {emptyCertificateField} from './individual-flow.js';
+import {emptyCertificateField} from './certificate-field.js';
 import type {KeyEvent} from './keys.js';
 import {emptyPathField} from './path-fields.js';
 import type {CertificateField, PathField} from './state.js';

@@ -1,6 +1,6 @@
 import {enrollmentIdProblem} from '../dps/id-rules.js';
 import type {CaCertificate, EnrollmentGroup, LinkedHub} from '../dps/types.js';
-import {emptyCertificateField, loadedCertificate} from './individual-flow.js';
+import {certificatePair, emptyCertificateField, loadedCertificate} from './certificate-field.js';
 import {enterCaForGroup} from './ca-flow.js';
 import {previousEnrollmentStep, savingKeyHints} from './enrollment-steps.js';
 import {groupKey} from './group-keys.js';
@@ -195,8 +195,6 @@ export function buildEnrollmentGroup(
   flow: GroupFlow,
   linkedHubs: readonly LinkedHub[],
 ): EnrollmentGroup {
-  const primary = loadedCertificate(flow.signingPrimary);
-  const secondary = loadedCertificate(flow.signingSecondary);
   return {
     enrollmentGroupId: groupIdOf(flow),
     attestation:
@@ -204,10 +202,7 @@ export function buildEnrollmentGroup(
         ? {type: 'x509', caReferences: caReferencesOf(flow)}
         : {
             type: 'x509',
-            signingCertificates: {
-              ...(primary ? {primary: {certificate: primary.pem}} : {}),
-              ...(secondary ? {secondary: {certificate: secondary.pem}} : {}),
-            },
+            signingCertificates: certificatePair(flow.signingPrimary, flow.signingSecondary),
           },
     ...settingsForRequest(flow.settings, linkedHubs),
     ...(flow.updateEtag ? {etag: flow.updateEtag} : {}),

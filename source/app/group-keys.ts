@@ -21,7 +21,8 @@ import {
   saveStepKey,
   settingsStepKey,
 } from './enrollment-steps.js';
-import {isSettingsStep, loadedCertificate} from './individual-flow.js';
+import {editCertificatePath, loadedCertificate, readingCertificate} from './certificate-field.js';
+import {isSettingsStep} from './individual-flow.js';
 import type {KeyEvent} from './keys.js';
 import {emptyPathField} from './path-fields.js';
 import {draftOf, editDraft, emptyDraft} from './text-draft.js';
@@ -87,25 +88,20 @@ function certificateKey(
       const accepted = {...flow, [key]: {...field, status: {...loaded, warningsAccepted: true}}};
       return onReady(withError(accepted, undefined));
     }
-    return at(
-      withError(
-        {...flow, [key]: {...field, candidates: [], moreCandidates: 0, status: {state: 'reading'}}},
-        undefined,
-      ),
-      {kind: 'read-certificate', field: fieldKey, path},
-    );
+    return at(withError({...flow, [key]: readingCertificate(field)}, undefined), {
+      kind: 'read-certificate',
+      field: fieldKey,
+      path,
+    });
   }
   if (event.kind === 'tab') {
     return at(flow, {kind: 'complete-path', field: fieldKey, text: field.path.value});
   }
-  const edited = editDraft(field.path, event);
-  if (edited === undefined || edited === field.path) return at(flow);
-  // Moving the cursor keeps what was read; a changed path forgets the certificate read from the old one.
-  if (edited.value === field.path.value) return at({...flow, [key]: {...field, path: edited}});
-  const cleared = {
-    ...flow,
-    [key]: {path: edited, candidates: [], moreCandidates: 0, status: {state: 'empty'}},
-  };
+  const edited = editCertificatePath(field, event);
+  if (!edited) return at(flow);
+  // Moving the cursor is not an edit: the step's problem and the pre-flight's report stay.
+  if (edited.path.value === field.path.value) return at({...flow, [key]: edited});
+  const cleared = {...flow, [key]: edited};
   if (step === 'preflight') {
     const {preflight: _dropped, ...rest} = cleared;
     return at(withError(rest, undefined));

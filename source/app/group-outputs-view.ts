@@ -8,7 +8,7 @@ import {
   referencedCa,
   type GroupFlow,
 } from './group-flow.js';
-import {loadedCertificate} from './individual-flow.js';
+import {loadedCertificate} from './certificate-field.js';
 import {bodySize, scrollHeight, wrapLines, type Viewport} from './layout.js';
 import {
   azTarget,

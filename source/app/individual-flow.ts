@@ -15,25 +15,22 @@ import {
   settingsStepKey,
 } from './enrollment-steps.js';
 import {editTextField, withError, withStep} from './flow-step.js';
+import {
+  certificatePair,
+  editCertificatePath,
+  emptyCertificateField,
+  loadedCertificate,
+  readingCertificate,
+} from './certificate-field.js';
 import type {KeyEvent} from './keys.js';
 import {initialSettings, settingsForRequest} from './settings-steps.js';
-import type {
-  CertificateField,
-  IndividualFlow,
-  IndividualStep,
-  LoadedCertificate,
-  SettingsStep,
-} from './state.js';
-import {draftOf, editDraft, emptyDraft} from './text-draft.js';
+import type {IndividualFlow, IndividualStep, SettingsStep} from './state.js';
+import {draftOf, emptyDraft} from './text-draft.js';
 
 /** The individual enrollment flow: its steps in order, and what each key does on each step. */
 
-export const emptyCertificateField: CertificateField = {
-  path: emptyDraft,
-  candidates: [],
-  moreCandidates: 0,
-  status: {state: 'empty'},
-};
+// Tests import the empty field by name from here, where it was first written.
+export {emptyCertificateField};
 
 export function initialIndividualFlow(linkedHubs: readonly LinkedHub[]): IndividualFlow {
   return {
@@ -96,9 +93,6 @@ function nextFormStep(flow: IndividualFlow): IndividualStep {
   return steps[steps.indexOf(flow.step) + 1] ?? 'review';
 }
 
-export const loadedCertificate = (field: CertificateField): LoadedCertificate | undefined =>
-  field.status.state === 'loaded' ? field.status.certificate : undefined;
-
 /** The registration ID the enrollment will use: what the user typed, or the certificate's CN. */
 export function registrationIdOf(flow: IndividualFlow): string {
   return flow.registrationId.value.trim();
@@ -123,19 +117,11 @@ export function buildIndividualEnrollment(
   flow: IndividualFlow,
   linkedHubs: readonly LinkedHub[],
 ): IndividualEnrollment {
-  const primary = loadedCertificate(flow.primary);
-  const secondary = loadedCertificate(flow.secondary);
   const deviceId = deviceIdOf(flow);
   return {
     registrationId: registrationIdOf(flow),
     ...(deviceId ? {deviceId} : {}),
-    attestation: {
-      type: 'x509',
-      clientCertificates: {
-        ...(primary ? {primary: {certificate: primary.pem}} : {}),
-        ...(secondary ? {secondary: {certificate: secondary.pem}} : {}),
-      },
-    },
+    attestation: {type: 'x509', clientCertificates: certificatePair(flow.primary, flow.secondary)},
     ...settingsForRequest(flow.settings, linkedHubs),
     ...(flow.updateEtag ? {etag: flow.updateEtag} : {}),
   };
@@ -192,33 +178,20 @@ function certificateKey(
           : flow;
       return at(advanceFromCertificate(accepted, slot));
     }
-    return at(
-      withError(
-        {
-          ...flow,
-          [slot]: {...field, candidates: [], moreCandidates: 0, status: {state: 'reading'}},
-        },
-        undefined,
-      ),
-      {kind: 'read-certificate', slot, path},
-    );
+    return at(withError({...flow, [slot]: readingCertificate(field)}, undefined), {
+      kind: 'read-certificate',
+      slot,
+      path,
+    });
   }
   if (event.kind === 'tab') {
     return at(flow, {kind: 'complete-path', field: slot, text: field.path.value});
   }
-  const edited = editDraft(field.path, event);
-  if (edited === undefined || edited === field.path) return at(flow);
-  // Moving the cursor keeps what was read; a changed path forgets the certificate read from the old one.
-  if (edited.value === field.path.value) return at({...flow, [slot]: {...field, path: edited}});
-  return at(
-    withError(
-      {
-        ...flow,
-        [slot]: {path: edited, candidates: [], moreCandidates: 0, status: {state: 'empty'}},
-      },
-      undefined,
-    ),
-  );
+  const edited = editCertificatePath(field, event);
+  if (!edited) return at(flow);
+  // Moving the cursor is not an edit: the step's problem stays.
+  if (edited.path.value === field.path.value) return at({...flow, [slot]: edited});
+  return at(withError({...flow, [slot]: edited}, undefined));
 }
 
 /**

@@ -2,7 +2,8 @@ import type {EnrollmentSettings, IndividualEnrollment} from '../dps/types.js';
 import {individualEnrollmentCommand, type AzTarget} from '../outputs/az-commands.js';
 import {provisioningToml} from '../outputs/config-toml.js';
 import {requestPreview} from '../outputs/request-json.js';
-import {buildIndividualEnrollment, loadedCertificate, registrationIdOf} from './individual-flow.js';
+import {loadedCertificate} from './certificate-field.js';
+import {buildIndividualEnrollment, registrationIdOf} from './individual-flow.js';
 import {allocationText, reprovisionText} from './settings-steps.js';
 import type {ConnectionInfo, IndividualFlow, SettingsDraft} from './state.js';
 

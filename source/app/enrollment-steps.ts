@@ -253,3 +253,20 @@ export function savingKeyHints(
       return ['↑↓ field', 'Enter continue', back, exit];
   }
 }
+
+/** On the config: ↑↓ scroll it and Enter is done (home); undefined for other keys. */
+export function configViewKey<F extends SavingFlow & {configScroll: number}>(
+  flow: F,
+  event: KeyEvent,
+): SavingOutcome<F> | undefined {
+  switch (event.kind) {
+    case 'up':
+      return {flow: {...flow, configScroll: Math.max(0, flow.configScroll - 1)}, request: none};
+    case 'down':
+      return {flow: {...flow, configScroll: flow.configScroll + 1}, request: none};
+    case 'enter':
+      return {flow: withError(flow, undefined), request: {kind: 'home'}};
+    default:
+      return undefined;
+  }
+}

@@ -15,6 +15,7 @@ import {
   type GroupStep,
 } from './group-flow.js';
 import {
+  configViewKey,
   devicePathsStepKey,
   escapeKey,
   openDevicePaths,
@@ -224,26 +225,18 @@ function resultKey(flow: GroupFlow, event: KeyEvent): GroupOutcome {
 }
 
 function configKey(flow: GroupFlow, event: KeyEvent, context: GroupContext): GroupOutcome {
-  switch (event.kind) {
-    case 'up':
-      return at({...flow, configScroll: Math.max(0, flow.configScroll - 1)});
-    case 'down':
-      return at({...flow, configScroll: flow.configScroll + 1});
-    case 'enter':
-      return at(withError(flow, undefined), {kind: 'home'});
-    case 'text':
-      if (event.text === 'p') return at(withStep({...flow, preflightFrom: 'config'}, 'preflight'));
-      if (event.text === 'w') {
-        const configFile =
-          flow.configFile.path.value === ''
-            ? {...emptyPathField, path: draftOf(`${context.cwd}/${groupIdOf(flow)}.config.toml`)}
-            : flow.configFile;
-        return at(withStep({...flow, configFile, confirmOverwrite: false}, 'write-config'));
-      }
-      return at(flow);
-    default:
-      return at(flow);
+  const viewed = configViewKey(flow, event);
+  if (viewed) return viewed;
+  if (event.kind !== 'text') return at(flow);
+  if (event.text === 'p') return at(withStep({...flow, preflightFrom: 'config'}, 'preflight'));
+  if (event.text === 'w') {
+    const configFile =
+      flow.configFile.path.value === ''
+        ? {...emptyPathField, path: draftOf(`${context.cwd}/${groupIdOf(flow)}.config.toml`)}
+        : flow.configFile;
+    return at(withStep({...flow, configFile, confirmOverwrite: false}, 'write-config'));
   }
+  return at(flow);
 }
 
 function writeConfigKey(flow: GroupFlow, event: KeyEvent): GroupOutcome {

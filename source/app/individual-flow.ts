@@ -7,6 +7,7 @@ import {
 import type {IndividualEnrollment, LinkedHub} from '../dps/types.js';
 import {defaultDevicePaths} from '../outputs/config-toml.js';
 import {
+  configViewKey,
   devicePathsStepKey,
   escapeKey,
   openDevicePaths,
@@ -269,26 +270,18 @@ export function individualKey(
       return at(flow);
     case 'device-paths':
       return at(devicePathsStepKey(flow, event));
-    case 'config':
-      switch (event.kind) {
-        case 'up':
-          return at({...flow, configScroll: Math.max(0, flow.configScroll - 1)});
-        case 'down':
-          return at({...flow, configScroll: flow.configScroll + 1});
-        case 'enter':
-          return at(withError(flow, undefined), {kind: 'home'});
-        case 'text':
-          if (event.text === 'w') {
-            const configFile =
-              flow.configFile.value === ''
-                ? draftOf(`${cwd}/${registrationIdOf(flow)}.config.toml`)
-                : flow.configFile;
-            return at(withStep({...flow, configFile, confirmOverwrite: false}, 'write-config'));
-          }
-          return at(flow);
-        default:
-          return at(flow);
+    case 'config': {
+      const viewed = configViewKey(flow, event);
+      if (viewed) return viewed;
+      if (event.kind === 'text' && event.text === 'w') {
+        const configFile =
+          flow.configFile.value === ''
+            ? draftOf(`${cwd}/${registrationIdOf(flow)}.config.toml`)
+            : flow.configFile;
+        return at(withStep({...flow, configFile, confirmOverwrite: false}, 'write-config'));
       }
+      return at(flow);
+    }
     case 'write-config': {
       if (event.kind === 'enter') {
         const path = flow.configFile.value.trim();

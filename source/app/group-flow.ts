@@ -9,7 +9,13 @@ import {withStep} from './flow-step.js';
 import type {KeyEvent} from './keys.js';
 import {maxScroll} from './layout.js';
 import type {Action} from './reducer.js';
-import {initialSettings, settingsForRequest, settingsKeyHints} from './settings-steps.js';
+import {
+  initialSettings,
+  isSettingsStep,
+  settingsForRequest,
+  settingsFormSteps,
+  settingsKeyHints,
+} from './settings-steps.js';
 import type {
   CaCertificateList,
   CertificateField,
@@ -163,12 +169,7 @@ export function groupFormSteps(flow: GroupFlow): GroupStep[] {
     ...(flow.attestation === 'ca-reference'
       ? (['ca-primary', 'ca-secondary'] as const)
       : (['signing-primary', 'signing-secondary'] as const)),
-    'edge',
-    'hubs',
-    'allocation',
-    ...(flow.settings.allocationPolicy === 'custom' ? (['custom-allocation'] as const) : []),
-    'twin',
-    'advanced',
+    ...settingsFormSteps(flow.settings),
     'review',
   ];
 }
@@ -588,6 +589,9 @@ export function groupKeyHints(state: WizardState): string[] {
   const info = infoOf(state);
   const back = 'Esc back';
   const exit = 'Ctrl+C exit';
+  if (isSettingsStep(flow.step)) {
+    return settingsKeyHints(flow.step, flow.settings, (info?.linkedHubs ?? []).length > 0);
+  }
   switch (flow.step) {
     case 'group-id':
       return ['Enter continue', back, exit];
@@ -607,13 +611,6 @@ export function groupKeyHints(state: WizardState): string[] {
     case 'signing-secondary':
     case 'write-config':
       return ['Enter continue', 'Tab complete path', '~ = home', back, exit];
-    case 'edge':
-    case 'hubs':
-    case 'allocation':
-    case 'custom-allocation':
-    case 'twin':
-    case 'advanced':
-      return settingsKeyHints(flow.step, flow.settings, (info?.linkedHubs ?? []).length > 0);
     case 'review':
     case 'saving':
     case 'exists':

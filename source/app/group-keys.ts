@@ -23,8 +23,8 @@ import {
   settingsStepKey,
 } from './enrollment-steps.js';
 import {editCertificatePath, loadedCertificate, readingCertificate} from './certificate-field.js';
-import {isSettingsStep} from './individual-flow.js';
 import type {KeyEvent} from './keys.js';
+import {isSettingsStep} from './settings-steps.js';
 import {emptyPathField} from './path-fields.js';
 import {draftOf, editDraft, emptyDraft} from './text-draft.js';
 

@@ -24,8 +24,13 @@ import {
   readingCertificate,
 } from './certificate-field.js';
 import type {KeyEvent} from './keys.js';
-import {initialSettings, settingsForRequest} from './settings-steps.js';
-import type {IndividualFlow, IndividualStep, SettingsStep} from './state.js';
+import {
+  initialSettings,
+  isSettingsStep,
+  settingsForRequest,
+  settingsFormSteps,
+} from './settings-steps.js';
+import type {IndividualFlow, IndividualStep} from './state.js';
 import {draftOf, emptyDraft} from './text-draft.js';
 
 /** The individual enrollment flow: its steps in order, and what each key does on each step. */
@@ -54,19 +59,6 @@ export function initialIndividualFlow(linkedHubs: readonly LinkedHub[]): Individ
   };
 }
 
-const settingsSteps: readonly string[] = [
-  'edge',
-  'hubs',
-  'allocation',
-  'custom-allocation',
-  'twin',
-  'advanced',
-];
-
-export function isSettingsStep(step: string): step is SettingsStep {
-  return settingsSteps.includes(step);
-}
-
 /** The steps of the form, in order; custom allocation only when that policy is chosen. */
 export function formSteps(flow: IndividualFlow): IndividualStep[] {
   return [
@@ -74,12 +66,7 @@ export function formSteps(flow: IndividualFlow): IndividualStep[] {
     'secondary-certificate',
     'registration-id',
     'device-id',
-    'edge',
-    'hubs',
-    'allocation',
-    ...(flow.settings.allocationPolicy === 'custom' ? (['custom-allocation'] as const) : []),
-    'twin',
-    'advanced',
+    ...settingsFormSteps(flow.settings),
     'review',
   ];
 }

@@ -1,7 +1,7 @@
 import {caKeyHints} from './ca-flow.js';
 import {savingKeyHints} from './enrollment-steps.js';
 import {groupKeyHints} from './group-flow.js';
-import {settingsKeyHints} from './settings-steps.js';
+import {isSettingsStep, settingsKeyHints} from './settings-steps.js';
 import type {WizardState} from './state.js';
 import {testCertificatesKeyHints} from './test-certificates-flow.js';
 
@@ -20,6 +20,11 @@ export function keyHints(state: WizardState): string[] {
   const flow = state.individual;
   const back = 'Esc back';
   const exit = 'Ctrl+C exit';
+  if (isSettingsStep(flow.step)) {
+    const hasLinkedHubs =
+      state.connection.status === 'connected' && state.connection.info.linkedHubs.length > 0;
+    return settingsKeyHints(flow.step, flow.settings, hasLinkedHubs);
+  }
   switch (flow.step) {
     case 'certificate':
     case 'secondary-certificate':
@@ -28,17 +33,6 @@ export function keyHints(state: WizardState): string[] {
     case 'registration-id':
     case 'device-id':
       return ['Enter continue', back, exit];
-    case 'edge':
-    case 'hubs':
-    case 'allocation':
-    case 'custom-allocation':
-    case 'twin':
-    case 'advanced':
-      return settingsKeyHints(
-        flow.step,
-        flow.settings,
-        state.connection.status === 'connected' && state.connection.info.linkedHubs.length > 0,
-      );
     case 'review':
     case 'saving':
     case 'exists':

@@ -16,6 +16,31 @@ import {draftOf, editDraft, emptyDraft, type TextDraft} from './text-draft.js';
  * twin and the advanced settings. Each key either edits the draft, moves on, or is refused with a reason.
  */
 
+const settingsSteps: readonly string[] = [
+  'edge',
+  'hubs',
+  'allocation',
+  'custom-allocation',
+  'twin',
+  'advanced',
+];
+
+export function isSettingsStep(step: string): step is SettingsStep {
+  return settingsSteps.includes(step);
+}
+
+/** The settings steps in the order of the form; custom allocation only when that policy is chosen. */
+export function settingsFormSteps(settings: SettingsDraft): SettingsStep[] {
+  return [
+    'edge',
+    'hubs',
+    'allocation',
+    ...(settings.allocationPolicy === 'custom' ? (['custom-allocation'] as const) : []),
+    'twin',
+    'advanced',
+  ];
+}
+
 export const allocationPolicies: EnrollmentAllocationPolicy[] = [
   'hashed',
   'geoLatency',

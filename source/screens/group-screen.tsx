@@ -6,7 +6,7 @@ import {
   groupReviewRows,
   groupReviewText,
 } from '../app/group-outputs-view.js';
-import {isSettingsStep} from '../app/individual-flow.js';
+import {isSettingsStep} from '../app/settings-steps.js';
 import {bodySize, scrollHeight, twinFieldRows} from '../app/layout.js';
 import {connectionInfoOf} from '../app/reducer.js';
 import type {WizardState} from '../app/state.js';

@@ -1,5 +1,6 @@
 import {connectionInfoOf} from '../app/reducer.js';
-import {isSettingsStep, registrationIdOf} from '../app/individual-flow.js';
+import {registrationIdOf} from '../app/individual-flow.js';
+import {isSettingsStep} from '../app/settings-steps.js';
 import {bodySize, scrollHeight, twinFieldRows} from '../app/layout.js';
 import {individualConfigToml, reviewText} from '../app/outputs-view.js';
 import type {IndividualFlow, WizardState} from '../app/state.js';

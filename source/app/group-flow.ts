@@ -1,14 +1,16 @@
 import {enrollmentIdProblem} from '../dps/id-rules.js';
 import type {CaCertificate, EnrollmentGroup, LinkedHub} from '../dps/types.js';
-import {certificatePair, emptyCertificateField, loadedCertificate} from './certificate-field.js';
 import {enterCaForGroup} from './ca-flow.js';
+import {certificatePair, emptyCertificateField, loadedCertificate} from './certificate-field.js';
 import {previousEnrollmentStep, savingKeyHints} from './enrollment-steps.js';
+import {withStep} from './flow-step.js';
 import {groupKey} from './group-keys.js';
 import {groupConfigToml, groupReviewMaxScroll} from './group-outputs-view.js';
-import {withStep} from './flow-step.js';
 import type {KeyEvent} from './keys.js';
 import {maxScroll} from './layout.js';
+import {emptyPathField} from './path-fields.js';
 import type {Action} from './reducer.js';
+import {cancelledSave, notConnectedFailure, withoutSave} from './save-request.js';
 import {
   initialSettings,
   isSettingsStep,
@@ -29,8 +31,6 @@ import type {
   SettingsStep,
   WizardState,
 } from './state.js';
-import {emptyPathField} from './path-fields.js';
-import {cancelledSave, notConnectedFailure, withoutSave} from './save-request.js';
 import {addTask, dropTask, dropTasksOfKind} from './task-list.js';
 import {draftOf, emptyDraft, type TextDraft} from './text-draft.js';
 

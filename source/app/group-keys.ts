@@ -1,4 +1,13 @@
 import {hasErrors} from '../certs/findings.js';
+import {editCertificatePath, loadedCertificate, readingCertificate} from './certificate-field.js';
+import {
+  configViewKey,
+  devicePathsStepKey,
+  escapeKey,
+  openDevicePaths,
+  saveStepKey,
+  settingsStepKey,
+} from './enrollment-steps.js';
 import {editTextField, withError, withStep} from './flow-step.js';
 import {
   caChoices,
@@ -14,31 +23,22 @@ import {
   type GroupRequest,
   type GroupStep,
 } from './group-flow.js';
-import {
-  configViewKey,
-  devicePathsStepKey,
-  escapeKey,
-  openDevicePaths,
-  saveStepKey,
-  settingsStepKey,
-} from './enrollment-steps.js';
-import {editCertificatePath, loadedCertificate, readingCertificate} from './certificate-field.js';
 import type {KeyEvent} from './keys.js';
-import {isSettingsStep} from './settings-steps.js';
 import {emptyPathField} from './path-fields.js';
+import {isSettingsStep} from './settings-steps.js';
 import {draftOf, editDraft, emptyDraft} from './text-draft.js';
 
 /** What each key does on each step of the group flow: a pure function of the flow, naming effects only. */
-
-function nextFormStep(flow: GroupFlow): GroupStep {
-  const steps = groupFormSteps(flow);
-  return steps[steps.indexOf(flow.step) + 1] ?? 'review';
-}
 
 export type GroupOutcome = {flow: GroupFlow; request: GroupRequest};
 
 const none: GroupRequest = {kind: 'none'};
 const at = (flow: GroupFlow, request: GroupRequest = none): GroupOutcome => ({flow, request});
+
+function nextFormStep(flow: GroupFlow): GroupStep {
+  const steps = groupFormSteps(flow);
+  return steps[steps.indexOf(flow.step) + 1] ?? 'review';
+}
 
 const certificateSlots = {
   'signing-primary': {key: 'signingPrimary', field: 'group-signing-primary'},

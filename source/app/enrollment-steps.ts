@@ -4,7 +4,7 @@ import type {KeyEvent} from './keys.js';
 import {settingsKey} from './settings-steps.js';
 import type {LinkedHub} from '../dps/types.js';
 import type {ReviewPanel, SaveStep, SettingsDraft, SettingsStep} from './state.js';
-import {draftOf, editDraft, type TextDraft} from './text-draft.js';
+import {draftOf, editDraft, emptyDraft, type TextDraft} from './text-draft.js';
 
 /**
  * What individual enrollments and groups do alike on the shared settings steps and from the review on:
@@ -19,6 +19,18 @@ export type DevicePathsDraft = {
   deviceCertPath: TextDraft;
   deviceKeyPath: TextDraft;
   devicePathFocus: 'certificate' | 'key';
+};
+
+/** How the review, device paths and config steps start, in individual enrollments and groups alike. */
+export const initialSaveSteps: ReviewView &
+  DevicePathsDraft & {configScroll: number; confirmOverwrite: boolean} = {
+  reviewPanel: 'summary',
+  reviewScroll: 0,
+  deviceCertPath: emptyDraft,
+  deviceKeyPath: emptyDraft,
+  devicePathFocus: 'certificate',
+  configScroll: 0,
+  confirmOverwrite: false,
 };
 
 /** A flow that saves an enrollment (individual or group): every step of SaveStep is one of its steps. */

@@ -2,7 +2,7 @@ import {enrollmentIdProblem} from '../dps/id-rules.js';
 import type {CaCertificate, EnrollmentGroup, LinkedHub} from '../dps/types.js';
 import {enterCaForGroup} from './ca-flow.js';
 import {certificatePair, emptyCertificateField, loadedCertificate} from './certificate-field.js';
-import {previousEnrollmentStep, savingKeyHints} from './enrollment-steps.js';
+import {initialSaveSteps, previousEnrollmentStep, savingKeyHints} from './enrollment-steps.js';
 import {withStep} from './flow-step.js';
 import {groupKey} from './group-keys.js';
 import {groupConfigToml, groupReviewMaxScroll} from './group-outputs-view.js';
@@ -149,14 +149,8 @@ export function initialGroupFlow(linkedHubs: readonly LinkedHub[]): GroupFlow {
     signingSecondary: emptyCertificateField,
     settings: initialSettings(linkedHubs),
     caCertificates: {state: 'idle'},
-    reviewPanel: 'summary',
-    reviewScroll: 0,
-    deviceCertPath: emptyDraft,
-    deviceKeyPath: emptyDraft,
-    devicePathFocus: 'certificate',
-    configScroll: 0,
+    ...initialSaveSteps,
     configFile: emptyPathField,
-    confirmOverwrite: false,
     deviceCertificate: emptyCertificateField,
   };
 }

@@ -10,6 +10,7 @@ import {
   configViewKey,
   devicePathsStepKey,
   escapeKey,
+  initialSaveSteps,
   openDevicePaths,
   previousEnrollmentStep,
   saveStepKey,
@@ -47,15 +48,9 @@ export function initialIndividualFlow(linkedHubs: readonly LinkedHub[]): Individ
     registrationIdEdited: false,
     deviceId: emptyDraft,
     settings: initialSettings(linkedHubs),
-    reviewPanel: 'summary',
-    reviewScroll: 0,
-    deviceCertPath: emptyDraft,
-    deviceKeyPath: emptyDraft,
-    devicePathFocus: 'certificate',
-    configScroll: 0,
+    ...initialSaveSteps,
     configFile: emptyDraft,
     configFileCandidates: [],
-    confirmOverwrite: false,
   };
 }
 

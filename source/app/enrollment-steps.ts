@@ -1,14 +1,15 @@
+import type {LinkedHub} from '../dps/types.js';
 import {devicePathProblem} from '../outputs/config-toml.js';
 import {withError, withStep, type StepFlow} from './flow-step.js';
 import type {KeyEvent} from './keys.js';
 import {settingsKey} from './settings-steps.js';
-import type {LinkedHub} from '../dps/types.js';
 import type {ReviewPanel, SaveStep, SettingsDraft, SettingsStep} from './state.js';
 import {draftOf, editDraft, emptyDraft, type TextDraft} from './text-draft.js';
 
 /**
- * What individual enrollments and groups do alike on the shared settings steps and from the review on:
- * Esc, the review, saving, an existing enrollment, a failed save and the device paths.
+ * What individual enrollments and groups do alike: Esc, the shared settings steps, and the steps from the
+ * review on (the review, saving, an existing enrollment, a failed save, the device paths and the config),
+ * with their footer hints.
  */
 
 /** The review's panel and scroll position, shared by individual enrollments and groups. */

@@ -127,6 +127,16 @@ describe('the CA flow', () => {
     assert.equal(press(opened, escape).screen.name, 'home');
   });
 
+  test('Esc leaves a list still being read at once, and the keys typed meanwhile with it', () => {
+    const opened = enterCa(connected());
+    assert.equal(opened.ca.certificates.state, 'loading');
+    const waiting = press(opened, down, enter);
+    assert.equal(waiting.typeAhead.length, 2, 'keys wait for the list');
+    const left = press(waiting, escape);
+    assert.deepEqual(left.screen, {name: 'home', cursor: 0});
+    assert.deepEqual(left.typeAhead, [], 'nothing typed for the list reaches the home screen');
+  });
+
   test('opened while connecting, a connection string turns the list into the explanation', () => {
     const start = connected();
     const connecting: WizardState = {...start, connection: {status: 'connecting', target: 'x'}};

@@ -294,12 +294,13 @@ function handleKey(state: WizardState, event: KeyEvent): WizardState {
 }
 
 function routeKey(state: WizardState, event: KeyEvent): WizardState {
-  // Esc still cancels a save at once (a throttled save may wait for long).
-  const cancelsSave =
-    event.kind === 'escape' &&
-    (state.individual.step === 'saving' ||
-      (state.screen.name === 'group' && groupEscapeActsAtOnce(state.group)));
-  if (isBusy(state) && !cancelsSave) return {...state, typeAhead: [...state.typeAhead, event]};
+  if (isBusy(state)) {
+    if (!(event.kind === 'escape' && escapeActsAtOnce(state))) {
+      return {...state, typeAhead: [...state.typeAhead, event]};
+    }
+    // Keys typed while waiting were meant for a screen that Esc now leaves behind.
+    state = {...state, typeAhead: []};
+  }
   // Command keys pressed quickly over a laggy link arrive as one text: each letter is its own key. A longer
   // text on the "already exists" screen is a paste, never a decision to replace an enrollment.
   if (event.kind === 'text' && [...event.text].length > 1 && !takesText(state)) {
@@ -321,6 +322,26 @@ function routeKey(state: WizardState, event: KeyEvent): WizardState {
       return testCertificatesKeyInState(state, event);
     case 'quit':
       return state;
+  }
+}
+
+/**
+ * Steps where Esc acts at once even though the step waits for a result: cancelling a save or the generation
+ * of keys, or leaving a list that is being read (a throttled save or a dropped link may wait for long).
+ */
+function escapeActsAtOnce(state: WizardState): boolean {
+  switch (state.screen.name) {
+    case 'individual':
+      return state.individual.step === 'saving';
+    case 'group':
+      return groupEscapeActsAtOnce(state.group);
+    case 'verify-ca':
+      return state.ca.step === 'list' && state.ca.certificates.state === 'loading';
+    case 'test-certificates':
+      return state.testCertificates.step === 'generating';
+    case 'home':
+    case 'quit':
+      return false;
   }
 }
 

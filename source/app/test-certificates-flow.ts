@@ -158,9 +158,7 @@ export type TestCertificatesRequest =
   | {kind: 'generate'; overwrite: boolean}
   | {kind: 'cancel'}
   | {kind: 'verify-ca'}
-  | {kind: 'individual'; certificatePath: string}
-  /** A key that waits until the chain is made, as keys do on a busy step. */
-  | {kind: 'hold'};
+  | {kind: 'individual'; certificatePath: string};
 
 export type TestCertificatesOutcome = {
   flow: TestCertificatesFlow;
@@ -239,7 +237,8 @@ export function testCertificatesKey(
   viewport: Viewport,
 ): TestCertificatesOutcome {
   if (flow.step === 'generating') {
-    return event.kind === 'escape' ? at(flow, {kind: 'cancel'}) : at(flow, {kind: 'hold'});
+    // Only Esc gets here while generating (the step is busy: other keys wait for the result).
+    return event.kind === 'escape' ? at(flow, {kind: 'cancel'}) : at(flow);
   }
   if (event.kind === 'escape') {
     if (flow.step === 'done') return at(flow, {kind: 'home'});
@@ -335,8 +334,6 @@ export function testCertificatesKeyInState(state: WizardState, event: KeyEvent):
         testCertificates: restFlow(summary, ['progress']),
       };
     }
-    case 'hold':
-      return {...next, typeAhead: [...next.typeAhead, event]};
     case 'verify-ca': {
       const certificatePath = writtenPath(flow, '/azure-iot-test-only.root.ca.cert.pem');
       const keyPath = writtenPath(flow, '/azure-iot-test-only.root.ca.key.pem');
@@ -398,8 +395,8 @@ export function testCertificatesResult(
  * Never busy: while the chain is made the flow itself holds the keys typed (they replay once it is done), so
  * that Esc still reaches it and cancels.
  */
-export function testCertificatesBusy(_state: WizardState): boolean {
-  return false;
+export function testCertificatesBusy(state: WizardState): boolean {
+  return state.testCertificates.step === 'generating';
 }
 
 /** Letters are text to type on this step, rather than one-letter commands. */

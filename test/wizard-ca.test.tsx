@@ -312,6 +312,26 @@ describe('verify a CA certificate in the wizard', () => {
     });
   });
 
+  test('a device certificate given as the CA file is refused as a CA, and the path stays', async () => {
+    const device = `ec/${chainPaths.deviceCertificate('ca-test-device')}`;
+    await withWizard(sandbox, async (app) => {
+      await nameNewCertificate(app, 'not-a-ca');
+      await waitForFrame(app, 'CA certificate file');
+      await burst(app, device, keys.enter);
+      const screen = await waitForFrame(app, 'This certificate cannot be uploaded as a CA');
+      assert.match(screen, /is not a CA certificate \(CA:false\)/);
+      await press(app, keys.enter);
+      assert.match(frame(app), new RegExp(`File › ${device.replaceAll('.', '\\.')}`));
+    });
+    assert.equal(
+      await withGateway(sandbox, async (gateway) =>
+        (await gateway.listCaCertificates()).some((certificate) => certificate.name === 'not-a-ca'),
+      ),
+      false,
+      'nothing was uploaded',
+    );
+  });
+
   test('set verified on upload skips the proof', async () => {
     await withWizard(sandbox, async (app) => {
       await toVerifiedChoice(app, 'trusted-root', roots.ec.certificate);

@@ -88,6 +88,7 @@ function CaStepView({
           field={flow.certificateFile}
           stepError={flow.stepError}
           width={width}
+          use="uploaded as a CA"
         />
       );
     case 'add-verified':

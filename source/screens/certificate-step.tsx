@@ -40,12 +40,15 @@ export function CertificateStep({
   field,
   stepError,
   width,
+  use = 'enrolled',
 }: {
   title: string;
   explanation: string;
   field: CertificateField;
   stepError: string | undefined;
   width: number;
+  /** What the certificate is for, in "This certificate cannot be …" when it has errors. */
+  use?: string;
 }) {
   const {status} = field;
   return (
@@ -74,7 +77,7 @@ export function CertificateStep({
             </FieldRow>
           ) : null}
           <FindingsList findings={status.certificate.findings} />
-          <CertificateVerdict field={field} />
+          <CertificateVerdict field={field} use={use} />
         </Box>
       ) : null}
       <StepError message={stepError} />
@@ -82,13 +85,11 @@ export function CertificateStep({
   );
 }
 
-function CertificateVerdict({field}: {field: CertificateField}) {
+function CertificateVerdict({field, use}: {field: CertificateField; use: string}) {
   if (field.status.state !== 'loaded') return null;
   const {findings} = field.status.certificate;
   if (findings.some((finding) => finding.severity === 'error')) {
-    return (
-      <Text color={tone('red')}>This certificate cannot be enrolled: choose another file.</Text>
-    );
+    return <Text color={tone('red')}>This certificate cannot be {use}: choose another file.</Text>;
   }
   if (
     findings.some((finding) => finding.severity === 'warning') &&

@@ -115,7 +115,7 @@ test('several matches complete to their common prefix and list the candidates', 
 });
 
 test('the candidate list is cut at the limit while the match count stays whole', async () => {
-  const limited = await completePath('', context, 3);
+  const limited = await completePath('', context, {limit: 3});
   assert.deepEqual(limited.candidates, ['certs/', 'device.cert.pem', 'device.key.pem']);
   assert.equal(limited.matches, 7);
 });
@@ -232,4 +232,16 @@ test('the common prefix never splits a character made of two UTF-16 units', asyn
   const completion = await completePath('../emoji/', context);
   assert.equal(completion.value, '../emoji/');
   assert.equal(completion.matches, 2);
+});
+
+test('a field that names a folder is offered folders only', async () => {
+  const folders = await completePath('', context, {foldersOnly: true});
+  assert.deepEqual(folders.candidates, ['certs/', 'linked/', 'locked/', 'my certs/']);
+  assert.equal(folders.matches, 4);
+  // Only files start with 'd' here: none is offered.
+  assert.deepEqual(await completePath('d', context, {foldersOnly: true}), {
+    value: 'd',
+    candidates: [],
+    matches: 0,
+  });
 });

@@ -5,6 +5,7 @@ import type {Action} from './reducer.js';
 import {runCaTask} from './ca-effects.js';
 import type {SigningOutcome, SigningRequest} from './ca-signing.js';
 import {runGroupTask} from './group-effects.js';
+import {namesFolder} from './path-fields.js';
 import type {
   CertificatePurpose,
   ConnectionInfo,
@@ -34,7 +35,10 @@ export type WizardServices = {
   }): Promise<OpenConnection>;
   /** Throws an Error whose message the user can act on. */
   readCertificate(typedPath: string, purpose: CertificatePurpose): Promise<LoadedCertificate>;
-  completePath(text: string): Promise<{value: string; candidates: string[]; matches: number}>;
+  completePath(
+    text: string,
+    options: {foldersOnly: boolean},
+  ): Promise<{value: string; candidates: string[]; matches: number}>;
   writeTextFile(path: string, content: string, overwrite: boolean): Promise<'written' | 'exists'>;
   /** Makes a test chain (root, intermediate, device certificates) under the folder; never overwrites unasked. */
   generateTestChain(request: TestChainRequest): Promise<TestChainOutcome>;
@@ -148,7 +152,9 @@ async function run(task: Task, context: EffectContext): Promise<Action | undefin
         return {type: 'certificate-failed', taskId: task.id, message: toFailure(error).message};
       }
     case 'complete-path': {
-      const completion = await services.completePath(task.text);
+      const completion = await services.completePath(task.text, {
+        foldersOnly: namesFolder(task.field),
+      });
       return {type: 'path-completed', taskId: task.id, ...completion};
     }
     case 'save-individual': {

@@ -25,18 +25,21 @@ type Entry = {name: string; isDirectory: boolean};
 
 /** Bash-like Tab completion: completes to the longest common prefix of the entries that start with what was typed;
  * a unique directory gets a trailing '/', a unique file completes fully. Hidden entries only when the typed name starts
- * with '.'. An unreadable or missing folder gives {value: text, candidates: [], matches: 0}. */
+ * with '.'; with `foldersOnly`, folders only (a field that names a folder). An unreadable or missing folder gives
+ * {value: text, candidates: [], matches: 0}. */
 export async function completePath(
   text: string,
   context: PathContext,
-  limit = defaultLimit,
+  options: {limit?: number; foldersOnly?: boolean} = {},
 ): Promise<Completion> {
+  const {limit = defaultLimit, foldersOnly = false} = options;
   if (text === '~') return {value: '~/', candidates: [], matches: 1};
 
   const slash = text.lastIndexOf('/');
   const folderText = text.slice(0, slash + 1);
   const typedName = text.slice(slash + 1);
-  const entries = await matchingEntries(expandPath(folderText, context), typedName);
+  const found = await matchingEntries(expandPath(folderText, context), typedName);
+  const entries = foldersOnly ? found?.filter((entry) => entry.isDirectory) : found;
   if (entries === undefined || entries.length === 0) {
     return {value: text, candidates: [], matches: 0};
   }

@@ -17,6 +17,9 @@ const certificateFieldKeys = [
 
 export type CertificateFieldKey = (typeof certificateFieldKeys)[number];
 
+/** Fields that name a folder: Tab offers folders only. */
+export const namesFolder = (key: PathFieldKey): boolean => key === 'test-folder';
+
 export function isCertificateFieldKey(key: PathFieldKey): key is CertificateFieldKey {
   return (certificateFieldKeys as readonly PathFieldKey[]).includes(key);
 }

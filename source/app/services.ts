@@ -93,7 +93,7 @@ export function createServices(options: {
       const {checkVerificationFile} = await import('./ca-signing.js');
       return checkVerificationFile(request, expandPath(request.path, context));
     },
-    completePath: (text) => completePath(text, context),
+    completePath: (text, options) => completePath(text, context, options),
     writeTextFile: (path, content, overwrite) =>
       writeTextFile(expandPath(path, context), content, overwrite),
     async closeAll() {

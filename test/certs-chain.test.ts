@@ -149,6 +149,35 @@ describe('create-chain', () => {
     }
   });
 
+  test('a file where the folder should be is refused before any key is made', async () => {
+    const {path: folder, cleanup} = await temporaryFolder();
+    try {
+      await writeFile(join(folder, 'not-a-folder'), 'x');
+      const progress: string[] = [];
+      for (const outDir of [join(folder, 'not-a-folder'), join(folder, 'not-a-folder', 'chain')]) {
+        await assert.rejects(
+          createTestChain({
+            outDir,
+            devices: ['d1'],
+            keyType: 'ec',
+            onProgress: ({stage}) => progress.push(stage),
+          }),
+          /a file is in the way/,
+        );
+      }
+      assert.deepEqual(progress, [], 'no key was made');
+      // A folder that does not exist yet is made.
+      const made = await createTestChain({
+        outDir: join(folder, 'new', 'chain'),
+        devices: ['d1'],
+        keyType: 'ec',
+      });
+      assert.ok(made.length > 0);
+    } finally {
+      await cleanup();
+    }
+  });
+
   test('keys can be written encrypted with a passphrase', async () => {
     const folder = await temporaryFolder();
     try {

@@ -2,7 +2,7 @@ import {createPrivateKey} from 'node:crypto';
 import {join} from 'node:path';
 import {generatePrivateKey, type KeyAlgorithm} from './keys.js';
 import {issueCertificate} from './issue.js';
-import {existingPaths, writeOutputFiles, type OutputFile} from './write-files.js';
+import {checkFolderPath, existingPaths, writeOutputFiles, type OutputFile} from './write-files.js';
 import {checkRegistrationId} from './check.js';
 
 export type ChainKeyType = 'rsa' | 'ec';
@@ -100,6 +100,7 @@ export async function createTestChain(options: TestChainOptions): Promise<Writte
       chainPaths.edgeCaKey(name),
     ]),
   ].map(at);
+  await checkFolderPath(options.outDir);
   if (!options.force) {
     const existing = await existingPaths(plannedPaths);
     if (existing.length > 0) throw new FilesExistError(existing);

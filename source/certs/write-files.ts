@@ -1,6 +1,6 @@
 import {constants} from 'node:fs';
-import {access, mkdir, open} from 'node:fs/promises';
-import {dirname} from 'node:path';
+import {access, mkdir, open, stat} from 'node:fs/promises';
+import {dirname, resolve} from 'node:path';
 
 /** A file to write: certificates are world-readable (0644), private keys 0600. */
 export type OutputFile = {path: string; contents: string; secret: boolean};
@@ -41,16 +41,35 @@ export async function writeOutputFiles(
   }
 }
 
+/**
+ * Throws the same error as writing would when a file stands where `folder` or one of its parents should be, so a
+ * long job (making keys) can refuse before it starts. A folder that does not exist yet is fine.
+ */
+export async function checkFolderPath(folder: string): Promise<void> {
+  for (let current = resolve(folder); ; current = dirname(current)) {
+    try {
+      if ((await stat(current)).isDirectory()) return;
+      throw fileInTheWay(folder);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+      if (dirname(current) === current) return;
+    }
+  }
+}
+
+function fileInTheWay(path: string): Error {
+  return new Error(
+    `cannot create the folder ${path}: a file is in the way (${path} or one of its parents is a file, not a folder); choose another --out folder`,
+  );
+}
+
 async function makeFolder(path: string, mode: number) {
   try {
     await mkdir(path, {recursive: true, mode});
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOTDIR' || code === 'EEXIST') {
-      throw new Error(
-        `cannot create the folder ${path}: a file is in the way (${path} or one of its parents is a file, not a folder); choose another --out folder`,
-      );
-    }
+    if (code === 'ENOTDIR' || code === 'EEXIST') throw fileInTheWay(path);
     if (code === 'EACCES' || code === 'EPERM') {
       throw new Error(
         `cannot create the folder ${path}: permission denied; choose a folder you can write to`,

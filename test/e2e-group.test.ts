@@ -163,6 +163,8 @@ describe('a group enrollment in a terminal', () => {
       const printed = await pane.history();
       assert.match(printed, /Enrollment group saved in the local sandbox DPS\./);
       assert.match(printed, new RegExp(`--ca-name ${caName}`));
+      assert.match(printed, /CA certificates verified in the local sandbox DPS:/);
+      assert.ok(printed.includes(`${caName}: `) && printed.includes(`SHA-1 ${rootSha1}`), printed);
       assert.equal(existsSync(join(stateDir, 'emulator.lock')), false, 'the sandbox was closed');
 
       // The same state folder, read back through the real SDKs: ARM for the CA, the service SDK for the group.

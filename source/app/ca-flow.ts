@@ -14,7 +14,7 @@ import {enterGroupWithSigningCertificate, returnToGroupWithCa} from './group-flo
 import {emptyCertificateField} from './certificate-field.js';
 import type {KeyEvent} from './keys.js';
 import {maxScroll} from './layout.js';
-import {azTarget} from './outputs-view.js';
+import {azTarget, savedWhere} from './outputs-view.js';
 import {emptyPathField} from './path-fields.js';
 import type {
   CaCertificateList,
@@ -93,6 +93,8 @@ export type CaFlow = {
   stepError?: string;
   /** A remark that is not a problem (e.g. the certificate chosen is verified already). */
   notice?: string;
+  /** Every certificate verified (or uploaded verified) since the wizard started, for the text printed at exit. */
+  verifiedHere: CaCertificate[];
 };
 
 /** Effects of this flow; their results come back as {type: 'ca', taskId, result}. */
@@ -195,6 +197,7 @@ export function initialCaFlow(): CaFlow {
     saveFile: emptyPathField,
     confirmOverwrite: false,
     commandsScroll: 0,
+    verifiedHere: [],
   };
 }
 
@@ -223,7 +226,11 @@ export function enterCaForGroup(
   slot: 'primary' | 'secondary',
   certificateName: string,
 ): WizardState {
-  const flow: CaFlow = {...initialCaFlow(), returnTo: {slot}};
+  const flow: CaFlow = {
+    ...initialCaFlow(),
+    returnTo: {slot},
+    verifiedHere: state.ca.verifiedHere,
+  };
   const opened: WizardState = {...state, screen: {name: 'verify-ca'}, ca: flow};
   if (!armAvailable(state)) return {...opened, ca: withStep(flow, 'needs-arm')};
   // No name: the group asked to add a CA, so its name comes first (the list it shows is known already).
@@ -256,6 +263,7 @@ export function enterCaWithFiles(
 ): WizardState {
   const flow: CaFlow = {
     ...initialCaFlow(),
+    verifiedHere: state.ca.verifiedHere,
     step: 'add-file',
     name: draftOf(files.name),
     certificateFile: {
@@ -266,7 +274,11 @@ export function enterCaWithFiles(
     keyFile: {...emptyPathField, path: draftOf(files.keyPath)},
   };
   const opened: WizardState = {...state, screen: {name: 'verify-ca'}, ca: flow};
-  if (!armAvailable(state)) return {...opened, ca: withStep(flow, 'needs-arm')};
+  if (!armAvailable(state)) {
+    // Nothing is read without ARM: the file is kept unread, not shown as read by a task that never runs.
+    const unread: CertificateField = {...flow.certificateFile, status: {state: 'empty'}};
+    return {...opened, ca: withStep({...flow, certificateFile: unread}, 'needs-arm')};
+  }
   // The list tells the name step whether the name is taken; the file is read at once.
   return addTask(listing(opened), {
     kind: 'read-certificate',
@@ -346,6 +358,24 @@ export function caKeyInState(state: WizardState, event: KeyEvent): WizardState {
   const info = next.connection.status === 'connected' ? next.connection.info : undefined;
   const limit = maxScroll(caAzCommands(next.ca, info), next.viewport);
   return next.ca.commandsScroll > limit ? {...next, ca: {...next.ca, commandsScroll: limit}} : next;
+}
+
+function rememberVerified(flow: CaFlow, certificate: CaCertificate): CaFlow {
+  const others = flow.verifiedHere.filter((known) => known.name !== certificate.name);
+  return {...flow, verifiedHere: [...others, certificate]};
+}
+
+/** What stays in the terminal after exit: the CA certificates verified while the wizard ran. */
+export function caClosingReport(flow: CaFlow, info: ConnectionInfo | undefined): string {
+  if (flow.verifiedHere.length === 0) return '';
+  return [
+    `CA certificates verified in ${savedWhere(info)}:`,
+    ...flow.verifiedHere.map(
+      (certificate) =>
+        `  ${certificate.name}: ${certificate.subject ?? ''}, SHA-1 ${certificate.thumbprint ?? ''}`,
+    ),
+    '',
+  ].join('\n');
 }
 
 /** The az commands that do what this loop did: upload, then (unless verified on upload) the proof. */
@@ -459,7 +489,7 @@ export function caResult(state: WizardState, taskId: number, result: CaResult): 
       if (result.certificate.isVerified) {
         return {
           ...next,
-          ca: shownVerified(settled, result.certificate),
+          ca: shownVerified(rememberVerified(settled, result.certificate), result.certificate),
         };
       }
       return applyRequest(next, startLoop({...settled, signedHere: false}, result.certificate));
@@ -506,7 +536,7 @@ export function caResult(state: WizardState, taskId: number, result: CaResult): 
       return verifyTask(next, checked, result.certificate.pem);
     }
     case 'verified': {
-      const {verificationCode: _c, ...verified} = settled;
+      const {verificationCode: _c, ...verified} = rememberVerified(settled, result.certificate);
       // The success is seen before any key acts on it: keys typed while verifying are dropped.
       return {
         ...next,

@@ -1,6 +1,7 @@
 import {render} from 'ink';
 import {parseCommandArgs, UsageError} from '../commands/args.js';
 import {App} from './app.js';
+import {caClosingReport} from './ca-flow.js';
 import {connect, type ConnectTesting} from './connect.js';
 import {chooseConnection, describeChoice, type ConnectionChoice} from './connection-options.js';
 import {groupClosingReport} from './group-outputs-view.js';
@@ -55,7 +56,11 @@ export async function runWizard(argv: string[]): Promise<number> {
       services={services}
       onClose={(state) => {
         const info = connectionInfoOf(state);
-        report = [closingReport(state.individual, info), groupClosingReport(state.group, info)]
+        report = [
+          caClosingReport(state.ca, info),
+          closingReport(state.individual, info),
+          groupClosingReport(state.group, info),
+        ]
           .filter((text) => text !== '')
           .join('\n');
         interrupted = state.screen.name !== 'quit';

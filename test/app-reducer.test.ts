@@ -1,6 +1,7 @@
 import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import {enterCaWithFiles} from '../source/app/ca-flow.js';
 import {buildIndividualEnrollment} from '../source/app/individual-flow.js';
 import type {KeyEvent} from '../source/app/keys.js';
 import {homeItems, initialState, isBusy, reducer, type Action} from '../source/app/reducer.js';
@@ -610,5 +611,28 @@ describe('command letters that arrive together', () => {
       false,
     );
     assert.equal(press(state, text('u')).individual.step, 'saving');
+  });
+});
+
+describe('test chain files handed to the CA flow', () => {
+  test('without ARM they are kept unread, not left reading with no read task', () => {
+    const start = initialState(cwd, 'a connection string');
+    const home = reducer(start, {
+      type: 'connected',
+      taskId: task(start, 'connect').id,
+      info: {...info, mode: 'connection-string', armAvailable: false, linkedHubs: []},
+    });
+    const opened = enterCaWithFiles(home, {
+      certificatePath: 'out/certs/azure-iot-test-only.root.ca.cert.pem',
+      keyPath: 'out/private/azure-iot-test-only.root.ca.key.pem',
+      name: 'azure-iot-test-only-root',
+    });
+    assert.equal(opened.ca.step, 'needs-arm');
+    assert.deepEqual(opened.tasks, []);
+    assert.equal(opened.ca.certificateFile.status.state, 'empty');
+    assert.equal(
+      opened.ca.certificateFile.path.value,
+      'out/certs/azure-iot-test-only.root.ca.cert.pem',
+    );
   });
 });

@@ -6,9 +6,11 @@ import {buildIndividualEnrollment} from '../source/app/individual-flow.js';
 import type {KeyEvent} from '../source/app/keys.js';
 import {homeItems, initialState, isBusy, reducer, type Action} from '../source/app/reducer.js';
 import type {Failure, Task, WizardState} from '../source/app/state.js';
-import type {IndividualEnrollment} from '../source/dps/types.js';
+import {draftOf} from '../source/app/text-draft.js';
+import type {CaCertificate, IndividualEnrollment} from '../source/dps/types.js';
 import {
   backspace,
+  caListRead,
   certificatesForFile,
   connected,
   cwd,
@@ -17,6 +19,7 @@ import {
   escape,
   info,
   left,
+  onGroupScreen,
   pageDown,
   press,
   right,
@@ -497,5 +500,28 @@ describe('test chain files handed to the CA flow', () => {
       opened.ca.certificateFile.path.value,
       'out/certs/azure-iot-test-only.root.ca.cert.pem',
     );
+  });
+});
+
+describe("the group's CA list read again while the cursor was on its last row", () => {
+  test('Enter chooses a listed CA, never moves on without a primary CA', () => {
+    const verified: CaCertificate = {name: 'root-ca', etag: '"1"', isVerified: true};
+    const unverified: CaCertificate = {name: 'intermediate-ca', etag: '"1"', isVerified: false};
+    const listing = press(
+      onGroupScreen({step: 'attestation', groupId: draftOf('edge-group')}),
+      enter,
+    );
+    const onLast = press(caListRead(listing, [verified, unverified]), down);
+    assert.equal(onLast.group.caCursor, 1);
+    // n adds a CA; Esc leaves the add form for the list, read again: root-ca was deleted meanwhile.
+    const adding = press(onLast, text('n'), escape);
+    const back = press(caListRead(adding, [unverified]), escape);
+    assert.equal(back.screen.name, 'group');
+    assert.equal(back.group.step, 'ca-primary');
+    const chosen = press(back, enter);
+    assert.equal(chosen.screen.name, 'verify-ca', 'the unverified CA is verified first');
+    assert.equal(chosen.ca.target?.name, 'intermediate-ca');
+    assert.equal(chosen.group.caPrimary.value, '');
+    assert.equal(chosen.group.step, 'ca-primary');
   });
 });

@@ -285,11 +285,13 @@ export type GroupContext = {
  * (the list may still be loading when the step opens), or the first row when that name is not listed.
  */
 export function caCursorOf(flow: GroupFlow, slot: 'primary' | 'secondary'): number {
-  if (flow.caCursor >= 0) return flow.caCursor;
-  if (flow.caCertificates.state !== 'loaded') return 0;
+  if (flow.caCertificates.state !== 'loaded') return Math.max(0, flow.caCursor);
+  const offset = slot === 'secondary' ? 1 : 0;
+  // The list may have been read again, shorter, since the cursor moved: the cursor stays on a row.
+  const last = flow.caCertificates.certificates.length + offset - 1;
+  if (flow.caCursor >= 0) return Math.max(0, Math.min(flow.caCursor, last));
   const name = (slot === 'primary' ? flow.caPrimary : flow.caSecondary).value.trim();
   const index = flow.caCertificates.certificates.findIndex((item) => item.name === name);
-  const offset = slot === 'secondary' ? 1 : 0;
   return index < 0 ? 0 : index + offset;
 }
 

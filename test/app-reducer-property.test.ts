@@ -504,6 +504,17 @@ function checkInvariants(state: WizardState): void {
     );
   }
 
+  // A step that waits for a task is left only by cancelling it: it is never waiting off screen.
+  const waiting: [string, boolean][] = [
+    ['individual', state.individual.step === 'saving'],
+    ['group', state.group.step === 'saving' || state.group.preflight?.state === 'checking'],
+    ['verify-ca', ['uploading', 'generating', 'signing', 'verifying'].includes(state.ca.step)],
+    ['test-certificates', state.testCertificates.step === 'generating'],
+  ];
+  for (const [screen, busy] of waiting) {
+    if (busy) assert.equal(state.screen.name, screen, `${screen} waits off screen`);
+  }
+
   // Individual enrollment.
   const individual = state.individual;
   stepWithTask(
@@ -512,6 +523,7 @@ function checkInvariants(state: WizardState): void {
     individual.step === 'saving',
     `individual ${individual.step}`,
   );
+  if (individual.step === 'exists') assert.ok(individual.existing, 'the enrollment that exists');
   if (individual.step === 'review' || individual.step === 'saving') {
     assert.ok(
       individual.registrationId.value.trim() !== '' && individual.primary.status.state === 'loaded',
@@ -528,6 +540,12 @@ function checkInvariants(state: WizardState): void {
     group.preflight?.state === 'checking',
     `pre-flight ${group.preflight?.state}`,
   );
+  if (group.step === 'exists') assert.ok(group.existing, 'the group that exists is shown');
+  if (group.preflight?.state === 'checking') assert.equal(group.step, 'preflight');
+  const groupLists = state.tasks.filter(
+    (item) => item.kind === 'list-ca-certificates' && item.for === 'group',
+  );
+  assert.ok(groupLists.length <= 1, "the group's CA list is read once at a time");
   if (group.caCertificates.state === 'loading') {
     assert.ok(
       state.tasks.some((item) => item.kind === 'list-ca-certificates' && item.for === 'group'),
@@ -574,6 +592,7 @@ function checkInvariants(state: WizardState): void {
   if (ca.step === 'add-verified' || ca.step === 'uploading') {
     assert.equal(ca.certificateFile.status.state, 'loaded', 'the upload has its certificate');
   }
+  if (ca.step === 'save') assert.ok(ca.verificationPem, 'the verification certificate to save');
   if (ca.step === 'name-exists') assert.ok(ca.existing, 'the certificate that exists is known');
 
   // Test certificates.
@@ -668,7 +687,7 @@ describe('random keys and effect results', () => {
           checkInvariants(state);
         }
       }),
-      {numRuns: Number(process.env.PROPERTY_RUNS ?? 400)},
+      {numRuns: Number(process.env.PROPERTY_RUNS ?? 400), includeErrorInReport: true},
     );
   });
 });

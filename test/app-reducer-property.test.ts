@@ -372,6 +372,7 @@ function armStartStates(home: WizardState): WizardState[] {
   const groupSaved = report(press(groupReview, enter), 'save-group', 2);
   assert.equal(groupSaved.group.step, 'result');
   const preflight = press(groupSaved, text('p'));
+  const groupConfig = enterUntil(groupSaved, groupStep, 'config');
   // Group with its own signing certificate, at the review.
   const signing = report(
     press(home, down, enter, text('signed-group'), enter, down, enter, text('ca.pem'), enter),
@@ -389,21 +390,13 @@ function armStartStates(home: WizardState): WizardState[] {
   const signed = report(press(prove, text('ca.key'), enter), 'sign-verification-certificate');
   const verified = report(signed, 'verify-ca-certificate', 1);
   assert.equal(verified.ca.step, 'verified');
+  const saveProof = press(verified, text('s'));
+  assert.equal(saveProof.ca.step, 'save');
 
-  // Test certificates: the summary, and the files written.
-  const summary = press(
-    home,
-    down,
-    down,
-    down,
-    enter,
-    text('out'),
-    enter,
-    text('dev-1 dev-2'),
-    enter,
-    enter,
-    enter,
-  );
+  // Test certificates: the folder, the summary, and the files written.
+  const testFolder = press(home, down, down, down, enter);
+  assert.equal(testFolder.testCertificates.step, 'folder');
+  const summary = press(testFolder, text('out'), enter, text('dev-1 dev-2'), enter, enter, enter);
   assert.equal(summary.testCertificates.step, 'summary');
   const done = report(press(summary, enter), 'generate-test-chain', 2);
   assert.equal(done.testCertificates.step, 'done');
@@ -418,11 +411,14 @@ function armStartStates(home: WizardState): WizardState[] {
     groupReview,
     groupSaved,
     preflight,
+    groupConfig,
     signingReview,
     caList,
     prove,
     addName,
     verified,
+    saveProof,
+    testFolder,
     summary,
     done,
   ];

@@ -525,3 +525,21 @@ describe("the group's CA list read again while the cursor was on its last row", 
     assert.equal(chosen.group.step, 'ca-primary');
   });
 });
+
+describe('Esc typed ahead', () => {
+  test('replayed onto a step where Esc acts at once, it acts at once too', () => {
+    const unverified: CaCertificate = {name: 'intermediate-ca', etag: '"1"', isVerified: false};
+    const listed = caListRead(press(connected(), down, down, enter), [unverified]);
+    const generating = press(listed, enter);
+    assert.equal(generating.ca.step, 'generating');
+    // Esc, Esc while the code is made: back to the list (read again), and from it home, as typed after.
+    const typed = press(generating, escape, escape);
+    const code = reducer(typed, {
+      type: 'ca',
+      taskId: task(typed, 'generate-verification-code').id,
+      result: {kind: 'code', etag: '"2"', verificationCode: 'ABC123'},
+    });
+    assert.deepEqual(code.screen, {name: 'home', cursor: 0});
+    assert.deepEqual(code.typeAhead, []);
+  });
+});

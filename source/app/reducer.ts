@@ -345,14 +345,13 @@ function escapeActsAtOnce(state: WizardState): boolean {
   }
 }
 
-/** Replays keys that waited for a result. */
+/**
+ * Replays keys that waited for a result, each as if typed now: on a step that waits again they wait again,
+ * and an Esc among them still acts at once where Esc does.
+ */
 function replayTypeAhead(state: WizardState): WizardState {
   let next: WizardState = {...state, typeAhead: []};
-  for (const [index, event] of state.typeAhead.entries()) {
-    if (isBusy(next))
-      return {...next, typeAhead: [...next.typeAhead, ...state.typeAhead.slice(index)]};
-    next = handleKey(next, event);
-  }
+  for (const event of state.typeAhead) next = handleKey(next, event);
   return next;
 }
 

@@ -687,3 +687,114 @@ describe('random keys and effect results', () => {
     );
   });
 });
+
+describe('keys typed while a step of any flow waits', () => {
+  const anyKey: fc.Arbitrary<KeyEvent> = fc.oneof(
+    fc.constantFrom<KeyEvent>(
+      enter,
+      enter,
+      escape,
+      up,
+      down,
+      tab,
+      left,
+      right,
+      backspace,
+      pageDown,
+    ),
+    fc.constantFrom('a', ' ', 'n', 'p', 'r', 's', 'w', '1', 'ca.pem', 'x=1').map(text),
+  );
+
+  /** A step waiting for the one task of `kind`, and whether Esc acts at once there (cancels or leaves). */
+  type Waiting = {
+    name: string;
+    busy: WizardState;
+    kind: Task['kind'];
+    pick: number;
+    escapeActs: boolean;
+  };
+
+  function waitingSteps(): Waiting[] {
+    const home = connected();
+    const groupName = press(home, down, enter, text('edge-group'), enter);
+    const caList = press(home, down, down, enter);
+    const caListed = report(caList, 'list-ca-certificates');
+    const saved = report(
+      press(
+        enterUntil(report(press(groupName, enter), 'list-ca-certificates'), groupStep, 'review'),
+        enter,
+      ),
+      'save-group',
+      2,
+    );
+    const deviceRead = report(
+      press(saved, text('p'), text('device-01-full-chain.pem'), enter),
+      'read-certificate',
+      2,
+    );
+    return [
+      {
+        name: 'the group signing certificate being read',
+        busy: press(groupName, down, enter, text('ca.pem'), enter),
+        kind: 'read-certificate',
+        pick: 0,
+        escapeActs: false,
+      },
+      {
+        name: 'the group pre-flight being checked',
+        busy: press(deviceRead, enter),
+        kind: 'check-group-device',
+        pick: 0,
+        escapeActs: false,
+      },
+      {
+        name: "the group's CA list being read",
+        busy: press(groupName, enter),
+        kind: 'list-ca-certificates',
+        pick: 0,
+        escapeActs: true,
+      },
+      {
+        name: 'the CA list being read',
+        busy: caList,
+        kind: 'list-ca-certificates',
+        pick: 0,
+        escapeActs: true,
+      },
+      {
+        name: 'a CA certificate file being read',
+        busy: press(caListed, up, enter, text('new-ca'), enter, text('ca.pem'), enter),
+        kind: 'read-certificate',
+        pick: 0,
+        escapeActs: false,
+      },
+      {
+        name: 'a verification code being generated',
+        busy: press(caListed, down, enter),
+        kind: 'generate-verification-code',
+        pick: 1,
+        escapeActs: false,
+      },
+    ];
+  }
+
+  test('end where they would after the result, wherever they were typed', () => {
+    for (const {name, busy, kind, pick, escapeActs} of waitingSteps()) {
+      assert.equal(isBusy(busy), true, `${name}: busy`);
+      const result = resultsFor(task(busy, kind))[pick]!;
+      const keys = escapeActs ? anyKey.filter((key) => key.kind !== 'escape') : anyKey;
+      fc.assert(
+        fc.property(fc.array(keys, {maxLength: 30}), fc.nat(), (typed, at) => {
+          const split = at % (typed.length + 1);
+          const after = press(reducer(busy, result), ...typed);
+          const typedAhead = press(
+            reducer(press(busy, ...typed.slice(0, split)), result),
+            ...typed.slice(split),
+          );
+          assert.deepEqual(typedAhead, after, name);
+        }),
+        {numRuns: Number(process.env.PROPERTY_RUNS ?? 100), includeErrorInReport: true},
+      );
+    }
+  });
+});

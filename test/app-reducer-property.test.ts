@@ -727,6 +727,23 @@ describe('keys typed while a step of any flow waits', () => {
       'save-group',
       2,
     );
+    const groupReview = enterUntil(
+      report(press(groupName, enter), 'list-ca-certificates'),
+      groupStep,
+      'review',
+    );
+    const summary = press(
+      home,
+      up,
+      up,
+      enter,
+      text('out'),
+      enter,
+      text('dev-1'),
+      enter,
+      enter,
+      enter,
+    );
     const deviceRead = report(
       press(saved, text('p'), text('device-01-full-chain.pem'), enter),
       'read-certificate',
@@ -738,6 +755,41 @@ describe('keys typed while a step of any flow waits', () => {
         busy: press(groupName, down, enter, text('ca.pem'), enter),
         kind: 'read-certificate',
         pick: 0,
+        escapeActs: false,
+      },
+      {
+        name: 'a device certificate being read for the pre-flight',
+        busy: press(saved, text('p'), text('device-01-full-chain.pem'), enter),
+        kind: 'read-certificate',
+        pick: 2,
+        escapeActs: false,
+      },
+      {
+        name: 'a group being saved',
+        busy: press(groupReview, enter),
+        kind: 'save-group',
+        pick: 2,
+        escapeActs: true,
+      },
+      {
+        name: 'a test chain being made',
+        busy: press(summary, enter),
+        kind: 'generate-test-chain',
+        pick: 2,
+        escapeActs: true,
+      },
+      {
+        name: 'a CA certificate being uploaded',
+        busy: press(
+          report(
+            press(caListed, up, enter, text('new-ca'), enter, text('ca.pem'), enter),
+            'read-certificate',
+          ),
+          enter,
+          enter,
+        ),
+        kind: 'upload-ca-certificate',
+        pick: 2,
         escapeActs: false,
       },
       {

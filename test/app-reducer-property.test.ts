@@ -6,7 +6,12 @@ import {join} from 'node:path';
 import fc from 'fast-check';
 import type {CaResult} from '../source/app/ca-flow.js';
 import {readCertificateFor} from '../source/app/certificate-file.js';
-import {groupIdProblem, type GroupResult, type PreflightReport} from '../source/app/group-flow.js';
+import {
+  caReferencesOf,
+  groupIdProblem,
+  type GroupResult,
+  type PreflightReport,
+} from '../source/app/group-flow.js';
 import type {KeyEvent} from '../source/app/keys.js';
 import {
   getCertificateField,
@@ -26,6 +31,7 @@ import {
   daysProblem,
   deviceNamesOf,
   deviceNamesProblem,
+  doneChoices,
   type TestCertificatesResult,
 } from '../source/app/test-certificates-flow.js';
 import {chainPaths, type WrittenFile} from '../source/certs/test-chain.js';
@@ -492,7 +498,16 @@ function checkInvariants(state: WizardState): void {
         (item.kind === 'read-certificate' && item.field === key) ||
         (key === 'ca-verification' && item.kind === 'check-verification-certificate'),
     );
-    const status = getCertificateField(state, key).status.state;
+    const field = getCertificateField(state, key);
+    const status = field.status.state;
+    if (field.status.state === 'loaded') {
+      // An edited path forgets what was read from the old one.
+      assert.equal(
+        field.status.certificate.path,
+        field.path.value.trim(),
+        `${key}: read from its path`,
+      );
+    }
     assert.equal(
       reading.length > 0,
       status === 'reading',
@@ -551,7 +566,9 @@ function checkInvariants(state: WizardState): void {
   if (group.step === 'review' || group.step === 'saving') {
     assert.equal(groupIdProblem(group), undefined, 'the review is reached with a valid group name');
     if (group.attestation === 'ca-reference') {
-      assert.notEqual(group.caPrimary.value.trim(), '', 'the review has a primary CA reference');
+      const {primary, secondary} = caReferencesOf(group);
+      assert.match(primary, /^[A-Za-z0-9._-]+$/, 'the review has a primary CA reference');
+      assert.notEqual(secondary, primary, 'the secondary CA is another one');
     } else {
       assert.equal(
         group.signingPrimary.status.state,
@@ -603,7 +620,10 @@ function checkInvariants(state: WizardState): void {
     assert.equal(deviceNamesProblem(deviceNamesOf(chain)), undefined, 'valid device names');
     assert.equal(daysProblem(chain.days.value), undefined, 'a valid validity');
   }
-  if (chain.step === 'done') assert.ok(chain.written, 'the files written are listed');
+  if (chain.step === 'done') {
+    assert.ok(chain.written, 'the files written are listed');
+    assert.ok(chain.doneCursor < doneChoices(chain).length, 'the cursor is on a choice');
+  }
   if (chain.step === 'exists') assert.ok(chain.existing, 'the files in the way are listed');
 }
 

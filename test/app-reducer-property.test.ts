@@ -13,6 +13,7 @@ import {
   type PreflightReport,
 } from '../source/app/group-flow.js';
 import type {KeyEvent} from '../source/app/keys.js';
+import type {Viewport} from '../source/app/layout.js';
 import {
   getCertificateField,
   isCertificateFieldKey,
@@ -628,7 +629,7 @@ function checkInvariants(state: WizardState): void {
 }
 
 describe('random keys and effect results', () => {
-  type Step = {keys: KeyEvent[]} | {result: number; choice: number};
+  type Step = {keys: KeyEvent[]} | {result: number; choice: number} | {viewport: Viewport};
 
   const anyKey: fc.Arbitrary<KeyEvent> = fc.oneof(
     {weight: 6, arbitrary: fc.constant(enter)},
@@ -677,6 +678,16 @@ describe('random keys and effect results', () => {
   const anyStep: fc.Arbitrary<Step> = fc.oneof(
     {weight: 3, arbitrary: fc.array(anyKey, {minLength: 1, maxLength: 4}).map((keys) => ({keys}))},
     {weight: 2, arbitrary: fc.record({result: fc.nat(), choice: fc.nat()})},
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom<Viewport>(
+          {columns: 80, rows: 24},
+          {columns: 60, rows: 16},
+          {columns: 132, rows: 43},
+        )
+        .map((viewport) => ({viewport})),
+    },
   );
 
   /** A result the effect runner could report for one of the tasks the state asks for. */
@@ -696,6 +707,8 @@ describe('random keys and effect results', () => {
         for (const step of steps) {
           if ('keys' in step) {
             state = press(state, ...step.keys);
+          } else if ('viewport' in step) {
+            state = reducer(state, {type: 'viewport', viewport: step.viewport});
           } else {
             const action = resultFor(state, step.result, step.choice);
             if (action) state = reducer(state, action);

@@ -61,7 +61,10 @@ import {ecChain, issue} from './helpers/test-certificates.js';
 /**
  * Random keys and random effect results through the pure reducer, from many start states across every flow:
  * the reducer never throws, and tasks, busy steps and keys typed ahead stay consistent.
+ * PROPERTY_RUNS=5000 runs each property longer, to search further than the quick default.
  */
+
+const runs = (quick: number) => Number(process.env.PROPERTY_RUNS ?? quick);
 
 /** Certificates read as the wizard reads them, and the CA certificates a DPS would list, made once. */
 type Fixture = {
@@ -716,7 +719,7 @@ describe('random keys and effect results', () => {
           checkInvariants(state);
         }
       }),
-      {numRuns: Number(process.env.PROPERTY_RUNS ?? 400), includeErrorInReport: true},
+      {numRuns: runs(400), includeErrorInReport: true},
     );
   });
 });
@@ -871,7 +874,7 @@ describe('keys typed while a step of any flow waits', () => {
           );
           assert.deepEqual(typedAhead, after, name);
         }),
-        {numRuns: Number(process.env.PROPERTY_RUNS ?? 100), includeErrorInReport: true},
+        {numRuns: runs(100), includeErrorInReport: true},
       );
     }
   });

@@ -494,6 +494,9 @@ function checkInvariants(state: WizardState): void {
   assert.equal(new Set(ids).size, ids.length, 'task ids are unique');
   assert.ok(ids.every((id) => id < state.nextTaskId));
   if (!isBusy(state)) assert.deepEqual(state.typeAhead, [], 'no keys wait when nothing is busy');
+  // Both wait, whatever the screen: a second Tab or Enter waits for the first one's result.
+  assert.ok(tasksOf(state, 'complete-path').length <= 1, 'one path completed at a time');
+  assert.ok(tasksOf(state, 'write-file').length <= 1, 'one file written at a time');
 
   // A certificate field is being read exactly while a task reads it (a verification file: checks it).
   for (const key of certificateFieldKeys) {

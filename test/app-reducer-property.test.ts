@@ -444,18 +444,7 @@ function connectionStringStartStates(): WizardState[] {
   });
   const group = press(home, down, enter, text('signed-group'), enter);
   assert.equal(group.group.step, 'attestation');
-  const summary = press(
-    home,
-    up,
-    up,
-    enter,
-    text('out'),
-    enter,
-    text('dev-1'),
-    enter,
-    enter,
-    enter,
-  );
+  const summary = toTestChainSummary(home);
   assert.equal(summary.testCertificates.step, 'summary');
   const done = report(press(summary, enter), 'generate-test-chain', 2);
   assert.equal(done.testCertificates.step, 'done');
@@ -634,6 +623,10 @@ function checkInvariants(state: WizardState): void {
   if (chain.step === 'exists') assert.ok(chain.existing, 'the files in the way are listed');
 }
 
+/** From home to the test certificates' summary: folder out, one device dev-1, RSA, the default validity. */
+const toTestChainSummary = (home: WizardState): WizardState =>
+  press(home, up, up, enter, text('out'), enter, text('dev-1'), enter, enter, enter);
+
 describe('random keys and effect results', () => {
   type Step = {keys: KeyEvent[]} | {result: number; choice: number} | {viewport: Viewport};
 
@@ -764,18 +757,7 @@ describe('keys typed while a step of any flow waits', () => {
       'review',
     );
     const saved = report(press(groupReview, enter), 'save-group', 2);
-    const summary = press(
-      home,
-      up,
-      up,
-      enter,
-      text('out'),
-      enter,
-      text('dev-1'),
-      enter,
-      enter,
-      enter,
-    );
+    const summary = toTestChainSummary(home);
     const deviceRead = report(
       press(saved, text('p'), text('device-01-full-chain.pem'), enter),
       'read-certificate',

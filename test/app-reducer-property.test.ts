@@ -434,6 +434,10 @@ function armStartStates(home: WizardState): WizardState[] {
   ];
 }
 
+/** From home to the test certificates' summary: folder out, one device dev-1, RSA, the default validity. */
+const toTestChainSummary = (home: WizardState): WizardState =>
+  press(home, up, up, enter, text('out'), enter, text('dev-1'), enter, enter, enter);
+
 /** Connected with a connection string: no CA can be listed, a group uploads its own certificate. */
 function connectionStringStartStates(): WizardState[] {
   const start = initialState(cwd, 'a connection string');
@@ -622,10 +626,6 @@ function checkInvariants(state: WizardState): void {
   }
   if (chain.step === 'exists') assert.ok(chain.existing, 'the files in the way are listed');
 }
-
-/** From home to the test certificates' summary: folder out, one device dev-1, RSA, the default validity. */
-const toTestChainSummary = (home: WizardState): WizardState =>
-  press(home, up, up, enter, text('out'), enter, text('dev-1'), enter, enter, enter);
 
 describe('random keys and effect results', () => {
   type Step = {keys: KeyEvent[]} | {result: number; choice: number} | {viewport: Viewport};

@@ -138,6 +138,13 @@ describe('the CA flow', () => {
     assert.deepEqual(left.typeAhead, [], 'nothing typed for the list reaches the home screen');
   });
 
+  test('opened again while its list is still read, the flow asks once: only the last answer lands', () => {
+    const again = enterCa(press(enterCa(connected()), escape));
+    const lists = again.tasks.filter((item) => item.kind === 'list-ca-certificates');
+    assert.equal(lists.length, 1);
+    assert.equal(again.ca.certificates.state, 'loading');
+  });
+
   test('opened while connecting, a connection string turns the list into the explanation', () => {
     const start = connected();
     const connecting: WizardState = {...start, connection: {status: 'connecting', target: 'x'}};

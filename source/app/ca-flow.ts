@@ -25,7 +25,7 @@ import type {
   PathField,
   WizardState,
 } from './state.js';
-import {addTask, dropTask, findTask} from './task-list.js';
+import {addTask, dropTask, findTask, listCaCertificates} from './task-list.js';
 import {draftOf, emptyDraft, type TextDraft} from './text-draft.js';
 
 /** Verify a CA certificate: list, add, and the proof-of-possession loop, in one flow. */
@@ -205,9 +205,9 @@ const armAvailable = (state: WizardState) =>
   state.connection.status !== 'connected' || state.connection.info.armAvailable;
 
 function listing(state: WizardState): WizardState {
-  return addTask(
+  return listCaCertificates(
     {...state, ca: {...state.ca, certificates: {state: 'loading'}}},
-    {kind: 'list-ca-certificates', for: 'verify-ca'},
+    'verify-ca',
   );
 }
 

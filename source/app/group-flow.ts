@@ -31,7 +31,7 @@ import type {
   SettingsStep,
   WizardState,
 } from './state.js';
-import {addTask, dropTask, dropTasksOfKind} from './task-list.js';
+import {addTask, dropTask, dropTasksOfKind, listCaCertificates} from './task-list.js';
 import {draftOf, emptyDraft, type TextDraft} from './text-draft.js';
 
 /**
@@ -412,19 +412,10 @@ export function returnToGroupWithCa(
   const opened = {...state, screen: {name: 'group'} as const};
   if (!canListCaCertificates(infoOf(state))) return withGroup(opened, flow);
   // The list is read again, so the CA shows as verified; the cursor lands on it once it is there.
-  return addTask(
-    withGroup(dropTasksOfGroupList(opened), {...flow, caCertificates: {state: 'loading'}}),
-    {kind: 'list-ca-certificates', for: 'group'},
+  return listCaCertificates(
+    withGroup(opened, {...flow, caCertificates: {state: 'loading'}}),
+    'group',
   );
-}
-
-function dropTasksOfGroupList(state: WizardState): WizardState {
-  return {
-    ...state,
-    tasks: state.tasks.filter(
-      (task) => !(task.kind === 'list-ca-certificates' && task.for === 'group'),
-    ),
-  };
 }
 
 /** Opens the group flow on the attestation that needs no verification (a certificate uploaded into it). */
@@ -452,7 +443,7 @@ function applyGroupRequest(state: WizardState, request: GroupRequest): WizardSta
     case 'complete-path':
       return addTask(state, {kind: 'complete-path', field: request.field, text: request.text});
     case 'list-ca-certificates':
-      return addTask(dropTasksOfGroupList(state), {kind: 'list-ca-certificates', for: 'group'});
+      return listCaCertificates(state, 'group');
     case 'verify-ca':
       return enterCaForGroup(state, request.slot, request.name);
     case 'save': {

@@ -21,6 +21,17 @@ export function dropTasksOfKind(state: WizardState, kind: Task['kind']): WizardS
     : state;
 }
 
+/**
+ * Asks for the CA certificates of DPS for one flow, dropping a reading still running for it: only the answer to the
+ * last request lands.
+ */
+export function listCaCertificates(state: WizardState, owner: 'verify-ca' | 'group'): WizardState {
+  const others = state.tasks.filter(
+    (task) => !(task.kind === 'list-ca-certificates' && task.for === owner),
+  );
+  return addTask({...state, tasks: others}, {kind: 'list-ca-certificates', for: owner});
+}
+
 export const findTask = (state: WizardState, taskId: number): Task | undefined =>
   state.tasks.find((task) => task.id === taskId);
 

@@ -586,7 +586,36 @@ describe('the az commands of a certificate chosen from the list', () => {
     const commands = caAzCommands(proving.ca, undefined);
     assert.match(commands, /--certificate-name other-ca/);
     assert.doesNotMatch(commands, new RegExp(ca.absolutePath), "first-ca's file is not other-ca's");
-    assert.match(commands, /--path '?<CA certificate file>'?/);
+    // other-ca was in DPS before: only the proof is to run, from its current etag.
+    assert.doesNotMatch(commands, /certificate (create|update)/);
+    assert.match(commands, /current etag[^]*az iot dps certificate generate-verification-code/);
+    assert.match(caAzCommands(provingFirst.ca, undefined), /az iot dps certificate create/);
+  });
+
+  test('a certificate replaced with its etag shows the update, a verified one from the list nothing to run', () => {
+    const state = press(toUploadChoice('contoso-root'), enter);
+    const exists = result(state, 'upload-ca-certificate', {
+      kind: 'exists',
+      certificate: stored('contoso-root', 'E0'),
+    });
+    const replacing = press(exists, text('r'));
+    assert.equal(task(replacing, 'upload-ca-certificate').replaceEtag, 'E0');
+    const replaced = result(replacing, 'upload-ca-certificate', {
+      kind: 'uploaded',
+      certificate: stored('contoso-root', 'E1'),
+    });
+    const commands = caAzCommands(codeGenerated(replaced, 'E2', 'CODE1').ca, undefined);
+    assert.match(commands, /az iot dps certificate update \\\n[^]*--etag "\$ETAG"/);
+    assert.doesNotMatch(commands, /certificate create/);
+    const forGroup = caListRead(enterCaForGroup(connected(), 'primary', ''), [
+      stored('done-ca', 'V1', true),
+    ]);
+    const verifiedBefore = press(forGroup, enter);
+    assert.equal(verifiedBefore.ca.step, 'verified');
+    assert.equal(
+      caAzCommands(verifiedBefore.ca, undefined),
+      "# 'done-ca' was verified in DPS before: there is nothing to run.",
+    );
   });
 });
 

@@ -428,6 +428,29 @@ describe('caCertificateCommands', () => {
     assert.ok(commands[2]?.includes("\n  --path '<verification certificate file>' \\\n"));
   });
 
+  test('a certificate already in DPS gets only the proof; a replaced one the update with its etag', () => {
+    const proofOnly = caCertificateCommands(
+      {name: 'root', certificatePath: '/certs/root.pem', upload: 'none'},
+      sandbox,
+    );
+    assert.equal(proofOnly.length, 2);
+    assert.ok(
+      proofOnly[0]?.startsWith('# For reference only: az cannot reach the local sandbox DPS.\n'),
+    );
+    assert.match(proofOnly[0] ?? '', /current etag[^]*generate-verification-code/);
+    assert.ok(!proofOnly.join('\n').includes('/certs/root.pem'));
+    const replaced = caCertificateCommands(
+      {name: 'root', certificatePath: '/certs/root.pem', upload: 'update'},
+      sandbox,
+    );
+    assert.equal(replaced.length, 3);
+    assert.match(
+      replaced[0] ?? '',
+      /az iot dps certificate update \\\n[^]*--path \/certs\/root\.pem \\\n {2}--etag "\$ETAG"/,
+    );
+    assert.match(replaced[1] ?? '', /the etag the update command printed/);
+  });
+
   test('the sandbox marks the commands as reference only, once', () => {
     const commands = caCertificateCommands(
       {name: 'root', certificatePath: '/certs/root.pem'},

@@ -65,6 +65,8 @@ export type CaFlow = {
   existing?: CaCertificate;
   /** The certificate of the loop as DPS last returned it: its etag goes into the next call. */
   target?: CaCertificate;
+  /** How this flow put `target` into DPS: created, or replaced with its etag; unset when it was there already. */
+  uploadedAs?: 'create' | 'update';
   verificationCode?: string;
   /** Sign here with the CA's private key, or pick a verification certificate signed elsewhere. */
   proveWith: 'key' | 'file';
@@ -397,17 +399,22 @@ export function caAzCommands(flow: CaFlow, info: ConnectionInfo | undefined): st
       ? picked.certificate.absolutePath
       : undefined;
   const proofPath = flow.savedPath ?? manualProof;
-  return caCertificateCommands(
+  if (flow.uploadedAs === undefined && !flow.verificationPem && flow.target?.isVerified) {
+    return `# '${flow.target.name}' was verified in DPS before: there is nothing to run.`;
+  }
+  const verifiedOnUpload =
+    flow.uploadedAs !== undefined && flow.target?.isVerified === true && !flow.verificationPem;
+  const commands = caCertificateCommands(
     {
       name: flow.target?.name ?? flow.name.value.trim(),
       certificatePath: file,
-      ...(flow.setVerifiedOnUpload && flow.target?.isVerified && !flow.verificationPem
-        ? {verified: true}
-        : {}),
+      upload: flow.uploadedAs ?? 'none',
+      ...(verifiedOnUpload ? {verified: true} : {}),
       ...(proofPath ? {verificationCertificatePath: proofPath} : {}),
     },
     azTarget(info),
-  ).join('\n\n');
+  );
+  return commands.join('\n\n');
 }
 
 function verifyTask(state: WizardState, flow: CaFlow, certificatePem: string): WizardState {
@@ -485,14 +492,21 @@ export function caResult(state: WizardState, taskId: number, result: CaResult): 
   const settled: CaFlow = rest;
   const next = dropTask(state, taskId);
   switch (result.kind) {
-    case 'uploaded':
+    case 'uploaded': {
+      const uploadedAs =
+        task.kind === 'upload-ca-certificate' && task.replaceEtag ? 'update' : 'create';
       if (result.certificate.isVerified) {
         return {
           ...next,
-          ca: shownVerified(rememberVerified(settled, result.certificate), result.certificate),
+          ca: shownVerified(
+            rememberVerified({...settled, uploadedAs}, result.certificate),
+            result.certificate,
+          ),
         };
       }
-      return applyRequest(next, startLoop({...settled, signedHere: false}, result.certificate));
+      const loop = startLoop({...settled, signedHere: false}, result.certificate);
+      return applyRequest(next, {...loop, flow: {...loop.flow, uploadedAs}});
+    }
     case 'exists':
       // Keys typed while uploading never decide what happens to the certificate already there.
       return {

@@ -75,6 +75,7 @@ export function startLoop(flow: CaFlow, certificate: CaCertificate): CaOutcome {
   const anotherCa = flow.target !== undefined && flow.target.name !== certificate.name;
   const files: Partial<CaFlow> = anotherCa
     ? {
+        uploadedAs: undefined,
         keyFile: emptyPathField,
         verificationFile: emptyCertificateField,
         passphrase: emptyDraft,

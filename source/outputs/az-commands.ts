@@ -26,6 +26,8 @@ export const certificateFilePlaceholders = {
 type Option = [flag: string, value?: string];
 
 const sandboxNote = '# For reference only: az cannot reach the local sandbox DPS.';
+const currentEtagNote =
+  "# ETAG: the certificate's current etag (az iot dps certificate show prints it).";
 
 /** `az iot dps enrollment create` (or `update`) for an individual enrollment. */
 export function individualEnrollmentCommand(
@@ -89,33 +91,45 @@ export function enrollmentGroupCommand(
 }
 
 /**
- * The `az iot dps certificate` commands that upload a CA certificate and, unless it is uploaded as
- * verified, prove possession of its private key. Each command is one string; the notes on where they
- * apply come once, before the first.
+ * The `az iot dps certificate` commands that upload a CA certificate (`create`, or `update` to replace one
+ * of that name, or nothing for one already in DPS) and, unless it is uploaded as verified, prove possession
+ * of its private key. Each command is one string; the notes on where they apply come once, before the first.
  */
 export function caCertificateCommands(
   input: {
     name: string;
     certificatePath: string;
+    upload?: 'create' | 'update' | 'none';
     verified?: boolean;
     verificationCertificatePath?: string;
   },
   target: AzTarget,
 ): string[] {
   const notes = certificateTargetNotes(target);
+  const upload = input.upload ?? 'create';
   const resource: Option[] = [
     ...managementTarget(target),
     ['--certificate-name', shellQuote(input.name)],
   ];
-  const create: Option[] = [...resource, ['--path', shellQuote(input.certificatePath)]];
-  if (input.verified) create.push(['--verified', 'true']);
-  const commands = [render(notes, 'az iot dps certificate create', create)];
+  const uploadOptions: Option[] = [...resource, ['--path', shellQuote(input.certificatePath)]];
+  if (upload === 'update') uploadOptions.push(['--etag', '"$ETAG"']);
+  if (input.verified) uploadOptions.push(['--verified', 'true']);
+  const commands: string[] = [];
+  if (upload === 'create') {
+    commands.push(render(notes, 'az iot dps certificate create', uploadOptions));
+  } else if (upload === 'update') {
+    commands.push(
+      render([...notes, currentEtagNote], 'az iot dps certificate update', uploadOptions),
+    );
+  }
   if (input.verified) return commands;
 
+  const uploadedHere = commands.length > 0;
   commands.push(
     render(
       [
-        '# ETAG: the etag the create command printed.',
+        ...(uploadedHere ? [] : notes),
+        uploadedHere ? `# ETAG: the etag the ${upload} command printed.` : currentEtagNote,
         "# It prints a verificationCode: sign a certificate whose subject CN is that code with this CA's key.",
       ],
       'az iot dps certificate generate-verification-code',

@@ -22,6 +22,7 @@ import type {LoadedCertificate, WizardState} from '../source/app/state.js';
 import {readCertificateFile} from '../source/certs/read.js';
 import type {CaCertificate} from '../source/dps/types.js';
 import {
+  backspace,
   caListRead,
   connected,
   down,
@@ -265,6 +266,23 @@ describe('the CA flow', () => {
     const usingIt = press(exists, enter);
     assert.equal(task(usingIt, 'generate-verification-code').etag, 'OLD');
     assert.equal(press(exists, escape).ca.step, 'add-name');
+  });
+
+  test('replacing a listed name before choosing the file asks once: the upload carries its etag', () => {
+    const existing = stored('contoso-root', 'OLD');
+    const named = press(listed([existing]), down, enter, text('contoso-root'), enter);
+    assert.equal(named.ca.step, 'name-exists');
+    const toFile = press(named, text('r'));
+    assert.equal(toFile.ca.step, 'add-file');
+    const choice = press(certificateRead(press(toFile, text('root.pem'), enter)), enter);
+    assert.equal(choice.ca.step, 'add-verified');
+    assert.equal(task(press(choice, enter), 'upload-ca-certificate').replaceEtag, 'OLD');
+    // Back to the name and another one typed: that upload creates, replacing nothing.
+    const renamed = press(choice, escape, escape, backspace, text('2'), enter);
+    assert.equal(renamed.ca.step, 'add-file');
+    const created = press(renamed, enter, enter);
+    assert.equal(task(created, 'upload-ca-certificate').name, 'contoso-roo2');
+    assert.equal(task(created, 'upload-ca-certificate').replaceEtag, undefined);
   });
 
   test('a key that does not match is reported on the prove step with the path kept, and nothing is verified', () => {

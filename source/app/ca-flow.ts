@@ -63,6 +63,8 @@ export type CaFlow = {
   setVerifiedOnUpload: boolean;
   /** The certificate found in DPS under the name of a new upload. */
   existing?: CaCertificate;
+  /** The user chose to replace `existing` before choosing the file: the upload replaces it with its etag. */
+  replacing?: CaCertificate;
   /** The certificate of the loop as DPS last returned it: its etag goes into the next call. */
   target?: CaCertificate;
   /** How this flow put `target` into DPS: created, or replaced with its etag; unset when it was there already. */

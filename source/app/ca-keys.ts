@@ -163,11 +163,13 @@ function nameKey(flow: CaFlow, event: KeyEvent): CaOutcome {
     const name = flow.name.value.trim();
     const problem = caNameProblem(name);
     if (problem) return at(withError(flow, problem));
+    // A replacement chosen for the name entered before does not carry over to this one.
+    const {replacing: _r, ...named} = flow;
     const existing = listedCertificates(flow).find(
       (certificate) => certificate.name.toLowerCase() === name.toLowerCase(),
     );
-    if (existing) return at(withStep({...flow, existing}, 'name-exists'));
-    return at(withStep(flow, 'add-file'));
+    if (existing) return at(withStep({...named, existing}, 'name-exists'));
+    return at(withStep(named, 'add-file'));
   }
   const edited = editDraft(flow.name, event);
   if (edited === undefined || edited === flow.name) return at(flow);
@@ -238,7 +240,7 @@ function verifiedChoiceKey(flow: CaFlow, event: KeyEvent): CaOutcome {
     case 'down':
       return at(withError({...flow, setVerifiedOnUpload: !flow.setVerifiedOnUpload}, undefined));
     case 'enter':
-      return uploadRequest(flow);
+      return uploadRequest(flow, flow.replacing?.etag);
     case 'escape':
       return at(withStep(flow, 'add-file'));
     default:
@@ -255,7 +257,9 @@ function existsKey(flow: CaFlow, event: KeyEvent): CaOutcome {
   }
   // Only a single r replaces it: a pasted text that happens to hold an r does not.
   if (event.kind === 'text' && event.text === 'r') {
-    if (flow.certificateFile.status.state !== 'loaded') return at(withStep(flow, 'add-file'));
+    if (flow.certificateFile.status.state !== 'loaded') {
+      return at(withStep({...flow, replacing: existing}, 'add-file'));
+    }
     return uploadRequest(flow, existing.etag);
   }
   return at(flow);

@@ -98,6 +98,11 @@ function CaStepView({
             Verified on upload skips the proof of possession: right only when you created this CA
             yourself or got it from a source you trust; otherwise prove it here.
           </StepHeading>
+          {flow.replacing ? (
+            <Paragraph color={tone('yellow')}>
+              {`This replaces the certificate '${flow.replacing.name}' in DPS (SHA-1 ${flow.replacing.thumbprint ?? 'unknown'}), unless it changed meanwhile.`}
+            </Paragraph>
+          ) : null}
           <Box marginTop={1}>
             <ChoiceList
               cursor={flow.setVerifiedOnUpload ? 1 : 0}

@@ -42,6 +42,7 @@ import {
   inkKey,
   linkedHubs as hubs,
   onGroupPreflight,
+  pageDown,
   press,
   task,
   text,
@@ -433,6 +434,14 @@ describe('group flow in the wizard state: saving', () => {
     assert.equal(state.group.step, 'review');
     return state;
   }
+
+  test('a taller terminal brings a review scrolled to its end back in range at once', () => {
+    const small = reducer(reviewed(), {type: 'viewport', viewport: {columns: 80, rows: 12}});
+    const scrolled = press(small, ...Array<KeyEvent>(40).fill(pageDown));
+    assert.ok(scrolled.group.reviewScroll > 0, 'the small screen scrolls');
+    const tall = reducer(scrolled, {type: 'viewport', viewport: {columns: 80, rows: 60}});
+    assert.equal(tall.group.reviewScroll, 0, 'everything fits: nothing is scrolled away');
+  });
 
   const savedGroup = (group: EnrollmentGroup, etag: string): EnrollmentGroup => ({
     ...group,

@@ -486,7 +486,7 @@ export function groupKeyInState(state: WizardState, event: KeyEvent): WizardStat
 }
 
 /** Keeps the review and config screens from scrolling past their last line. */
-function clampGroupScroll(state: WizardState): WizardState {
+export function clampGroupScroll(state: WizardState): WizardState {
   if (state.screen.name !== 'group') return state;
   const flow = state.group;
   const info = infoOf(state);

@@ -9,6 +9,7 @@ import {
   type CaResult,
 } from './ca-flow.js';
 import {
+  clampGroupScroll,
   enterGroup,
   groupBusy,
   groupEscapeActsAtOnce,
@@ -545,6 +546,7 @@ function withStepError(state: WizardState, stepError: string): WizardState {
 
 /** Keeps the review and config screens from scrolling past their last line. */
 function clampScroll(state: WizardState): WizardState {
+  if (state.screen.name === 'group') return clampGroupScroll(state);
   const flow = state.individual;
   if (state.screen.name !== 'individual') return state;
   const info = connectionInfoOf(state);

@@ -470,7 +470,7 @@ function resultAction(
     }
     case 'file-written': {
       const {stepError: _e, ...rest} = flow;
-      if (!writesIndividualConfig(state, action.taskId)) return fileResultElsewhere(state, action);
+      if (writesGroupConfig(state, action.taskId)) return groupFileResult(state, action);
       return withFlow(dropTask(state, action.taskId), {
         ...rest,
         step: 'config',
@@ -479,14 +479,14 @@ function resultAction(
       });
     }
     case 'file-exists':
-      if (!writesIndividualConfig(state, action.taskId)) return fileResultElsewhere(state, action);
+      if (writesGroupConfig(state, action.taskId)) return groupFileResult(state, action);
       return withFlow(dropTask(state, action.taskId), {
         ...flow,
         confirmOverwrite: true,
         stepError: `${action.path} already exists: press Enter again to replace it, or Esc to keep it`,
       });
     case 'file-failed':
-      if (!writesIndividualConfig(state, action.taskId)) return fileResultElsewhere(state, action);
+      if (writesGroupConfig(state, action.taskId)) return groupFileResult(state, action);
       return withFlow(dropTask(state, action.taskId), {...flow, stepError: action.message});
     case 'task-failed':
       return withStepError(dropTask(state, action.taskId), action.message);
@@ -499,33 +499,16 @@ function withLinkedHubs(settings: SettingsDraft, info: ConnectionInfo): Settings
   return {...settings, selectedHubs: info.linkedHubs.map((hub) => hub.hostName)};
 }
 
-function writesIndividualConfig(state: WizardState, taskId: number): boolean {
+/** Config files are written for the individual enrollment or for a group; the group handles its own. */
+function writesGroupConfig(state: WizardState, taskId: number): boolean {
   const task = findTask(state, taskId);
-  return task?.kind === 'write-file' && task.field === 'config-file';
+  return task?.kind === 'write-file' && task.field === 'group-config-file';
 }
 
 type FileResult = Extract<Action, {type: 'file-written' | 'file-exists' | 'file-failed'}>;
 
-/** A file written for another flow than the individual one (the group's config template). */
-function fileResultElsewhere(state: WizardState, action: FileResult): WizardState {
-  const task = findTask(state, action.taskId);
-  if (task?.kind !== 'write-file') return state;
-  if (task.field === 'group-config-file') {
-    return groupResult(state, action.taskId, {kind: 'file', action});
-  }
-  return withStepError(dropTask(state, action.taskId), fileResultText(action));
-}
-
-function fileResultText(action: FileResult): string {
-  switch (action.type) {
-    case 'file-written':
-      return `wrote ${action.path}`;
-    case 'file-exists':
-      return `${action.path} already exists`;
-    case 'file-failed':
-      return action.message;
-  }
-}
+const groupFileResult = (state: WizardState, action: FileResult) =>
+  groupResult(state, action.taskId, {kind: 'file', action});
 
 /** Shows a problem on the current step of whichever flow is on screen. */
 function withStepError(state: WizardState, stepError: string): WizardState {

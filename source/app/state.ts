@@ -220,7 +220,7 @@ export type Task =
       id: number;
       kind: 'write-file';
       /** The path field the file was named in; its flow gets the result. */
-      field: PathFieldKey;
+      field: 'config-file' | 'group-config-file';
       path: string;
       content: string;
       overwrite: boolean;

@@ -1,7 +1,7 @@
 import {DpsError, isDpsError} from '../dps/errors.js';
-import type {CaCertificate, DpsGateway} from '../dps/types.js';
+import type {DpsGateway} from '../dps/types.js';
 import type {CaResult, CaTask} from './ca-flow.js';
-import {toFailure, withThrottleRetry, type EffectContext} from './effects.js';
+import {readIfPresent, toFailure, withThrottleRetry, type EffectContext} from './effects.js';
 import type {Action} from './reducer.js';
 
 /** Runs the effects of the ca flow with the services and connection of the context. */
@@ -40,7 +40,9 @@ async function run(task: CaTask, context: EffectContext): Promise<CaResult> {
       const gateway = gatewayOf(context);
       if (!task.replaceEtag) {
         // Creating never replaces: a certificate with this name is shown first.
-        const existing = await retrying(() => findCertificate(gateway, task.name));
+        const existing = await retrying(() =>
+          readIfPresent(() => gateway.getCaCertificate(task.name)),
+        );
         if (existing) return {kind: 'exists', certificate: existing};
       }
       const certificate = await retrying(() =>
@@ -96,18 +98,6 @@ async function run(task: CaTask, context: EffectContext): Promise<CaResult> {
         ? {kind: 'file-written', path: task.path}
         : {kind: 'file-exists', path: task.path};
     }
-  }
-}
-
-async function findCertificate(
-  gateway: DpsGateway,
-  name: string,
-): Promise<CaCertificate | undefined> {
-  try {
-    return await gateway.getCaCertificate(name);
-  } catch (error) {
-    if (isDpsError(error, 'not-found')) return undefined;
-    throw error;
   }
 }
 

@@ -84,6 +84,16 @@ export function toFailure(error: unknown): Failure {
   };
 }
 
+/** What `read` finds in DPS, or undefined when DPS answers that it is not there. */
+export async function readIfPresent<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    if (errorKind(error) !== 'not-found') throw error;
+    return undefined;
+  }
+}
+
 async function saveIndividual(
   task: Extract<Task, {kind: 'save-individual'}>,
   gateway: DpsGateway,
@@ -91,12 +101,10 @@ async function saveIndividual(
   const {enrollment} = task;
   // Creating never overwrites: an enrollment with this ID is shown first, and updated only with its etag.
   if (!enrollment.etag) {
-    try {
-      const existing = await gateway.getIndividualEnrollment(enrollment.registrationId);
-      return {type: 'save-exists', taskId: task.id, existing};
-    } catch (error) {
-      if (errorKind(error) !== 'not-found') throw error;
-    }
+    const existing = await readIfPresent(() =>
+      gateway.getIndividualEnrollment(enrollment.registrationId),
+    );
+    if (existing) return {type: 'save-exists', taskId: task.id, existing};
   }
   const saved: IndividualEnrollment = await gateway.createOrUpdateIndividualEnrollment(enrollment);
   return {type: 'saved', taskId: task.id, enrollment: saved};

@@ -1,5 +1,5 @@
 import type {DpsGateway} from '../dps/types.js';
-import {toFailure, withThrottleRetry, type EffectContext} from './effects.js';
+import {readIfPresent, toFailure, withThrottleRetry, type EffectContext} from './effects.js';
 import type {GroupResult, GroupTask, PreflightReport} from './group-flow.js';
 import type {Action} from './reducer.js';
 
@@ -49,12 +49,8 @@ async function saveGroup(
 ): Promise<GroupResult> {
   const {group} = task;
   if (!group.etag) {
-    try {
-      const existing = await gateway.getEnrollmentGroup(group.enrollmentGroupId);
-      return {kind: 'exists', existing};
-    } catch (error) {
-      if (toFailure(error).kind !== 'not-found') throw error;
-    }
+    const existing = await readIfPresent(() => gateway.getEnrollmentGroup(group.enrollmentGroupId));
+    if (existing) return {kind: 'exists', existing};
   }
   return {kind: 'saved', group: await gateway.createOrUpdateEnrollmentGroup(group)};
 }

@@ -26,18 +26,6 @@ export function fit(text: string, width: number): string {
   return `${characters.slice(0, width - 1).join('')}…`;
 }
 
-/**
- * A name cut in the middle when it is too long, keeping its end (names of one fleet often differ only
- * there: contoso-root-ca-2025, contoso-root-ca-2026).
- */
-export function fitName(text: string, width: number): string {
-  const characters = [...text];
-  if (characters.length <= width) return text.padEnd(width);
-  const tail = Math.floor((width - 1) / 2);
-  const head = width - 1 - tail;
-  return `${characters.slice(0, head).join('')}…${characters.slice(-tail).join('')}`;
-}
-
 /** The CN of a subject as ARM writes it ("CN=name, O=org"), or the whole subject when it has none. */
 export function subjectCommonName(subject: string | undefined): string {
   if (!subject) return '';

@@ -9,7 +9,7 @@ import {StepError} from '../components/step-error.js';
 import {StepHeading} from '../components/step-heading.js';
 import {TextField} from '../components/text-field.js';
 import {tone} from '../components/tone.js';
-import {fit} from './ca-list.js';
+import {fit, subjectCommonName} from './ca-list.js';
 
 const noArmText =
   'Connected with a service connection string: the CA certificates of this DPS cannot be listed or verified here (that needs Azure sign-in with --dps-name, --resource-group and --subscription).';
@@ -126,7 +126,7 @@ export function CaReferenceStep({
     slot,
     certificates.map((certificate) => ({
       label: fit(certificate.name, nameWidth),
-      detail: `${commonName(certificate.subject)} · ${certificate.isVerified ? '✔ verified' : 'not verified'}`,
+      detail: `${subjectCommonName(certificate.subject)} · ${certificate.isVerified ? '✔ verified' : 'not verified'}`,
     })),
     nameWidth,
   );
@@ -159,10 +159,4 @@ export function CaReferenceStep({
       <StepError message={flow.stepError} />
     </Box>
   );
-}
-
-/** The CN of a subject as ARM writes it ("CN=name, O=org"), or the whole subject when it has none. */
-function commonName(subject: string | undefined): string {
-  if (!subject) return '';
-  return /(?:^|,\s*)CN=([^,]+)/.exec(subject)?.[1]?.trim() ?? subject;
 }

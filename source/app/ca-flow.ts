@@ -9,6 +9,7 @@ import {
   withStep,
 } from './ca-keys.js';
 import {caCertificateCommands} from '../outputs/az-commands.js';
+import {connectionInfoOf} from './connection-info.js';
 import {failureAdvice} from './failure-text.js';
 import {enterGroupWithSigningCertificate, returnToGroupWithCa} from './group-flow.js';
 import {emptyCertificateField} from './certificate-field.js';
@@ -359,7 +360,7 @@ export function caKeyInState(state: WizardState, event: KeyEvent): WizardState {
   const next = applyRequest(state, caKey(flow, event));
   if (next.screen.name !== 'verify-ca' || next.ca.step !== 'commands') return next;
   // Scrolling stops at the last line.
-  const info = next.connection.status === 'connected' ? next.connection.info : undefined;
+  const info = connectionInfoOf(next);
   const limit = maxScroll(caAzCommands(next.ca, info), next.viewport);
   return next.ca.commandsScroll > limit ? {...next, ca: {...next.ca, commandsScroll: limit}} : next;
 }

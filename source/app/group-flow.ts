@@ -2,6 +2,7 @@ import {enrollmentIdProblem} from '../dps/id-rules.js';
 import type {CaCertificate, EnrollmentGroup, LinkedHub} from '../dps/types.js';
 import {enterCaForGroup} from './ca-flow.js';
 import {certificatePair, emptyCertificateField, loadedCertificate} from './certificate-field.js';
+import {connectionInfoOf} from './connection-info.js';
 import {initialSaveSteps, previousEnrollmentStep, savingKeyHints} from './enrollment-steps.js';
 import {withStep} from './flow-step.js';
 import {groupKey} from './group-keys.js';
@@ -365,12 +366,8 @@ export function groupStepTakesText(flow: GroupFlow, info: ConnectionInfo | undef
 // ---------------------------------------------------------------------------------------------------------
 // The flow inside the wizard's state: entering it, its keys and results, and what the app asks of it.
 
-// The reducer has the same helper; this module does not import the reducer, which imports it.
-const infoOf = (state: WizardState): ConnectionInfo | undefined =>
-  state.connection.status === 'connected' ? state.connection.info : undefined;
-
 const contextOf = (state: WizardState): GroupContext => {
-  const info = infoOf(state);
+  const info = connectionInfoOf(state);
   return {linkedHubs: info?.linkedHubs ?? [], info, cwd: state.cwd};
 };
 
@@ -380,7 +377,7 @@ function withGroup(state: WizardState, group: GroupFlow): WizardState {
 
 /** Opens the group flow from the home screen; a saved group is done, so the next one starts clean. */
 export function enterGroup(state: WizardState): WizardState {
-  const info = infoOf(state);
+  const info = connectionInfoOf(state);
   const group = state.group.saved
     ? {...initialGroupFlow(info?.linkedHubs ?? []), caCertificates: state.group.caCertificates}
     : state.group;
@@ -410,7 +407,7 @@ export function returnToGroupWithCa(
     step,
   );
   const opened = {...state, screen: {name: 'group'} as const};
-  if (!canListCaCertificates(infoOf(state))) return withGroup(opened, flow);
+  if (!canListCaCertificates(connectionInfoOf(state))) return withGroup(opened, flow);
   // The list is read again, so the CA shows as verified; the cursor lands on it once it is there.
   return listCaCertificates(
     withGroup(opened, {...flow, caCertificates: {state: 'loading'}}),
@@ -451,7 +448,7 @@ function applyGroupRequest(state: WizardState, request: GroupRequest): WizardSta
       if (failure) return withGroup(state, {...state.group, step: 'save-failed', failure});
       return addTask(dropTasksOfKind(state, 'save-group'), {
         kind: 'save-group',
-        group: buildEnrollmentGroup(state.group, infoOf(state)?.linkedHubs ?? []),
+        group: buildEnrollmentGroup(state.group, connectionInfoOf(state)?.linkedHubs ?? []),
       });
     }
     case 'cancel-save':
@@ -461,7 +458,7 @@ function applyGroupRequest(state: WizardState, request: GroupRequest): WizardSta
         kind: 'write-file',
         field: 'group-config-file',
         path: request.path,
-        content: groupConfigToml(state.group, infoOf(state)),
+        content: groupConfigToml(state.group, connectionInfoOf(state)),
         overwrite: request.overwrite,
       });
     case 'check-device': {
@@ -489,7 +486,7 @@ export function groupKeyInState(state: WizardState, event: KeyEvent): WizardStat
 export function clampGroupScroll(state: WizardState): WizardState {
   if (state.screen.name !== 'group') return state;
   const flow = state.group;
-  const info = infoOf(state);
+  const info = connectionInfoOf(state);
   if (flow.step === 'review') {
     const limit = groupReviewMaxScroll(flow, info, state.viewport);
     return flow.reviewScroll > limit ? withGroup(state, {...flow, reviewScroll: limit}) : state;
@@ -568,12 +565,12 @@ export function groupBusy(state: WizardState): boolean {
 
 /** Letters are text to type on this step, rather than one-letter commands. */
 export function groupTakesText(state: WizardState): boolean {
-  return groupStepTakesText(state.group, infoOf(state));
+  return groupStepTakesText(state.group, connectionInfoOf(state));
 }
 
 export function groupKeyHints(state: WizardState): string[] {
   const flow = state.group;
-  const info = infoOf(state);
+  const info = connectionInfoOf(state);
   const back = 'Esc back';
   const exit = 'Ctrl+C exit';
   if (isSettingsStep(flow.step)) {

@@ -1,3 +1,4 @@
+import {linkedHubsOf} from './connection-info.js';
 import {initialIndividualFlow} from './individual-flow.js';
 import type {WizardState} from './state.js';
 import {addTask} from './task-list.js';
@@ -11,8 +12,7 @@ export function enterIndividual(
   state: WizardState,
   options: {certificatePath?: string} = {},
 ): WizardState {
-  const linkedHubs =
-    state.connection.status === 'connected' ? state.connection.info.linkedHubs : [];
+  const linkedHubs = linkedHubsOf(state);
   const {certificatePath} = options;
   if (certificatePath === undefined) {
     const individual = state.individual.saved

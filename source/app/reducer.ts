@@ -19,6 +19,7 @@ import {
   initialGroupFlow,
   type GroupResult,
 } from './group-flow.js';
+import {connectionInfoOf, linkedHubsOf} from './connection-info.js';
 import {enterIndividual} from './individual-entry.js';
 import {
   buildIndividualEnrollment,
@@ -112,11 +113,6 @@ export function initialState(
     typeAhead: [],
   };
 }
-
-export const connectionInfoOf = (state: WizardState): ConnectionInfo | undefined =>
-  state.connection.status === 'connected' ? state.connection.info : undefined;
-
-export const linkedHubsOf = (state: WizardState) => connectionInfoOf(state)?.linkedHubs ?? [];
 
 /** The step is waiting for a result; keys typed meanwhile wait too, so none is lost or reordered. */
 export function isBusy(state: WizardState): boolean {

@@ -6,7 +6,7 @@ import {connect, type ConnectTesting} from './connect.js';
 import {chooseConnection, describeChoice, type ConnectionChoice} from './connection-options.js';
 import {groupClosingReport} from './group-outputs-view.js';
 import {closingReport} from './outputs-view.js';
-import {connectionInfoOf} from './reducer.js';
+import {connectionInfoOf} from './connection-info.js';
 import {createServices, type Connector} from './services.js';
 
 /** How the wizard connects for a choice: the device-code prompt goes to the screen, never to stdout. */

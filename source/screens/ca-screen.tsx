@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import type {CaFlow} from '../app/ca-flow.js';
 import {caAzCommands, caFailureAdvice, listCursorOf} from '../app/ca-flow.js';
+import {connectionInfoOf} from '../app/connection-info.js';
 import {bodySize, candidateLines, scrollHeight} from '../app/layout.js';
 import type {ConnectionInfo, PathField, WizardState} from '../app/state.js';
 import {ChoiceList} from '../components/choice-list.js';
@@ -18,7 +19,7 @@ import {CertificateStep} from './certificate-step.js';
 export function CaScreen({state}: {state: WizardState}) {
   const flow = state.ca;
   const width = bodySize(state.viewport).width;
-  const info = state.connection.status === 'connected' ? state.connection.info : undefined;
+  const info = connectionInfoOf(state);
   return (
     <CaStepView
       flow={flow}

@@ -8,7 +8,7 @@ import {
 } from '../app/group-outputs-view.js';
 import {isSettingsStep} from '../app/settings-steps.js';
 import {bodySize, scrollHeight, twinFieldRows} from '../app/layout.js';
-import {connectionInfoOf} from '../app/reducer.js';
+import {connectionInfoOf} from '../app/connection-info.js';
 import type {WizardState} from '../app/state.js';
 import {Paragraph} from '../components/paragraph.js';
 import {CertificateStep} from './certificate-step.js';

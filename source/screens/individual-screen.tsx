@@ -1,4 +1,4 @@
-import {connectionInfoOf} from '../app/reducer.js';
+import {connectionInfoOf} from '../app/connection-info.js';
 import {registrationIdOf} from '../app/individual-flow.js';
 import {isSettingsStep} from '../app/settings-steps.js';
 import {bodySize, scrollHeight, twinFieldRows} from '../app/layout.js';

@@ -2,7 +2,7 @@
 import {UsageError} from './source/commands/args.js';
 import type {Command} from './source/commands/command.js';
 import {version} from './source/commands/version.js';
-import {wizardUsage} from './source/app/wizard-usage.js';
+import {wizardUsage} from './source/wizard/runtime/wizard-usage.js';
 
 const commands: Record<string, () => Promise<Command>> = {
   emulator: async () => (await import('./source/commands/emulator-command.js')).emulatorCommand,
@@ -58,7 +58,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${version}\n`);
     return 0;
   }
-  const {runWizard} = await import('./source/app/run-wizard.js');
+  const {runWizard} = await import('./source/wizard/runtime/run-wizard.js');
   return runWizard(argv);
 }
 

@@ -4,12 +4,12 @@ import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import type {Key} from 'ink';
-import {readCertificateFor} from '../../source/app/certificate-file.js';
-import {initialGroupFlow, type GroupFlow} from '../../source/app/group-flow.js';
-import type {KeyEvent} from '../../source/app/keys.js';
-import {initialState, reducer} from '../../source/app/reducer.js';
-import type {ConnectionInfo, LoadedCertificate, Task, WizardState} from '../../source/app/state.js';
-import {draftOf} from '../../source/app/text-draft.js';
+import {readCertificateFor} from '../../source/wizard/runtime/certificate-file.js';
+import {initialGroupFlow, type GroupFlow} from '../../source/wizard/flows/group/flow.js';
+import type {KeyEvent} from '../../source/wizard/shared/key-event.js';
+import {initialState, reducer} from '../../source/wizard/core/reducer.js';
+import type {ConnectionInfo, LoadedCertificate, Task, WizardState} from '../../source/wizard/core/state.js';
+import {draftOf} from '../../source/wizard/shared/text-draft.js';
 import type {CaCertificate, LinkedHub} from '../../source/dps/types.js';
 import {ecChain, issue} from './test-certificates.js';
 

@@ -1,0 +1,325 @@
+import {hasErrors} from '../../../certs/findings.js';
+import {editCertificatePath, loadedCertificate, readingCertificate} from '../../shared/certificate-field.js';
+import {
+  configViewKey,
+  devicePathsStepKey,
+  escapeKey,
+  openDevicePaths,
+  saveStepKey,
+  settingsStepKey,
+} from '../../shared/save-steps.js';
+import {editTextField, withError, withStep} from '../../shared/flow-step.js';
+import {
+  caChoices,
+  caCursorOf,
+  canListCaCertificates,
+  groupDevicePaths,
+  groupFormSteps,
+  groupIdOf,
+  groupIdProblem,
+  previousGroupStep,
+  type GroupContext,
+  type GroupFlow,
+  type GroupRequest,
+  type GroupStep,
+} from './flow.js';
+import type {KeyEvent} from '../../shared/key-event.js';
+import {emptyPathField} from '../../shared/path-field.js';
+import {isSettingsStep} from '../../shared/settings-steps.js';
+import {draftOf, editDraft, emptyDraft} from '../../shared/text-draft.js';
+
+/** What each key does on each step of the group flow: a pure function of the flow, naming effects only. */
+
+export type GroupOutcome = {flow: GroupFlow; request: GroupRequest};
+
+const none: GroupRequest = {kind: 'none'};
+const at = (flow: GroupFlow, request: GroupRequest = none): GroupOutcome => ({flow, request});
+
+function nextFormStep(flow: GroupFlow): GroupStep {
+  const steps = groupFormSteps(flow);
+  return steps[steps.indexOf(flow.step) + 1] ?? 'review';
+}
+
+const certificateSlots = {
+  'signing-primary': {key: 'signingPrimary', field: 'group-signing-primary'},
+  'signing-secondary': {key: 'signingSecondary', field: 'group-signing-secondary'},
+  preflight: {key: 'deviceCertificate', field: 'group-device'},
+} as const;
+
+/** A certificate field: Tab completes, Enter reads the file, Enter again uses what was read. */
+function certificateKey(
+  flow: GroupFlow,
+  step: keyof typeof certificateSlots,
+  event: KeyEvent,
+  onReady: (flow: GroupFlow) => GroupOutcome,
+): GroupOutcome {
+  const {key, field: fieldKey} = certificateSlots[step];
+  const field = flow[key];
+  if (event.kind === 'enter') {
+    const path = field.path.value.trim();
+    if (path === '') {
+      if (step === 'signing-secondary') return at(withStep(flow, nextFormStep(flow)));
+      return at(
+        withError(
+          flow,
+          step === 'preflight'
+            ? "type the path of a device's identity certificate file, ideally its full chain (Tab completes)"
+            : "type the path of the group's CA certificate file (Tab completes)",
+        ),
+      );
+    }
+    const loaded = field.status.state === 'loaded' ? field.status : undefined;
+    if (loaded && loaded.certificate.path === path) {
+      if (step !== 'preflight' && hasErrors(loaded.certificate.findings)) {
+        return at(
+          withError(
+            flow,
+            'this certificate cannot be used for the group: fix the errors above or choose another file',
+          ),
+        );
+      }
+      if (step === 'signing-secondary') {
+        const same =
+          loadedCertificate(flow.signingPrimary)?.summary.thumbprintSha1 ===
+          loaded.certificate.summary.thumbprintSha1;
+        if (same) {
+          return at(withError(flow, 'this is the primary certificate again: choose another file'));
+        }
+      }
+      const accepted = {...flow, [key]: {...field, status: {...loaded, warningsAccepted: true}}};
+      return onReady(withError(accepted, undefined));
+    }
+    return at(withError({...flow, [key]: readingCertificate(field)}, undefined), {
+      kind: 'read-certificate',
+      field: fieldKey,
+      path,
+    });
+  }
+  if (event.kind === 'tab') {
+    return at(flow, {kind: 'complete-path', field: fieldKey, text: field.path.value});
+  }
+  const edited = editCertificatePath(field, event);
+  if (!edited) return at(flow);
+  // Moving the cursor is not an edit: the step's problem and the pre-flight's report stay.
+  if (edited.path.value === field.path.value) return at({...flow, [key]: edited});
+  const cleared = {...flow, [key]: edited};
+  if (step === 'preflight') {
+    const {preflight: _dropped, ...rest} = cleared;
+    return at(withError(rest, undefined));
+  }
+  return at(withError(cleared, undefined));
+}
+
+/** Enter on the attestation step: the CA list is read when the CA reference is chosen. */
+function chooseAttestation(flow: GroupFlow, context: GroupContext): GroupOutcome {
+  if (flow.attestation === 'ca-reference' && context.info === undefined) {
+    // Whether the CA certificates can be listed is known once connected.
+    return at(
+      withError(
+        flow,
+        'not connected to DPS yet: its CA certificates can be listed once it is (see the top line); press Enter again then',
+      ),
+    );
+  }
+  const next = withStep({...flow, caCursor: -1}, nextFormStep(flow));
+  if (flow.attestation !== 'ca-reference' || !canListCaCertificates(context.info)) return at(next);
+  if (flow.caCertificates.state === 'loading') return at(next);
+  return at({...next, caCertificates: {state: 'loading'}}, {kind: 'list-ca-certificates'});
+}
+
+function caReferenceKey(
+  flow: GroupFlow,
+  slot: 'primary' | 'secondary',
+  event: KeyEvent,
+  context: GroupContext,
+): GroupOutcome {
+  const draftKey = slot === 'primary' ? 'caPrimary' : 'caSecondary';
+  const choices = caChoices(flow, context.info);
+  if (choices === undefined) {
+    // No list (a connection string, or listing failed): the name is typed, and DPS takes it as it is.
+    if (event.kind !== 'enter') return at(editTextField(flow, draftKey, event));
+    const name = flow[draftKey].value.trim();
+    if (name === '' && slot === 'secondary') return at(withStep(flow, nextFormStep(flow)));
+    const problem = caNameProblem(name, flow, slot);
+    return problem ? at(withError(flow, problem)) : at(withStep(flow, nextFormStep(flow)));
+  }
+  if (flow.caCertificates.state !== 'loaded') return at(flow);
+  // The secondary list starts with a "none" row.
+  const offset = slot === 'secondary' ? 1 : 0;
+  const rows = choices.length + offset;
+  switch (event.kind) {
+    case 'up':
+    case 'down': {
+      if (rows === 0) return at(flow);
+      const delta = event.kind === 'up' ? -1 : 1;
+      const caCursor = (caCursorOf(flow, slot) + delta + rows) % rows;
+      return at(withError({...flow, caCursor}, undefined));
+    }
+    case 'text':
+      if (event.text === 'r') {
+        return at(
+          withError({...flow, caCertificates: {state: 'loading'}, caCursor: -1}, undefined),
+          {kind: 'list-ca-certificates'},
+        );
+      }
+      if (event.text === 'n') return at(flow, {kind: 'verify-ca', slot, name: ''});
+      return at(flow);
+    case 'enter': {
+      if (rows === 0) return at(flow, {kind: 'verify-ca', slot, name: ''});
+      const chosen = choices[caCursorOf(flow, slot) - offset];
+      if (!chosen) return at(withStep({...flow, caSecondary: emptyDraft}, nextFormStep(flow)));
+      if (!chosen.isVerified) return at(flow, {kind: 'verify-ca', slot, name: chosen.name});
+      const problem = caNameProblem(chosen.name, flow, slot);
+      if (problem) return at(withError(flow, problem));
+      return at(withStep({...flow, [draftKey]: draftOf(chosen.name)}, nextFormStep(flow)));
+    }
+    default:
+      return at(flow);
+  }
+}
+
+function caNameProblem(
+  name: string,
+  flow: GroupFlow,
+  slot: 'primary' | 'secondary',
+): string | undefined {
+  if (name === '') return 'type the name of a verified CA certificate in this DPS';
+  if (!/^[A-Za-z0-9._-]+$/.test(name)) {
+    return `'${name}' is not a CA certificate name: DPS names them with letters, digits, '.', '_' and '-'`;
+  }
+  if (slot === 'secondary' && name === flow.caPrimary.value.trim()) {
+    return `'${name}' is already the primary CA: choose another one, or none`;
+  }
+  return undefined;
+}
+
+function attestationKey(flow: GroupFlow, event: KeyEvent, context: GroupContext): GroupOutcome {
+  switch (event.kind) {
+    case 'up':
+    case 'down':
+    case 'tab':
+    case 'back-tab':
+      return at(
+        withError(
+          {
+            ...flow,
+            attestation:
+              flow.attestation === 'ca-reference' ? 'signing-certificate' : 'ca-reference',
+          },
+          undefined,
+        ),
+      );
+    case 'enter':
+      return chooseAttestation(flow, context);
+    default:
+      return at(flow);
+  }
+}
+
+function resultKey(flow: GroupFlow, event: KeyEvent): GroupOutcome {
+  if (event.kind === 'enter') return at(openDevicePaths(flow, groupDevicePaths));
+  if (event.kind === 'text' && event.text === 'p') {
+    return at(withStep({...flow, preflightFrom: 'result'}, 'preflight'));
+  }
+  return at(flow);
+}
+
+function configKey(flow: GroupFlow, event: KeyEvent, context: GroupContext): GroupOutcome {
+  const viewed = configViewKey(flow, event);
+  if (viewed) return viewed;
+  if (event.kind !== 'text') return at(flow);
+  if (event.text === 'p') return at(withStep({...flow, preflightFrom: 'config'}, 'preflight'));
+  if (event.text === 'w') {
+    const configFile =
+      flow.configFile.path.value === ''
+        ? {...emptyPathField, path: draftOf(`${context.cwd}/${groupIdOf(flow)}.config.toml`)}
+        : flow.configFile;
+    return at(withStep({...flow, configFile, confirmOverwrite: false}, 'write-config'));
+  }
+  return at(flow);
+}
+
+function writeConfigKey(flow: GroupFlow, event: KeyEvent): GroupOutcome {
+  if (event.kind === 'enter') {
+    const path = flow.configFile.path.value.trim();
+    if (path === '') return at(withError(flow, 'type the path of the file to write'));
+    return at(flow, {kind: 'write-config', path, overwrite: flow.confirmOverwrite});
+  }
+  if (event.kind === 'tab') {
+    return at(flow, {
+      kind: 'complete-path',
+      field: 'group-config-file',
+      text: flow.configFile.path.value,
+    });
+  }
+  const edited = editDraft(flow.configFile.path, event);
+  if (edited === undefined || edited === flow.configFile.path) return at(flow);
+  return at(
+    withError(
+      {...flow, configFile: {...emptyPathField, path: edited}, confirmOverwrite: false},
+      undefined,
+    ),
+  );
+}
+
+/** Handles one key on the group flow (Esc included). */
+export function groupKey(flow: GroupFlow, event: KeyEvent, context: GroupContext): GroupOutcome {
+  if (event.kind === 'escape') {
+    const previous = previousGroupStep(flow);
+    // Back on a CA list, the cursor follows the name chosen for it.
+    const back =
+      previous === 'ca-primary' || previous === 'ca-secondary' ? {...flow, caCursor: -1} : flow;
+    return escapeKey(back, previous);
+  }
+  if (isSettingsStep(flow.step)) {
+    return at(settingsStepKey(flow, flow.step, event, context.linkedHubs, nextFormStep));
+  }
+  const saveOutcome = saveStepKey(flow, event, 'group-id');
+  if (saveOutcome) return saveOutcome;
+
+  switch (flow.step) {
+    case 'group-id': {
+      if (event.kind !== 'enter')
+        return at(dropEtagOfOtherId(flow, editTextField(flow, 'groupId', event)));
+      const problem = groupIdProblem(flow);
+      return problem ? at(withError(flow, problem)) : at(withStep(flow, 'attestation'));
+    }
+    case 'attestation':
+      return attestationKey(flow, event, context);
+    case 'ca-primary': {
+      const outcome = caReferenceKey(flow, 'primary', event, context);
+      // Entering the secondary list puts the cursor on the secondary already chosen (or on none).
+      return outcome.flow.step === 'ca-secondary'
+        ? at({...outcome.flow, caCursor: -1}, outcome.request)
+        : outcome;
+    }
+    case 'ca-secondary':
+      return caReferenceKey(flow, 'secondary', event, context);
+    case 'signing-primary':
+    case 'signing-secondary':
+      return certificateKey(flow, flow.step, event, (ready) =>
+        at(withStep(ready, nextFormStep(ready))),
+      );
+    case 'result':
+      return resultKey(flow, event);
+    case 'device-paths':
+      return at(devicePathsStepKey(flow, event));
+    case 'config':
+      return configKey(flow, event, context);
+    case 'write-config':
+      return writeConfigKey(flow, event);
+    case 'preflight':
+      return certificateKey(flow, 'preflight', event, (ready) =>
+        at({...ready, preflight: {state: 'checking'}}, {kind: 'check-device'}),
+      );
+    default:
+      return at(flow);
+  }
+}
+
+/** An update etag belongs to the group ID it was read for: another ID drops it. */
+function dropEtagOfOtherId(before: GroupFlow, after: GroupFlow): GroupFlow {
+  if (after.updateEtag === undefined || groupIdOf(after) === groupIdOf(before)) return after;
+  const {updateEtag: _dropped, ...rest} = after;
+  return rest;
+}

@@ -1,0 +1,144 @@
+import {Box, useApp, useInput, useStdout, type Key} from 'ink';
+import {useCallback, useEffect, useReducer, useRef} from 'react';
+import {Header} from '../components/header.js';
+import {KeyHints} from '../components/key-hints.js';
+import {HomeScreen} from '../core/home-screen.js';
+import {CaScreen} from '../flows/ca/view.js';
+import {GroupScreen} from '../flows/group/view.js';
+import {IndividualScreen} from '../flows/individual/view.js';
+import {TestCertificatesScreen} from '../flows/test-certificates/view.js';
+import {runTask, type OpenConnection, type WizardServices} from './task-runner.js';
+import {keyHints} from '../core/key-hints.js';
+import {toKeyEvents} from '../shared/key-event.js';
+import {bodySize, defaultViewport} from '../shared/layout.js';
+import {homeItems, initialState, reducer, type Action} from '../core/reducer.js';
+import type {Task, WizardState} from '../core/state.js';
+
+/** Starts each task once, and aborts the ones the reducer dropped (the user left their step). */
+function useTaskRunner(
+  tasks: readonly Task[],
+  dispatch: (action: Action) => void,
+  services: WizardServices,
+) {
+  const started = useRef(new Set<number>());
+  const controllers = useRef(new Map<number, AbortController>());
+  const connection = useRef<OpenConnection | undefined>(undefined);
+  useEffect(() => {
+    const current = new Set(tasks.map((task) => task.id));
+    for (const [id, controller] of controllers.current) {
+      if (!current.has(id)) {
+        controller.abort();
+        controllers.current.delete(id);
+      }
+    }
+    for (const task of tasks) {
+      if (started.current.has(task.id)) continue;
+      started.current.add(task.id);
+      const controller = new AbortController();
+      controllers.current.set(task.id, controller);
+      void runTask(task, {services, dispatch, signal: controller.signal, connection});
+    }
+  }, [tasks, dispatch, services]);
+  useEffect(() => {
+    const running = controllers.current;
+    return () => {
+      for (const controller of running.values()) controller.abort();
+    };
+  }, []);
+}
+
+/** Tells the reducer the terminal's size now and after every resize. */
+function useViewport(dispatch: (action: Action) => void) {
+  const {stdout} = useStdout();
+  useEffect(() => {
+    const report = () =>
+      dispatch({
+        type: 'viewport',
+        viewport: {
+          columns: stdout.columns || defaultViewport.columns,
+          rows: stdout.rows || defaultViewport.rows,
+        },
+      });
+    report();
+    stdout.on('resize', report);
+    return () => {
+      stdout.off('resize', report);
+    };
+  }, [stdout, dispatch]);
+}
+
+const titles = {
+  home: 'Home',
+  individual: 'Individual enrollment',
+  group: 'Group enrollment',
+  'verify-ca': 'Verify a CA certificate',
+  'test-certificates': 'Generate test certificates',
+  quit: '',
+} as const;
+
+export function App({
+  services,
+  onClose,
+}: {
+  services: WizardServices;
+  /** Called with the last state when the wizard closes (quit or Ctrl+C). */
+  onClose?: (state: WizardState) => void;
+}) {
+  const [state, dispatch] = useReducer(reducer, undefined, () =>
+    initialState(services.cwd, services.target),
+  );
+  const {exit} = useApp();
+  useViewport(dispatch);
+  const latest = useRef(state);
+  useEffect(() => {
+    latest.current = state;
+  }, [state]);
+  const close = useRef(onClose);
+  useEffect(() => {
+    const last = latest;
+    const callback = close.current;
+    return () => callback?.(last.current);
+  }, []);
+
+  // One input handler for the whole app: the reducer routes every key by the state it meets, so keys that
+  // arrive together (a paste, a laggy link) are applied in order and none reaches a screen already left.
+  const onInput = useCallback((input: string, key: Key) => {
+    const events = toKeyEvents(input, key);
+    if (events.length > 0) dispatch({type: 'keys', events});
+  }, []);
+  useInput(onInput);
+  useTaskRunner(state.tasks, dispatch, services);
+
+  const quitting = state.screen.name === 'quit';
+  useEffect(() => {
+    if (quitting) exit();
+  }, [quitting, exit]);
+
+  const body = bodySize(state.viewport);
+  return (
+    <Box flexDirection="column" width={body.width}>
+      <Header connection={state.connection} title={titles[state.screen.name]} />
+      <Box flexDirection="column" height={body.height} overflow="hidden">
+        {/* A step taller than the body keeps its natural height and is cut at the bottom: without this,
+            the layout shrinks its lines and draws them over each other. */}
+        <Box flexDirection="column" flexShrink={0}>
+          {state.screen.name === 'home' ? (
+            <HomeScreen
+              entries={homeItems}
+              cursor={state.screen.cursor}
+              notice={state.screen.notice}
+              connection={state.connection}
+            />
+          ) : null}
+          {state.screen.name === 'individual' ? <IndividualScreen state={state} /> : null}
+          {state.screen.name === 'group' ? <GroupScreen state={state} /> : null}
+          {state.screen.name === 'verify-ca' ? <CaScreen state={state} /> : null}
+          {state.screen.name === 'test-certificates' ? (
+            <TestCertificatesScreen state={state} />
+          ) : null}
+        </Box>
+      </Box>
+      <KeyHints hints={keyHints(state)} />
+    </Box>
+  );
+}

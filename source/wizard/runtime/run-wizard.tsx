@@ -1,0 +1,84 @@
+import {render} from 'ink';
+import {parseCommandArgs, UsageError} from '../../commands/args.js';
+import {App} from './app.js';
+import {caClosingReport} from '../flows/ca/flow.js';
+import {connect, type ConnectTesting} from './connect.js';
+import {chooseConnection, describeChoice, type ConnectionChoice} from './connection-options.js';
+import {groupClosingReport} from '../flows/group/outputs.js';
+import {closingReport} from '../shared/outputs-view.js';
+import {connectionInfoOf} from '../shared/connection-info.js';
+import {createServices, type Connector} from './services.js';
+
+/** How the wizard connects for a choice: the device-code prompt goes to the screen, never to stdout. */
+export function wizardConnector(choice: ConnectionChoice, testing?: ConnectTesting): Connector {
+  return (hooks) =>
+    connect(
+      choice,
+      {
+        signal: hooks.signal,
+        onDeviceCode: (prompt) =>
+          hooks.onDeviceCode({
+            verificationUri: prompt.verificationUri,
+            userCode: prompt.userCode,
+            expiresOn: prompt.expiresOn.toISOString(),
+          }),
+      },
+      testing,
+    );
+}
+
+/** Parses the wizard's flags, opens the wizard, and closes the connection when it ends. */
+export async function runWizard(argv: string[]): Promise<number> {
+  const {values} = parseCommandArgs(argv, {
+    sandbox: {type: 'boolean'},
+    'state-dir': {type: 'string'},
+    'connection-string': {type: 'string'},
+    'dps-name': {type: 'string'},
+    'resource-group': {type: 'string'},
+    subscription: {type: 'string'},
+    'device-code': {type: 'boolean'},
+    tenant: {type: 'string'},
+  });
+  const choice = chooseConnection(values, process.env);
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    throw new UsageError(
+      'the wizard needs an interactive terminal; run it in a terminal (ssh -t for a remote one), or see dps-enroll --help for the commands that run without one',
+    );
+  }
+  const services = createServices({
+    target: choice.mode === 'sandbox' ? 'the local sandbox DPS' : describeChoice(choice),
+    connect: wizardConnector(choice),
+  });
+  let report = '';
+  let interrupted = false;
+  const instance = render(
+    <App
+      services={services}
+      onClose={(state) => {
+        const info = connectionInfoOf(state);
+        report = [
+          caClosingReport(state.ca, info),
+          closingReport(state.individual, info),
+          groupClosingReport(state.group, info),
+        ]
+          .filter((text) => text !== '')
+          .join('\n');
+        interrupted = state.screen.name !== 'quit';
+      }}
+    />,
+  );
+  // A closed SSH session (SIGHUP) or a kill (SIGTERM) restores the terminal and releases the sandbox too.
+  const stop = () => instance.unmount();
+  process.once('SIGHUP', stop);
+  process.once('SIGTERM', stop);
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    process.off('SIGHUP', stop);
+    process.off('SIGTERM', stop);
+    await services.closeAll();
+  }
+  if (report) process.stdout.write(`\n${report}`);
+  // Ctrl+C, SIGHUP or SIGTERM: the shell's convention for an interrupted program.
+  return interrupted ? 130 : 0;
+}

@@ -1,0 +1,103 @@
+import {homedir} from 'node:os';
+import type {DpsResource} from '../../dps/types.js';
+import type {OpenConnection, WizardServices} from './task-runner.js';
+import {completePath, expandPath} from './path-completion.js';
+import type {ConnectionInfo, DeviceCodePrompt} from '../core/state.js';
+import {writeTextFile} from './text-file.js';
+import type {DpsGateway} from '../../dps/types.js';
+
+/** What a connection yields, before the wizard turns it into what its header and flows show. */
+export type ConnectedDps = {
+  gateway: DpsGateway;
+  resource?: DpsResource;
+  sandboxStateDir?: string;
+  close(): Promise<void>;
+};
+
+export type Connector = (hooks: {
+  onDeviceCode(prompt: DeviceCodePrompt): void;
+  signal: AbortSignal;
+}) => Promise<ConnectedDps>;
+
+export function connectionInfo(connected: ConnectedDps): ConnectionInfo {
+  const {connection} = connected.gateway;
+  const resource = connected.resource;
+  return {
+    mode: connection.mode,
+    serviceHostName: connection.serviceHostName,
+    armAvailable: connection.armAvailable,
+    ...(connection.dpsName ? {dpsName: connection.dpsName} : {}),
+    ...(connection.resourceGroup ? {resourceGroup: connection.resourceGroup} : {}),
+    ...(resource?.idScope ? {idScope: resource.idScope} : {}),
+    ...(resource?.deviceHostName ? {deviceHostName: resource.deviceHostName} : {}),
+    linkedHubs: resource?.linkedHubs ?? [],
+    ...(connected.sandboxStateDir ? {sandboxStateDir: connected.sandboxStateDir} : {}),
+  };
+}
+
+/** The wizard's services over the real file system and a way to connect. */
+export function createServices(options: {
+  target: string;
+  connect: Connector;
+  cwd?: string;
+  home?: string;
+}): WizardServices & {closeAll(): Promise<void>} {
+  const context = {cwd: options.cwd ?? process.cwd(), home: options.home ?? homedir()};
+  const opened = new Set<OpenConnection>();
+  return {
+    cwd: context.cwd,
+    target: options.target,
+    async connect(hooks) {
+      const connected = await options.connect(hooks);
+      const connection: OpenConnection = {
+        gateway: connected.gateway,
+        info: connectionInfo(connected),
+        close: async () => {
+          opened.delete(connection);
+          await connected.close();
+        },
+      };
+      opened.add(connection);
+      return connection;
+    },
+    // The certificate toolkit loads on first use, so the first screen does not wait for it.
+    readCertificate: async (typedPath, purpose) => {
+      const {readCertificateFor} = await import('./certificate-file.js');
+      return readCertificateFor(purpose, typedPath, expandPath(typedPath, context));
+    },
+    generateTestChain: async (request) => {
+      const {createTestChain, FilesExistError} = await import('../../certs/test-chain.js');
+      const outDir = expandPath(request.folder, context);
+      try {
+        const files = await createTestChain({
+          outDir,
+          devices: request.devices,
+          keyType: request.keyType,
+          days: request.days,
+          force: request.overwrite,
+          onProgress: request.onProgress,
+          signal: request.signal,
+        });
+        return {outcome: 'written', outDir, files};
+      } catch (error) {
+        if (error instanceof FilesExistError)
+          return {outcome: 'exists', outDir, paths: error.paths};
+        throw error;
+      }
+    },
+    signVerificationCertificate: async (request) => {
+      const {signWithCaKey} = await import('../flows/ca/signing.js');
+      return signWithCaKey(request, expandPath(request.keyPath, context));
+    },
+    checkVerificationCertificate: async (request) => {
+      const {checkVerificationFile} = await import('../flows/ca/signing.js');
+      return checkVerificationFile(request, expandPath(request.path, context));
+    },
+    completePath: (text, options) => completePath(text, context, options),
+    writeTextFile: (path, content, overwrite) =>
+      writeTextFile(expandPath(path, context), content, overwrite),
+    async closeAll() {
+      await Promise.all([...opened].map((connection) => connection.close()));
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import type {CertificatePair} from '../../dps/types.js';
+import type {KeyEvent} from './key-event.js';
+import type {CertificateField, LoadedCertificate} from '../core/state.js';
+import {editDraft, emptyDraft} from './text-draft.js';
+
+/** A certificate file field of any flow: its path, its Tab completions and what was read from it. */
+
+export const emptyCertificateField: CertificateField = {
+  path: emptyDraft,
+  candidates: [],
+  moreCandidates: 0,
+  status: {state: 'empty'},
+};
+
+export const loadedCertificate = (field: CertificateField): LoadedCertificate | undefined =>
+  field.status.state === 'loaded' ? field.status.certificate : undefined;
+
+/** A primary and an optional secondary certificate, as an X.509 attestation sends them. */
+export function certificatePair(
+  primaryField: CertificateField,
+  secondaryField: CertificateField,
+): CertificatePair {
+  const primary = loadedCertificate(primaryField);
+  const secondary = loadedCertificate(secondaryField);
+  return {
+    ...(primary ? {primary: {certificate: primary.pem}} : {}),
+    ...(secondary ? {secondary: {certificate: secondary.pem}} : {}),
+  };
+}
+
+/** The field while its file is read: the completions listed for the path go. */
+export const readingCertificate = (field: CertificateField): CertificateField => ({
+  ...field,
+  candidates: [],
+  moreCandidates: 0,
+  status: {state: 'reading'},
+});
+
+/**
+ * An editing key on the path: moving the cursor keeps what was read, a changed path forgets the
+ * certificate read from the old one. Undefined for keys that do not edit the path.
+ */
+export function editCertificatePath(
+  field: CertificateField,
+  event: KeyEvent,
+): CertificateField | undefined {
+  const edited = editDraft(field.path, event);
+  if (edited === undefined || edited === field.path) return undefined;
+  if (edited.value === field.path.value) return {...field, path: edited};
+  return {path: edited, candidates: [], moreCandidates: 0, status: {state: 'empty'}};
+}

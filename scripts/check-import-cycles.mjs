@@ -99,7 +99,9 @@ if (circles.length === 0) {
 } else {
   console.error(`${circles.length} import circle(s) under ${name(root)}:`);
   for (const component of circles) {
-    console.error(`- ${component.length} modules, e.g. ${pathAround(component).map(name).join(' → ')}`);
+    console.error(
+      `- ${component.length} modules, e.g. ${pathAround(component).map(name).join(' → ')}`,
+    );
     for (const file of [...component].sort()) console.error(`    ${name(file)}`);
   }
   process.exitCode = 1;

@@ -8,7 +8,12 @@ import {readCertificateFor} from '../../source/wizard/runtime/certificate-file.j
 import {initialGroupFlow, type GroupFlow} from '../../source/wizard/flows/group/flow.js';
 import type {KeyEvent} from '../../source/wizard/shared/key-event.js';
 import {initialState, reducer} from '../../source/wizard/core/reducer.js';
-import type {ConnectionInfo, LoadedCertificate, Task, WizardState} from '../../source/wizard/core/state.js';
+import type {
+  ConnectionInfo,
+  LoadedCertificate,
+  Task,
+  WizardState,
+} from '../../source/wizard/core/state.js';
 import {draftOf} from '../../source/wizard/shared/text-draft.js';
 import type {CaCertificate, LinkedHub} from '../../source/dps/types.js';
 import {ecChain, issue} from './test-certificates.js';

@@ -4,7 +4,13 @@ import fc from 'fast-check';
 import {enterCaWithFiles} from '../../../source/wizard/flows/ca/flow.js';
 import {buildIndividualEnrollment} from '../../../source/wizard/flows/individual/input.js';
 import type {KeyEvent} from '../../../source/wizard/shared/key-event.js';
-import {homeItems, initialState, isBusy, reducer, type Action} from '../../../source/wizard/core/reducer.js';
+import {
+  homeItems,
+  initialState,
+  isBusy,
+  reducer,
+  type Action,
+} from '../../../source/wizard/core/reducer.js';
 import type {Failure, Task, WizardState} from '../../../source/wizard/core/state.js';
 import {draftOf} from '../../../source/wizard/shared/text-draft.js';
 import type {CaCertificate, IndividualEnrollment} from '../../../source/dps/types.js';

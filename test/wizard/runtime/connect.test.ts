@@ -4,7 +4,12 @@ import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {inspect} from 'node:util';
-import {connect, ConnectError, SandboxInUseError, type Connected} from '../../../source/wizard/runtime/connect.js';
+import {
+  connect,
+  ConnectError,
+  SandboxInUseError,
+  type Connected,
+} from '../../../source/wizard/runtime/connect.js';
 import type {ConnectionChoice} from '../../../source/wizard/runtime/connection-options.js';
 import {parseConnectionString} from '../../../source/dps/connection-string.js';
 import {SignInCancelledError, type DeviceCodePrompt} from '../../../source/dps/sign-in.js';

@@ -2,7 +2,11 @@ import {after, before, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {wizardConnector} from '../../../source/wizard/runtime/run-wizard.js';
 import type {ConnectionChoice} from '../../../source/wizard/runtime/connection-options.js';
-import {azureTestingAt, startFakeAuthority, type FakeAuthority} from '../../helpers/fake-authority.js';
+import {
+  azureTestingAt,
+  startFakeAuthority,
+  type FakeAuthority,
+} from '../../helpers/fake-authority.js';
 import {burst, frame, keys, press, waitForFrame} from '../../helpers/ink.js';
 import {
   acceptAllocationToReview,

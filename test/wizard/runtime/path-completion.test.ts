@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import {chmod, mkdir, mkdtemp, rm, symlink, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {completePath, expandPath, type PathContext} from '../../../source/wizard/runtime/path-completion.js';
+import {
+  completePath,
+  expandPath,
+  type PathContext,
+} from '../../../source/wizard/runtime/path-completion.js';
 
 let root: string;
 let context: PathContext;

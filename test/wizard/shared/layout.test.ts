@@ -1,7 +1,12 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import {bodySize, maxScroll, scrollHeight, wrapLines} from '../../../source/wizard/shared/layout.js';
+import {
+  bodySize,
+  maxScroll,
+  scrollHeight,
+  wrapLines,
+} from '../../../source/wizard/shared/layout.js';
 
 const width = (line: string) => [...line].length;
 

@@ -2,7 +2,12 @@ import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type {KeyEvent} from '../../../source/wizard/shared/key-event.js';
-import {draftOf, editDraft, emptyDraft, type TextDraft} from '../../../source/wizard/shared/text-draft.js';
+import {
+  draftOf,
+  editDraft,
+  emptyDraft,
+  type TextDraft,
+} from '../../../source/wizard/shared/text-draft.js';
 import {backspace, left, right, text} from '../../helpers/app-state.js';
 
 function edit(draft: TextDraft, ...events: KeyEvent[]): TextDraft {

@@ -1,7 +1,12 @@
 import {DpsError, isDpsError} from '../../../dps/errors.js';
 import type {DpsGateway} from '../../../dps/types.js';
 import type {CaResult, CaTask} from './flow.js';
-import {readIfPresent, toFailure, withThrottleRetry, type EffectContext} from '../../runtime/task-runner.js';
+import {
+  readIfPresent,
+  toFailure,
+  withThrottleRetry,
+  type EffectContext,
+} from '../../runtime/task-runner.js';
 import type {Action} from '../../core/reducer.js';
 
 /** Runs the effects of the ca flow with the services and connection of the context. */

@@ -1,5 +1,10 @@
 import type {DpsGateway} from '../../../dps/types.js';
-import {readIfPresent, toFailure, withThrottleRetry, type EffectContext} from '../../runtime/task-runner.js';
+import {
+  readIfPresent,
+  toFailure,
+  withThrottleRetry,
+  type EffectContext,
+} from '../../runtime/task-runner.js';
 import type {GroupResult, GroupTask, PreflightReport} from './flow.js';
 import type {Action} from '../../core/reducer.js';
 

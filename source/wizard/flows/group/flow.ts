@@ -1,7 +1,11 @@
 import {enrollmentIdProblem} from '../../../dps/id-rules.js';
 import type {CaCertificate, EnrollmentGroup, LinkedHub} from '../../../dps/types.js';
 import {enterCaForGroup} from '../ca/flow.js';
-import {certificatePair, emptyCertificateField, loadedCertificate} from '../../shared/certificate-field.js';
+import {
+  certificatePair,
+  emptyCertificateField,
+  loadedCertificate,
+} from '../../shared/certificate-field.js';
 import {connectionInfoOf} from '../../shared/connection-info.js';
 import {initialSaveSteps, previousEnrollmentStep, savingKeyHints} from '../../shared/save-steps.js';
 import {withStep} from '../../shared/flow-step.js';

@@ -1,5 +1,9 @@
 import {hasErrors} from '../../../certs/findings.js';
-import {editCertificatePath, loadedCertificate, readingCertificate} from '../../shared/certificate-field.js';
+import {
+  editCertificatePath,
+  loadedCertificate,
+  readingCertificate,
+} from '../../shared/certificate-field.js';
 import {
   configViewKey,
   devicePathsStepKey,

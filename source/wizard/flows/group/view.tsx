@@ -1,11 +1,6 @@
 import {Box} from 'ink';
 import {caReferenceWarning, groupIdOf, type GroupFlow} from './flow.js';
-import {
-  attestationLine,
-  groupConfigToml,
-  groupReviewRows,
-  groupReviewText,
-} from './outputs.js';
+import {attestationLine, groupConfigToml, groupReviewRows, groupReviewText} from './outputs.js';
 import {isSettingsStep} from '../../shared/settings-steps.js';
 import {bodySize, scrollHeight, twinFieldRows} from '../../shared/layout.js';
 import {connectionInfoOf} from '../../shared/connection-info.js';

@@ -1,5 +1,5 @@
 import {Box} from 'ink';
-import type {Finding} from '../core/state.js';
+import type {Finding} from '../shared/types.js';
 import {Paragraph} from './paragraph.js';
 import {tone} from './tone.js';
 

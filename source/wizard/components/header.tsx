@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import type {ConnectionState} from '../core/state.js';
+import type {ConnectionState} from '../shared/types.js';
 import {tone} from './tone.js';
 
 /** Always says where writes go: the sandbox, or which DPS. */

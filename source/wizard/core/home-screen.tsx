@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import type {ConnectionState} from './state.js';
+import type {ConnectionState} from '../shared/types.js';
 import {ChoiceList} from '../components/choice-list.js';
 import {tone} from '../components/tone.js';
 

@@ -7,11 +7,13 @@ import {CaScreen} from '../flows/ca/view.js';
 import {GroupScreen} from '../flows/group/view.js';
 import {IndividualScreen} from '../flows/individual/view.js';
 import {TestCertificatesScreen} from '../flows/test-certificates/view.js';
-import {runTask, type OpenConnection, type WizardServices} from './task-runner.js';
-import {keyHints} from '../core/key-hints.js';
+import {ScrollLimitContext} from '../components/scroll-view.js';
+import {contextOf, flowOf} from '../core/flows.js';
+import type {OpenConnection, WizardServices} from '../shared/services.js';
+import {runTask} from './task-runner.js';
 import {toKeyEvents} from '../shared/key-event.js';
 import {bodySize, defaultViewport} from '../shared/layout.js';
-import {homeItems, initialState, reducer, type Action} from '../core/reducer.js';
+import {homeItems, initialState, keyHints, reducer, type Action} from '../core/reducer.js';
 import type {Task, WizardState} from '../core/state.js';
 
 /** Starts each task once, and aborts the ones the reducer dropped (the user left their step). */
@@ -114,7 +116,20 @@ export function App({
     if (quitting) exit();
   }, [quitting, exit]);
 
+  // The scrolling view on screen says how far it can scroll, for the step it was drawn for.
+  const onScreen = state.screen.name;
+  const step =
+    onScreen === 'home' || onScreen === 'quit' ? undefined : flowOf(state, onScreen).step;
+  const reportScrollLimit = useCallback(
+    (limit: number) => {
+      if (onScreen === 'home' || onScreen === 'quit' || step === undefined) return;
+      dispatch({type: 'scroll-limit', screen: onScreen, step, limit});
+    },
+    [onScreen, step],
+  );
+
   const body = bodySize(state.viewport);
+  const context = contextOf(state);
   return (
     <Box flexDirection="column" width={body.width}>
       <Header connection={state.connection} title={titles[state.screen.name]} />
@@ -130,12 +145,16 @@ export function App({
               connection={state.connection}
             />
           ) : null}
-          {state.screen.name === 'individual' ? <IndividualScreen state={state} /> : null}
-          {state.screen.name === 'group' ? <GroupScreen state={state} /> : null}
-          {state.screen.name === 'verify-ca' ? <CaScreen state={state} /> : null}
-          {state.screen.name === 'test-certificates' ? (
-            <TestCertificatesScreen state={state} />
-          ) : null}
+          <ScrollLimitContext.Provider value={reportScrollLimit}>
+            {onScreen === 'individual' ? (
+              <IndividualScreen flow={state.individual} context={context} />
+            ) : null}
+            {onScreen === 'group' ? <GroupScreen flow={state.group} context={context} /> : null}
+            {onScreen === 'verify-ca' ? <CaScreen flow={state.ca} context={context} /> : null}
+            {onScreen === 'test-certificates' ? (
+              <TestCertificatesScreen flow={state.testCertificates} context={context} />
+            ) : null}
+          </ScrollLimitContext.Provider>
         </Box>
       </Box>
       <KeyHints hints={keyHints(state)} />

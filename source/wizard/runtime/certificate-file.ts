@@ -4,7 +4,7 @@ import type {Finding} from '../../certs/findings.js';
 import {summarizeCertificate} from '../../certs/inspect.js';
 import {readCertificateFile} from '../../certs/read.js';
 import {CertificateReadError} from '../../certs/read-errors.js';
-import type {CertificatePurpose, LoadedCertificate} from '../core/state.js';
+import type {CertificatePurpose, LoadedCertificate} from '../shared/types.js';
 
 /**
  * Reads a certificate file and runs the checks of its purpose on its first certificate: a device identity,

@@ -1,12 +1,9 @@
 import {render} from 'ink';
 import {parseCommandArgs, UsageError} from '../../commands/args.js';
 import {App} from './app.js';
-import {caClosingReport} from '../flows/ca/flow.js';
 import {connect, type ConnectTesting} from './connect.js';
 import {chooseConnection, describeChoice, type ConnectionChoice} from './connection-options.js';
-import {groupClosingReport} from '../flows/group/outputs.js';
-import {closingReport} from '../shared/outputs-view.js';
-import {connectionInfoOf} from '../shared/connection-info.js';
+import {closingReport} from './closing-report.js';
 import {createServices, type Connector} from './services.js';
 
 /** How the wizard connects for a choice: the device-code prompt goes to the screen, never to stdout. */
@@ -55,14 +52,7 @@ export async function runWizard(argv: string[]): Promise<number> {
     <App
       services={services}
       onClose={(state) => {
-        const info = connectionInfoOf(state);
-        report = [
-          caClosingReport(state.ca, info),
-          closingReport(state.individual, info),
-          groupClosingReport(state.group, info),
-        ]
-          .filter((text) => text !== '')
-          .join('\n');
+        report = closingReport(state);
         interrupted = state.screen.name !== 'quit';
       }}
     />,

@@ -1,8 +1,8 @@
 import {homedir} from 'node:os';
 import type {DpsResource} from '../../dps/types.js';
-import type {OpenConnection, WizardServices} from './task-runner.js';
+import type {OpenConnection, WizardServices} from '../shared/services.js';
 import {completePath, expandPath} from './path-completion.js';
-import type {ConnectionInfo, DeviceCodePrompt} from '../core/state.js';
+import type {ConnectionInfo, DeviceCodePrompt} from '../shared/types.js';
 import {writeTextFile} from './text-file.js';
 import type {DpsGateway} from '../../dps/types.js';
 
@@ -86,11 +86,11 @@ export function createServices(options: {
       }
     },
     signVerificationCertificate: async (request) => {
-      const {signWithCaKey} = await import('../flows/ca/signing.js');
+      const {signWithCaKey} = await import('./ca-signing.js');
       return signWithCaKey(request, expandPath(request.keyPath, context));
     },
     checkVerificationCertificate: async (request) => {
-      const {checkVerificationFile} = await import('../flows/ca/signing.js');
+      const {checkVerificationFile} = await import('./ca-signing.js');
       return checkVerificationFile(request, expandPath(request.path, context));
     },
     completePath: (text, options) => completePath(text, context, options),

@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
-import type {CaCertificateList} from '../core/state.js';
-import {caFailureAdvice} from '../flows/ca/flow.js';
+import type {CaCertificateList} from './types.js';
+import {caFailureAdvice} from './failure-text.js';
 import {Paragraph} from '../components/paragraph.js';
 import {Spinner} from '../components/spinner.js';
 import {tone} from '../components/tone.js';

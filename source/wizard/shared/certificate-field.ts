@@ -1,6 +1,6 @@
 import type {CertificatePair} from '../../dps/types.js';
 import type {KeyEvent} from './key-event.js';
-import type {CertificateField, LoadedCertificate} from '../core/state.js';
+import type {CertificateField, LoadedCertificate} from './types.js';
 import {editDraft, emptyDraft} from './text-draft.js';
 
 /** A certificate file field of any flow: its path, its Tab completions and what was read from it. */

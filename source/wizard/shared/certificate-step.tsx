@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import {candidateLines} from './layout.js';
-import type {CertificateField} from '../core/state.js';
+import type {CertificateField} from './types.js';
 import {FieldRow} from '../components/field-row.js';
 import {FindingsList} from '../components/findings-list.js';
 import {Paragraph} from '../components/paragraph.js';

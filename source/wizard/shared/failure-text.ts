@@ -1,4 +1,4 @@
-import type {Failure} from '../core/state.js';
+import type {Failure} from './types.js';
 
 /** What went wrong and what to do next, for each kind of failure, in plain words. */
 export function failureAdvice(failure: Failure): string {
@@ -31,5 +31,23 @@ export function failureAdvice(failure: Failure): string {
     case 'other':
     case 'unknown':
       return 'Retry, or press Esc to go back.';
+  }
+}
+
+/** What to do about a failed call on CA certificates (ARM), in plain words. */
+export function caFailureAdvice(failure: Failure): string {
+  switch (failure.kind) {
+    case 'unauthorized':
+      return 'Azure did not accept the sign-in: sign in again (az login, or --device-code), then retry.';
+    case 'forbidden':
+      return "Your Azure role does not allow managing this DPS's certificates: ask for the Contributor role on the DPS, then retry.";
+    case 'stale-etag':
+      return 'The certificate changed in DPS meanwhile: retry to use its current version.';
+    case 'not-found':
+      return 'DPS does not have this certificate (deleted meanwhile?): go back to the list and refresh it with r.';
+    case 'bad-request':
+      return 'DPS refused the request (see above); a refused proof is fixed by a new code and a new verification certificate.';
+    default:
+      return failureAdvice(failure);
   }
 }

@@ -1,13 +1,10 @@
-import type {EnrollmentSettings, IndividualEnrollment} from '../../dps/types.js';
-import {individualEnrollmentCommand, type AzTarget} from '../../outputs/az-commands.js';
+import type {EnrollmentSettings} from '../../dps/types.js';
+import type {AzTarget} from '../../outputs/az-commands.js';
 import {provisioningToml} from '../../outputs/config-toml.js';
-import {requestPreview} from '../../outputs/request-json.js';
-import {loadedCertificate} from './certificate-field.js';
-import {buildIndividualEnrollment, registrationIdOf} from '../flows/individual/input.js';
 import {allocationText, reprovisionText} from './settings-steps.js';
-import type {ConnectionInfo, IndividualFlow, SettingsDraft} from '../core/state.js';
+import type {ConnectionInfo, SettingsDraft} from './types.js';
 
-/** The texts the review and result screens show, rendered from the flow by the pure output modules. */
+/** What the review and result screens of individual enrollments and groups show alike. */
 
 export const globalDeviceEndpoint = 'https://global.azure-devices-provisioning.net';
 
@@ -41,35 +38,6 @@ export function withMaskedWebhook<R extends EnrollmentSettings>(request: R): R {
     : request;
 }
 
-/** The request as the screens show it: what is sent, with the webhook's function key hidden. */
-export function individualRequest(
-  flow: IndividualFlow,
-  info: ConnectionInfo | undefined,
-): IndividualEnrollment {
-  return withMaskedWebhook(buildIndividualEnrollment(flow, info?.linkedHubs ?? []));
-}
-
-export function individualRequestJson(
-  flow: IndividualFlow,
-  info: ConnectionInfo | undefined,
-): string {
-  return requestPreview(individualRequest(flow, info));
-}
-
-export function individualAzCommand(
-  flow: IndividualFlow,
-  info: ConnectionInfo | undefined,
-): string {
-  const primary = loadedCertificate(flow.primary)?.absolutePath;
-  const secondary = loadedCertificate(flow.secondary)?.absolutePath;
-  return individualEnrollmentCommand(
-    individualRequest(flow, info),
-    azTarget(info),
-    {...(primary ? {primary} : {}), ...(secondary ? {secondary} : {})},
-    flow.updateEtag ? {update: true} : {},
-  );
-}
-
 /**
  * The device's [provisioning] section: for an individual enrollment with its registration ID, for a group
  * (registrationId undefined) a template whose registration ID is each device's certificate CN.
@@ -89,17 +57,6 @@ export function deviceConfigToml(
     identityCertPath: device.certificatePath.trim(),
     identityKeyPath: device.keyPath.trim(),
     sandbox,
-  });
-}
-
-export function individualConfigToml(
-  flow: IndividualFlow,
-  info: ConnectionInfo | undefined,
-): string {
-  return deviceConfigToml(info, {
-    registrationId: flow.saved?.registrationId ?? registrationIdOf(flow),
-    certificatePath: flow.deviceCertPath.value,
-    keyPath: flow.deviceKeyPath.value,
   });
 }
 
@@ -135,72 +92,4 @@ export function savedWhere(info: ConnectionInfo | undefined): string {
   return info?.mode === 'sandbox'
     ? 'the local sandbox DPS'
     : `DPS ${info?.dpsName ?? info?.serviceHostName ?? ''}`;
-}
-
-/** Every value of the enrollment as label/value rows, for the review screen. */
-export function individualSummary(
-  flow: IndividualFlow,
-  info: ConnectionInfo | undefined,
-): SummaryRow[] {
-  const request = individualRequest(flow, info);
-  const primary = loadedCertificate(flow.primary);
-  const secondary = loadedCertificate(flow.secondary);
-  return [
-    ['Registration ID', request.registrationId],
-    ['IoT Hub device ID', request.deviceId ?? request.registrationId],
-    [
-      'Certificate',
-      primary ? `${primary.absolutePath} (SHA-1 ${primary.summary.thumbprintSha1})` : '(none)',
-    ],
-    ...(secondary
-      ? [
-          [
-            'Secondary',
-            `${secondary.absolutePath} (SHA-1 ${secondary.summary.thumbprintSha1})`,
-          ] as SummaryRow,
-        ]
-      : []),
-    ['IoT Edge device', flow.settings.iotEdge ? 'yes' : 'no'],
-    ...settingsSummary(flow.settings, request),
-    ...(flow.updateEtag
-      ? [['Updates', `the existing enrollment (etag ${flow.updateEtag})`] as SummaryRow]
-      : []),
-  ];
-}
-
-/** The text of the review panel on screen: the values, the request body, or the az command. */
-export function reviewText(flow: IndividualFlow, info: ConnectionInfo | undefined): string {
-  switch (flow.reviewPanel) {
-    case 'summary':
-      return summaryText(individualSummary(flow, info));
-    case 'request':
-      return individualRequestJson(flow, info);
-    case 'az':
-      return individualAzCommand(flow, info);
-  }
-}
-
-/**
- * What stays in the terminal after the wizard closes: the saved enrollment, the device's config and the
- * az command, as plain text that copies cleanly. Empty when nothing was saved.
- */
-export function closingReport(flow: IndividualFlow, info: ConnectionInfo | undefined): string {
-  const saved = flow.saved;
-  if (!saved) return '';
-  const config =
-    flow.deviceCertPath.value.trim() && flow.deviceKeyPath.value.trim()
-      ? individualConfigToml(flow, info)
-      : undefined;
-  return [
-    `Individual enrollment saved in ${savedWhere(info)}.`,
-    `  Registration ID: ${saved.registrationId}`,
-    `  IoT Hub device ID: ${saved.deviceId ?? saved.registrationId}`,
-    `  Etag: ${saved.etag ?? ''}`,
-    '',
-    ...(config ? ["The device's /etc/aziot/config.toml [provisioning] section:", '', config] : []),
-    'The same enrollment with the az CLI:',
-    '',
-    individualAzCommand(flow, info),
-    '',
-  ].join('\n');
 }

@@ -1,121 +1,73 @@
-import {emptyDraft} from './text-draft.js';
-import type {CertificateField, PathField, PathFieldKey, WizardState} from '../core/state.js';
+import type {SharedEffect, SharedOutcome} from './effect.js';
+import {draftOf, emptyDraft} from './text-draft.js';
+import type {CertificateField, PathField} from './types.js';
 
 export const emptyPathField: PathField = {path: emptyDraft, candidates: [], moreCandidates: 0};
 
-/** Finds and replaces a path field of any flow by its key, so completion and file reads work for all. */
+/** How a flow reaches one of its path fields; `certificate` when the field reads a certificate. */
+export type PathFieldLens<F> =
+  | {get: (flow: F) => PathField; set: (flow: F, field: PathField) => F}
+  | {
+      certificate: true;
+      get: (flow: F) => CertificateField;
+      set: (flow: F, field: CertificateField) => F;
+    };
 
-const certificateFieldKeys = [
-  'primary',
-  'secondary',
-  'group-signing-primary',
-  'group-signing-secondary',
-  'group-device',
-  'ca-certificate',
-  'ca-verification',
-] as const satisfies readonly PathFieldKey[];
+export const pathLens = <F>(
+  get: (flow: F) => PathField,
+  set: (flow: F, field: PathField) => F,
+): PathFieldLens<F> => ({get, set});
 
-export type CertificateFieldKey = (typeof certificateFieldKeys)[number];
+export const certificateLens = <F>(
+  get: (flow: F) => CertificateField,
+  set: (flow: F, field: CertificateField) => F,
+): PathFieldLens<F> => ({certificate: true, get, set});
 
-/** Fields that name a folder: Tab offers folders only. */
-export const namesFolder = (key: PathFieldKey): boolean => key === 'test-folder';
-
-export function isCertificateFieldKey(key: PathFieldKey): key is CertificateFieldKey {
-  return (certificateFieldKeys as readonly PathFieldKey[]).includes(key);
-}
-
-export function getCertificateField(
-  state: WizardState,
-  key: CertificateFieldKey,
-): CertificateField {
-  switch (key) {
-    case 'primary':
-    case 'secondary':
-      return state.individual[key];
-    case 'group-signing-primary':
-      return state.group.signingPrimary;
-    case 'group-signing-secondary':
-      return state.group.signingSecondary;
-    case 'group-device':
-      return state.group.deviceCertificate;
-    case 'ca-certificate':
-      return state.ca.certificateFile;
-    case 'ca-verification':
-      return state.ca.verificationFile;
-  }
-}
-
-export function setCertificateField(
-  state: WizardState,
-  key: CertificateFieldKey,
-  field: CertificateField,
-): WizardState {
-  switch (key) {
-    case 'primary':
-    case 'secondary':
-      return {...state, individual: {...state.individual, [key]: field}};
-    case 'group-signing-primary':
-      return {...state, group: {...state.group, signingPrimary: field}};
-    case 'group-signing-secondary':
-      return {...state, group: {...state.group, signingSecondary: field}};
-    case 'group-device':
-      return {...state, group: {...state.group, deviceCertificate: field}};
-    case 'ca-certificate':
-      return {...state, ca: {...state.ca, certificateFile: field}};
-    case 'ca-verification':
-      return {...state, ca: {...state.ca, verificationFile: field}};
-  }
-}
-
-export function getPathField(state: WizardState, key: PathFieldKey): PathField {
-  switch (key) {
-    case 'config-file':
-      return {
-        path: state.individual.configFile,
-        candidates: state.individual.configFileCandidates,
-        moreCandidates: 0,
-      };
-    case 'group-config-file':
-      return state.group.configFile;
-    case 'ca-key':
-      return state.ca.keyFile;
-    case 'ca-save':
-      return state.ca.saveFile;
-    case 'test-folder':
-      return state.testCertificates.folder;
-    default:
-      return getCertificateField(state, key);
-  }
-}
+/** Every path field of a flow by its name: Tab completion and certificate reads address them so. */
+export type PathFieldLenses<F, K extends string> = Record<K, PathFieldLens<F>>;
 
 /**
- * Sets a path field from a completion. A certificate field whose path changed forgets the certificate read
- * from the old path.
+ * The outcome of a certificate read or a Tab completion, in the field it was asked for; undefined for
+ * other outcomes. A read lands only while the field still waits for it, a completion only while the path
+ * is still the one completed; a certificate field whose path the completion changed forgets what it read.
  */
-export function setPathField(state: WizardState, key: PathFieldKey, field: PathField): WizardState {
-  switch (key) {
-    case 'config-file':
-      return {
-        ...state,
-        individual: {
-          ...state.individual,
-          configFile: field.path,
-          configFileCandidates: field.candidates,
-          confirmOverwrite: false,
-        },
-      };
-    case 'group-config-file':
-      return {...state, group: {...state.group, configFile: field}};
-    case 'ca-key':
-      return {...state, ca: {...state.ca, keyFile: field}};
-    case 'ca-save':
-      return {...state, ca: {...state.ca, saveFile: field}};
-    case 'test-folder':
-      return {...state, testCertificates: {...state.testCertificates, folder: field}};
-    default: {
-      const current = getCertificateField(state, key);
-      const status = current.path.value === field.path.value ? current.status : {state: 'empty'};
-      return setCertificateField(state, key, {...field, status} as CertificateField);
-    }
+export function pathFieldResult<F, K extends string>(
+  lenses: PathFieldLenses<F, K>,
+  flow: F,
+  effect: SharedEffect<K>,
+  outcome: SharedOutcome,
+): F | undefined {
+  if (effect.kind === 'read-certificate') {
+    const lens = lenses[effect.field];
+    if (!('certificate' in lens)) return undefined;
+    if (outcome.kind !== 'certificate-read' && outcome.kind !== 'certificate-failed')
+      return undefined;
+    const field = lens.get(flow);
+    if (field.status.state !== 'reading') return flow;
+    return lens.set(flow, {
+      ...field,
+      status:
+        outcome.kind === 'certificate-read'
+          ? {state: 'loaded', certificate: outcome.certificate, warningsAccepted: false}
+          : {state: 'failed', message: outcome.message},
+    });
   }
+  if (effect.kind === 'complete-path' && outcome.kind === 'path-completed') {
+    const lens = lenses[effect.field];
+    const field = lens.get(flow);
+    if (field.path.value !== effect.text) return flow;
+    const completed: PathField = {
+      path: draftOf(outcome.value),
+      candidates: outcome.candidates,
+      moreCandidates: Math.max(0, outcome.matches - outcome.candidates.length),
+    };
+    if (!('certificate' in lens)) return lens.set(flow, completed);
+    const certificate = lens.get(flow);
+    const status =
+      certificate.path.value === completed.path.value
+        ? certificate.status
+        : {state: 'empty' as const};
+    return lens.set(flow, {...completed, status});
+  }
+  return undefined;
 }

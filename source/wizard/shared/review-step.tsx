@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import type {ReviewPanel} from '../core/state.js';
+import type {ReviewPanel} from './types.js';
 import {ScrollView} from '../components/scroll-view.js';
 import {StepError} from '../components/step-error.js';
 import {tone} from '../components/tone.js';

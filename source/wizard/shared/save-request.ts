@@ -1,5 +1,31 @@
-import type {ConnectionState, Failure, Task, WizardState} from '../core/state.js';
-import {dropTasksOfKind} from '../core/task-list.js';
+import {update, type FlowUpdate, type Progress, type SharedOutcome} from './effect.js';
+import {withError, withStep, type StepFlow} from './flow-step.js';
+import type {ConnectionState, Failure, SaveStep} from './types.js';
+
+/**
+ * Saving an enrollment or a group, alike for both: asking for the save, cancelling it, what comes back, and
+ * writing the device's config file afterwards.
+ */
+
+/** What a save reports: the ID exists already (shown, never replaced unasked), saved, or failed. */
+export type SaveOutcome<T> =
+  | {kind: 'exists'; existing: T}
+  | {kind: 'saved'; saved: T}
+  | {kind: 'save-failed'; failure: Failure};
+
+/** A flow that saves: the saving steps are its steps. */
+export type SaveFlow<T> = StepFlow & {
+  throttled?: {retryAfterSeconds: number; attempt: number};
+  existing?: T;
+  updateEtag?: string;
+  failure?: Failure;
+  saved?: T;
+  confirmOverwrite: boolean;
+  configWritten?: string;
+};
+
+const onStep = <F extends StepFlow>(flow: F, step: SaveStep): F =>
+  withStep(flow, step as F['step']);
 
 /** Saving before the connection is up fails at once, saying why; undefined once connected. */
 export function notConnectedFailure(connection: ConnectionState): Failure | undefined {
@@ -13,23 +39,94 @@ export function notConnectedFailure(connection: ConnectionState): Failure | unde
   };
 }
 
-/**
- * A save cancelled with Esc: its task goes, and so do the keys typed during the save, which were meant
- * for the screen after it, which will not come.
- */
-export const withoutSave = (state: WizardState, kind: Task['kind']): WizardState => ({
-  ...dropTasksOfKind(state, kind),
-  typeAhead: [],
-});
-
-/** The flow after a cancelled save: the throttling notice belonged to that save and goes with it. */
-export function cancelledSave<F extends {throttled?: unknown; stepError?: string}>(
+/** Asks for the save `effect`; a save of the same kind still running is dropped first. */
+export function requestSave<F extends SaveFlow<unknown>, E extends {kind: string}>(
   flow: F,
+  connection: ConnectionState,
+  effect: E,
+): FlowUpdate<F, E> {
+  const failure = notConnectedFailure(connection);
+  if (failure) return update({...onStep(flow, 'save-failed'), failure});
+  return update(flow, {kind: 'cancel', effect: effect.kind}, effect);
+}
+
+/**
+ * A save cancelled with Esc: its effect goes, and so do the keys typed during the save, which were meant
+ * for the screen after it, which will not come. The throttling notice belonged to that save and goes too.
+ */
+export function cancelSave<F extends SaveFlow<unknown>, E>(
+  flow: F,
+  effect: string,
   saved: 'enrollment' | 'group',
-): F {
+): FlowUpdate<F, E> {
   const {throttled: _dropped, ...rest} = flow;
-  return {
+  const cancelled = {
     ...rest,
     stepError: `saving was cancelled; if DPS had already received it, saving again shows the ${saved} as existing`,
   } as F;
+  return update<F, E>(cancelled, {kind: 'cancel', effect}, {kind: 'discard-type-ahead'});
+}
+
+/** Where a save's outcome leaves the flow. */
+export function saveResult<T, F extends SaveFlow<T>, E>(
+  flow: F,
+  outcome: SaveOutcome<T>,
+): FlowUpdate<F, E> {
+  const {throttled: _t, ...rest} = flow;
+  const settled = rest as F;
+  switch (outcome.kind) {
+    case 'exists':
+      // Keys typed before the existing one was on screen never decide to replace it.
+      return update<F, E>(
+        {...onStep(settled, 'exists'), existing: outcome.existing},
+        {
+          kind: 'discard-type-ahead',
+        },
+      );
+    case 'saved': {
+      const {failure: _f, ...done} = settled;
+      return update({...onStep(done as F, 'result'), saved: outcome.saved});
+    }
+    case 'save-failed': {
+      // A stale etag means it changed meanwhile: the next save reads it again first.
+      const {updateEtag, ...failed} = settled;
+      const keepEtag =
+        outcome.failure.kind === 'stale-etag' || updateEtag === undefined ? {} : {updateEtag};
+      return update({
+        ...onStep(failed as F, 'save-failed'),
+        ...keepEtag,
+        failure: outcome.failure,
+      });
+    }
+  }
+}
+
+/** Where writing the config file leaves the flow: back on the config, or asked to confirm, or the error. */
+export function configFileResult<F extends SaveFlow<unknown>>(
+  flow: F,
+  outcome: Extract<SharedOutcome, {kind: 'file-written' | 'file-exists' | 'file-failed'}>,
+): F {
+  switch (outcome.kind) {
+    case 'file-written':
+      return {
+        ...onStep(flow, 'config'),
+        confirmOverwrite: false,
+        configWritten: outcome.path,
+      };
+    case 'file-exists':
+      return withError(
+        {...flow, confirmOverwrite: true},
+        `${outcome.path} already exists: press Enter again to replace it, or Esc to keep it`,
+      );
+    case 'file-failed':
+      return withError(flow, outcome.message);
+  }
+}
+
+/** An effect waiting for DPS to stop throttling: the screen says how long and which attempt. */
+export function withThrottling<
+  F extends {throttled?: {retryAfterSeconds: number; attempt: number}},
+>(flow: F, news: Progress): F {
+  if (news.kind !== 'throttled') return flow;
+  return {...flow, throttled: {retryAfterSeconds: news.retryAfterSeconds, attempt: news.attempt}};
 }

@@ -2,14 +2,21 @@ import {Box, Text} from 'ink';
 import {Spinner} from '../components/spinner.js';
 import {FieldRow} from '../components/field-row.js';
 import {failureAdvice} from './failure-text.js';
-import type {GroupFlow} from '../flows/group/flow.js';
-import type {Failure, IndividualFlow} from '../core/state.js';
+import type {EnrollmentGroup, IndividualEnrollment} from '../../dps/types.js';
+import type {SaveFlow} from './save-request.js';
+import type {Failure} from './types.js';
 import {tone} from '../components/tone.js';
 
 /** An existing individual enrollment or enrollment group, as DPS returned it. */
-type Existing = NonNullable<IndividualFlow['existing']> | NonNullable<GroupFlow['existing']>;
+type Existing = IndividualEnrollment | EnrollmentGroup;
 
-export function SavingStep({id, throttled}: {id: string; throttled: IndividualFlow['throttled']}) {
+export function SavingStep({
+  id,
+  throttled,
+}: {
+  id: string;
+  throttled: SaveFlow<unknown>['throttled'];
+}) {
   return (
     <Box flexDirection="column">
       <Spinner label={`Saving the enrollment ${id}…`} />
@@ -94,7 +101,7 @@ export function ResultStep({
   saved,
   mode,
 }: {
-  saved: NonNullable<IndividualFlow['saved']>;
+  saved: IndividualEnrollment;
   mode: 'created' | 'updated';
 }) {
   return (

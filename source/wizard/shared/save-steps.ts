@@ -3,7 +3,7 @@ import {devicePathProblem} from '../../outputs/config-toml.js';
 import {withError, withStep, type StepFlow} from './flow-step.js';
 import type {KeyEvent} from './key-event.js';
 import {settingsKey} from './settings-steps.js';
-import type {ReviewPanel, SaveStep, SettingsDraft, SettingsStep} from '../core/state.js';
+import type {ReviewPanel, SaveStep, SettingsDraft, SettingsStep} from './types.js';
 import {draftOf, editDraft, emptyDraft, type TextDraft} from './text-draft.js';
 
 /**

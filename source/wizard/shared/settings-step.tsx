@@ -6,7 +6,7 @@ import {
   reprovisionText,
   twinDraftProblem,
 } from './settings-steps.js';
-import type {ConnectionInfo, SettingsDraft, SettingsStep as Step} from '../core/state.js';
+import type {ConnectionInfo, SettingsDraft, SettingsStep as Step} from './types.js';
 import {ChoiceList} from '../components/choice-list.js';
 import {Paragraph} from '../components/paragraph.js';
 import {StepError} from '../components/step-error.js';

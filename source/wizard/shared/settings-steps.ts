@@ -8,7 +8,7 @@ import {
   twinProblems,
 } from './initial-twin.js';
 import type {KeyEvent} from './key-event.js';
-import type {ReprovisionChoice, SettingsDraft, SettingsStep} from '../core/state.js';
+import type {ReprovisionChoice, SettingsDraft, SettingsStep} from './types.js';
 import {draftOf, editDraft, emptyDraft, type TextDraft} from './text-draft.js';
 
 /**

@@ -1,45 +1,28 @@
-import {DpsError, isDpsError} from '../../../dps/errors.js';
+import {isDpsError} from '../../../dps/errors.js';
 import type {DpsGateway} from '../../../dps/types.js';
-import type {CaResult, CaTask} from './flow.js';
-import {
-  readIfPresent,
-  toFailure,
-  withThrottleRetry,
-  type EffectContext,
-} from '../../runtime/task-runner.js';
-import type {Action} from '../../core/reducer.js';
+import {gatewayOf, readIfPresent, toFailure, withThrottleRetry} from '../../shared/dps-calls.js';
+import type {SharedEffect} from '../../shared/effect.js';
+import type {EffectContext} from '../../shared/services.js';
+import type {CaEffect, CaOutcome} from './state.js';
 
-/** Runs the effects of the ca flow with the services and connection of the context. */
-export async function runCaTask(task: CaTask, context: EffectContext): Promise<Action | undefined> {
-  const done = (result: CaResult): Action => ({type: 'ca', taskId: task.id, result});
+/** Runs the CA flow's own effects: upload, code, signing, checking the proof, verifying. */
+export async function runCaEffect(
+  effect: Exclude<CaEffect, SharedEffect>,
+  context: EffectContext,
+): Promise<CaOutcome> {
   try {
-    return done(await run(task, context));
+    return await run(effect, context);
   } catch (error) {
-    return done({kind: 'failed', failure: toFailure(error)});
+    return {kind: 'ca-failed', failure: toFailure(error)};
   }
 }
 
-function gatewayOf(context: EffectContext): DpsGateway {
-  const gateway = context.connection.current?.gateway;
-  if (!gateway) {
-    throw new DpsError({kind: 'network', operation: 'reach DPS (not connected yet)'});
-  }
-  return gateway;
-}
-
-async function run(task: CaTask, context: EffectContext): Promise<CaResult> {
+async function run(
+  task: Exclude<CaEffect, SharedEffect>,
+  context: EffectContext,
+): Promise<CaOutcome> {
   const {services} = context;
-  const retrying = <T>(call: () => Promise<T>) =>
-    withThrottleRetry(
-      context,
-      (retryAfterSeconds, attempt) =>
-        context.dispatch({
-          type: 'ca',
-          taskId: task.id,
-          result: {kind: 'throttled', retryAfterSeconds, attempt},
-        }),
-      call,
-    );
+  const retrying = <T>(call: () => Promise<T>) => withThrottleRetry(context, call);
   switch (task.kind) {
     case 'upload-ca-certificate': {
       const gateway = gatewayOf(context);
@@ -48,7 +31,7 @@ async function run(task: CaTask, context: EffectContext): Promise<CaResult> {
         const existing = await retrying(() =>
           readIfPresent(() => gateway.getCaCertificate(task.name)),
         );
-        if (existing) return {kind: 'exists', certificate: existing};
+        if (existing) return {kind: 'name-taken', certificate: existing};
       }
       const certificate = await retrying(() =>
         gateway.uploadCaCertificate({
@@ -76,7 +59,7 @@ async function run(task: CaTask, context: EffectContext): Promise<CaResult> {
       }
     }
     case 'sign-verification-certificate': {
-      const {id: _id, kind: _kind, ...request} = task;
+      const {kind: _kind, ...request} = task;
       const outcome = await services.signVerificationCertificate(request);
       switch (outcome.outcome) {
         case 'signed':
@@ -91,18 +74,12 @@ async function run(task: CaTask, context: EffectContext): Promise<CaResult> {
       break;
     }
     case 'check-verification-certificate': {
-      const {id: _id, kind: _kind, ...request} = task;
+      const {kind: _kind, ...request} = task;
       const checked = await services.checkVerificationCertificate(request);
       return {kind: 'verification-checked', ...checked};
     }
     case 'verify-ca-certificate':
       return verify(task, gatewayOf(context), retrying);
-    case 'save-verification-certificate': {
-      const outcome = await services.writeTextFile(task.path, task.content, task.overwrite);
-      return outcome === 'written'
-        ? {kind: 'file-written', path: task.path}
-        : {kind: 'file-exists', path: task.path};
-    }
   }
 }
 
@@ -111,10 +88,10 @@ async function run(task: CaTask, context: EffectContext): Promise<CaResult> {
  * sent once more with its current etag; if that fails too, the code was changed elsewhere meanwhile.
  */
 async function verify(
-  task: Extract<CaTask, {kind: 'verify-ca-certificate'}>,
+  task: Extract<CaEffect, {kind: 'verify-ca-certificate'}>,
   gateway: DpsGateway,
   retrying: <T>(call: () => Promise<T>) => Promise<T>,
-): Promise<CaResult> {
+): Promise<CaOutcome> {
   const send = (etag: string) =>
     retrying(() => gateway.verifyCaCertificate(task.name, etag, task.certificatePem));
   try {

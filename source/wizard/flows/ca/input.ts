@@ -1,18 +1,35 @@
 import {hasErrors} from '../../../certs/findings.js';
 import type {CaCertificate} from '../../../dps/types.js';
-import type {CaFlow, CaRequest, CaStep} from './flow.js';
+import {update, type FlowUpdate} from '../../shared/effect.js';
+import type {CaEffect, CaFlow, CaStep} from './state.js';
 import {emptyCertificateField} from '../../shared/certificate-field.js';
 import type {KeyEvent} from '../../shared/key-event.js';
 import {emptyPathField} from '../../shared/path-field.js';
-import type {CertificateField, PathField} from '../../core/state.js';
+import type {CertificateField, PathField} from '../../shared/types.js';
 import {draftOf, editDraft, emptyDraft, type TextDraft} from '../../shared/text-draft.js';
 
 /** What each key does on each step of the CA flow: a pure function of the flow, naming effects only. */
 
-export type CaOutcome = {flow: CaFlow; request: CaRequest};
+type Update = FlowUpdate<CaFlow, CaEffect>;
+const at = (flow: CaFlow, ...effects: Update['effects']): Update => update(flow, ...effects);
 
-const none: CaRequest = {kind: 'none'};
-const at = (flow: CaFlow, request: CaRequest = none): CaOutcome => ({flow, request});
+/** Reads the list again; a reading still running is dropped, so only the last answer lands. */
+export const listAgain = (flow: CaFlow): Update =>
+  at(
+    {...flow, certificates: {state: 'loading'}},
+    {kind: 'cancel', effect: 'list-ca-certificates'},
+    {kind: 'list-ca-certificates'},
+  );
+
+/** Back to the group flow that sent the user here, the CA left unverified. */
+function backToGroup(flow: CaFlow): Update {
+  const {returnTo: _r, ...rest} = flow;
+  return at(rest, {
+    kind: 'open',
+    flow: 'group',
+    with: {kind: 'ca-left', certificates: flow.certificates},
+  });
+}
 
 /** ARM's limit on a certificate name (the last segment of the certificate's resource URL). */
 export const maxCaNameLength = 256;
@@ -69,7 +86,7 @@ export function shownVerified(flow: CaFlow, certificate: CaCertificate): CaFlow 
 }
 
 /** Starts the proof of possession for a certificate DPS has: a verification code first. */
-export function startLoop(flow: CaFlow, certificate: CaCertificate): CaOutcome {
+export function startLoop(flow: CaFlow, certificate: CaCertificate): Update {
   const {verificationCode: _c, verificationPem: _p, savedPath: _s, ...rest} = flow;
   // The key and proof files chosen for another CA would only fail against this one.
   const anotherCa = flow.target !== undefined && flow.target.name !== certificate.name;
@@ -87,11 +104,11 @@ export function startLoop(flow: CaFlow, certificate: CaCertificate): CaOutcome {
       {...rest, ...files, target: certificate, redo: false, confirmOverwrite: false},
       'generating',
     ),
-    {kind: 'generate', name: certificate.name, etag: certificate.etag},
+    {kind: 'generate-verification-code', name: certificate.name, etag: certificate.etag},
   );
 }
 
-function listKey(flow: CaFlow, event: KeyEvent): CaOutcome {
+function listKey(flow: CaFlow, event: KeyEvent): Update {
   const count = listRowCount(flow);
   const cursor = Math.min(flow.listCursor, count - 1);
   switch (event.kind) {
@@ -101,11 +118,10 @@ function listKey(flow: CaFlow, event: KeyEvent): CaOutcome {
       return at(withError({...flow, listCursor: (cursor + delta + count) % count}, undefined));
     }
     case 'text':
-      if (event.text === 'r') return at(withError(flow, undefined), {kind: 'list'});
+      if (event.text === 'r') return listAgain(withError(flow, undefined));
       return at(flow);
     case 'enter': {
-      if (flow.certificates.state === 'failed')
-        return at(withError(flow, undefined), {kind: 'list'});
+      if (flow.certificates.state === 'failed') return listAgain(withError(flow, undefined));
       const certificate = listedCertificates(flow)[cursor];
       if (!certificate) return at(withStep(addForm({...flow, listCursor: cursor}), 'add-name'));
       if (certificate.isVerified) {
@@ -122,7 +138,7 @@ function listKey(flow: CaFlow, event: KeyEvent): CaOutcome {
     case 'escape':
       // Sent here by the group flow, Esc goes back to it, its values as they were.
       return flow.returnTo
-        ? at(withError(flow, undefined), {kind: 'group'})
+        ? backToGroup(withError(flow, undefined))
         : at(withError(flow, undefined), {kind: 'home'});
     default:
       return at(flow);
@@ -157,8 +173,8 @@ function editCertificatePath(
   return edited.path.value === field.path.value ? edited : {...edited, status: {state: 'empty'}};
 }
 
-function nameKey(flow: CaFlow, event: KeyEvent): CaOutcome {
-  if (event.kind === 'escape') return at(withStep(flow, 'list'), {kind: 'list'});
+function nameKey(flow: CaFlow, event: KeyEvent): Update {
+  if (event.kind === 'escape') return listAgain(withStep(flow, 'list'));
   if (event.kind === 'enter') {
     const name = flow.name.value.trim();
     const problem = caNameProblem(name);
@@ -176,11 +192,16 @@ function nameKey(flow: CaFlow, event: KeyEvent): CaOutcome {
   return at(withError({...flow, name: edited}, undefined));
 }
 
-function fileKey(flow: CaFlow, event: KeyEvent): CaOutcome {
+function fileKey(flow: CaFlow, event: KeyEvent): Update {
   const field = flow.certificateFile;
   if (event.kind === 'escape') return at(withStep(flow, 'add-name'));
   if (event.kind === 'tab') {
-    return at(flow, {kind: 'complete-path', field: 'ca-certificate', text: field.path.value});
+    return at(flow, {
+      kind: 'complete-path',
+      field: 'ca-certificate',
+      text: field.path.value,
+      foldersOnly: false,
+    });
   }
   if (event.kind === 'enter') {
     const path = field.path.value.trim();
@@ -212,6 +233,8 @@ function fileKey(flow: CaFlow, event: KeyEvent): CaOutcome {
     };
     return at(withError({...flow, certificateFile: reading}, undefined), {
       kind: 'read-certificate',
+      field: 'ca-certificate',
+      purpose: 'ca',
       path,
     });
   }
@@ -219,14 +242,14 @@ function fileKey(flow: CaFlow, event: KeyEvent): CaOutcome {
   return edited ? at(withError({...flow, certificateFile: edited}, undefined)) : at(flow);
 }
 
-function uploadRequest(flow: CaFlow, replaceEtag?: string): CaOutcome {
+function uploadRequest(flow: CaFlow, replaceEtag?: string): Update {
   const file = flow.certificateFile.status;
   if (file.state !== 'loaded') return at(withStep(flow, 'add-file'));
   const name = flow.name.value.trim();
   const problem = caNameProblem(name);
   if (problem) return at(withError(withStep(flow, 'add-name'), problem));
   return at(withStep(flow, 'uploading'), {
-    kind: 'upload',
+    kind: 'upload-ca-certificate',
     name,
     certificatePem: file.certificate.pem,
     verified: flow.setVerifiedOnUpload,
@@ -234,7 +257,7 @@ function uploadRequest(flow: CaFlow, replaceEtag?: string): CaOutcome {
   });
 }
 
-function verifiedChoiceKey(flow: CaFlow, event: KeyEvent): CaOutcome {
+function verifiedChoiceKey(flow: CaFlow, event: KeyEvent): Update {
   switch (event.kind) {
     case 'up':
     case 'down':
@@ -248,7 +271,7 @@ function verifiedChoiceKey(flow: CaFlow, event: KeyEvent): CaOutcome {
   }
 }
 
-function existsKey(flow: CaFlow, event: KeyEvent): CaOutcome {
+function existsKey(flow: CaFlow, event: KeyEvent): Update {
   const existing = flow.existing;
   if (event.kind === 'escape' || !existing) return at(withStep(flow, 'add-name'));
   if (event.kind === 'enter') {
@@ -265,11 +288,11 @@ function existsKey(flow: CaFlow, event: KeyEvent): CaOutcome {
   return at(flow);
 }
 
-function proveKey(flow: CaFlow, event: KeyEvent): CaOutcome {
+function proveKey(flow: CaFlow, event: KeyEvent): Update {
   if (event.kind === 'escape') {
     // The passphrase is kept only while this loop needs it.
     const left: CaFlow = {...flow, passphrase: emptyDraft, passphraseAsked: false};
-    return at(withStep(left, 'list'), {kind: 'list'});
+    return listAgain(withStep(left, 'list'));
   }
   if (event.kind === 'up' || event.kind === 'down') {
     return at(
@@ -278,7 +301,12 @@ function proveKey(flow: CaFlow, event: KeyEvent): CaOutcome {
   }
   if (flow.proveWith === 'key') {
     if (event.kind === 'tab') {
-      return at(flow, {kind: 'complete-path', field: 'ca-key', text: flow.keyFile.path.value});
+      return at(flow, {
+        kind: 'complete-path',
+        field: 'ca-key',
+        text: flow.keyFile.path.value,
+        foldersOnly: false,
+      });
     }
     if (event.kind === 'enter') return signRequest(flow);
     const edited = editPath(flow.keyFile, event);
@@ -293,7 +321,12 @@ function proveKey(flow: CaFlow, event: KeyEvent): CaOutcome {
   }
   const field = flow.verificationFile;
   if (event.kind === 'tab') {
-    return at(flow, {kind: 'complete-path', field: 'ca-verification', text: field.path.value});
+    return at(flow, {
+      kind: 'complete-path',
+      field: 'ca-verification',
+      text: field.path.value,
+      foldersOnly: false,
+    });
   }
   if (event.kind === 'enter') {
     const path = field.path.value.trim();
@@ -309,7 +342,7 @@ function proveKey(flow: CaFlow, event: KeyEvent): CaOutcome {
       status: {state: 'reading'},
     };
     return at(withError({...flow, verificationFile: reading}, undefined), {
-      kind: 'check-verification',
+      kind: 'check-verification-certificate',
       path,
       caCertificatePem,
       verificationCode: flow.verificationCode,
@@ -327,7 +360,7 @@ function missingCa(flow: CaFlow): CaFlow {
 }
 
 /** Signs the verification certificate with the key file (and the passphrase, once asked for). */
-export function signRequest(flow: CaFlow): CaOutcome {
+export function signRequest(flow: CaFlow): Update {
   const keyPath = flow.keyFile.path.value.trim();
   if (keyPath === '') {
     return at(withError(flow, "type the path of the CA's private key file (Tab completes)"));
@@ -335,7 +368,7 @@ export function signRequest(flow: CaFlow): CaOutcome {
   const caCertificatePem = caPemOf(flow);
   if (!caCertificatePem || !flow.verificationCode || !flow.target) return at(missingCa(flow));
   return at(withStep({...flow, proveWith: 'key'}, 'signing'), {
-    kind: 'sign',
+    kind: 'sign-verification-certificate',
     keyPath,
     ...(flow.passphraseAsked ? {passphrase: flow.passphrase.value} : {}),
     caCertificatePem,
@@ -344,7 +377,7 @@ export function signRequest(flow: CaFlow): CaOutcome {
   });
 }
 
-function passphraseKey(flow: CaFlow, event: KeyEvent): CaOutcome {
+function passphraseKey(flow: CaFlow, event: KeyEvent): Update {
   if (event.kind === 'escape') {
     return at(withStep({...flow, passphrase: emptyDraft, passphraseAsked: false}, 'prove'));
   }
@@ -357,18 +390,16 @@ function passphraseKey(flow: CaFlow, event: KeyEvent): CaOutcome {
   return at(withError({...flow, passphrase: edited}, undefined));
 }
 
-function verifyFailedKey(flow: CaFlow, event: KeyEvent): CaOutcome {
+function verifyFailedKey(flow: CaFlow, event: KeyEvent): Update {
   // Deleted in DPS meanwhile: a new code cannot be had, the list (read again) shows what is there.
   if (flow.failure?.kind === 'not-found') {
     if (event.kind !== 'enter' && event.kind !== 'escape') return at(flow);
     const {failure: _f, ...rest} = flow;
-    return at(withStep(rest, 'list'), {kind: 'list'});
+    return listAgain(withStep(rest, 'list'));
   }
   // Back to the code while it still holds; a code replaced elsewhere leaves only the list.
   if (event.kind === 'escape') {
-    return flow.verificationCode
-      ? at(withStep(flow, 'prove'))
-      : at(withStep(flow, 'list'), {kind: 'list'});
+    return flow.verificationCode ? at(withStep(flow, 'prove')) : listAgain(withStep(flow, 'list'));
   }
   if (event.kind === 'enter' && flow.target) {
     // A fresh code; signed here before, the same key signs again at once.
@@ -379,15 +410,19 @@ function verifyFailedKey(flow: CaFlow, event: KeyEvent): CaOutcome {
   return at(flow);
 }
 
-function verifiedKey(flow: CaFlow, event: KeyEvent): CaOutcome {
+function verifiedKey(flow: CaFlow, event: KeyEvent): Update {
   switch (event.kind) {
     case 'enter':
       if (flow.returnTo && flow.target) {
-        return at(flow, {kind: 'back-to-group', slot: flow.returnTo.slot, name: flow.target.name});
+        return at(flow, {
+          kind: 'open',
+          flow: 'group',
+          with: {kind: 'ca-verified', slot: flow.returnTo.slot, name: flow.target.name},
+        });
       }
-      return at(withStep(flow, 'list'), {kind: 'list'});
+      return listAgain(withStep(flow, 'list'));
     case 'escape':
-      return at(withStep(flow, 'list'), {kind: 'list'});
+      return listAgain(withStep(flow, 'list'));
     case 'text':
       if (event.text === 's' && flow.signedHere && flow.verificationPem) {
         // A name that says what the file is, in the folder the wizard started in.
@@ -404,19 +439,24 @@ function verifiedKey(flow: CaFlow, event: KeyEvent): CaOutcome {
   }
 }
 
-function saveKey(flow: CaFlow, event: KeyEvent): CaOutcome {
+function saveKey(flow: CaFlow, event: KeyEvent): Update {
   if (event.kind === 'escape') {
     return at(withStep({...flow, confirmOverwrite: false}, 'verified'));
   }
   if (event.kind === 'tab') {
-    return at(flow, {kind: 'complete-path', field: 'ca-save', text: flow.saveFile.path.value});
+    return at(flow, {
+      kind: 'complete-path',
+      field: 'ca-save',
+      text: flow.saveFile.path.value,
+      foldersOnly: false,
+    });
   }
   if (event.kind === 'enter') {
     const path = flow.saveFile.path.value.trim();
     if (path === '') return at(withError(flow, 'type the path of the file to write'));
     if (!flow.verificationPem) return at(withStep(flow, 'verified'));
     return at(withError(flow, undefined), {
-      kind: 'save',
+      kind: 'write-file',
       path,
       content: flow.verificationPem,
       overwrite: flow.confirmOverwrite,
@@ -428,7 +468,7 @@ function saveKey(flow: CaFlow, event: KeyEvent): CaOutcome {
     : at(flow);
 }
 
-function commandsKey(flow: CaFlow, event: KeyEvent): CaOutcome {
+function commandsKey(flow: CaFlow, event: KeyEvent): Update {
   switch (event.kind) {
     case 'up':
       return at({...flow, commandsScroll: Math.max(0, flow.commandsScroll - 1)});
@@ -443,11 +483,14 @@ function commandsKey(flow: CaFlow, event: KeyEvent): CaOutcome {
 }
 
 /** Handles one key on the CA flow (Esc included). */
-export function caKey(flow: CaFlow, event: KeyEvent): CaOutcome {
+export function caKey(flow: CaFlow, event: KeyEvent): Update {
   switch (flow.step) {
     case 'needs-arm':
-      if (event.kind === 'enter') return at(flow, {kind: 'group-signing'});
-      if (event.kind === 'escape') return at(flow, {kind: flow.returnTo ? 'group' : 'home'});
+      if (event.kind === 'enter') {
+        return at(flow, {kind: 'open', flow: 'group', with: {kind: 'signing-certificate'}});
+      }
+      if (event.kind === 'escape')
+        return flow.returnTo ? backToGroup(flow) : at(flow, {kind: 'home'});
       return at(flow);
     case 'list':
       return listKey(flow, event);
@@ -478,3 +521,4 @@ export function caKey(flow: CaFlow, event: KeyEvent): CaOutcome {
       return at(flow);
   }
 }
+export const listCursorOf = (flow: CaFlow) => Math.min(flow.listCursor, listRowCount(flow) - 1);

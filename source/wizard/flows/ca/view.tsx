@@ -1,9 +1,11 @@
 import {Box, Text} from 'ink';
-import type {CaFlow} from './flow.js';
-import {caAzCommands, caFailureAdvice, listCursorOf} from './flow.js';
-import {connectionInfoOf} from '../../shared/connection-info.js';
+import type {FlowContext} from '../../shared/flow.js';
+import {caFailureAdvice} from '../../shared/failure-text.js';
+import {listCursorOf} from './input.js';
+import {caAzCommands} from './outputs.js';
+import type {CaFlow} from './state.js';
 import {bodySize, candidateLines, scrollHeight} from '../../shared/layout.js';
-import type {ConnectionInfo, PathField, WizardState} from '../../core/state.js';
+import type {ConnectionInfo, PathField} from '../../shared/types.js';
 import {ChoiceList} from '../../components/choice-list.js';
 import {FieldRow} from '../../components/field-row.js';
 import {Paragraph} from '../../components/paragraph.js';
@@ -16,17 +18,15 @@ import {tone} from '../../components/tone.js';
 import {CaList, dateOf, listRowsFor} from '../../shared/ca-list.js';
 import {CertificateStep} from '../../shared/certificate-step.js';
 
-export function CaScreen({state}: {state: WizardState}) {
-  const flow = state.ca;
-  const width = bodySize(state.viewport).width;
-  const info = connectionInfoOf(state);
+export function CaScreen({flow, context}: {flow: CaFlow; context: FlowContext}) {
+  const width = bodySize(context.viewport).width;
   return (
     <CaStepView
       flow={flow}
       width={width}
-      info={info}
-      scroll={scrollHeight(state.viewport)}
-      listRows={listRowsFor(bodySize(state.viewport).height)}
+      info={context.info}
+      scroll={scrollHeight(context.viewport)}
+      listRows={listRowsFor(bodySize(context.viewport).height)}
     />
   );
 }

@@ -1,7 +1,8 @@
 import {Box, Text} from 'ink';
-import {caChoices, caCursorOf, type GroupFlow} from './flow.js';
+import {caChoices, caCursorOf} from './group.js';
+import type {GroupFlow} from './state.js';
 import {failureAdvice} from '../../shared/failure-text.js';
-import type {ConnectionInfo} from '../../core/state.js';
+import type {ConnectionInfo} from '../../shared/types.js';
 import {ChoiceList, type Choice} from '../../components/choice-list.js';
 import {Paragraph} from '../../components/paragraph.js';
 import {Spinner} from '../../components/spinner.js';

@@ -1,39 +1,29 @@
-import type {DpsGateway} from '../../../dps/types.js';
-import {
-  readIfPresent,
-  toFailure,
-  withThrottleRetry,
-  type EffectContext,
-} from '../../runtime/task-runner.js';
-import type {GroupResult, GroupTask, PreflightReport} from './flow.js';
-import type {Action} from '../../core/reducer.js';
+import {saveWithoutOverwriting, toFailure} from '../../shared/dps-calls.js';
+import type {EffectContext} from '../../shared/services.js';
+import type {GroupEffect, GroupOutcome, PreflightReport} from './state.js';
 
-/** Runs the effects of the group flow with the services and connection of the context. */
-export async function runGroupTask(
-  task: GroupTask,
+/** Runs the group flow's own effects: saving the group, and the device pre-flight. */
+export async function runGroupEffect(
+  effect: Extract<GroupEffect, {kind: 'save-group' | 'check-group-device'}>,
   context: EffectContext,
-): Promise<Action | undefined> {
-  const result = (value: GroupResult): Action => ({type: 'group', taskId: task.id, result: value});
-  switch (task.kind) {
+): Promise<GroupOutcome> {
+  switch (effect.kind) {
     case 'save-group': {
-      const gateway = context.connection.current?.gateway;
+      const {group} = effect;
+      const gateway = context.gateway();
       if (!gateway) {
-        return result({
-          kind: 'failed',
-          failure: {kind: 'network', message: 'not connected to DPS'},
-        });
+        return {kind: 'save-failed', failure: {kind: 'network', message: 'not connected to DPS'}};
       }
-      try {
-        const onWait = (retryAfterSeconds: number, attempt: number) =>
-          context.dispatch(result({kind: 'throttled', retryAfterSeconds, attempt}));
-        return result(await withThrottleRetry(context, onWait, () => saveGroup(task, gateway)));
-      } catch (error) {
-        return result({kind: 'failed', failure: toFailure(error)});
-      }
+      return saveWithoutOverwriting(
+        context,
+        group,
+        () => gateway.getEnrollmentGroup(group.enrollmentGroupId),
+        () => gateway.createOrUpdateEnrollmentGroup(group),
+      );
     }
     case 'check-group-device':
       try {
-        return result({kind: 'preflight', report: await checkGroupDevice(task)});
+        return {kind: 'preflight', report: await checkGroupDevice(effect)};
       } catch (error) {
         const message = `the certificates could not be checked: ${toFailure(error).message}`;
         const failed: PreflightReport = {
@@ -42,22 +32,9 @@ export async function runGroupTask(
           links: [],
           findings: [{severity: 'error', code: 'chain-unreadable', message}],
         };
-        return result({kind: 'preflight', report: failed});
+        return {kind: 'preflight', report: failed};
       }
   }
-}
-
-/** Creating never overwrites: a group with this ID is shown first, and updated only with its etag. */
-async function saveGroup(
-  task: Extract<GroupTask, {kind: 'save-group'}>,
-  gateway: DpsGateway,
-): Promise<GroupResult> {
-  const {group} = task;
-  if (!group.etag) {
-    const existing = await readIfPresent(() => gateway.getEnrollmentGroup(group.enrollmentGroupId));
-    if (existing) return {kind: 'exists', existing};
-  }
-  return {kind: 'saved', group: await gateway.createOrUpdateEnrollmentGroup(group)};
 }
 
 /**
@@ -66,7 +43,7 @@ async function saveGroup(
  * on first use.
  */
 export async function checkGroupDevice(
-  task: Extract<GroupTask, {kind: 'check-group-device'}>,
+  task: Extract<GroupEffect, {kind: 'check-group-device'}>,
 ): Promise<PreflightReport> {
   const {X509Certificate} = await import('node:crypto');
   const {checkChain, checkRegistrationId} = await import('../../../certs/check.js');

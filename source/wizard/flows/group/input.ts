@@ -11,22 +11,26 @@ import {
   openDevicePaths,
   saveStepKey,
   settingsStepKey,
+  type SavingOutcome,
 } from '../../shared/save-steps.js';
+import {update, type FlowUpdate} from '../../shared/effect.js';
+import type {FlowContext} from '../../shared/flow.js';
 import {editTextField, withError, withStep} from '../../shared/flow-step.js';
+import {cancelSave, requestSave} from '../../shared/save-request.js';
 import {
+  buildEnrollmentGroup,
   caChoices,
   caCursorOf,
   canListCaCertificates,
+  groupAnchorPems,
   groupDevicePaths,
   groupFormSteps,
   groupIdOf,
   groupIdProblem,
   previousGroupStep,
-  type GroupContext,
-  type GroupFlow,
-  type GroupRequest,
-  type GroupStep,
-} from './flow.js';
+} from './group.js';
+import {groupConfigToml} from './outputs.js';
+import type {GroupEffect, GroupFlow, GroupStep} from './state.js';
 import type {KeyEvent} from '../../shared/key-event.js';
 import {emptyPathField} from '../../shared/path-field.js';
 import {isSettingsStep} from '../../shared/settings-steps.js';
@@ -34,10 +38,40 @@ import {draftOf, editDraft, emptyDraft} from '../../shared/text-draft.js';
 
 /** What each key does on each step of the group flow: a pure function of the flow, naming effects only. */
 
-export type GroupOutcome = {flow: GroupFlow; request: GroupRequest};
+type Update = FlowUpdate<GroupFlow, GroupEffect>;
+const at = (flow: GroupFlow, ...effects: Update['effects']): Update => update(flow, ...effects);
 
-const none: GroupRequest = {kind: 'none'};
-const at = (flow: GroupFlow, request: GroupRequest = none): GroupOutcome => ({flow, request});
+/** Reads the CA certificates again: a reading still running is dropped, so only the last answer lands. */
+const listCaCertificates: Update['effects'] = [
+  {kind: 'cancel', effect: 'list-ca-certificates'},
+  {kind: 'list-ca-certificates'},
+];
+
+/** Opens the proof-of-possession loop for an unverified CA (or a new one, name empty). */
+const verifyCa = (flow: GroupFlow, slot: 'primary' | 'secondary', name: string): Update =>
+  at(flow, {
+    kind: 'open',
+    flow: 'verify-ca',
+    with: {kind: 'for-group', slot, name, certificates: flow.caCertificates},
+  });
+
+/** What a shared step asked for, as this flow's effects: the save is of this group. */
+function savingUpdate(outcome: SavingOutcome<GroupFlow>, context: FlowContext): Update {
+  const {flow, request} = outcome;
+  switch (request.kind) {
+    case 'none':
+      return at(flow);
+    case 'home':
+      return at(flow, {kind: 'home'});
+    case 'save':
+      return requestSave(flow, context.connection, {
+        kind: 'save-group',
+        group: buildEnrollmentGroup(flow, context.linkedHubs),
+      });
+    case 'cancel-save':
+      return cancelSave(flow, 'save-group', 'group');
+  }
+}
 
 function nextFormStep(flow: GroupFlow): GroupStep {
   const steps = groupFormSteps(flow);
@@ -55,8 +89,8 @@ function certificateKey(
   flow: GroupFlow,
   step: keyof typeof certificateSlots,
   event: KeyEvent,
-  onReady: (flow: GroupFlow) => GroupOutcome,
-): GroupOutcome {
+  onReady: (flow: GroupFlow) => Update,
+): Update {
   const {key, field: fieldKey} = certificateSlots[step];
   const field = flow[key];
   if (event.kind === 'enter') {
@@ -96,11 +130,17 @@ function certificateKey(
     return at(withError({...flow, [key]: readingCertificate(field)}, undefined), {
       kind: 'read-certificate',
       field: fieldKey,
+      purpose: step === 'preflight' ? 'identity' : 'ca',
       path,
     });
   }
   if (event.kind === 'tab') {
-    return at(flow, {kind: 'complete-path', field: fieldKey, text: field.path.value});
+    return at(flow, {
+      kind: 'complete-path',
+      field: fieldKey,
+      text: field.path.value,
+      foldersOnly: false,
+    });
   }
   const edited = editCertificatePath(field, event);
   if (!edited) return at(flow);
@@ -115,7 +155,7 @@ function certificateKey(
 }
 
 /** Enter on the attestation step: the CA list is read when the CA reference is chosen. */
-function chooseAttestation(flow: GroupFlow, context: GroupContext): GroupOutcome {
+function chooseAttestation(flow: GroupFlow, context: FlowContext): Update {
   if (flow.attestation === 'ca-reference' && context.info === undefined) {
     // Whether the CA certificates can be listed is known once connected.
     return at(
@@ -128,15 +168,15 @@ function chooseAttestation(flow: GroupFlow, context: GroupContext): GroupOutcome
   const next = withStep({...flow, caCursor: -1}, nextFormStep(flow));
   if (flow.attestation !== 'ca-reference' || !canListCaCertificates(context.info)) return at(next);
   if (flow.caCertificates.state === 'loading') return at(next);
-  return at({...next, caCertificates: {state: 'loading'}}, {kind: 'list-ca-certificates'});
+  return at({...next, caCertificates: {state: 'loading'}}, ...listCaCertificates);
 }
 
 function caReferenceKey(
   flow: GroupFlow,
   slot: 'primary' | 'secondary',
   event: KeyEvent,
-  context: GroupContext,
-): GroupOutcome {
+  context: FlowContext,
+): Update {
   const draftKey = slot === 'primary' ? 'caPrimary' : 'caSecondary';
   const choices = caChoices(flow, context.info);
   if (choices === undefined) {
@@ -163,16 +203,16 @@ function caReferenceKey(
       if (event.text === 'r') {
         return at(
           withError({...flow, caCertificates: {state: 'loading'}, caCursor: -1}, undefined),
-          {kind: 'list-ca-certificates'},
+          ...listCaCertificates,
         );
       }
-      if (event.text === 'n') return at(flow, {kind: 'verify-ca', slot, name: ''});
+      if (event.text === 'n') return verifyCa(flow, slot, '');
       return at(flow);
     case 'enter': {
-      if (rows === 0) return at(flow, {kind: 'verify-ca', slot, name: ''});
+      if (rows === 0) return verifyCa(flow, slot, '');
       const chosen = choices[caCursorOf(flow, slot) - offset];
       if (!chosen) return at(withStep({...flow, caSecondary: emptyDraft}, nextFormStep(flow)));
-      if (!chosen.isVerified) return at(flow, {kind: 'verify-ca', slot, name: chosen.name});
+      if (!chosen.isVerified) return verifyCa(flow, slot, chosen.name);
       const problem = caNameProblem(chosen.name, flow, slot);
       if (problem) return at(withError(flow, problem));
       return at(withStep({...flow, [draftKey]: draftOf(chosen.name)}, nextFormStep(flow)));
@@ -197,7 +237,7 @@ function caNameProblem(
   return undefined;
 }
 
-function attestationKey(flow: GroupFlow, event: KeyEvent, context: GroupContext): GroupOutcome {
+function attestationKey(flow: GroupFlow, event: KeyEvent, context: FlowContext): Update {
   switch (event.kind) {
     case 'up':
     case 'down':
@@ -220,7 +260,7 @@ function attestationKey(flow: GroupFlow, event: KeyEvent, context: GroupContext)
   }
 }
 
-function resultKey(flow: GroupFlow, event: KeyEvent): GroupOutcome {
+function resultKey(flow: GroupFlow, event: KeyEvent): Update {
   if (event.kind === 'enter') return at(openDevicePaths(flow, groupDevicePaths));
   if (event.kind === 'text' && event.text === 'p') {
     return at(withStep({...flow, preflightFrom: 'result'}, 'preflight'));
@@ -228,9 +268,9 @@ function resultKey(flow: GroupFlow, event: KeyEvent): GroupOutcome {
   return at(flow);
 }
 
-function configKey(flow: GroupFlow, event: KeyEvent, context: GroupContext): GroupOutcome {
+function configKey(flow: GroupFlow, event: KeyEvent, context: FlowContext): Update {
   const viewed = configViewKey(flow, event);
-  if (viewed) return viewed;
+  if (viewed) return savingUpdate(viewed, context);
   if (event.kind !== 'text') return at(flow);
   if (event.text === 'p') return at(withStep({...flow, preflightFrom: 'config'}, 'preflight'));
   if (event.text === 'w') {
@@ -243,17 +283,23 @@ function configKey(flow: GroupFlow, event: KeyEvent, context: GroupContext): Gro
   return at(flow);
 }
 
-function writeConfigKey(flow: GroupFlow, event: KeyEvent): GroupOutcome {
+function writeConfigKey(flow: GroupFlow, event: KeyEvent, context: FlowContext): Update {
   if (event.kind === 'enter') {
     const path = flow.configFile.path.value.trim();
     if (path === '') return at(withError(flow, 'type the path of the file to write'));
-    return at(flow, {kind: 'write-config', path, overwrite: flow.confirmOverwrite});
+    return at(flow, {
+      kind: 'write-file',
+      path,
+      content: groupConfigToml(flow, context.info),
+      overwrite: flow.confirmOverwrite,
+    });
   }
   if (event.kind === 'tab') {
     return at(flow, {
       kind: 'complete-path',
       field: 'group-config-file',
       text: flow.configFile.path.value,
+      foldersOnly: false,
     });
   }
   const edited = editDraft(flow.configFile.path, event);
@@ -267,19 +313,19 @@ function writeConfigKey(flow: GroupFlow, event: KeyEvent): GroupOutcome {
 }
 
 /** Handles one key on the group flow (Esc included). */
-export function groupKey(flow: GroupFlow, event: KeyEvent, context: GroupContext): GroupOutcome {
+export function groupKey(flow: GroupFlow, event: KeyEvent, context: FlowContext): Update {
   if (event.kind === 'escape') {
     const previous = previousGroupStep(flow);
     // Back on a CA list, the cursor follows the name chosen for it.
     const back =
       previous === 'ca-primary' || previous === 'ca-secondary' ? {...flow, caCursor: -1} : flow;
-    return escapeKey(back, previous);
+    return savingUpdate(escapeKey(back, previous), context);
   }
   if (isSettingsStep(flow.step)) {
     return at(settingsStepKey(flow, flow.step, event, context.linkedHubs, nextFormStep));
   }
   const saveOutcome = saveStepKey(flow, event, 'group-id');
-  if (saveOutcome) return saveOutcome;
+  if (saveOutcome) return savingUpdate(saveOutcome, context);
 
   switch (flow.step) {
     case 'group-id': {
@@ -294,7 +340,7 @@ export function groupKey(flow: GroupFlow, event: KeyEvent, context: GroupContext
       const outcome = caReferenceKey(flow, 'primary', event, context);
       // Entering the secondary list puts the cursor on the secondary already chosen (or on none).
       return outcome.flow.step === 'ca-secondary'
-        ? at({...outcome.flow, caCursor: -1}, outcome.request)
+        ? at({...outcome.flow, caCursor: -1}, ...outcome.effects)
         : outcome;
     }
     case 'ca-secondary':
@@ -311,14 +357,28 @@ export function groupKey(flow: GroupFlow, event: KeyEvent, context: GroupContext
     case 'config':
       return configKey(flow, event, context);
     case 'write-config':
-      return writeConfigKey(flow, event);
+      return writeConfigKey(flow, event, context);
     case 'preflight':
-      return certificateKey(flow, 'preflight', event, (ready) =>
-        at({...ready, preflight: {state: 'checking'}}, {kind: 'check-device'}),
-      );
+      return certificateKey(flow, 'preflight', event, checkDevice);
     default:
       return at(flow);
   }
+}
+
+/** The pre-flight: the device certificate read, its chain is checked against the group's certificates. */
+function checkDevice(flow: GroupFlow): Update {
+  const device = loadedCertificate(flow.deviceCertificate);
+  if (!device) return at(flow);
+  return at(
+    {...flow, preflight: {state: 'checking'}},
+    {kind: 'cancel', effect: 'check-group-device'},
+    {
+      kind: 'check-group-device',
+      leafPem: device.pem,
+      chainPems: device.chainPems,
+      anchorPems: groupAnchorPems(flow),
+    },
+  );
 }
 
 /** An update etag belongs to the group ID it was read for: another ID drops it. */

@@ -1,13 +1,8 @@
 import type {EnrollmentGroup} from '../../../dps/types.js';
 import {caCertificateCommands, enrollmentGroupCommand} from '../../../outputs/az-commands.js';
 import {requestPreview} from '../../../outputs/request-json.js';
-import {
-  buildEnrollmentGroup,
-  caReferencesOf,
-  caReferenceWarning,
-  referencedCa,
-  type GroupFlow,
-} from './flow.js';
+import {buildEnrollmentGroup, caReferencesOf, caReferenceWarning, referencedCa} from './group.js';
+import type {GroupFlow} from './state.js';
 import {loadedCertificate} from '../../shared/certificate-field.js';
 import {bodySize, scrollHeight, wrapLines, type Viewport} from '../../shared/layout.js';
 import {
@@ -19,7 +14,7 @@ import {
   withMaskedWebhook,
   type SummaryRow,
 } from '../../shared/outputs-view.js';
-import type {ConnectionInfo} from '../../core/state.js';
+import type {ConnectionInfo} from '../../shared/types.js';
 
 /** The texts the group's review and result screens show, rendered from the flow by the output modules. */
 

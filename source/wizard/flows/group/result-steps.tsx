@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
-import type {GroupFlow} from './flow.js';
-import type {Finding} from '../../core/state.js';
+import type {GroupFlow} from './state.js';
+import type {Finding} from '../../shared/types.js';
 import {FieldRow} from '../../components/field-row.js';
 import {FindingsList} from '../../components/findings-list.js';
 import {Paragraph} from '../../components/paragraph.js';

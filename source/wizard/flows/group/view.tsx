@@ -1,10 +1,10 @@
 import {Box} from 'ink';
-import {caReferenceWarning, groupIdOf, type GroupFlow} from './flow.js';
+import type {FlowContext} from '../../shared/flow.js';
+import {caReferenceWarning, groupIdOf} from './group.js';
+import type {GroupFlow} from './state.js';
 import {attestationLine, groupConfigToml, groupReviewRows, groupReviewText} from './outputs.js';
 import {isSettingsStep} from '../../shared/settings-steps.js';
 import {bodySize, scrollHeight, twinFieldRows} from '../../shared/layout.js';
-import {connectionInfoOf} from '../../shared/connection-info.js';
-import type {WizardState} from '../../core/state.js';
 import {Paragraph} from '../../components/paragraph.js';
 import {CertificateStep} from '../../shared/certificate-step.js';
 import {ConfigStep, DevicePathsStep, WriteConfigStep} from '../../shared/device-config-steps.js';
@@ -32,11 +32,10 @@ const signingSteps = {
 } as const;
 
 /** The enrollment group flow: one step on screen at a time. */
-export function GroupScreen({state}: {state: WizardState}) {
-  const width = bodySize(state.viewport).width;
-  const height = scrollHeight(state.viewport);
-  const flow: GroupFlow = state.group;
-  const info = connectionInfoOf(state);
+export function GroupScreen({flow, context}: {flow: GroupFlow; context: FlowContext}) {
+  const {viewport, info} = context;
+  const width = bodySize(viewport).width;
+  const height = scrollHeight(viewport);
   const {step} = flow;
   if (isSettingsStep(step)) {
     return (
@@ -48,7 +47,7 @@ export function GroupScreen({state}: {state: WizardState}) {
           stepError={flow.stepError}
           subject="every device of this group"
           width={width}
-          jsonRows={twinFieldRows(state.viewport)}
+          jsonRows={twinFieldRows(viewport)}
         />
         {step === 'edge' ? (
           <Paragraph dim>
@@ -79,7 +78,7 @@ export function GroupScreen({state}: {state: WizardState}) {
           flow={flow}
           slot={step === 'ca-primary' ? 'primary' : 'secondary'}
           connection={info}
-          rows={caRowsFor(bodySize(state.viewport).height)}
+          rows={caRowsFor(bodySize(viewport).height)}
         />
       );
     case 'signing-primary':
@@ -96,7 +95,7 @@ export function GroupScreen({state}: {state: WizardState}) {
           panel={flow.reviewPanel}
           scroll={flow.reviewScroll}
           text={groupReviewText(flow, info)}
-          height={groupReviewRows(flow, state.viewport)}
+          height={groupReviewRows(flow, viewport)}
           width={width}
           stepError={flow.stepError}
           {...(warning ? {note: `⚠ ${warning}`} : {})}

@@ -1,135 +1,49 @@
 import {hasErrors} from '../../../certs/findings.js';
-import {
-  deviceIdProblem,
-  enrollmentIdProblem,
-  maxX509RegistrationIdLength,
-} from '../../../dps/id-rules.js';
-import type {IndividualEnrollment, LinkedHub} from '../../../dps/types.js';
+import {deviceIdProblem} from '../../../dps/id-rules.js';
 import {defaultDevicePaths} from '../../../outputs/config-toml.js';
+import {
+  editCertificatePath,
+  loadedCertificate,
+  readingCertificate,
+} from '../../shared/certificate-field.js';
+import {update, type FlowUpdate} from '../../shared/effect.js';
+import type {FlowContext} from '../../shared/flow.js';
+import {editTextField, withError, withStep} from '../../shared/flow-step.js';
+import type {KeyEvent} from '../../shared/key-event.js';
+import {cancelSave, requestSave} from '../../shared/save-request.js';
 import {
   configViewKey,
   devicePathsStepKey,
   escapeKey,
-  initialSaveSteps,
   openDevicePaths,
-  previousEnrollmentStep,
   saveStepKey,
   settingsStepKey,
+  type SavingOutcome,
 } from '../../shared/save-steps.js';
-import {editTextField, withError, withStep} from '../../shared/flow-step.js';
+import {isSettingsStep} from '../../shared/settings-steps.js';
+import {draftOf} from '../../shared/text-draft.js';
 import {
-  certificatePair,
-  editCertificatePath,
-  emptyCertificateField,
-  loadedCertificate,
-  readingCertificate,
-} from '../../shared/certificate-field.js';
-import type {KeyEvent} from '../../shared/key-event.js';
-import {
-  initialSettings,
-  isSettingsStep,
-  settingsForRequest,
-  settingsFormSteps,
-} from '../../shared/settings-steps.js';
-import type {IndividualFlow, IndividualStep} from '../../core/state.js';
-import {draftOf, emptyDraft} from '../../shared/text-draft.js';
+  buildIndividualEnrollment,
+  deviceIdOf,
+  nextFormStep,
+  previousStep,
+  registrationIdOf,
+  registrationIdProblem,
+} from './enrollment.js';
+import {individualConfigToml} from './outputs.js';
+import type {IndividualEffect, IndividualFlow} from './state.js';
 
-/** The individual enrollment flow: its steps in order, and what each key does on each step. */
+/** What each key does on each step of the individual flow. */
 
-// Tests import the empty field by name from here, where it was first written.
-export {emptyCertificateField};
-
-export function initialIndividualFlow(linkedHubs: readonly LinkedHub[]): IndividualFlow {
-  return {
-    step: 'certificate',
-    primary: emptyCertificateField,
-    secondary: emptyCertificateField,
-    registrationId: emptyDraft,
-    registrationIdEdited: false,
-    deviceId: emptyDraft,
-    settings: initialSettings(linkedHubs),
-    ...initialSaveSteps,
-    configFile: emptyDraft,
-    configFileCandidates: [],
-  };
-}
-
-/** The steps of the form, in order; custom allocation only when that policy is chosen. */
-export function formSteps(flow: IndividualFlow): IndividualStep[] {
-  return [
-    'certificate',
-    'secondary-certificate',
-    'registration-id',
-    'device-id',
-    ...settingsFormSteps(flow.settings),
-    'review',
-  ];
-}
-
-/** Where Esc goes from each step; undefined means back to the home screen. */
-export function previousStep(flow: IndividualFlow): IndividualStep | undefined {
-  return previousEnrollmentStep(flow.step, formSteps(flow));
-}
-
-function nextFormStep(flow: IndividualFlow): IndividualStep {
-  const steps = formSteps(flow);
-  return steps[steps.indexOf(flow.step) + 1] ?? 'review';
-}
-
-/** The registration ID the enrollment will use: what the user typed, or the certificate's CN. */
-export function registrationIdOf(flow: IndividualFlow): string {
-  return flow.registrationId.value.trim();
-}
-
-export function deviceIdOf(flow: IndividualFlow): string {
-  return flow.deviceId.value.trim() || registrationIdOf(flow);
-}
-
-export function registrationIdProblem(flow: IndividualFlow): string | undefined {
-  const id = registrationIdOf(flow);
-  const problem = enrollmentIdProblem(id, 'registration ID', maxX509RegistrationIdLength);
-  if (problem) return problem.message;
-  const commonName = loadedCertificate(flow.primary)?.summary.commonName;
-  if (commonName !== undefined && commonName.toLowerCase() !== id.toLowerCase()) {
-    return `the registration ID must be the certificate's CN '${commonName}': the device presents that name when it registers`;
-  }
-  return undefined;
-}
-
-export function buildIndividualEnrollment(
-  flow: IndividualFlow,
-  linkedHubs: readonly LinkedHub[],
-): IndividualEnrollment {
-  const deviceId = deviceIdOf(flow);
-  return {
-    registrationId: registrationIdOf(flow),
-    ...(deviceId ? {deviceId} : {}),
-    attestation: {type: 'x509', clientCertificates: certificatePair(flow.primary, flow.secondary)},
-    ...settingsForRequest(flow.settings, linkedHubs),
-    ...(flow.updateEtag ? {etag: flow.updateEtag} : {}),
-  };
-}
-
-/** What a key on the individual flow asks of the app besides a new flow. */
-export type FlowRequest =
-  | {kind: 'none'}
-  | {kind: 'home'}
-  | {kind: 'read-certificate'; slot: 'primary' | 'secondary'; path: string}
-  | {kind: 'complete-path'; field: 'primary' | 'secondary' | 'config-file'; text: string}
-  | {kind: 'save'}
-  | {kind: 'cancel-save'}
-  | {kind: 'write-config'; path: string; overwrite: boolean};
-
-export type FlowOutcome = {flow: IndividualFlow; request: FlowRequest};
-
-const none: FlowRequest = {kind: 'none'};
-const at = (flow: IndividualFlow, request: FlowRequest = none): FlowOutcome => ({flow, request});
+type Update = FlowUpdate<IndividualFlow, IndividualEffect>;
+const at = (flow: IndividualFlow, ...effects: Update['effects']): Update =>
+  update(flow, ...effects);
 
 function certificateKey(
   flow: IndividualFlow,
   slot: 'primary' | 'secondary',
   event: KeyEvent,
-): FlowOutcome {
+): Update {
   const field = flow[slot];
   const loaded = field.status.state === 'loaded' ? field.status : undefined;
   if (event.kind === 'enter') {
@@ -163,12 +77,18 @@ function certificateKey(
     }
     return at(withError({...flow, [slot]: readingCertificate(field)}, undefined), {
       kind: 'read-certificate',
-      slot,
+      field: slot,
+      purpose: 'identity',
       path,
     });
   }
   if (event.kind === 'tab') {
-    return at(flow, {kind: 'complete-path', field: slot, text: field.path.value});
+    return at(flow, {
+      kind: 'complete-path',
+      field: slot,
+      text: field.path.value,
+      foldersOnly: false,
+    });
   }
   const edited = editCertificatePath(field, event);
   if (!edited) return at(flow);
@@ -209,19 +129,33 @@ function advanceFromCertificate(
   return withStep(dropEtagOfOtherId(flow, {...flow, registrationId}), 'secondary-certificate');
 }
 
+/** What a shared step asked for, as this flow's effects: the save is of this enrollment. */
+function savingUpdate(outcome: SavingOutcome<IndividualFlow>, context: FlowContext): Update {
+  const {flow, request} = outcome;
+  switch (request.kind) {
+    case 'none':
+      return at(flow);
+    case 'home':
+      return at(flow, {kind: 'home'});
+    case 'save':
+      return requestSave(flow, context.connection, {
+        kind: 'save-individual',
+        enrollment: buildIndividualEnrollment(flow, context.linkedHubs),
+      });
+    case 'cancel-save':
+      return cancelSave(flow, 'save-individual', 'enrollment');
+  }
+}
+
 /** Handles one key on the individual flow (Esc included). */
-export function individualKey(
-  flow: IndividualFlow,
-  event: KeyEvent,
-  linkedHubs: readonly LinkedHub[],
-  cwd: string,
-): FlowOutcome {
-  if (event.kind === 'escape') return escapeKey(flow, previousStep(flow));
+export function individualKey(flow: IndividualFlow, event: KeyEvent, context: FlowContext): Update {
+  const {linkedHubs, cwd} = context;
+  if (event.kind === 'escape') return savingUpdate(escapeKey(flow, previousStep(flow)), context);
   if (isSettingsStep(flow.step)) {
     return at(settingsStepKey(flow, flow.step, event, linkedHubs, nextFormStep));
   }
   const saveOutcome = saveStepKey(flow, event, 'certificate');
-  if (saveOutcome) return saveOutcome;
+  if (saveOutcome) return savingUpdate(saveOutcome, context);
 
   switch (flow.step) {
     case 'certificate':
@@ -254,7 +188,7 @@ export function individualKey(
       return at(devicePathsStepKey(flow, event));
     case 'config': {
       const viewed = configViewKey(flow, event);
-      if (viewed) return viewed;
+      if (viewed) return savingUpdate(viewed, context);
       if (event.kind === 'text' && event.text === 'w') {
         const configFile =
           flow.configFile.value === ''
@@ -268,10 +202,20 @@ export function individualKey(
       if (event.kind === 'enter') {
         const path = flow.configFile.value.trim();
         if (path === '') return at(withError(flow, 'type the path of the file to write'));
-        return at(flow, {kind: 'write-config', path, overwrite: flow.confirmOverwrite});
+        return at(flow, {
+          kind: 'write-file',
+          path,
+          content: individualConfigToml(flow, context.info),
+          overwrite: flow.confirmOverwrite,
+        });
       }
       if (event.kind === 'tab') {
-        return at(flow, {kind: 'complete-path', field: 'config-file', text: flow.configFile.value});
+        return at(flow, {
+          kind: 'complete-path',
+          field: 'config-file',
+          text: flow.configFile.value,
+          foldersOnly: false,
+        });
       }
       const edited = editTextField(flow, 'configFile', event);
       return at(

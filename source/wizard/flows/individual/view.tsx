@@ -1,9 +1,9 @@
-import {connectionInfoOf} from '../../shared/connection-info.js';
-import {registrationIdOf} from './input.js';
+import type {FlowContext} from '../../shared/flow.js';
+import {registrationIdOf} from './enrollment.js';
 import {isSettingsStep} from '../../shared/settings-steps.js';
 import {bodySize, scrollHeight, twinFieldRows} from '../../shared/layout.js';
-import {individualConfigToml, reviewText} from '../../shared/outputs-view.js';
-import type {IndividualFlow, WizardState} from '../../core/state.js';
+import {individualConfigToml, reviewText} from './outputs.js';
+import type {IndividualFlow} from './state.js';
 import {CertificateStep} from '../../shared/certificate-step.js';
 import {ConfigStep, DevicePathsStep, WriteConfigStep} from '../../shared/device-config-steps.js';
 import {IdStep} from '../../shared/id-step.js';
@@ -49,11 +49,10 @@ function idStep(flow: IndividualFlow, step: 'registration-id' | 'device-id') {
 }
 
 /** The individual enrollment flow: one step on screen at a time. */
-export function IndividualScreen({state}: {state: WizardState}) {
-  const width = bodySize(state.viewport).width;
-  const height = scrollHeight(state.viewport);
-  const flow = state.individual;
-  const info = connectionInfoOf(state);
+export function IndividualScreen({flow, context}: {flow: IndividualFlow; context: FlowContext}) {
+  const {viewport, info} = context;
+  const width = bodySize(viewport).width;
+  const height = scrollHeight(viewport);
   const {step} = flow;
   if (isSettingsStep(step)) {
     return (
@@ -64,7 +63,7 @@ export function IndividualScreen({state}: {state: WizardState}) {
         stepError={flow.stepError}
         subject="this device"
         width={width}
-        jsonRows={twinFieldRows(state.viewport)}
+        jsonRows={twinFieldRows(viewport)}
       />
     );
   }

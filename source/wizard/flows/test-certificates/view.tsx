@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import {bodySize, candidateLines} from '../../shared/layout.js';
-import type {WizardState} from '../../core/state.js';
+import type {FlowContext} from '../../shared/flow.js';
 import {
   daysProblem,
   deviceNamesOf,
@@ -9,10 +9,8 @@ import {
   doneChoices,
   doneLayout,
   folderOf,
-  keyTypeChoices,
-  maxDays,
-  type TestCertificatesFlow,
-} from './flow.js';
+} from './chain.js';
+import {keyTypeChoices, maxDays, type TestCertificatesFlow} from './state.js';
 import {ChoiceList} from '../../components/choice-list.js';
 import {FieldRow} from '../../components/field-row.js';
 import {Paragraph} from '../../components/paragraph.js';
@@ -31,15 +29,20 @@ function folderText(flow: TestCertificatesFlow, cwd: string): string {
 }
 
 /** Generate test certificates: one step on screen at a time. */
-export function TestCertificatesScreen({state}: {state: WizardState}) {
-  const flow = state.testCertificates;
-  const {width} = bodySize(state.viewport);
+export function TestCertificatesScreen({
+  flow,
+  context,
+}: {
+  flow: TestCertificatesFlow;
+  context: FlowContext;
+}) {
+  const {width} = bodySize(context.viewport);
   switch (flow.step) {
     case 'folder':
       return (
         <Box flexDirection="column">
           <StepHeading title="Folder">
-            {`Where to write the test chain. As with the IoT Edge docs' certGen scripts, certificates go in certs/ and private keys in private/ inside it. Leave it empty for this folder (${state.cwd}).`}
+            {`Where to write the test chain. As with the IoT Edge docs' certGen scripts, certificates go in certs/ and private keys in private/ inside it. Leave it empty for this folder (${context.cwd}).`}
           </StepHeading>
           <TextField
             label="Folder"
@@ -101,7 +104,7 @@ export function TestCertificatesScreen({state}: {state: WizardState}) {
             signed by the intermediate, each with its private key.
           </StepHeading>
           <FieldRow label="Folder" width={10} wrap>
-            {folderText(flow, state.cwd)}
+            {folderText(flow, context.cwd)}
           </FieldRow>
           <FieldRow label="Devices" width={10} wrap>
             {deviceNamesOf(flow).join(', ')}
@@ -125,7 +128,7 @@ export function TestCertificatesScreen({state}: {state: WizardState}) {
     case 'exists':
       return <ExistsStep flow={flow} />;
     case 'done':
-      return <DoneStep state={state} />;
+      return <DoneStep flow={flow} context={context} />;
   }
 }
 
@@ -205,9 +208,8 @@ function ExistsStep({flow}: {flow: TestCertificatesFlow}) {
   );
 }
 
-function DoneStep({state}: {state: WizardState}) {
-  const flow = state.testCertificates;
-  const {fileLines, fileRows, choiceRows} = doneLayout(flow, state.viewport);
+function DoneStep({flow, context}: {flow: TestCertificatesFlow; context: FlowContext}) {
+  const {fileLines, fileRows, choiceRows} = doneLayout(flow, context.viewport);
   const overflow = fileLines.length > fileRows;
   const top = Math.min(flow.filesScroll, Math.max(0, fileLines.length - fileRows));
   const visible = fileLines.slice(top, top + fileRows);

@@ -1,32 +1,18 @@
 import {X509Certificate} from 'node:crypto';
-import {checkKeyMatches} from '../../../certs/check.js';
-import {hasErrors} from '../../../certs/findings.js';
-import {readPrivateKeyFile} from '../../../certs/read.js';
-import {CertificateReadError} from '../../../certs/read-errors.js';
-import {describeKey} from '../../../certs/signing-key.js';
-import {signVerificationCertificate} from '../../../certs/verification.js';
-import {readCertificateFor} from '../../runtime/certificate-file.js';
-import type {LoadedCertificate} from '../../core/state.js';
+import {checkKeyMatches} from '../../certs/check.js';
+import {hasErrors} from '../../certs/findings.js';
+import {readPrivateKeyFile} from '../../certs/read.js';
+import {CertificateReadError} from '../../certs/read-errors.js';
+import {describeKey} from '../../certs/signing-key.js';
+import {signVerificationCertificate} from '../../certs/verification.js';
+import {readCertificateFor} from './certificate-file.js';
+import type {SigningOutcome, SigningRequest} from '../shared/services.js';
+import type {LoadedCertificate} from '../shared/types.js';
 
 /**
  * Proof of possession on this machine: the CA's private key is read, checked against the CA certificate and
  * used to sign here, and never leaves this module (only the verification certificate, public, comes back).
  */
-
-export type SigningOutcome =
-  | {outcome: 'signed'; certificatePem: string}
-  | {outcome: 'passphrase-required'}
-  | {outcome: 'wrong-passphrase'; message: string}
-  /** The key file cannot be used (not a key, the wrong key): the message says which and why. */
-  | {outcome: 'key-problem'; message: string};
-
-export type SigningRequest = {
-  keyPath: string;
-  passphrase?: string;
-  caCertificatePem: string;
-  caName: string;
-  verificationCode: string;
-};
 
 /** Reads the key, checks it matches the CA certificate, then signs CN=<code> with it. */
 export async function signWithCaKey(

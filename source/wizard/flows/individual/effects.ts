@@ -1,0 +1,21 @@
+import {saveWithoutOverwriting} from '../../shared/dps-calls.js';
+import type {EffectContext} from '../../shared/services.js';
+import type {IndividualEffect, IndividualOutcome} from './state.js';
+
+/** Runs the individual flow's own effect: saving the enrollment. */
+export async function runIndividualEffect(
+  effect: Extract<IndividualEffect, {kind: 'save-individual'}>,
+  context: EffectContext,
+): Promise<IndividualOutcome> {
+  const {enrollment} = effect;
+  const gateway = context.gateway();
+  if (!gateway) {
+    return {kind: 'save-failed', failure: {kind: 'network', message: 'not connected to DPS'}};
+  }
+  return saveWithoutOverwriting(
+    context,
+    enrollment,
+    () => gateway.getIndividualEnrollment(enrollment.registrationId),
+    () => gateway.createOrUpdateIndividualEnrollment(enrollment),
+  );
+}

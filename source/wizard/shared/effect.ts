@@ -1,0 +1,86 @@
+import type {TestChainProgress} from '../../certs/test-chain.js';
+import type {CaCertificate} from '../../dps/types.js';
+import type {CaCertificateList, CertificatePurpose, Failure, LoadedCertificate} from './types.js';
+
+/**
+ * Effects are named by the flows and run by the runtime; each has one name, from the key or result that asks
+ * for it to the outcome that comes back. This module holds the effects every flow may ask for, and what a flow
+ * asks of the wizard around it (open another flow, go home, cancel what it started).
+ */
+
+export type FlowName = 'individual' | 'group' | 'verify-ca' | 'test-certificates';
+
+/**
+ * Effects of the shared steps. `field` names the flow's own path field, so its outcome lands there; it is a
+ * string here and each flow narrows it to its own field names.
+ */
+export type SharedEffect<Field extends string = string> =
+  | {kind: 'read-certificate'; field: Field; purpose: CertificatePurpose; path: string}
+  | {kind: 'complete-path'; field: Field; text: string; foldersOnly: boolean}
+  | {kind: 'write-file'; path: string; content: string; overwrite: boolean}
+  | {kind: 'list-ca-certificates'};
+
+export type SharedOutcome =
+  | {kind: 'certificate-read'; certificate: LoadedCertificate}
+  | {kind: 'certificate-failed'; message: string}
+  | {kind: 'path-completed'; value: string; candidates: string[]; matches: number}
+  | {kind: 'file-written'; path: string}
+  | {kind: 'file-exists'; path: string}
+  | {kind: 'file-failed'; message: string}
+  | {kind: 'ca-certificates-listed'; certificates: CaCertificate[]}
+  | {kind: 'ca-certificates-failed'; failure: Failure}
+  /** The effect failed in a way its step does not expect. */
+  | {kind: 'task-failed'; message: string};
+
+/** What a long effect reports before its outcome: the effect goes on. */
+export type Progress =
+  | {kind: 'throttled'; retryAfterSeconds: number; attempt: number}
+  | {kind: 'making-chain'; progress: TestChainProgress};
+
+/** How a flow is opened, from the home screen or handed over from another flow. */
+export type HandOff =
+  | {flow: 'individual'; with: OpenIndividual}
+  | {flow: 'group'; with: OpenGroup}
+  | {flow: 'verify-ca'; with: OpenCa}
+  | {flow: 'test-certificates'; with: {kind: 'home'}};
+
+/** With a device certificate just generated, the form starts over with that file being read. */
+export type OpenIndividual = {certificatePath?: string};
+
+export type OpenGroup =
+  | {kind: 'home'}
+  /** With the CA certificate uploaded into the group (no verification needed). */
+  | {kind: 'signing-certificate'}
+  /** Back from verifying a CA for the group: that CA becomes its primary or secondary reference. */
+  | {kind: 'ca-verified'; slot: 'primary' | 'secondary'; name: string}
+  /** Back from the CA flow with the CA left unverified; the CA list as the CA flow last read it. */
+  | {kind: 'ca-left'; certificates: CaCertificateList};
+
+export type OpenCa =
+  | {kind: 'home'}
+  /** The loop for one CA the group wants to reference (name empty: add a new one), with the group's list. */
+  | {
+      kind: 'for-group';
+      slot: 'primary' | 'secondary';
+      name: string;
+      certificates: CaCertificateList;
+    }
+  /** "Add a CA certificate" with the files of a test chain just made. */
+  | {kind: 'files'; certificatePath: string; keyPath: string; name: string};
+
+/** What a flow asks of the wizard around it; the router applies these, nothing runs. */
+export type RouterEffect =
+  | ({kind: 'open'} & HandOff)
+  | {kind: 'home'}
+  /** Drops this flow's running effects of that kind: their outcomes will not land. */
+  | {kind: 'cancel'; effect: string}
+  /** Drops the keys typed ahead: they were meant for a screen that will not come. */
+  | {kind: 'discard-type-ahead'};
+
+/** A flow after a key or an outcome, and the effects it asks for. */
+export type FlowUpdate<F, E> = {flow: F; effects: (E | RouterEffect)[]};
+
+export const update = <F, E>(flow: F, ...effects: (E | RouterEffect)[]): FlowUpdate<F, E> => ({
+  flow,
+  effects,
+});

@@ -1,6 +1,7 @@
 import {setTimeout as sleep} from 'node:timers/promises';
 import {DpsError, type DpsErrorKind} from '../../dps/errors.js';
 import type {DpsGateway} from '../../dps/types.js';
+import type {SaveOutcome} from './save-request.js';
 import type {EffectContext} from './services.js';
 import type {Failure} from './types.js';
 
@@ -71,20 +72,20 @@ export async function withThrottleRetry<T>(
 export async function saveWithoutOverwriting<T extends {etag?: string}>(
   context: EffectContext,
   item: T,
-  read: () => Promise<T>,
-  write: () => Promise<T>,
-): Promise<
-  | {kind: 'exists'; existing: T}
-  | {kind: 'saved'; saved: T}
-  | {kind: 'save-failed'; failure: Failure}
-> {
+  read: (gateway: DpsGateway) => Promise<T>,
+  write: (gateway: DpsGateway) => Promise<T>,
+): Promise<SaveOutcome<T>> {
+  const gateway = context.gateway();
+  if (!gateway) {
+    return {kind: 'save-failed', failure: {kind: 'network', message: 'not connected to DPS'}};
+  }
   try {
     return await withThrottleRetry(context, async () => {
       if (!item.etag) {
-        const existing = await readIfPresent(read);
+        const existing = await readIfPresent(() => read(gateway));
         if (existing) return {kind: 'exists' as const, existing};
       }
-      return {kind: 'saved' as const, saved: await write()};
+      return {kind: 'saved' as const, saved: await write(gateway)};
     });
   } catch (error) {
     return {kind: 'save-failed', failure: toFailure(error)};

@@ -1,4 +1,4 @@
-import type {StepSpec} from './flow.js';
+import {pathFieldHints, type StepSpec} from './flow.js';
 import {savingKeyHints, type ReviewView} from './save-steps.js';
 import {settingsKeyHints} from './settings-steps.js';
 import type {SettingsDraft, SettingsStep} from './types.js';
@@ -7,9 +7,6 @@ import type {SettingsDraft, SettingsStep} from './types.js';
  * What the steps individual enrollments and groups share are, for their step tables: the settings steps, and
  * the steps from the review to the config file.
  */
-
-const exit = 'Ctrl+C exit';
-const back = 'Esc back';
 
 /** The settings steps of a flow with `settings`. */
 export function settingsStepSpecs<F extends {settings: SettingsDraft}>(): Record<
@@ -52,7 +49,7 @@ export function saveStepSpecs<
     'device-paths': {takesText: true, hints: () => savingKeyHints('device-paths')},
     'write-config': {
       takesText: true,
-      hints: () => ['Enter continue', 'Tab complete path', '~ = home', back, exit],
+      hints: pathFieldHints,
     },
   };
 }

@@ -52,3 +52,15 @@ export type FlowModule<F extends {step: string}, E extends {kind: string}, O, Op
 
 export const stepOf = <F extends {step: string}>(steps: StepTable<F>, flow: F): StepSpec<F> =>
   steps[flow.step as F['step']];
+
+/** Footer hints many steps share. */
+export const backHint = 'Esc back';
+export const exitHint = 'Ctrl+C exit';
+/** The keys of a step that edits a file path. */
+export const pathFieldHints = (): string[] => [
+  'Enter continue',
+  'Tab complete path',
+  '~ = home',
+  backHint,
+  exitHint,
+];

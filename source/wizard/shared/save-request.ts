@@ -1,5 +1,7 @@
 import {update, type FlowUpdate, type Progress, type SharedOutcome} from './effect.js';
+import type {FlowContext} from './flow.js';
 import {withError, withStep, type StepFlow} from './flow-step.js';
+import type {SavingOutcome} from './save-steps.js';
 import type {ConnectionState, Failure, SaveStep} from './types.js';
 
 /**
@@ -129,4 +131,27 @@ export function withThrottling<
 >(flow: F, news: Progress): F {
   if (news.kind !== 'throttled') return flow;
   return {...flow, throttled: {retryAfterSeconds: news.retryAfterSeconds, attempt: news.attempt}};
+}
+
+/**
+ * What a shared saving step asked for, as the flow's effects: `save` makes the flow's own save effect (of an
+ * enrollment or a group), whose kind is `saveKind`.
+ */
+export function savingUpdate<F extends SaveFlow<unknown>, E extends {kind: string}>(
+  outcome: SavingOutcome<F>,
+  context: FlowContext,
+  saveKind: E['kind'],
+  save: (flow: F) => E,
+): FlowUpdate<F, E> {
+  const {flow, request} = outcome;
+  switch (request.kind) {
+    case 'none':
+      return update<F, E>(flow);
+    case 'home':
+      return update<F, E>(flow, {kind: 'home'});
+    case 'save':
+      return requestSave(flow, context.connection, save(flow));
+    case 'cancel-save':
+      return cancelSave(flow, saveKind, saveKind === 'save-group' ? 'group' : 'enrollment');
+  }
 }

@@ -2,7 +2,13 @@ import type {CaCertificate} from '../../../dps/types.js';
 import {emptyCertificateField} from '../../shared/certificate-field.js';
 import {update, type FlowUpdate, type OpenCa, type SharedOutcome} from '../../shared/effect.js';
 import {caFailureAdvice} from '../../shared/failure-text.js';
-import type {FlowContext, FlowModule, StepTable} from '../../shared/flow.js';
+import {
+  backHint,
+  exitHint,
+  type FlowContext,
+  type FlowModule,
+  type StepTable,
+} from '../../shared/flow.js';
 import {
   certificateLens,
   emptyPathField,
@@ -28,16 +34,14 @@ import {initialCaFlow, type CaEffect, type CaField, type CaFlow, type CaOutcome}
 
 type Update = FlowUpdate<CaFlow, CaEffect>;
 
-const exit = 'Ctrl+C exit';
-const back = 'Esc back';
-const waiting = {busy: () => true, hints: () => [exit]};
+const waiting = {busy: () => true, hints: () => [exitHint]};
 
 export const caSteps: StepTable<CaFlow> = {
   'needs-arm': {
     hints: (flow) => [
       'Enter group with an uploaded certificate',
       flow.returnTo ? 'Esc group' : 'Esc home',
-      exit,
+      exitHint,
     ],
   },
   list: {
@@ -49,45 +53,48 @@ export const caSteps: StepTable<CaFlow> = {
       'Enter choose',
       'r refresh',
       flow.returnTo ? 'Esc group' : 'Esc home',
-      exit,
+      exitHint,
     ],
   },
-  'add-name': {takesText: true, hints: () => ['Enter continue', back, exit]},
+  'add-name': {takesText: true, hints: () => ['Enter continue', backHint, exitHint]},
   'add-file': {
     busy: (flow) => flow.certificateFile.status.state === 'reading',
     takesText: true,
-    hints: () => ['Enter continue', 'Tab complete path', back, exit],
+    hints: () => ['Enter continue', 'Tab complete path', backHint, exitHint],
   },
-  'add-verified': {hints: () => ['↑↓ choose', 'Enter upload', back, exit]},
+  'add-verified': {hints: () => ['↑↓ choose', 'Enter upload', backHint, exitHint]},
   uploading: waiting,
   // Letters are not split into commands here: r (replace) must be typed on its own.
-  'name-exists': {takesText: true, hints: () => ['Enter use it', 'r replace it', back, exit]},
+  'name-exists': {
+    takesText: true,
+    hints: () => ['Enter use it', 'r replace it', backHint, exitHint],
+  },
   generating: waiting,
   prove: {
     busy: (flow) => flow.verificationFile.status.state === 'reading',
     takesText: true,
-    hints: () => ['Enter continue', '↑↓ key or file', 'Tab complete path', back, exit],
+    hints: () => ['Enter continue', '↑↓ key or file', 'Tab complete path', backHint, exitHint],
   },
-  passphrase: {takesText: true, hints: () => ['Enter sign', back, exit]},
+  passphrase: {takesText: true, hints: () => ['Enter sign', backHint, exitHint]},
   signing: waiting,
   verifying: waiting,
   'verify-failed': {
     hints: (flow) =>
       flow.failure?.kind === 'not-found'
-        ? ['Enter back to the list', exit]
-        : ['Enter new code and retry', back, exit],
+        ? ['Enter back to the list', exitHint]
+        : ['Enter new code and retry', backHint, exitHint],
   },
   verified: {
     hints: (flow) => {
       // Short enough for one 80-column line with all four.
       const hints = [flow.returnTo ? 'Enter back to group' : 'Enter list'];
       if (flow.signedHere && flow.verificationPem) hints.push('s save verification cert');
-      return [...hints, 'a az commands', exit];
+      return [...hints, 'a az commands', exitHint];
     },
   },
-  save: {takesText: true, hints: () => ['Enter continue', 'Tab complete path', back, exit]},
+  save: {takesText: true, hints: () => ['Enter continue', 'Tab complete path', backHint, exitHint]},
   commands: {
-    hints: () => ['↑↓ scroll', 'Enter/Esc back', exit],
+    hints: () => ['↑↓ scroll', 'Enter/Esc backHint', exitHint],
     scroll: {
       get: (flow) => flow.commandsScroll,
       set: (flow, commandsScroll) => ({...flow, commandsScroll}),

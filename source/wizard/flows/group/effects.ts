@@ -10,15 +10,11 @@ export async function runGroupEffect(
   switch (effect.kind) {
     case 'save-group': {
       const {group} = effect;
-      const gateway = context.gateway();
-      if (!gateway) {
-        return {kind: 'save-failed', failure: {kind: 'network', message: 'not connected to DPS'}};
-      }
       return saveWithoutOverwriting(
         context,
         group,
-        () => gateway.getEnrollmentGroup(group.enrollmentGroupId),
-        () => gateway.createOrUpdateEnrollmentGroup(group),
+        (gateway) => gateway.getEnrollmentGroup(group.enrollmentGroupId),
+        (gateway) => gateway.createOrUpdateEnrollmentGroup(group),
       );
     }
     case 'check-group-device':

@@ -4,7 +4,15 @@ import {
   saveStepSpecs,
   settingsStepSpecs,
 } from '../../shared/enrollment-step-specs.js';
-import type {FlowContext, FlowModule, StepSpec, StepTable} from '../../shared/flow.js';
+import {
+  backHint,
+  exitHint,
+  pathFieldHints,
+  type FlowContext,
+  type FlowModule,
+  type StepSpec,
+  type StepTable,
+} from '../../shared/flow.js';
 import {withStep} from '../../shared/flow-step.js';
 import {
   certificateLens,
@@ -28,10 +36,6 @@ import {
 
 type Update = FlowUpdate<GroupFlow, GroupEffect>;
 
-const exit = 'Ctrl+C exit';
-const back = 'Esc back';
-const pathHints = () => ['Enter continue', 'Tab complete path', '~ = home', back, exit];
-
 /** A CA reference step: a list to choose from, or (no list) the name typed. */
 const caReferenceStep: StepSpec<GroupFlow> = {
   busy: (flow) => flow.caCertificates.state === 'loading',
@@ -40,30 +44,30 @@ const caReferenceStep: StepSpec<GroupFlow> = {
   takesText: (flow, context) => caChoices(flow, context.info) === undefined,
   hints: (flow, context) =>
     caChoices(flow, context.info) === undefined
-      ? ['Enter continue', back, exit]
-      : ['↑↓ move', 'Enter choose', 'n add a CA', 'r reload', back, exit],
+      ? ['Enter continue', backHint, exitHint]
+      : ['↑↓ move', 'Enter choose', 'n add a CA', 'r reload', backHint, exitHint],
 };
 
 export const groupSteps: StepTable<GroupFlow> = {
-  'group-id': {takesText: true, hints: () => ['Enter continue', back, exit]},
-  attestation: {hints: () => ['↑↓ choose', 'Enter continue', back, exit]},
+  'group-id': {takesText: true, hints: () => ['Enter continue', backHint, exitHint]},
+  attestation: {hints: () => ['↑↓ choose', 'Enter continue', backHint, exitHint]},
   'ca-primary': caReferenceStep,
   'ca-secondary': caReferenceStep,
   'signing-primary': {
     busy: (flow) => flow.signingPrimary.status.state === 'reading',
     takesText: true,
-    hints: pathHints,
+    hints: pathFieldHints,
   },
   'signing-secondary': {
     busy: (flow) => flow.signingSecondary.status.state === 'reading',
     takesText: true,
-    hints: pathHints,
+    hints: pathFieldHints,
   },
   ...settingsStepSpecs<GroupFlow>(),
   ...saveStepSpecs<GroupFlow>(),
-  result: {hints: () => ['Enter device config', 'p pre-flight', 'Esc home', exit]},
+  result: {hints: () => ['Enter device config', 'p pre-flight', 'Esc home', exitHint]},
   config: {
-    hints: () => ['w write file', 'p pre-flight', '↑↓ scroll', 'Enter done', back, exit],
+    hints: () => ['w write file', 'p pre-flight', '↑↓ scroll', 'Enter done', backHint, exitHint],
     scroll: configScroll<GroupFlow>(),
   },
   preflight: {
@@ -75,8 +79,8 @@ export const groupSteps: StepTable<GroupFlow> = {
       flow.deviceCertificate.status.state === 'loaded' ? 'Enter check' : 'Enter read',
       'Tab complete path',
       '~ = home',
-      back,
-      exit,
+      backHint,
+      exitHint,
     ],
   },
 };

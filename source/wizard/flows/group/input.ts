@@ -16,7 +16,7 @@ import {
 import {update, type FlowUpdate} from '../../shared/effect.js';
 import type {FlowContext} from '../../shared/flow.js';
 import {editTextField, withError, withStep} from '../../shared/flow-step.js';
-import {cancelSave, requestSave} from '../../shared/save-request.js';
+import {savingUpdate} from '../../shared/save-request.js';
 import {
   buildEnrollmentGroup,
   caChoices,
@@ -56,22 +56,11 @@ const verifyCa = (flow: GroupFlow, slot: 'primary' | 'secondary', name: string):
   });
 
 /** What a shared step asked for, as this flow's effects: the save is of this group. */
-function savingUpdate(outcome: SavingOutcome<GroupFlow>, context: FlowContext): Update {
-  const {flow, request} = outcome;
-  switch (request.kind) {
-    case 'none':
-      return at(flow);
-    case 'home':
-      return at(flow, {kind: 'home'});
-    case 'save':
-      return requestSave(flow, context.connection, {
-        kind: 'save-group',
-        group: buildEnrollmentGroup(flow, context.linkedHubs),
-      });
-    case 'cancel-save':
-      return cancelSave(flow, 'save-group', 'group');
-  }
-}
+const savingEffects = (outcome: SavingOutcome<GroupFlow>, context: FlowContext): Update =>
+  savingUpdate(outcome, context, 'save-group', (flow): GroupEffect => ({
+    kind: 'save-group',
+    group: buildEnrollmentGroup(flow, context.linkedHubs),
+  }));
 
 function nextFormStep(flow: GroupFlow): GroupStep {
   const steps = groupFormSteps(flow);
@@ -270,7 +259,7 @@ function resultKey(flow: GroupFlow, event: KeyEvent): Update {
 
 function configKey(flow: GroupFlow, event: KeyEvent, context: FlowContext): Update {
   const viewed = configViewKey(flow, event);
-  if (viewed) return savingUpdate(viewed, context);
+  if (viewed) return savingEffects(viewed, context);
   if (event.kind !== 'text') return at(flow);
   if (event.text === 'p') return at(withStep({...flow, preflightFrom: 'config'}, 'preflight'));
   if (event.text === 'w') {
@@ -319,13 +308,13 @@ export function groupKey(flow: GroupFlow, event: KeyEvent, context: FlowContext)
     // Back on a CA list, the cursor follows the name chosen for it.
     const back =
       previous === 'ca-primary' || previous === 'ca-secondary' ? {...flow, caCursor: -1} : flow;
-    return savingUpdate(escapeKey(back, previous), context);
+    return savingEffects(escapeKey(back, previous), context);
   }
   if (isSettingsStep(flow.step)) {
     return at(settingsStepKey(flow, flow.step, event, context.linkedHubs, nextFormStep));
   }
   const saveOutcome = saveStepKey(flow, event, 'group-id');
-  if (saveOutcome) return savingUpdate(saveOutcome, context);
+  if (saveOutcome) return savingEffects(saveOutcome, context);
 
   switch (flow.step) {
     case 'group-id': {

@@ -8,14 +8,10 @@ export async function runIndividualEffect(
   context: EffectContext,
 ): Promise<IndividualOutcome> {
   const {enrollment} = effect;
-  const gateway = context.gateway();
-  if (!gateway) {
-    return {kind: 'save-failed', failure: {kind: 'network', message: 'not connected to DPS'}};
-  }
   return saveWithoutOverwriting(
     context,
     enrollment,
-    () => gateway.getIndividualEnrollment(enrollment.registrationId),
-    () => gateway.createOrUpdateIndividualEnrollment(enrollment),
+    (gateway) => gateway.getIndividualEnrollment(enrollment.registrationId),
+    (gateway) => gateway.createOrUpdateIndividualEnrollment(enrollment),
   );
 }

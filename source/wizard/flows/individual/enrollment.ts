@@ -1,8 +1,4 @@
-import {
-  deviceIdProblem,
-  enrollmentIdProblem,
-  maxX509RegistrationIdLength,
-} from '../../../dps/id-rules.js';
+import {enrollmentIdProblem, maxX509RegistrationIdLength} from '../../../dps/id-rules.js';
 import type {IndividualEnrollment, LinkedHub} from '../../../dps/types.js';
 import {
   certificatePair,

@@ -4,7 +4,14 @@ import {
   saveStepSpecs,
   settingsStepSpecs,
 } from '../../shared/enrollment-step-specs.js';
-import type {FlowContext, FlowModule, StepTable} from '../../shared/flow.js';
+import {
+  backHint,
+  exitHint,
+  pathFieldHints,
+  type FlowContext,
+  type FlowModule,
+  type StepTable,
+} from '../../shared/flow.js';
 import {
   certificateLens,
   pathFieldResult,
@@ -26,28 +33,24 @@ import type {
 
 type Update = FlowUpdate<IndividualFlow, IndividualEffect>;
 
-const exit = 'Ctrl+C exit';
-const back = 'Esc back';
-const pathHints = () => ['Enter continue', 'Tab complete path', '~ = home', back, exit];
-
 export const individualSteps: StepTable<IndividualFlow> = {
   certificate: {
     busy: (flow) => flow.primary.status.state === 'reading',
     takesText: true,
-    hints: pathHints,
+    hints: pathFieldHints,
   },
   'secondary-certificate': {
     busy: (flow) => flow.secondary.status.state === 'reading',
     takesText: true,
-    hints: pathHints,
+    hints: pathFieldHints,
   },
-  'registration-id': {takesText: true, hints: () => ['Enter continue', back, exit]},
-  'device-id': {takesText: true, hints: () => ['Enter continue', back, exit]},
+  'registration-id': {takesText: true, hints: () => ['Enter continue', backHint, exitHint]},
+  'device-id': {takesText: true, hints: () => ['Enter continue', backHint, exitHint]},
   ...settingsStepSpecs<IndividualFlow>(),
   ...saveStepSpecs<IndividualFlow>(),
-  result: {hints: () => ['Enter device config', 'Esc home', exit]},
+  result: {hints: () => ['Enter device config', 'Esc home', exitHint]},
   config: {
-    hints: () => ['w write to a file', '↑↓ scroll', 'Enter done', back, exit],
+    hints: () => ['w write to a file', '↑↓ scroll', 'Enter done', backHint, exitHint],
     scroll: configScroll<IndividualFlow>(),
   },
 };

@@ -10,7 +10,7 @@ import {update, type FlowUpdate} from '../../shared/effect.js';
 import type {FlowContext} from '../../shared/flow.js';
 import {editTextField, withError, withStep} from '../../shared/flow-step.js';
 import type {KeyEvent} from '../../shared/key-event.js';
-import {cancelSave, requestSave} from '../../shared/save-request.js';
+import {savingUpdate} from '../../shared/save-request.js';
 import {
   configViewKey,
   devicePathsStepKey,
@@ -130,32 +130,21 @@ function advanceFromCertificate(
 }
 
 /** What a shared step asked for, as this flow's effects: the save is of this enrollment. */
-function savingUpdate(outcome: SavingOutcome<IndividualFlow>, context: FlowContext): Update {
-  const {flow, request} = outcome;
-  switch (request.kind) {
-    case 'none':
-      return at(flow);
-    case 'home':
-      return at(flow, {kind: 'home'});
-    case 'save':
-      return requestSave(flow, context.connection, {
-        kind: 'save-individual',
-        enrollment: buildIndividualEnrollment(flow, context.linkedHubs),
-      });
-    case 'cancel-save':
-      return cancelSave(flow, 'save-individual', 'enrollment');
-  }
-}
+const savingEffects = (outcome: SavingOutcome<IndividualFlow>, context: FlowContext): Update =>
+  savingUpdate(outcome, context, 'save-individual', (flow): IndividualEffect => ({
+    kind: 'save-individual',
+    enrollment: buildIndividualEnrollment(flow, context.linkedHubs),
+  }));
 
 /** Handles one key on the individual flow (Esc included). */
 export function individualKey(flow: IndividualFlow, event: KeyEvent, context: FlowContext): Update {
   const {linkedHubs, cwd} = context;
-  if (event.kind === 'escape') return savingUpdate(escapeKey(flow, previousStep(flow)), context);
+  if (event.kind === 'escape') return savingEffects(escapeKey(flow, previousStep(flow)), context);
   if (isSettingsStep(flow.step)) {
     return at(settingsStepKey(flow, flow.step, event, linkedHubs, nextFormStep));
   }
   const saveOutcome = saveStepKey(flow, event, 'certificate');
-  if (saveOutcome) return savingUpdate(saveOutcome, context);
+  if (saveOutcome) return savingEffects(saveOutcome, context);
 
   switch (flow.step) {
     case 'certificate':
@@ -188,7 +177,7 @@ export function individualKey(flow: IndividualFlow, event: KeyEvent, context: Fl
       return at(devicePathsStepKey(flow, event));
     case 'config': {
       const viewed = configViewKey(flow, event);
-      if (viewed) return savingUpdate(viewed, context);
+      if (viewed) return savingEffects(viewed, context);
       if (event.kind === 'text' && event.text === 'w') {
         const configFile =
           flow.configFile.value === ''

@@ -69,10 +69,6 @@ export function doneChoices(flow: TestCertificatesFlow): {label: string; detail?
   ];
 }
 
-function writtenPath(flow: TestCertificatesFlow, suffix: string): string | undefined {
-  return flow.written?.find((file) => file.path.endsWith(suffix))?.path;
-}
-
 /** The files written, grouped: the root CA, the intermediate CA, then each device. */
 export function writtenFilesText(flow: TestCertificatesFlow): string {
   const files = flow.written ?? [];

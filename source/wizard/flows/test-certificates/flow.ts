@@ -1,13 +1,14 @@
 import {join, relative} from 'node:path';
 import {update, type FlowUpdate, type SharedOutcome} from '../../shared/effect.js';
-import type {FlowModule, StepTable} from '../../shared/flow.js';
-import {withError, withStep} from '../../shared/flow-step.js';
 import {
-  certificateLens,
-  pathFieldResult,
-  pathLens,
-  type PathFieldLenses,
-} from '../../shared/path-field.js';
+  backHint,
+  exitHint,
+  pathFieldHints,
+  type FlowModule,
+  type StepTable,
+} from '../../shared/flow.js';
+import {withError, withStep} from '../../shared/flow-step.js';
+import {pathFieldResult, pathLens, type PathFieldLenses} from '../../shared/path-field.js';
 import {doneLayout} from './chain.js';
 import {restFlow, testCertificatesKey} from './input.js';
 import type {
@@ -21,27 +22,28 @@ import type {
 
 type Update = FlowUpdate<TestCertificatesFlow, TestCertificatesEffect>;
 
-const exit = 'Ctrl+C exit';
-const back = 'Esc back';
-
 export const testCertificatesSteps: StepTable<TestCertificatesFlow> = {
   folder: {
     takesText: true,
-    hints: () => ['Enter continue', 'Tab complete path', '~ = home', back, exit],
+    hints: pathFieldHints,
   },
-  devices: {takesText: true, hints: () => ['Enter continue', back, exit]},
-  'key-type': {hints: () => ['↑↓ choose', 'Enter continue', back, exit]},
-  days: {takesText: true, hints: () => ['Enter continue', back, exit]},
-  summary: {hints: () => ['Enter generate', back, exit]},
+  devices: {takesText: true, hints: () => ['Enter continue', backHint, exitHint]},
+  'key-type': {hints: () => ['↑↓ choose', 'Enter continue', backHint, exitHint]},
+  days: {takesText: true, hints: () => ['Enter continue', backHint, exitHint]},
+  summary: {hints: () => ['Enter generate', backHint, exitHint]},
   // Keys typed while the chain is made wait for it; Esc cancels at once.
-  generating: {busy: () => true, escapeActsAtOnce: () => true, hints: () => ['Esc cancel', exit]},
+  generating: {
+    busy: () => true,
+    escapeActsAtOnce: () => true,
+    hints: () => ['Esc cancel', exitHint],
+  },
   // A pasted text must stay whole here, so that it never overwrites letter by letter.
-  exists: {takesText: true, hints: () => ['o overwrite them', 'Esc change the folder', exit]},
+  exists: {takesText: true, hints: () => ['o overwrite them', 'Esc change the folder', exitHint]},
   done: {
     hints: (flow, context) => {
       const {fileLines, fileRows} = doneLayout(flow, context.viewport);
       const scroll = fileLines.length > fileRows ? ['PgUp/PgDn files'] : [];
-      return ['↑↓ choose', 'Enter go', ...scroll, 'Esc home', exit];
+      return ['↑↓ choose', 'Enter go', ...scroll, 'Esc home', exitHint];
     },
   },
 };

@@ -5,18 +5,14 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import type {Key} from 'ink';
 import {readCertificateFor} from '../../source/wizard/runtime/certificate-file.js';
-import {initialGroupFlow, type GroupFlow} from '../../source/wizard/flows/group/flow.js';
 import type {KeyEvent} from '../../source/wizard/shared/key-event.js';
-import {initialState, reducer} from '../../source/wizard/core/reducer.js';
-import type {
-  ConnectionInfo,
-  LoadedCertificate,
-  Task,
-  WizardState,
-} from '../../source/wizard/core/state.js';
 import {draftOf} from '../../source/wizard/shared/text-draft.js';
 import type {CaCertificate, LinkedHub} from '../../source/dps/types.js';
 import {ecChain, issue} from './test-certificates.js';
+import {initialGroupFlow, type GroupFlow} from '../../source/wizard/flows/group/state.js';
+import {initialState, reducer} from '../../source/wizard/core/reducer.js';
+import type {ConnectionInfo, LoadedCertificate} from '../../source/wizard/shared/types.js';
+import type {Task, WizardState} from '../../source/wizard/core/state.js';
 
 /** Key events as toKeyEvents hands them to the reducer. */
 export const enter: KeyEvent = {kind: 'enter'};
@@ -130,16 +126,20 @@ export function task<K extends Task['kind']>(
 /** The list of CA certificates the state asks for, read as `certificates`. */
 export function caListRead(state: WizardState, certificates: CaCertificate[]): WizardState {
   return reducer(state, {
-    type: 'ca-certificates-listed',
+    type: 'result',
     taskId: task(state, 'list-ca-certificates').id,
-    certificates,
+    outcome: {kind: 'ca-certificates-listed', certificates},
   });
 }
 
 /** The home screen, connected to `info`. */
 export function connected(): WizardState {
   const start = initialState(cwd, 'the local sandbox');
-  return reducer(start, {type: 'connected', taskId: task(start, 'connect').id, info});
+  return reducer(start, {
+    type: 'result',
+    taskId: task(start, 'connect').id,
+    outcome: {kind: 'connected', info},
+  });
 }
 
 /** Connected, on the group screen: a new group flow for the linked hubs, with `group` over it. */

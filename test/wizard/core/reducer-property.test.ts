@@ -4,37 +4,12 @@ import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import fc from 'fast-check';
-import type {CaResult} from '../../../source/wizard/flows/ca/flow.js';
+import type {CaOutcome} from '../../../source/wizard/flows/ca/state.js';
 import {readCertificateFor} from '../../../source/wizard/runtime/certificate-file.js';
-import {
-  caReferencesOf,
-  groupIdProblem,
-  type GroupResult,
-  type PreflightReport,
-} from '../../../source/wizard/flows/group/flow.js';
 import type {KeyEvent} from '../../../source/wizard/shared/key-event.js';
 import type {Viewport} from '../../../source/wizard/shared/layout.js';
-import {
-  getCertificateField,
-  isCertificateFieldKey,
-  type CertificateFieldKey,
-} from '../../../source/wizard/shared/path-field.js';
-import {initialState, isBusy, reducer, type Action} from '../../../source/wizard/core/reducer.js';
-import type {
-  CertificatePurpose,
-  ConnectionInfo,
-  LoadedCertificate,
-  PathFieldKey,
-  Task,
-  WizardState,
-} from '../../../source/wizard/core/state.js';
-import {
-  daysProblem,
-  deviceNamesOf,
-  deviceNamesProblem,
-  doneChoices,
-  type TestCertificatesResult,
-} from '../../../source/wizard/flows/test-certificates/flow.js';
+import type {FlowName, Progress} from '../../../source/wizard/shared/effect.js';
+import type {TestCertificatesOutcome} from '../../../source/wizard/flows/test-certificates/state.js';
 import {chainPaths, type WrittenFile} from '../../../source/certs/test-chain.js';
 import type {CaCertificate, IndividualEnrollment} from '../../../source/dps/types.js';
 import {
@@ -57,6 +32,29 @@ import {
   up,
 } from '../../helpers/app-state.js';
 import {ecChain, issue} from '../../helpers/test-certificates.js';
+import {caReferencesOf, groupIdProblem} from '../../../source/wizard/flows/group/group.js';
+import type {
+  GroupField,
+  GroupOutcome,
+  PreflightReport,
+} from '../../../source/wizard/flows/group/state.js';
+import type {IndividualField} from '../../../source/wizard/flows/individual/state.js';
+import type {CaField} from '../../../source/wizard/flows/ca/state.js';
+import {initialState, isBusy, reducer, type Action} from '../../../source/wizard/core/reducer.js';
+import type {
+  CertificateField,
+  CertificatePurpose,
+  ConnectionInfo,
+  LoadedCertificate,
+} from '../../../source/wizard/shared/types.js';
+import type {Task, WizardState} from '../../../source/wizard/core/state.js';
+import {flowOf} from '../../../source/wizard/core/flows.js';
+import {
+  daysProblem,
+  deviceNamesOf,
+  deviceNamesProblem,
+  doneChoices,
+} from '../../../source/wizard/flows/test-certificates/chain.js';
 
 /**
  * Random keys and random effect results through the pure reducer, from many start states across every flow:
@@ -184,20 +182,23 @@ function chainFiles(outDir: string, devices: readonly string[]): WrittenFile[] {
 /** Every result the effect runner could report for `running`, as ca-effects.ts and its siblings produce them. */
 function resultsFor(running: Task): Action[] {
   const taskId = running.id;
-  const group = (result: GroupResult): Action => ({type: 'group', taskId, result});
-  const ca = (result: CaResult): Action => ({type: 'ca', taskId, result});
-  const chain = (result: TestCertificatesResult): Action => ({
-    type: 'test-certificates',
+  const outcome = (value: GroupOutcome | CaOutcome | TestCertificatesOutcome): Action => ({
+    type: 'result',
     taskId,
-    result,
+    outcome: value,
   });
-  const throttled = {kind: 'throttled', retryAfterSeconds: 1, attempt: 2} as const;
+  const progress = (value: Progress): Action => ({type: 'progress', taskId, progress: value});
+  const throttled = progress({kind: 'throttled', retryAfterSeconds: 1, attempt: 2});
   switch (running.kind) {
     case 'connect':
       return [
-        {type: 'connected', taskId, info},
-        {type: 'connected', taskId, info: connectionStringInfo},
-        {type: 'connect-failed', taskId, failure: {kind: 'unauthorized', message: 'sign-in'}},
+        {type: 'result', taskId, outcome: {kind: 'connected', info}},
+        {type: 'result', taskId, outcome: {kind: 'connected', info: connectionStringInfo}},
+        {
+          type: 'result',
+          taskId,
+          outcome: {kind: 'connect-failed', failure: {kind: 'unauthorized', message: 'sign-in'}},
+        },
       ];
     case 'read-certificate': {
       const names =
@@ -208,57 +209,108 @@ function resultsFor(running: Task): Action[] {
             : ['verification.pem'];
       return [
         ...names.map((name): Action => ({
-          type: 'certificate-read',
+          type: 'result',
           taskId,
-          certificate: readAs(name, running.path),
+          outcome: {kind: 'certificate-read', certificate: readAs(name, running.path)},
         })),
-        {type: 'certificate-failed', taskId, message: `${running.path} does not exist`},
+        {
+          type: 'result',
+          taskId,
+          outcome: {kind: 'certificate-failed', message: `${running.path} does not exist`},
+        },
       ];
     }
     case 'complete-path':
       return [
-        {type: 'path-completed', taskId, value: `${running.text}x`, candidates: [], matches: 1},
-        {type: 'path-completed', taskId, value: running.text, candidates: ['a', 'b'], matches: 3},
-        {type: 'task-failed', taskId, message: 'the folder cannot be read'},
+        {
+          type: 'result',
+          taskId,
+          outcome: {kind: 'path-completed', value: `${running.text}x`, candidates: [], matches: 1},
+        },
+        {
+          type: 'result',
+          taskId,
+          outcome: {
+            kind: 'path-completed',
+            value: running.text,
+            candidates: ['a', 'b'],
+            matches: 3,
+          },
+        },
+        {
+          type: 'result',
+          taskId,
+          outcome: {kind: 'task-failed', message: 'the folder cannot be read'},
+        },
       ];
     case 'save-individual': {
       const saved = savedEnrollment(running.enrollment);
       return [
-        {type: 'saved', taskId, enrollment: saved},
-        {type: 'save-exists', taskId, existing: saved},
-        {type: 'save-throttled', taskId, retryAfterSeconds: 1, attempt: 2},
-        {type: 'save-failed', taskId, failure: {kind: 'stale-etag', message: 'changed'}},
-        {type: 'save-failed', taskId, failure: {kind: 'network', message: 'ECONNRESET'}},
+        {type: 'result', taskId, outcome: {kind: 'saved', saved}},
+        {type: 'result', taskId, outcome: {kind: 'exists', existing: saved}},
+        throttled,
+        {
+          type: 'result',
+          taskId,
+          outcome: {kind: 'save-failed', failure: {kind: 'stale-etag', message: 'changed'}},
+        },
+        {
+          type: 'result',
+          taskId,
+          outcome: {kind: 'save-failed', failure: {kind: 'network', message: 'ECONNRESET'}},
+        },
       ];
     }
     case 'list-ca-certificates':
       return [
-        {type: 'ca-certificates-listed', taskId, certificates: listed()},
-        {type: 'ca-certificates-listed', taskId, certificates: [fixtures().unverifiedCa]},
-        {type: 'ca-certificates-listed', taskId, certificates: []},
-        {type: 'ca-certificates-failed', taskId, failure: {kind: 'forbidden', message: 'no role'}},
-        {type: 'ca-certificates-failed', taskId, failure: {kind: 'network', message: 'ETIMEDOUT'}},
+        {type: 'result', taskId, outcome: {kind: 'ca-certificates-listed', certificates: listed()}},
+        {
+          type: 'result',
+          taskId,
+          outcome: {kind: 'ca-certificates-listed', certificates: [fixtures().unverifiedCa]},
+        },
+        {type: 'result', taskId, outcome: {kind: 'ca-certificates-listed', certificates: []}},
+        {
+          type: 'result',
+          taskId,
+          outcome: {
+            kind: 'ca-certificates-failed',
+            failure: {kind: 'forbidden', message: 'no role'},
+          },
+        },
+        {
+          type: 'result',
+          taskId,
+          outcome: {
+            kind: 'ca-certificates-failed',
+            failure: {kind: 'network', message: 'ETIMEDOUT'},
+          },
+        },
       ];
     case 'write-file':
       return [
-        {type: 'file-written', taskId, path: running.path},
-        {type: 'file-exists', taskId, path: running.path},
-        {type: 'file-failed', taskId, message: `could not write ${running.path}: EACCES`},
+        {type: 'result', taskId, outcome: {kind: 'file-written', path: running.path}},
+        {type: 'result', taskId, outcome: {kind: 'file-exists', path: running.path}},
+        {
+          type: 'result',
+          taskId,
+          outcome: {kind: 'file-failed', message: `could not write ${running.path}: EACCES`},
+        },
       ];
     case 'save-group': {
       const saved = {...running.group, etag: '"1"'};
       return [
-        group(throttled),
-        group({kind: 'exists', existing: saved}),
-        group({kind: 'saved', group: saved}),
-        group({kind: 'failed', failure: {kind: 'stale-etag', message: 'changed'}}),
-        group({kind: 'failed', failure: {kind: 'network', message: 'ECONNRESET'}}),
+        throttled,
+        outcome({kind: 'exists', existing: saved}),
+        outcome({kind: 'saved', saved}),
+        outcome({kind: 'save-failed', failure: {kind: 'stale-etag', message: 'changed'}}),
+        outcome({kind: 'save-failed', failure: {kind: 'network', message: 'ECONNRESET'}}),
       ];
     }
     case 'check-group-device':
       return [
-        group({kind: 'preflight', report: passedPreflight}),
-        group({kind: 'preflight', report: failedPreflight}),
+        outcome({kind: 'preflight', report: passedPreflight}),
+        outcome({kind: 'preflight', report: failedPreflight}),
       ];
     case 'upload-ca-certificate': {
       const uploaded = (isVerified: boolean): CaCertificate => ({
@@ -268,69 +320,73 @@ function resultsFor(running: Task): Action[] {
         certificatePem: running.certificatePem,
       });
       return [
-        ca(throttled),
+        throttled,
         // Only a new upload looks for a certificate of that name first.
         ...(running.replaceEtag
           ? []
-          : [ca({kind: 'exists', certificate: fixtures().unverifiedCa})]),
-        ca({kind: 'uploaded', certificate: uploaded(running.verified)}),
-        ca({kind: 'failed', failure: {kind: 'stale-etag', message: 'changed'}}),
-        ca({kind: 'failed', failure: {kind: 'forbidden', message: 'no role'}}),
-        ca({kind: 'failed', failure: {kind: 'needs-arm', message: 'needs ARM'}}),
+          : [outcome({kind: 'name-taken', certificate: fixtures().unverifiedCa})]),
+        outcome({kind: 'uploaded', certificate: uploaded(running.verified)}),
+        outcome({kind: 'ca-failed', failure: {kind: 'stale-etag', message: 'changed'}}),
+        outcome({kind: 'ca-failed', failure: {kind: 'forbidden', message: 'no role'}}),
+        outcome({kind: 'ca-failed', failure: {kind: 'needs-arm', message: 'needs ARM'}}),
       ];
     }
     case 'generate-verification-code':
       return [
-        ca(throttled),
-        ca({kind: 'code', etag: '"3"', verificationCode: 'ABC123'}),
-        ca({kind: 'failed', failure: {kind: 'not-found', message: 'deleted'}}),
-        ca({kind: 'failed', failure: {kind: 'network', message: 'ECONNRESET'}}),
+        throttled,
+        outcome({kind: 'code', etag: '"3"', verificationCode: 'ABC123'}),
+        outcome({kind: 'ca-failed', failure: {kind: 'not-found', message: 'deleted'}}),
+        outcome({kind: 'ca-failed', failure: {kind: 'network', message: 'ECONNRESET'}}),
       ];
     case 'sign-verification-certificate':
       return [
-        ca({kind: 'signed', certificatePem: fixtures().loaded['verification.pem']!.pem}),
+        outcome({kind: 'signed', certificatePem: fixtures().loaded['verification.pem']!.pem}),
         running.passphrase === undefined
-          ? ca({kind: 'passphrase-required'})
-          : ca({kind: 'wrong-passphrase', message: 'the passphrase does not open the key'}),
-        ca({kind: 'key-problem', message: 'the key does not match the CA certificate'}),
-        ca({kind: 'failed', failure: {kind: 'file', message: `${running.keyPath} is missing`}}),
+          ? outcome({kind: 'passphrase-required'})
+          : outcome({kind: 'wrong-passphrase', message: 'the passphrase does not open the key'}),
+        outcome({kind: 'key-problem', message: 'the key does not match the CA certificate'}),
+        outcome({
+          kind: 'ca-failed',
+          failure: {kind: 'file', message: `${running.keyPath} is missing`},
+        }),
       ];
     case 'check-verification-certificate': {
       const certificate = readAs('verification.pem', running.path);
       return [
-        ca({kind: 'verification-checked', certificate}),
-        ca({kind: 'verification-checked', certificate, problem: 'its CN is not the code'}),
-        ca({kind: 'failed', failure: {kind: 'file', message: `${running.path} is missing`}}),
+        outcome({kind: 'verification-checked', certificate}),
+        outcome({kind: 'verification-checked', certificate, problem: 'its CN is not the code'}),
+        outcome({
+          kind: 'ca-failed',
+          failure: {kind: 'file', message: `${running.path} is missing`},
+        }),
       ];
     }
     case 'verify-ca-certificate': {
       const verified: CaCertificate = {...fixtures().unverifiedCa, name: running.name};
       return [
-        ca(throttled),
-        ca({kind: 'verified', certificate: {...verified, etag: '"4"', isVerified: true}}),
-        ca({kind: 'code-changed', certificate: {...verified, etag: '"5"'}, message: 'changed'}),
-        ca({kind: 'failed', failure: {kind: 'bad-request', message: 'wrong proof'}}),
-        ca({kind: 'failed', failure: {kind: 'not-found', message: 'deleted'}}),
+        throttled,
+        outcome({kind: 'verified', certificate: {...verified, etag: '"4"', isVerified: true}}),
+        outcome({
+          kind: 'code-changed',
+          certificate: {...verified, etag: '"5"'},
+          message: 'changed',
+        }),
+        outcome({kind: 'ca-failed', failure: {kind: 'bad-request', message: 'wrong proof'}}),
+        outcome({kind: 'ca-failed', failure: {kind: 'not-found', message: 'deleted'}}),
       ];
     }
-    case 'save-verification-certificate':
-      return [
-        ca({kind: 'file-written', path: running.path}),
-        ca({kind: 'file-exists', path: running.path}),
-        ca({kind: 'failed', failure: {kind: 'file', message: 'EACCES'}}),
-      ];
     case 'generate-test-chain': {
       const outDir = join(cwd, running.folder);
       return [
-        chain({kind: 'progress', progress: {stage: 'keys', done: 1, total: 4}}),
-        chain({kind: 'progress', progress: {stage: 'files', done: 0, total: 1}}),
-        chain({kind: 'written', outDir, files: chainFiles(outDir, running.devices)}),
-        chain({
-          kind: 'exists',
+        progress({kind: 'making-chain', progress: {stage: 'keys', done: 1, total: 4}}),
+        progress({kind: 'making-chain', progress: {stage: 'files', done: 0, total: 1}}),
+        outcome({kind: 'chain-written', outDir, files: chainFiles(outDir, running.devices)}),
+        outcome({
+          kind: 'chain-exists',
           outDir,
           paths: [join(outDir, chainPaths.rootCertificate)],
         }),
-        chain({kind: 'failed', failure: {kind: 'file', message: 'EACCES'}}),
+        outcome({kind: 'chain-failed', failure: {kind: 'file', message: 'EACCES'}}),
       ];
     }
   }
@@ -442,9 +498,9 @@ const toTestChainSummary = (home: WizardState): WizardState =>
 function connectionStringStartStates(): WizardState[] {
   const start = initialState(cwd, 'a connection string');
   const home = reducer(start, {
-    type: 'connected',
+    type: 'result',
     taskId: task(start, 'connect').id,
-    info: connectionStringInfo,
+    outcome: {kind: 'connected', info: connectionStringInfo},
   });
   const group = press(home, down, enter, text('signed-group'), enter);
   assert.equal(group.group.step, 'attestation');
@@ -455,22 +511,20 @@ function connectionStringStartStates(): WizardState[] {
   return [home, group, done];
 }
 
-const certificateFieldKeys: CertificateFieldKey[] = (
-  [
-    'primary',
-    'secondary',
-    'config-file',
-    'group-signing-primary',
-    'group-signing-secondary',
-    'group-device',
-    'group-config-file',
-    'ca-certificate',
-    'ca-key',
-    'ca-verification',
-    'ca-save',
-    'test-folder',
-  ] satisfies PathFieldKey[]
-).filter(isCertificateFieldKey);
+/** Every certificate field of every flow: the flow that owns it, its name in tasks, and where it is. */
+const certificateFields: {
+  owner: FlowName;
+  field: IndividualField | GroupField | CaField;
+  of: (state: WizardState) => CertificateField;
+}[] = [
+  {owner: 'individual', field: 'primary', of: (state) => state.individual.primary},
+  {owner: 'individual', field: 'secondary', of: (state) => state.individual.secondary},
+  {owner: 'group', field: 'group-signing-primary', of: (state) => state.group.signingPrimary},
+  {owner: 'group', field: 'group-signing-secondary', of: (state) => state.group.signingSecondary},
+  {owner: 'group', field: 'group-device', of: (state) => state.group.deviceCertificate},
+  {owner: 'verify-ca', field: 'ca-certificate', of: (state) => state.ca.certificateFile},
+  {owner: 'verify-ca', field: 'ca-verification', of: (state) => state.ca.verificationFile},
+];
 
 const tasksOf = <K extends Task['kind']>(state: WizardState, kind: K) =>
   state.tasks.filter((item): item is Extract<Task, {kind: K}> => item.kind === kind);
@@ -492,13 +546,13 @@ function checkInvariants(state: WizardState): void {
   assert.ok(tasksOf(state, 'write-file').length <= 1, 'one file written at a time');
 
   // A certificate field is being read exactly while a task reads it (a verification file: checks it).
-  for (const key of certificateFieldKeys) {
+  for (const {owner, field: key, of} of certificateFields) {
     const reading = state.tasks.filter(
       (item) =>
-        (item.kind === 'read-certificate' && item.field === key) ||
+        (item.kind === 'read-certificate' && item.owner === owner && item.field === key) ||
         (key === 'ca-verification' && item.kind === 'check-verification-certificate'),
     );
-    const field = getCertificateField(state, key);
+    const field = of(state);
     const status = field.status.state;
     if (field.status.state === 'loaded') {
       // An edited path forgets what was read from the old one.
@@ -554,12 +608,12 @@ function checkInvariants(state: WizardState): void {
   if (group.step === 'exists') assert.ok(group.existing, 'the group that exists is shown');
   if (group.preflight?.state === 'checking') assert.equal(group.step, 'preflight');
   const groupLists = state.tasks.filter(
-    (item) => item.kind === 'list-ca-certificates' && item.for === 'group',
+    (item) => item.kind === 'list-ca-certificates' && item.owner === 'group',
   );
   assert.ok(groupLists.length <= 1, "the group's CA list is read once at a time");
   if (group.caCertificates.state === 'loading') {
     assert.ok(
-      state.tasks.some((item) => item.kind === 'list-ca-certificates' && item.for === 'group'),
+      state.tasks.some((item) => item.kind === 'list-ca-certificates' && item.owner === 'group'),
       "the group's CA list is loading only while it is read",
     );
   }
@@ -585,12 +639,15 @@ function checkInvariants(state: WizardState): void {
   stepWithTask(state, 'generate-verification-code', ca.step === 'generating', `CA ${ca.step}`);
   stepWithTask(state, 'sign-verification-certificate', ca.step === 'signing', `CA ${ca.step}`);
   stepWithTask(state, 'verify-ca-certificate', ca.step === 'verifying', `CA ${ca.step}`);
-  const saves = tasksOf(state, 'save-verification-certificate');
+  // The verification certificate is saved by a write-file of the CA flow.
+  const saves = tasksOf(state, 'write-file').filter((item) => item.owner === 'verify-ca');
   assert.ok(saves.length <= 1, 'one verification certificate written at a time');
   if (saves.length > 0) assert.equal(ca.step, 'save', 'the file is written from the save step');
   if (ca.certificates.state === 'loading') {
     assert.ok(
-      state.tasks.some((item) => item.kind === 'list-ca-certificates' && item.for === 'verify-ca'),
+      state.tasks.some(
+        (item) => item.kind === 'list-ca-certificates' && item.owner === 'verify-ca',
+      ),
       'the CA list is loading only while it is read',
     );
   }
@@ -628,7 +685,11 @@ function checkInvariants(state: WizardState): void {
 }
 
 describe('random keys and effect results', () => {
-  type Step = {keys: KeyEvent[]} | {result: number; choice: number} | {viewport: Viewport};
+  type Step =
+    | {keys: KeyEvent[]}
+    | {result: number; choice: number}
+    | {viewport: Viewport}
+    | {scrollLimit: number};
 
   const anyKey: fc.Arbitrary<KeyEvent> = fc.oneof(
     {weight: 6, arbitrary: fc.constant(enter)},
@@ -687,7 +748,15 @@ describe('random keys and effect results', () => {
         )
         .map((viewport) => ({viewport})),
     },
+    {weight: 1, arbitrary: fc.nat({max: 40}).map((scrollLimit) => ({scrollLimit}))},
   );
+
+  /** How far the step on screen can scroll, as its view reports it after drawing (here any amount). */
+  function scrollLimitFor(state: WizardState, limit: number): Action | undefined {
+    const {name} = state.screen;
+    if (name === 'home' || name === 'quit') return undefined;
+    return {type: 'scroll-limit', screen: name, step: flowOf(state, name).step, limit};
+  }
 
   /** A result the effect runner could report for one of the tasks the state asks for. */
   function resultFor(state: WizardState, index: number, choice: number): Action | undefined {
@@ -708,6 +777,9 @@ describe('random keys and effect results', () => {
             state = press(state, ...step.keys);
           } else if ('viewport' in step) {
             state = reducer(state, {type: 'viewport', viewport: step.viewport});
+          } else if ('scrollLimit' in step) {
+            const action = scrollLimitFor(state, step.scrollLimit);
+            if (action) state = reducer(state, action);
           } else {
             const action = resultFor(state, step.result, step.choice);
             if (action) state = reducer(state, action);

@@ -1,17 +1,8 @@
 import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import {enterCaWithFiles} from '../../../source/wizard/flows/ca/flow.js';
-import {buildIndividualEnrollment} from '../../../source/wizard/flows/individual/input.js';
+import {openFlow} from '../../../source/wizard/core/flows.js';
 import type {KeyEvent} from '../../../source/wizard/shared/key-event.js';
-import {
-  homeItems,
-  initialState,
-  isBusy,
-  reducer,
-  type Action,
-} from '../../../source/wizard/core/reducer.js';
-import type {Failure, Task, WizardState} from '../../../source/wizard/core/state.js';
 import {draftOf} from '../../../source/wizard/shared/text-draft.js';
 import type {CaCertificate, IndividualEnrollment} from '../../../source/dps/types.js';
 import {
@@ -34,6 +25,16 @@ import {
   text,
   up,
 } from '../../helpers/app-state.js';
+import {buildIndividualEnrollment} from '../../../source/wizard/flows/individual/enrollment.js';
+import {
+  homeItems,
+  initialState,
+  isBusy,
+  reducer,
+  type Action,
+} from '../../../source/wizard/core/reducer.js';
+import type {Failure} from '../../../source/wizard/shared/types.js';
+import type {Task, WizardState} from '../../../source/wizard/core/state.js';
 
 const certificate = certificatesForFile();
 
@@ -45,7 +46,11 @@ function reading(state = connected()) {
 
 /** What the effect runner reports when the read task found the certificate `name`. */
 function certificateRead(read: {id: number}, name = 'device-01.pem'): Action {
-  return {type: 'certificate-read', taskId: read.id, certificate: certificate(name)};
+  return {
+    type: 'result',
+    taskId: read.id,
+    outcome: {kind: 'certificate-read', certificate: certificate(name)},
+  };
 }
 
 /** Opens the individual enrollment, reads the certificate and stops on the secondary certificate. */
@@ -82,10 +87,9 @@ const savedEnrollment = (enrollment: IndividualEnrollment): IndividualEnrollment
 function throttledSave(retryAfterSeconds: number) {
   const {state, save} = saving();
   const throttled = reducer(state, {
-    type: 'save-throttled',
+    type: 'progress',
     taskId: save.id,
-    retryAfterSeconds,
-    attempt: 2,
+    progress: {kind: 'throttled', retryAfterSeconds, attempt: 2},
   });
   assert.deepEqual(throttled.individual.throttled, {retryAfterSeconds, attempt: 2});
   return {state: throttled, save};
@@ -93,15 +97,15 @@ function throttledSave(retryAfterSeconds: number) {
 
 /** What the effect runner reports when the save task created the enrollment. */
 const savedResult = (save: Extract<Task, {kind: 'save-individual'}>): Action => ({
-  type: 'saved',
+  type: 'result',
   taskId: save.id,
-  enrollment: savedEnrollment(save.enrollment),
+  outcome: {kind: 'saved', saved: savedEnrollment(save.enrollment)},
 });
 
 describe('connecting and the home screen', () => {
   test('the wizard starts connecting, and the connection chooses every linked hub', () => {
     const start = initialState(cwd, 'the local sandbox');
-    assert.deepEqual(start.tasks, [{id: 1, kind: 'connect'}]);
+    assert.deepEqual(start.tasks, [{id: 1, kind: 'connect', owner: 'wizard'}]);
     assert.equal(start.connection.status, 'connecting');
     const state = connected();
     assert.deepEqual(state.tasks, []);
@@ -115,9 +119,9 @@ describe('connecting and the home screen', () => {
   test('a failed connection is shown and r retries it with a new task', () => {
     const start = initialState(cwd, 'the local sandbox');
     const failed = reducer(start, {
-      type: 'connect-failed',
+      type: 'result',
       taskId: 1,
-      failure: {kind: 'network', message: 'ECONNREFUSED'},
+      outcome: {kind: 'connect-failed', failure: {kind: 'network', message: 'ECONNREFUSED'}},
     });
     assert.equal(failed.connection.status, 'failed');
     assert.deepEqual(failed.tasks, []);
@@ -145,12 +149,19 @@ describe('connecting and the home screen', () => {
       userCode: 'ABC',
       expiresOn: '',
     };
-    const signingIn = reducer(start, {type: 'sign-in-prompt', taskId: 1, prompt});
+    const signingIn = reducer(start, {
+      type: 'progress',
+      taskId: 1,
+      progress: {kind: 'sign-in-prompt', prompt},
+    });
     assert.equal(signingIn.connection.status, 'signing-in');
     const cancelled = press(signingIn, escape);
     assert.equal(cancelled.connection.status, 'failed');
     assert.deepEqual(cancelled.tasks, []);
-    assert.equal(reducer(cancelled, {type: 'connected', taskId: 1, info}), cancelled);
+    assert.equal(
+      reducer(cancelled, {type: 'result', taskId: 1, outcome: {kind: 'connected', info}}),
+      cancelled,
+    );
   });
 });
 
@@ -181,7 +192,11 @@ describe('a whole individual enrollment through the reducer', () => {
     assert.match(write.content, /iot-edge-device-identity-device-01-full-chain\.cert\.pem/);
     assert.match(write.content, /0ne00000001/);
 
-    state = reducer(state, {type: 'file-exists', taskId: write.id, path: write.path});
+    state = reducer(state, {
+      type: 'result',
+      taskId: write.id,
+      outcome: {kind: 'file-exists', path: write.path},
+    });
     assert.equal(state.individual.confirmOverwrite, true);
     assert.match(
       state.individual.stepError ?? '',
@@ -190,7 +205,11 @@ describe('a whole individual enrollment through the reducer', () => {
     state = press(state, enter);
     const overwrite = task(state, 'write-file');
     assert.equal(overwrite.overwrite, true);
-    state = reducer(state, {type: 'file-written', taskId: overwrite.id, path: overwrite.path});
+    state = reducer(state, {
+      type: 'result',
+      taskId: overwrite.id,
+      outcome: {kind: 'file-written', path: overwrite.path},
+    });
     assert.equal(state.individual.step, 'config');
     assert.equal(state.individual.configWritten, write.path);
     assert.equal(state.individual.stepError, undefined);
@@ -241,9 +260,21 @@ describe('results of tasks the user left behind', () => {
     assert.match(cancelled.individual.stepError ?? '', /saving was cancelled/);
     const late: Action[] = [
       savedResult(save),
-      {type: 'save-failed', taskId: save.id, failure: {kind: 'server', message: 'boom'}},
-      {type: 'save-exists', taskId: save.id, existing: savedEnrollment(save.enrollment)},
-      {type: 'save-throttled', taskId: save.id, retryAfterSeconds: 5, attempt: 2},
+      {
+        type: 'result',
+        taskId: save.id,
+        outcome: {kind: 'save-failed', failure: {kind: 'server', message: 'boom'}},
+      },
+      {
+        type: 'result',
+        taskId: save.id,
+        outcome: {kind: 'exists', existing: savedEnrollment(save.enrollment)},
+      },
+      {
+        type: 'progress',
+        taskId: save.id,
+        progress: {kind: 'throttled', retryAfterSeconds: 5, attempt: 2},
+      },
     ];
     for (const action of late) assert.equal(reducer(cancelled, action), cancelled, action.type);
   });
@@ -253,9 +284,9 @@ describe('results of tasks the user left behind', () => {
     const done = reducer(state, savedResult(save));
     assert.equal(
       reducer(done, {
-        type: 'save-failed',
+        type: 'result',
         taskId: save.id,
-        failure: {kind: 'server', message: 'x'},
+        outcome: {kind: 'save-failed', failure: {kind: 'server', message: 'x'}},
       }),
       done,
     );
@@ -318,9 +349,9 @@ describe('type-ahead while a step is busy', () => {
     const read = task(state, 'read-certificate');
     state = press(state, backspace, backspace, backspace, text('cer'));
     state = reducer(state, {
-      type: 'certificate-failed',
+      type: 'result',
       taskId: read.id,
-      message: 'missing.pem does not exist',
+      outcome: {kind: 'certificate-failed', message: 'missing.pem does not exist'},
     });
     assert.equal(state.individual.primary.path.value, 'missing.cer');
     assert.equal(state.individual.primary.status.state, 'empty');
@@ -337,11 +368,14 @@ describe('type-ahead while a step is busy', () => {
     state = press(state, text('01.pem'), enter);
     assert.equal(state.individual.primary.path.value, 'dev');
     state = reducer(state, {
-      type: 'path-completed',
+      type: 'result',
       taskId: completion.id,
-      value: 'device-',
-      candidates: ['device-01.pem', 'device-02.pem'],
-      matches: 2,
+      outcome: {
+        kind: 'path-completed',
+        value: 'device-',
+        candidates: ['device-01.pem', 'device-02.pem'],
+        matches: 2,
+      },
     });
     assert.equal(state.individual.primary.path.value, 'device-01.pem');
     assert.deepEqual(task(state, 'read-certificate').path, 'device-01.pem');
@@ -352,7 +386,11 @@ describe('saving over an existing enrollment', () => {
   function existing(): {state: WizardState; current: IndividualEnrollment} {
     const {state, save} = saving();
     const current = {...savedEnrollment(save.enrollment), etag: '"old"'};
-    const next = reducer(state, {type: 'save-exists', taskId: save.id, existing: current});
+    const next = reducer(state, {
+      type: 'result',
+      taskId: save.id,
+      outcome: {kind: 'exists', existing: current},
+    });
     assert.equal(next.individual.step, 'exists');
     assert.deepEqual(next.tasks, []);
     return {state: next, current};
@@ -362,7 +400,11 @@ describe('saving over an existing enrollment', () => {
   function updateFailed(failure: Failure): WizardState {
     const update = press(existing().state, text('u'));
     const save = task(update, 'save-individual');
-    return reducer(update, {type: 'save-failed', taskId: save.id, failure});
+    return reducer(update, {
+      type: 'result',
+      taskId: save.id,
+      outcome: {kind: 'save-failed', failure},
+    });
   }
 
   test('a u typed while saving, before the existing enrollment was shown, never replaces it', () => {
@@ -370,7 +412,11 @@ describe('saving over an existing enrollment', () => {
     const typed = press(state, text('u'));
     assert.equal(typed.typeAhead.length, 1);
     const current = {...savedEnrollment(save.enrollment), etag: '"old"'};
-    const next = reducer(typed, {type: 'save-exists', taskId: save.id, existing: current});
+    const next = reducer(typed, {
+      type: 'result',
+      taskId: save.id,
+      outcome: {kind: 'exists', existing: current},
+    });
     assert.equal(next.individual.step, 'exists');
     assert.deepEqual(next.tasks, []);
     assert.deepEqual(next.typeAhead, []);
@@ -474,7 +520,7 @@ describe('command letters that arrive together', () => {
       etag: '"e1"',
       attestation: {type: 'x509'},
     };
-    state = reducer(state, {type: 'save-exists', taskId: save.id, existing});
+    state = reducer(state, {type: 'result', taskId: save.id, outcome: {kind: 'exists', existing}});
     assert.equal(state.individual.step, 'exists');
     const pasted = press(state, text('update'));
     assert.equal(pasted.individual.step, 'exists');
@@ -490,14 +536,21 @@ describe('test chain files handed to the CA flow', () => {
   test('without ARM they are kept unread, not left reading with no read task', () => {
     const start = initialState(cwd, 'a connection string');
     const home = reducer(start, {
-      type: 'connected',
+      type: 'result',
       taskId: task(start, 'connect').id,
-      info: {...info, mode: 'connection-string', armAvailable: false, linkedHubs: []},
+      outcome: {
+        kind: 'connected',
+        info: {...info, mode: 'connection-string', armAvailable: false, linkedHubs: []},
+      },
     });
-    const opened = enterCaWithFiles(home, {
-      certificatePath: 'out/certs/azure-iot-test-only.root.ca.cert.pem',
-      keyPath: 'out/private/azure-iot-test-only.root.ca.key.pem',
-      name: 'azure-iot-test-only-root',
+    const opened = openFlow(home, {
+      flow: 'verify-ca',
+      with: {
+        kind: 'files',
+        certificatePath: 'out/certs/azure-iot-test-only.root.ca.cert.pem',
+        keyPath: 'out/private/azure-iot-test-only.root.ca.key.pem',
+        name: 'azure-iot-test-only-root',
+      },
     });
     assert.equal(opened.ca.step, 'needs-arm');
     assert.deepEqual(opened.tasks, []);
@@ -541,9 +594,9 @@ describe('Esc typed ahead', () => {
     // Esc, Esc while the code is made: back to the list (read again), and from it home, as typed after.
     const typed = press(generating, escape, escape);
     const code = reducer(typed, {
-      type: 'ca',
+      type: 'result',
       taskId: task(typed, 'generate-verification-code').id,
-      result: {kind: 'code', etag: '"2"', verificationCode: 'ABC123'},
+      outcome: {kind: 'code', etag: '"2"', verificationCode: 'ABC123'},
     });
     assert.deepEqual(code.screen, {name: 'home', cursor: 0});
     assert.deepEqual(code.typeAhead, []);

@@ -1,15 +1,16 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {initialIndividualFlow} from '../../../source/wizard/flows/individual/input.js';
+import {draftOf} from '../../../source/wizard/shared/text-draft.js';
+import {initialIndividualFlow} from '../../../source/wizard/flows/individual/enrollment.js';
 import {
   closingReport,
   individualAzCommand,
   individualRequestJson,
-  maskWebhookKey,
   reviewText,
-} from '../../../source/wizard/shared/outputs-view.js';
-import type {ConnectionInfo, IndividualFlow} from '../../../source/wizard/core/state.js';
-import {draftOf} from '../../../source/wizard/shared/text-draft.js';
+} from '../../../source/wizard/flows/individual/outputs.js';
+import {maskWebhookKey} from '../../../source/wizard/shared/outputs-view.js';
+import type {ConnectionInfo} from '../../../source/wizard/shared/types.js';
+import type {IndividualFlow} from '../../../source/wizard/flows/individual/state.js';
 
 const info: ConnectionInfo = {
   mode: 'azure',

@@ -14,7 +14,6 @@ import {
   twinDraftProblem,
   type SettingsOutcome,
 } from '../../../source/wizard/shared/settings-steps.js';
-import type {SettingsDraft, SettingsStep} from '../../../source/wizard/core/state.js';
 import {draftOf} from '../../../source/wizard/shared/text-draft.js';
 import {
   backTab,
@@ -28,6 +27,7 @@ import {
   text,
   up,
 } from '../../helpers/app-state.js';
+import type {SettingsDraft, SettingsStep} from '../../../source/wizard/shared/types.js';
 
 const hubA = 'hub-a.azure-devices.net';
 const hubB = 'hub-b.azure-devices.net';

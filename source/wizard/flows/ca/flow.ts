@@ -94,7 +94,7 @@ export const caSteps: StepTable<CaFlow> = {
   },
   save: {takesText: true, hints: () => ['Enter continue', 'Tab complete path', backHint, exitHint]},
   commands: {
-    hints: () => ['↑↓ scroll', 'Enter/Esc backHint', exitHint],
+    hints: () => ['↑↓ scroll', 'Enter/Esc back', exitHint],
     scroll: {
       get: (flow) => flow.commandsScroll,
       set: (flow, commandsScroll) => ({...flow, commandsScroll}),

@@ -3,19 +3,25 @@ import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import assert from 'node:assert/strict';
-import {enterCa} from '../../../../source/wizard/flows/ca/flow.js';
+import {contextOf, openFlow} from '../../../../source/wizard/core/flows.js';
 import {bodySize} from '../../../../source/wizard/shared/layout.js';
-import type {WizardState} from '../../../../source/wizard/core/state.js';
 import type {CaCertificate} from '../../../../source/dps/types.js';
 import {CaScreen} from '../../../../source/wizard/flows/ca/view.js';
 import {CertificateStep} from '../../../../source/wizard/shared/certificate-step.js';
 import {readCertificateFor} from '../../../../source/wizard/runtime/certificate-file.js';
-import {emptyCertificateField} from '../../../../source/wizard/flows/individual/input.js';
 import {caListRead, connected, enter, press} from '../../../helpers/app-state.js';
 import {cleanup, frame, render} from '../../../helpers/ink.js';
 import {makeCa, signedBy} from '../../../helpers/test-certificates.js';
+import type {WizardState} from '../../../../source/wizard/core/state.js';
+import {emptyCertificateField} from '../../../../source/wizard/shared/certificate-field.js';
 
 afterEach(cleanup);
+
+/** The CA flow opened from the home screen. */
+const enterCa = (state: WizardState) => openFlow(state, {flow: 'verify-ca', with: {kind: 'home'}});
+
+/** The CA screen of `state`, as the wizard draws it. */
+const caScreenOf = (state: WizardState) => <CaScreen flow={state.ca} context={contextOf(state)} />;
 
 const certificates: CaCertificate[] = Array.from({length: 15}, (_, index) => ({
   name: `fleet-ca-${String(index + 1).padStart(2, '0')}`,
@@ -36,7 +42,7 @@ describe('the CA list on a short terminal', () => {
   for (const rows of [24, 20, 18]) {
     test(`at 80x${rows} it fits the body and shows the cursor's row`, async () => {
       const state = listedOn(rows);
-      const app = await render(<CaScreen state={state} />);
+      const app = await render(caScreenOf(state));
       const lines = frame(app).split('\n');
       assert.ok(
         lines.length <= bodySize(state.viewport).height,
@@ -69,14 +75,14 @@ describe('the CA list with long names', () => {
       ...listedState,
       ca: {...listedState.ca, listCursor: cursor},
     });
-    const first = await render(<CaScreen state={on(0)} />, {columns: 80});
+    const first = await render(caScreenOf(on(0)), {columns: 80});
     assert.match(frame(first), /^ {2}contoso-fleet-root-ca-2025 · Contoso Root$/m);
     assert.doesNotMatch(frame(first), /contoso-fleet-root-ca-2026 ·/);
     await cleanup();
-    const second = await render(<CaScreen state={on(1)} />, {columns: 80});
+    const second = await render(caScreenOf(on(1)), {columns: 80});
     assert.match(frame(second), /^ {2}contoso-fleet-root-ca-2026 · Contoso Root$/m);
     await cleanup();
-    const short = await render(<CaScreen state={on(2)} />, {columns: 80});
+    const short = await render(caScreenOf(on(2)), {columns: 80});
     assert.doesNotMatch(frame(short), / · /, 'a name shown whole in its row is not repeated');
     const lines = frame(short).split('\n');
     assert.ok(lines.every((line) => [...line].length <= 80));
@@ -94,7 +100,7 @@ describe('the CA list with a notice', () => {
     const state = caListRead(opened, long);
     const noticed = press({...state, ca: {...state.ca, listCursor: 7}}, enter);
     assert.match(noticed.ca.notice ?? '', /is verified already/);
-    const app = await render(<CaScreen state={noticed} />, {columns: 80});
+    const app = await render(caScreenOf(noticed), {columns: 80});
     const lines = frame(app).split('\n');
     assert.ok(lines.length <= bodySize(noticed.viewport).height, frame(app));
     assert.match(frame(app), /can reference it/);

@@ -3,22 +3,12 @@ import assert from 'node:assert/strict';
 import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {
-  caAzCommands,
-  caBusy,
-  caClosingReport,
-  caKeyHints,
-  enterCa,
-  enterCaForGroup,
-  enterCaWithFiles,
-  initialCaFlow,
-  type CaResult,
-} from '../../../../source/wizard/flows/ca/flow.js';
 import {caNameProblem} from '../../../../source/wizard/flows/ca/input.js';
-import {checkVerificationFile, signWithCaKey} from '../../../../source/wizard/flows/ca/signing.js';
+import {
+  checkVerificationFile,
+  signWithCaKey,
+} from '../../../../source/wizard/runtime/ca-signing.js';
 import {readCertificateFor} from '../../../../source/wizard/runtime/certificate-file.js';
-import {reducer} from '../../../../source/wizard/core/reducer.js';
-import type {LoadedCertificate, WizardState} from '../../../../source/wizard/core/state.js';
 import {readCertificateFile} from '../../../../source/certs/read.js';
 import type {CaCertificate} from '../../../../source/dps/types.js';
 import {
@@ -35,6 +25,13 @@ import {
   up,
 } from '../../../helpers/app-state.js';
 import {makeCa, signedBy} from '../../../helpers/test-certificates.js';
+import {caAzCommands, caClosingReport} from '../../../../source/wizard/flows/ca/outputs.js';
+import {initialCaFlow, type CaOutcome} from '../../../../source/wizard/flows/ca/state.js';
+import {isBusy, keyHints, reducer} from '../../../../source/wizard/core/reducer.js';
+import {openFlow} from '../../../../source/wizard/core/flows.js';
+import type {SharedOutcome} from '../../../../source/wizard/shared/effect.js';
+import type {LoadedCertificate} from '../../../../source/wizard/shared/types.js';
+import type {WizardState} from '../../../../source/wizard/core/state.js';
 
 let folder = '';
 let ca: LoadedCertificate;
@@ -59,8 +56,40 @@ const stored = (name: string, etag: string, isVerified = false): CaCertificate =
   certificatePem: ca.pem,
 });
 
-const result = (state: WizardState, kind: Parameters<typeof task>[1], value: CaResult) =>
-  reducer(state, {type: 'ca', taskId: task(state, kind).id, result: value});
+const result = (
+  state: WizardState,
+  kind: Parameters<typeof task>[1],
+  outcome: CaOutcome | SharedOutcome,
+) => reducer(state, {type: 'result', taskId: task(state, kind).id, outcome});
+
+/** DPS throttles the call asked for: it waits `retryAfterSeconds` before its `attempt`. */
+const throttledFor = (
+  state: WizardState,
+  kind: Parameters<typeof task>[1],
+  retryAfterSeconds: number,
+  attempt: number,
+) =>
+  reducer(state, {
+    type: 'progress',
+    taskId: task(state, kind).id,
+    progress: {kind: 'throttled', retryAfterSeconds, attempt},
+  });
+
+/** The CA flow opened from the home screen. */
+const enterCa = (state: WizardState) => openFlow(state, {flow: 'verify-ca', with: {kind: 'home'}});
+
+/** The CA flow opened by the group for its `slot`, with the group's list of CA certificates. */
+const enterCaForGroup = (state: WizardState, slot: 'primary' | 'secondary', name: string) =>
+  openFlow(state, {
+    flow: 'verify-ca',
+    with: {kind: 'for-group', slot, name, certificates: state.group.caCertificates},
+  });
+
+/** The CA flow opened with the files of a test chain. */
+const enterCaWithFiles = (
+  state: WizardState,
+  files: {certificatePath: string; keyPath: string; name: string},
+) => openFlow(state, {flow: 'verify-ca', with: {kind: 'files', ...files}});
 
 /** The CA screen with the list read as `certificates`. */
 const listed = (certificates: CaCertificate[], start: WizardState = connected()): WizardState =>
@@ -69,9 +98,9 @@ const listed = (certificates: CaCertificate[], start: WizardState = connected())
 /** The certificate file asked for read as `certificate`. */
 const certificateRead = (state: WizardState, certificate: LoadedCertificate = ca): WizardState =>
   reducer(state, {
-    type: 'certificate-read',
+    type: 'result',
     taskId: task(state, 'read-certificate').id,
-    certificate,
+    outcome: {kind: 'certificate-read', certificate},
   });
 
 /** DPS answers the code asked for with `verificationCode` and the certificate's new `etag`. */
@@ -162,8 +191,8 @@ describe('the CA flow', () => {
 
   test('opening lists the certificates; keys typed while the list loads wait and replay in order', () => {
     const opened = enterCa(connected());
-    assert.equal(task(opened, 'list-ca-certificates').for, 'verify-ca');
-    assert.equal(caBusy(opened), true);
+    assert.equal(task(opened, 'list-ca-certificates').owner, 'verify-ca');
+    assert.equal(isBusy(opened), true);
     const typed = press(opened, enter);
     assert.equal(typed.typeAhead.length, 1);
     const shown = caListRead(typed, []);
@@ -180,7 +209,13 @@ describe('the CA flow', () => {
     assert.equal(generating.ca.step, 'generating');
     assert.deepEqual(
       {...task(generating, 'generate-verification-code'), id: 0},
-      {id: 0, kind: 'generate-verification-code', name: 'contoso-root', etag: 'E1'},
+      {
+        id: 0,
+        owner: 'verify-ca',
+        kind: 'generate-verification-code',
+        name: 'contoso-root',
+        etag: 'E1',
+      },
     );
   });
 
@@ -254,7 +289,7 @@ describe('the CA flow', () => {
     const uploading = press(toUploadChoice('contoso-root'), enter);
     const typedAhead = press(uploading, text('r'));
     const exists = result(typedAhead, 'upload-ca-certificate', {
-      kind: 'exists',
+      kind: 'name-taken',
       certificate: stored('contoso-root', 'OLD'),
     });
     assert.equal(exists.ca.step, 'name-exists');
@@ -343,7 +378,7 @@ describe('the CA flow', () => {
     const checking = press(atProve(), down, text('proof.pem'), enter);
     const check = task(checking, 'check-verification-certificate');
     assert.equal(check.verificationCode, 'CODE1');
-    assert.equal(caBusy(checking), true);
+    assert.equal(isBusy(checking), true);
     const refused = result(checking, 'check-verification-certificate', {
       kind: 'verification-checked',
       certificate: ca,
@@ -440,15 +475,11 @@ describe('the CA flow', () => {
 
   test('a throttled call shows the wait and keeps its task', () => {
     const uploading = press(toUploadChoice('contoso-root'), enter);
-    const waiting = result(uploading, 'upload-ca-certificate', {
-      kind: 'throttled',
-      retryAfterSeconds: 3,
-      attempt: 2,
-    });
+    const waiting = throttledFor(uploading, 'upload-ca-certificate', 3, 2);
     assert.deepEqual(waiting.ca.throttled, {retryAfterSeconds: 3, attempt: 2});
     assert.equal(waiting.tasks.length, 1);
     const failed = result(waiting, 'upload-ca-certificate', {
-      kind: 'failed',
+      kind: 'ca-failed',
       failure: {kind: 'throttled', message: 'DPS is throttling requests'},
     });
     assert.equal(failed.ca.step, 'add-verified');
@@ -613,7 +644,7 @@ describe('the az commands of a certificate chosen from the list', () => {
   test('a certificate replaced with its etag shows the update, a verified one from the list nothing to run', () => {
     const state = press(toUploadChoice('contoso-root'), enter);
     const exists = result(state, 'upload-ca-certificate', {
-      kind: 'exists',
+      kind: 'name-taken',
       certificate: stored('contoso-root', 'E0'),
     });
     const replacing = press(exists, text('r'));
@@ -644,11 +675,11 @@ describe('a certificate deleted in DPS during the loop', () => {
     const signing = press(proving, text('gone.key.pem'), enter);
     const verifying = signed(signing, 'PROOF');
     const failed = result(verifying, 'verify-ca-certificate', {
-      kind: 'failed',
+      kind: 'ca-failed',
       failure: {kind: 'not-found', message: "the certificate 'gone-ca' could not be found"},
     });
     assert.equal(failed.ca.step, 'verify-failed');
-    assert.deepEqual(caKeyHints(failed), ['Enter back to the list', 'Ctrl+C exit']);
+    assert.deepEqual(keyHints(failed), ['Enter back to the list', 'Ctrl+C exit']);
     for (const key of [enter, escape]) {
       const back = press(failed, key);
       assert.equal(back.ca.step, 'list');
@@ -657,7 +688,7 @@ describe('a certificate deleted in DPS during the loop', () => {
         back.tasks.filter((item) => item.kind === 'generate-verification-code').length,
         0,
       );
-      assert.equal(task(back, 'list-ca-certificates').for, 'verify-ca');
+      assert.equal(task(back, 'list-ca-certificates').owner, 'verify-ca');
     }
   });
 });
@@ -671,7 +702,8 @@ describe('the verified screen of a certificate verified before', () => {
     const verifying = signed(signing, 'FIRST-PROOF');
     const verified = verifiedAs(verifying, stored('first-ca', 'E3', true));
     const saving = press(verified, text('s'), enter);
-    const saved = result(saving, 'save-verification-certificate', {
+    assert.equal(task(saving, 'write-file').owner, 'verify-ca');
+    const saved = result(saving, 'write-file', {
       kind: 'file-written',
       path: 'first-ca.verification.cert.pem',
     });
@@ -684,7 +716,7 @@ describe('the verified screen of a certificate verified before', () => {
     assert.equal(state.ca.target?.name, name);
     assert.equal(state.ca.verificationPem, undefined, "first-ca's proof is not offered to save");
     assert.equal(state.ca.savedPath, undefined, "first-ca's saved file is not reported");
-    assert.ok(!caKeyHints(state).some((hint) => hint.startsWith('s ')));
+    assert.ok(!keyHints(state).some((hint) => hint.startsWith('s ')));
     assert.doesNotMatch(caAzCommands(state.ca, undefined), /first-ca/);
   };
 
@@ -787,7 +819,7 @@ describe('verified inline for the group: the footer', () => {
         target: {name: 'root-a', etag: 'etag-root-a', subject: 'CN=root-a', isVerified: true},
       },
     };
-    const hints = caKeyHints(state);
+    const hints = keyHints(state);
     assert.equal(hints.length, 4, hints.join(' · '));
     assert.ok(hints.join(' · ').length <= 80, hints.join(' · '));
   });

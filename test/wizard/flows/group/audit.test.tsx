@@ -1,12 +1,9 @@
 import {after, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {Box} from 'ink';
-import type {PreflightReport} from '../../../../source/wizard/flows/group/flow.js';
 import {bodySize, defaultViewport, type Viewport} from '../../../../source/wizard/shared/layout.js';
-import type {WizardState} from '../../../../source/wizard/core/state.js';
 import type {CaCertificate} from '../../../../source/dps/types.js';
 import {GroupScreen} from '../../../../source/wizard/flows/group/view.js';
-import {initialState} from '../../../../source/wizard/core/reducer.js';
 import {
   certificatesForFile,
   cwd,
@@ -18,6 +15,10 @@ import {
   text,
 } from '../../../helpers/app-state.js';
 import {cleanup, frame, render} from '../../../helpers/ink.js';
+import type {PreflightReport} from '../../../../source/wizard/flows/group/state.js';
+import type {WizardState} from '../../../../source/wizard/core/state.js';
+import {initialState} from '../../../../source/wizard/core/reducer.js';
+import {contextOf} from '../../../../source/wizard/core/flows.js';
 
 after(cleanup);
 
@@ -59,7 +60,7 @@ function renderBody(state: WizardState, viewport: Viewport) {
   return render(
     <Box flexDirection="column" width={body.width} height={body.height} overflow="hidden">
       <Box flexDirection="column" flexShrink={0}>
-        <GroupScreen state={{...state, viewport}} />
+        <GroupScreen flow={state.group} context={contextOf({...state, viewport})} />
       </Box>
     </Box>,
   );

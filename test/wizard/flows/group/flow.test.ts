@@ -7,27 +7,13 @@ import {join} from 'node:path';
 import {readCertificateFor} from '../../../../source/wizard/runtime/certificate-file.js';
 import {checkGroupDevice} from '../../../../source/wizard/flows/group/effects.js';
 import {
-  buildEnrollmentGroup,
-  caReferenceWarning,
-  enterGroupWithSigningCertificate,
-  groupKey,
-  groupKeyHints,
-  initialGroupFlow,
-  previousGroupStep,
-  returnToGroupWithCa,
-  type GroupContext,
-  type GroupFlow,
-  type GroupRequest,
-} from '../../../../source/wizard/flows/group/flow.js';
-import {
   groupAzCommands,
   groupClosingReport,
   groupConfigToml,
   groupRequestJson,
+  groupReviewMaxScroll,
 } from '../../../../source/wizard/flows/group/outputs.js';
 import {toKeyEvents, type KeyEvent} from '../../../../source/wizard/shared/key-event.js';
-import {initialState, reducer} from '../../../../source/wizard/core/reducer.js';
-import type {LoadedCertificate, WizardState} from '../../../../source/wizard/core/state.js';
 import {draftOf} from '../../../../source/wizard/shared/text-draft.js';
 import type {CaCertificate, EnrollmentGroup} from '../../../../source/dps/types.js';
 import {
@@ -48,27 +34,65 @@ import {
   text,
 } from '../../../helpers/app-state.js';
 import {ecChain, issue} from '../../../helpers/test-certificates.js';
+import {
+  buildEnrollmentGroup,
+  caReferenceWarning,
+  previousGroupStep,
+} from '../../../../source/wizard/flows/group/group.js';
+import {groupKey} from '../../../../source/wizard/flows/group/input.js';
+import {
+  initialGroupFlow,
+  type GroupEffect,
+  type GroupFlow,
+} from '../../../../source/wizard/flows/group/state.js';
+import {initialState, keyHints, reducer} from '../../../../source/wizard/core/reducer.js';
+import {openFlow} from '../../../../source/wizard/core/flows.js';
+import type {RouterEffect} from '../../../../source/wizard/shared/effect.js';
+import type {FlowContext} from '../../../../source/wizard/shared/flow.js';
+import {defaultViewport, type Viewport} from '../../../../source/wizard/shared/layout.js';
+import type {LoadedCertificate} from '../../../../source/wizard/shared/types.js';
+import type {WizardState} from '../../../../source/wizard/core/state.js';
 
-const context: GroupContext = {linkedHubs: hubs, info, cwd};
-const connectionString: GroupContext = {
-  linkedHubs: hubs,
-  info: {...info, mode: 'connection-string', armAvailable: false},
+const context: FlowContext = {
   cwd,
+  viewport: defaultViewport,
+  connection: {status: 'connected', info},
+  info,
+  linkedHubs: hubs,
+};
+const connectionStringInfo = {...info, mode: 'connection-string' as const, armAvailable: false};
+const connectionString: FlowContext = {
+  ...context,
+  connection: {status: 'connected', info: connectionStringInfo},
+  info: connectionStringInfo,
 };
 
-type Walk = {flow: GroupFlow; requests: GroupRequest[]};
+type Walk = {flow: GroupFlow; requests: (GroupEffect | RouterEffect)[]};
 
-/** Feeds keys one by one, collecting every request besides 'none'. */
+/** Feeds keys one by one, collecting every effect asked for, in order. */
 function keys(flow: GroupFlow, events: KeyEvent[], with_ = context): Walk {
-  const requests: GroupRequest[] = [];
+  const requests: (GroupEffect | RouterEffect)[] = [];
   let current = flow;
   for (const event of events) {
     const outcome = groupKey(current, event, with_);
     current = outcome.flow;
-    if (outcome.request.kind !== 'none') requests.push(outcome.request);
+    requests.push(...outcome.effects);
   }
   return {flow: current, requests};
 }
+
+/** A new read of the CA list: a read still running is dropped first. */
+const listCaCertificates = [
+  {kind: 'cancel', effect: 'list-ca-certificates'},
+  {kind: 'list-ca-certificates'},
+];
+
+/** The CA flow opened for `slot` of the group, with the group's CA list. */
+const verifyCa = (flow: GroupFlow, slot: 'primary' | 'secondary', name: string) => ({
+  kind: 'open',
+  flow: 'verify-ca',
+  with: {kind: 'for-group', slot, name, certificates: flow.caCertificates},
+});
 
 const at = (flow: GroupFlow, ...events: KeyEvent[]) => keys(flow, events).flow;
 
@@ -150,7 +174,7 @@ describe('group flow: name and attestation', () => {
     const walk = keys(named(), [enter]);
     assert.equal(walk.flow.step, 'ca-primary');
     assert.equal(walk.flow.caCertificates.state, 'loading');
-    assert.deepEqual(walk.requests, [{kind: 'list-ca-certificates'}]);
+    assert.deepEqual(walk.requests, listCaCertificates);
   });
 
   test('without Azure sign-in the CA is typed: no list is asked for, and the review warns', () => {
@@ -203,14 +227,10 @@ describe('group flow: choosing CA certificates from the DPS list', () => {
     const list = listed(at(named(), enter), ca('root-a', true));
     const reload = keys(list, [text('r')]);
     assert.equal(reload.flow.caCertificates.state, 'loading');
-    assert.deepEqual(reload.requests, [{kind: 'list-ca-certificates'}]);
-    assert.deepEqual(keys(list, [text('n')]).requests, [
-      {kind: 'verify-ca', slot: 'primary', name: ''},
-    ]);
+    assert.deepEqual(reload.requests, listCaCertificates);
+    assert.deepEqual(keys(list, [text('n')]).requests, [verifyCa(list, 'primary', '')]);
     const empty = listed(at(named(), enter));
-    assert.deepEqual(keys(empty, [enter]).requests, [
-      {kind: 'verify-ca', slot: 'primary', name: ''},
-    ]);
+    assert.deepEqual(keys(empty, [enter]).requests, [verifyCa(empty, 'primary', '')]);
   });
 
   test('Esc back to a CA list puts the cursor on the CA chosen before', () => {
@@ -225,12 +245,12 @@ describe('group flow: choosing CA certificates from the DPS list', () => {
     const list = listed(at(named(), enter), ca('root-a', false));
     const walk = keys(list, [enter]);
     assert.equal(walk.flow.step, 'ca-primary');
-    assert.deepEqual(walk.requests, [{kind: 'verify-ca', slot: 'primary', name: 'root-a'}]);
+    assert.deepEqual(walk.requests, [verifyCa(list, 'primary', 'root-a')]);
 
     let state = press(connected(), down, enter, text('line-7'), enter, enter);
     assert.equal(state.group.step, 'ca-primary');
     const listing = task(state, 'list-ca-certificates');
-    assert.equal(listing.for, 'group');
+    assert.equal(listing.owner, 'group');
     state = caListRead(state, [ca('root-a', false)]);
     state = press(state, enter);
     assert.equal(state.screen.name, 'verify-ca');
@@ -243,23 +263,26 @@ describe('group flow: choosing CA certificates from the DPS list', () => {
       screen: {name: 'verify-ca'},
       group: {...named(), step: 'ca-primary'},
     };
-    const state = returnToGroupWithCa(start, 'secondary', 'root-c');
+    const state = openFlow(start, {
+      flow: 'group',
+      with: {kind: 'ca-verified', slot: 'secondary', name: 'root-c'},
+    });
     assert.equal(state.screen.name, 'group');
     assert.equal(state.group.step, 'ca-secondary');
     assert.equal(state.group.caSecondary.value, 'root-c');
     assert.equal(state.group.attestation, 'ca-reference');
-    assert.equal(task(state, 'list-ca-certificates').for, 'group');
+    assert.equal(task(state, 'list-ca-certificates').owner, 'group');
   });
 
   test('opened for the uploaded certificate: the choice is made, and a named group shows it', () => {
-    const fresh = enterGroupWithSigningCertificate(connected());
+    const fresh = openFlow(connected(), {flow: 'group', with: {kind: 'signing-certificate'}});
     assert.equal(fresh.screen.name, 'group');
     assert.equal(fresh.group.step, 'group-id');
     assert.equal(fresh.group.attestation, 'signing-certificate');
-    const named_ = enterGroupWithSigningCertificate({
-      ...connected(),
-      group: {...named(), step: 'ca-primary'},
-    });
+    const named_ = openFlow(
+      {...connected(), group: {...named(), step: 'ca-primary'}},
+      {flow: 'group', with: {kind: 'signing-certificate'}},
+    );
     assert.equal(named_.group.step, 'attestation');
     assert.equal(named_.group.attestation, 'signing-certificate');
     assert.equal(named_.group.groupId.value, 'line-7');
@@ -297,7 +320,12 @@ describe('group flow: a CA certificate uploaded into the group', () => {
   test('the file is read as a CA certificate; Enter uses it; an empty secondary is skipped', () => {
     const walk = keys(toSigning(), [text('intermediate.pem'), enter]);
     assert.deepEqual(walk.requests, [
-      {kind: 'read-certificate', field: 'group-signing-primary', path: 'intermediate.pem'},
+      {
+        kind: 'read-certificate',
+        field: 'group-signing-primary',
+        purpose: 'ca',
+        path: 'intermediate.pem',
+      },
     ]);
     const ready = loaded(walk.flow, 'signingPrimary', 'intermediate.pem');
     const secondary = at(ready, enter);
@@ -363,7 +391,7 @@ describe('group flow: Esc, review and outputs', () => {
     const visited: string[] = [];
     for (;;) {
       const outcome = groupKey(flow, escape, context);
-      if (outcome.request.kind === 'home') break;
+      if (outcome.effects.some((effect) => effect.kind === 'home')) break;
       flow = outcome.flow;
       visited.push(flow.step);
     }
@@ -425,9 +453,9 @@ describe('group flow in the wizard state: saving', () => {
     state = press(state, text('intermediate.pem'), enter);
     const read = task(state, 'read-certificate');
     state = reducer(state, {
-      type: 'certificate-read',
+      type: 'result',
       taskId: read.id,
-      certificate: files['intermediate.pem']!,
+      outcome: {kind: 'certificate-read', certificate: files['intermediate.pem']!},
     });
     // use it, no secondary, edge, hubs, allocation, tags, desired, advanced
     state = press(state, enter, enter, enter, enter, enter, enter, enter, enter);
@@ -435,11 +463,22 @@ describe('group flow in the wizard state: saving', () => {
     return state;
   }
 
+  /** The terminal resized, and the review's view reporting how far it can scroll at that size. */
+  function resized(state: WizardState, viewport: Viewport): WizardState {
+    const next = reducer(state, {type: 'viewport', viewport});
+    return reducer(next, {
+      type: 'scroll-limit',
+      screen: 'group',
+      step: 'review',
+      limit: groupReviewMaxScroll(next.group, info, viewport),
+    });
+  }
+
   test('a taller terminal brings a review scrolled to its end back in range at once', () => {
-    const small = reducer(reviewed(), {type: 'viewport', viewport: {columns: 80, rows: 12}});
+    const small = resized(reviewed(), {columns: 80, rows: 12});
     const scrolled = press(small, ...Array<KeyEvent>(40).fill(pageDown));
     assert.ok(scrolled.group.reviewScroll > 0, 'the small screen scrolls');
-    const tall = reducer(scrolled, {type: 'viewport', viewport: {columns: 80, rows: 60}});
+    const tall = resized(scrolled, {columns: 80, rows: 60});
     assert.equal(tall.group.reviewScroll, 0, 'everything fits: nothing is scrolled away');
   });
 
@@ -453,9 +492,9 @@ describe('group flow in the wizard state: saving', () => {
     const state = press(reviewed(), enter);
     const save = task(state, 'save-group');
     return reducer(state, {
-      type: 'group',
+      type: 'result',
       taskId: save.id,
-      result: {kind: 'saved', group: savedGroup(save.group, etag)},
+      outcome: {kind: 'saved', saved: savedGroup(save.group, etag)},
     });
   }
 
@@ -467,9 +506,9 @@ describe('group flow in the wizard state: saving', () => {
     state = press(state, text('u'));
     assert.deepEqual(state.typeAhead, [text('u')]);
     state = reducer(state, {
-      type: 'group',
+      type: 'result',
       taskId: save.id,
-      result: {kind: 'exists', existing: savedGroup(save.group, 'etag-1')},
+      outcome: {kind: 'exists', existing: savedGroup(save.group, 'etag-1')},
     });
     assert.equal(state.group.step, 'exists');
     assert.deepEqual(state.typeAhead, []);
@@ -484,17 +523,17 @@ describe('group flow in the wizard state: saving', () => {
     let state = press(reviewed(), enter);
     const save = task(state, 'save-group');
     state = reducer(state, {
-      type: 'group',
+      type: 'progress',
       taskId: save.id,
-      result: {kind: 'throttled', retryAfterSeconds: 3, attempt: 2},
+      progress: {kind: 'throttled', retryAfterSeconds: 3, attempt: 2},
     });
     assert.deepEqual(state.group.throttled, {retryAfterSeconds: 3, attempt: 2});
     assert.equal(task(state, 'save-group').id, save.id);
     state = {...state, group: {...state.group, updateEtag: 'etag-1'}};
     state = reducer(state, {
-      type: 'group',
+      type: 'result',
       taskId: save.id,
-      result: {kind: 'failed', failure: {kind: 'stale-etag', message: 'HTTP 412'}},
+      outcome: {kind: 'save-failed', failure: {kind: 'stale-etag', message: 'HTTP 412'}},
     });
     assert.equal(state.group.step, 'save-failed');
     assert.equal(state.group.updateEtag, undefined);
@@ -520,15 +559,23 @@ describe('group flow in the wizard state: saving', () => {
     assert.equal(state.group.configFile.path.value, `${cwd}/line-7.config.toml`);
     state = press(state, enter);
     const write = task(state, 'write-file');
-    assert.equal(write.field, 'group-config-file');
+    assert.equal(write.owner, 'group');
     assert.match(write.content, /registration_id = "<device certificate CN>"/);
-    state = reducer(state, {type: 'file-exists', taskId: write.id, path: write.path});
+    state = reducer(state, {
+      type: 'result',
+      taskId: write.id,
+      outcome: {kind: 'file-exists', path: write.path},
+    });
     assert.equal(state.group.confirmOverwrite, true);
     assert.match(state.group.stepError ?? '', /already exists/);
     state = press(state, enter);
     const again = task(state, 'write-file');
     assert.equal(again.overwrite, true);
-    state = reducer(state, {type: 'file-written', taskId: again.id, path: again.path});
+    state = reducer(state, {
+      type: 'result',
+      taskId: again.id,
+      outcome: {kind: 'file-written', path: again.path},
+    });
     assert.equal(state.group.configWritten, again.path);
   });
 
@@ -539,9 +586,9 @@ describe('group flow in the wizard state: saving', () => {
     assert.equal(read.field, 'group-device');
     assert.equal(read.purpose, 'identity');
     state = reducer(state, {
-      type: 'certificate-read',
+      type: 'result',
       taskId: read.id,
-      certificate: files['device-chain.pem']!,
+      outcome: {kind: 'certificate-read', certificate: files['device-chain.pem']!},
     });
     state = press(state, enter);
     const check = task(state, 'check-group-device');
@@ -553,7 +600,7 @@ describe('group flow in the wizard state: saving', () => {
 
 /** The pre-flight check of `leafPem` (with `chainPems`) against the group's CAs `anchorPems`. */
 const checkDevice = (leafPem: string, chainPems: string[], anchorPems: string[]) =>
-  checkGroupDevice({id: 1, kind: 'check-group-device', leafPem, chainPems, anchorPems});
+  checkGroupDevice({kind: 'check-group-device', leafPem, chainPems, anchorPems});
 
 describe('group device pre-flight checks', () => {
   test('a device chain that reaches the group CA passes, with its CN as registration ID', async () => {
@@ -692,7 +739,7 @@ describe('group pre-flight key hints', () => {
       state: 'done',
       report: {registrationId: 'device-01', anchor: undefined, links: [], findings: []},
     });
-    assert.ok(groupKeyHints(state).includes('Enter check'), groupKeyHints(state).join(' · '));
+    assert.ok(keyHints(state).includes('Enter check'), keyHints(state).join(' · '));
     const again = press(state, enter);
     assert.equal(again.group.preflight?.state, 'checking');
     assert.equal(task(again, 'check-group-device').leafPem, device.pem);
@@ -774,11 +821,15 @@ describe('the group opened while still connecting', () => {
     // Before: the CA step opened with no list task, and a spinner that never ended.
     assert.equal(state.group.step, 'attestation');
     assert.match(state.group.stepError ?? '', /not connected to DPS yet/);
-    state = reducer(state, {type: 'connected', taskId: connect.id, info});
+    state = reducer(state, {
+      type: 'result',
+      taskId: connect.id,
+      outcome: {kind: 'connected', info},
+    });
     state = press(state, enter);
     assert.equal(state.group.step, 'ca-primary');
     assert.equal(state.group.caCertificates.state, 'loading');
-    assert.equal(task(state, 'list-ca-certificates').for, 'group');
+    assert.equal(task(state, 'list-ca-certificates').owner, 'group');
   });
 });
 
@@ -806,9 +857,9 @@ describe('Esc while the CA list is read', () => {
     assert.equal(state.group.step, 'attestation');
     assert.deepEqual(state.typeAhead, []);
     state = reducer(state, {
-      type: 'ca-certificates-listed',
+      type: 'result',
       taskId: listing.id,
-      certificates: [ca('root-a', true)],
+      outcome: {kind: 'ca-certificates-listed', certificates: [ca('root-a', true)]},
     });
     assert.equal(state.group.step, 'attestation');
     assert.equal(state.group.caCertificates.state, 'loaded');

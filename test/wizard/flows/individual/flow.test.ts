@@ -1,21 +1,6 @@
 import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  buildIndividualEnrollment,
-  formSteps,
-  individualKey,
-  initialIndividualFlow,
-  previousStep,
-  registrationIdOf,
-  type FlowRequest,
-} from '../../../../source/wizard/flows/individual/input.js';
 import type {KeyEvent} from '../../../../source/wizard/shared/key-event.js';
-import type {
-  CertificateField,
-  IndividualFlow,
-  IndividualStep,
-  LoadedCertificate,
-} from '../../../../source/wizard/core/state.js';
 import {draftOf} from '../../../../source/wizard/shared/text-draft.js';
 import type {IndividualEnrollment} from '../../../../source/dps/types.js';
 import {defaultDevicePaths} from '../../../../source/outputs/config-toml.js';
@@ -28,26 +13,64 @@ import {
   escape,
   home,
   left,
+  info,
   linkedHubs as hubs,
   tab,
   text,
 } from '../../../helpers/app-state.js';
+import {
+  buildIndividualEnrollment,
+  formSteps,
+  initialIndividualFlow,
+  previousStep,
+  registrationIdOf,
+} from '../../../../source/wizard/flows/individual/enrollment.js';
+import {individualKey} from '../../../../source/wizard/flows/individual/input.js';
+import {individualConfigToml} from '../../../../source/wizard/flows/individual/outputs.js';
+import type {FlowUpdate} from '../../../../source/wizard/shared/effect.js';
+import type {FlowContext} from '../../../../source/wizard/shared/flow.js';
+import {defaultViewport} from '../../../../source/wizard/shared/layout.js';
+import type {CertificateField, LoadedCertificate} from '../../../../source/wizard/shared/types.js';
+import type {
+  IndividualEffect,
+  IndividualFlow,
+  IndividualStep,
+} from '../../../../source/wizard/flows/individual/state.js';
 
 const certificate = certificatesForFile();
 
-type Walk = {flow: IndividualFlow; requests: FlowRequest[]};
+/** Connected to the sandbox with the two linked hubs. */
+const context: FlowContext = {
+  cwd,
+  viewport: defaultViewport,
+  connection: {status: 'connected', info},
+  info,
+  linkedHubs: hubs,
+};
 
-/** Feeds keys one by one, collecting every request besides 'none'. */
+type Walk = {flow: IndividualFlow; requests: Requested[]};
+type Requested = FlowUpdate<IndividualFlow, IndividualEffect>['effects'][number];
+
+/** Feeds keys one by one, collecting every effect asked for. */
 function keys(flow: IndividualFlow, ...events: KeyEvent[]): Walk {
-  const requests: FlowRequest[] = [];
+  const requests: Requested[] = [];
   let current = flow;
   for (const event of events) {
-    const outcome = individualKey(current, event, hubs, cwd);
+    const outcome = individualKey(current, event, context);
     current = outcome.flow;
-    if (outcome.request.kind !== 'none') requests.push(outcome.request);
+    requests.push(...outcome.effects);
   }
   return {flow: current, requests};
 }
+
+/** The kinds of the effects asked for, in order. */
+const kinds = (walk: Walk) => walk.requests.map((request) => request.kind);
+
+/** A save of the flow's enrollment: any save still running is dropped first. */
+const saveOf = (flow: IndividualFlow) => [
+  {kind: 'cancel', effect: 'save-individual'},
+  {kind: 'save-individual', enrollment: buildIndividualEnrollment(flow, hubs)},
+];
 
 const at = (flow: IndividualFlow, ...events: KeyEvent[]) => keys(flow, ...events).flow;
 
@@ -68,7 +91,9 @@ function readCertificate(
   name: string,
 ): IndividualFlow {
   const typed = keys(flow, {kind: 'ctrl', letter: 'u'}, text(name), enter);
-  assert.deepEqual(typed.requests, [{kind: 'read-certificate', slot, path: name}]);
+  assert.deepEqual(typed.requests, [
+    {kind: 'read-certificate', field: slot, purpose: 'identity', path: name},
+  ]);
   return loaded(typed.flow, slot, name);
 }
 
@@ -118,7 +143,7 @@ describe('walking through the individual enrollment', () => {
     ]);
     const saving = keys(flow, enter);
     assert.equal(saving.flow.step, 'saving');
-    assert.deepEqual(saving.requests, [{kind: 'save'}]);
+    assert.deepEqual(saving.requests, saveOf(flow));
 
     assert.deepEqual(buildIndividualEnrollment(flow, hubs), {
       registrationId: 'device-01',
@@ -176,11 +201,11 @@ describe('walking through the individual enrollment', () => {
     const enrollment = buildIndividualEnrollment(flow, hubs);
 
     const back: IndividualStep[] = [];
-    let request: FlowRequest = {kind: 'none'};
-    while (request.kind === 'none') {
-      const outcome = individualKey(flow, escape, hubs, cwd);
+    let requested: Requested[] = [];
+    while (requested.length === 0) {
+      const outcome = individualKey(flow, escape, context);
       flow = outcome.flow;
-      request = outcome.request;
+      requested = outcome.effects;
       back.push(flow.step);
     }
     assert.deepEqual(back, [
@@ -195,7 +220,7 @@ describe('walking through the individual enrollment', () => {
       'certificate',
       'certificate',
     ]);
-    assert.deepEqual(request, {kind: 'home'});
+    assert.deepEqual(requested, [{kind: 'home'}]);
     assert.equal(flow.primary.path.value, 'device-01.pem');
     assert.equal(flow.primary.status.state, 'loaded');
     assert.equal(flow.deviceId.value, 'edge-01');
@@ -210,7 +235,8 @@ describe('walking through the individual enrollment', () => {
     const saving = at(toReview(), enter);
     const outcome = keys(saving, escape);
     assert.equal(outcome.flow.step, 'review');
-    assert.deepEqual(outcome.requests, [{kind: 'cancel-save'}]);
+    assert.deepEqual(kinds(outcome), ['cancel', 'discard-type-ahead']);
+    assert.deepEqual(outcome.requests[0], {kind: 'cancel', effect: 'save-individual'});
   });
 });
 
@@ -239,7 +265,9 @@ describe('the certificate steps', () => {
 
   test('Tab asks for path completion of what is typed', () => {
     const {requests} = keys(initialIndividualFlow(hubs), text('dev'), tab);
-    assert.deepEqual(requests, [{kind: 'complete-path', field: 'primary', text: 'dev'}]);
+    assert.deepEqual(requests, [
+      {kind: 'complete-path', field: 'primary', text: 'dev', foldersOnly: false},
+    ]);
   });
 
   test('a certificate with errors cannot be used', () => {
@@ -278,7 +306,7 @@ describe('the certificate steps', () => {
     assert.equal(edited.primary.status.state, 'empty');
     const again = keys(edited, text('m'), enter);
     assert.deepEqual(again.requests, [
-      {kind: 'read-certificate', slot: 'primary', path: 'device-01.pem'},
+      {kind: 'read-certificate', field: 'primary', purpose: 'identity', path: 'device-01.pem'},
     ]);
   });
 
@@ -431,7 +459,7 @@ describe('after the review', () => {
     const update = keys(flow, text('u'));
     assert.equal(update.flow.step, 'saving');
     assert.equal(update.flow.updateEtag, '"abc"');
-    assert.deepEqual(update.requests, [{kind: 'save'}]);
+    assert.deepEqual(update.requests, saveOf(update.flow));
     assert.equal(buildIndividualEnrollment(update.flow, hubs).etag, '"abc"');
     assert.equal(at(flow, escape).step, 'review');
     assert.equal(at({...flow, existing: {...existing, etag: undefined}}, text('u')).step, 'exists');
@@ -476,8 +504,8 @@ describe('after the review', () => {
       step: 'save-failed',
       failure: {kind: 'network', message: 'ECONNRESET'},
     };
-    assert.deepEqual(keys(flow, text('r')).requests, [{kind: 'save'}]);
-    assert.deepEqual(keys(flow, enter).requests, [{kind: 'save'}]);
+    assert.deepEqual(keys(flow, text('r')).requests, saveOf(flow));
+    assert.deepEqual(keys(flow, enter).requests, saveOf(flow));
     assert.equal(at(flow, text('e')).step, 'certificate');
     assert.equal(at(flow, escape).step, 'review');
   });
@@ -502,20 +530,41 @@ describe('after the review', () => {
   });
 
   test('w offers a file for config.toml in the working folder; Enter asks to write it', () => {
-    const config: IndividualFlow = {...toReview(), step: 'config'};
+    const paths = defaultDevicePaths('device-01');
+    const config: IndividualFlow = {
+      ...toReview(),
+      step: 'config',
+      deviceCertPath: draftOf(paths.identityCertPath),
+      deviceKeyPath: draftOf(paths.identityKeyPath),
+    };
     const write = at(config, text('w'));
     assert.equal(write.step, 'write-config');
     assert.equal(write.configFile.value, `${cwd}/device-01.config.toml`);
     assert.deepEqual(keys(write, enter).requests, [
-      {kind: 'write-config', path: `${cwd}/device-01.config.toml`, overwrite: false},
+      {
+        kind: 'write-file',
+        path: `${cwd}/device-01.config.toml`,
+        content: individualConfigToml(write, info),
+        overwrite: false,
+      },
     ]);
     assert.deepEqual(keys(write, tab).requests, [
-      {kind: 'complete-path', field: 'config-file', text: `${cwd}/device-01.config.toml`},
+      {
+        kind: 'complete-path',
+        field: 'config-file',
+        text: `${cwd}/device-01.config.toml`,
+        foldersOnly: false,
+      },
     ]);
 
     const confirming = {...write, confirmOverwrite: true};
     assert.deepEqual(keys(confirming, enter).requests, [
-      {kind: 'write-config', path: `${cwd}/device-01.config.toml`, overwrite: true},
+      {
+        kind: 'write-file',
+        path: `${cwd}/device-01.config.toml`,
+        content: individualConfigToml(confirming, info),
+        overwrite: true,
+      },
     ]);
     const kept = at(confirming, escape);
     assert.equal(kept.step, 'write-config');

@@ -1,17 +1,7 @@
 import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {reducer, type Action} from '../../../../source/wizard/core/reducer.js';
-import type {WizardState} from '../../../../source/wizard/core/state.js';
-import {
-  daysProblem,
-  deviceNamesOf,
-  deviceNamesProblem,
-  doneLayout,
-  testCertificatesKeyHints,
-  writtenFilesText,
-} from '../../../../source/wizard/flows/test-certificates/flow.js';
-import type {TestCertificatesResult} from '../../../../source/wizard/flows/test-certificates/flow.js';
-import type {WrittenFile} from '../../../../source/certs/test-chain.js';
+import type {TestCertificatesOutcome} from '../../../../source/wizard/flows/test-certificates/state.js';
+import type {TestChainProgress, WrittenFile} from '../../../../source/certs/test-chain.js';
 import {
   backspace,
   connected,
@@ -27,6 +17,15 @@ import {
   text,
   up,
 } from '../../../helpers/app-state.js';
+import {keyHints, reducer, type Action} from '../../../../source/wizard/core/reducer.js';
+import type {WizardState} from '../../../../source/wizard/core/state.js';
+import {
+  daysProblem,
+  deviceNamesOf,
+  deviceNamesProblem,
+  doneLayout,
+  writtenFilesText,
+} from '../../../../source/wizard/flows/test-certificates/chain.js';
 
 /** Home → Generate test certificates. */
 function opened(): WizardState {
@@ -71,10 +70,18 @@ function chainFiles(outDir: string, devices: string[]): WrittenFile[] {
   ];
 }
 
-const result = (taskId: number, value: TestCertificatesResult): Action => ({
-  type: 'test-certificates',
+/** The generate-test-chain effect's outcome. */
+const result = (taskId: number, outcome: TestCertificatesOutcome): Action => ({
+  type: 'result',
   taskId,
-  result: value,
+  outcome,
+});
+
+/** News from the generate-test-chain effect while it runs. */
+const chainProgress = (taskId: number, progress: TestChainProgress): Action => ({
+  type: 'progress',
+  taskId,
+  progress: {kind: 'making-chain', progress},
 });
 
 /** Generated: the summary's Enter and the chain written under `${cwd}/${folder}`. */
@@ -84,7 +91,7 @@ function generated(folder = 'chain', devices = ['edge-1', 'edge-2']): WizardStat
   return reducer(
     generating,
     result(id, {
-      kind: 'written',
+      kind: 'chain-written',
       outDir: `${cwd}/${folder}`,
       files: chainFiles(`${cwd}/${folder}`, devices),
     }),
@@ -100,6 +107,7 @@ describe('test certificates flow', () => {
     const {id: _id, ...request} = task(generating, 'generate-test-chain');
     assert.deepEqual(request, {
       kind: 'generate-test-chain',
+      owner: 'test-certificates',
       folder: 'chain',
       devices: ['edge-1', 'edge-2'],
       keyType: 'ec',
@@ -122,11 +130,9 @@ describe('test certificates flow', () => {
       {field: 'test-folder', text: 'ch'},
     );
     const completed = reducer(typed, {
-      type: 'path-completed',
+      type: 'result',
       taskId: completion.id,
-      value: 'chain/',
-      candidates: [],
-      matches: 1,
+      outcome: {kind: 'path-completed', value: 'chain/', candidates: [], matches: 1},
     });
     assert.equal(completed.testCertificates.folder.path.value, 'chain/');
   });
@@ -180,10 +186,7 @@ describe('test certificates flow', () => {
   test('progress keeps the task; the written files are shown under the folder as typed', () => {
     const generating = press(summary(), enter);
     const {id} = task(generating, 'generate-test-chain');
-    const progress = reducer(
-      generating,
-      result(id, {kind: 'progress', progress: {stage: 'keys', done: 3, total: 4}}),
-    );
+    const progress = reducer(generating, chainProgress(id, {stage: 'keys', done: 3, total: 4}));
     assert.deepEqual(progress.testCertificates.progress, {stage: 'keys', done: 3, total: 4});
     assert.equal(task(progress, 'generate-test-chain').id, id);
     const done = generated();
@@ -208,7 +211,11 @@ describe('test certificates flow', () => {
     const {id} = task(absolute, 'generate-test-chain');
     const done = reducer(
       absolute,
-      result(id, {kind: 'written', outDir: '/srv/pki', files: chainFiles('/srv/pki', ['edge-1'])}),
+      result(id, {
+        kind: 'chain-written',
+        outDir: '/srv/pki',
+        files: chainFiles('/srv/pki', ['edge-1']),
+      }),
     );
     assert.equal(
       done.testCertificates.written?.[0]?.path,
@@ -220,7 +227,7 @@ describe('test certificates flow', () => {
     const homeDone = reducer(
       home,
       result(homeTask.id, {
-        kind: 'written',
+        kind: 'chain-written',
         outDir: '/home/op/pki',
         files: chainFiles('/home/op/pki', ['edge-1']),
       }),
@@ -238,13 +245,13 @@ describe('test certificates flow', () => {
     // Progress leaves them waiting.
     const progressed = reducer(
       generating,
-      result(id, {kind: 'progress', progress: {stage: 'certificates', done: 1, total: 4}}),
+      chainProgress(id, {stage: 'certificates', done: 1, total: 4}),
     );
     assert.deepEqual(progressed.typeAhead, [down, down]);
     const done = reducer(
       progressed,
       result(id, {
-        kind: 'written',
+        kind: 'chain-written',
         outDir: `${cwd}/chain`,
         files: chainFiles(`${cwd}/chain`, ['edge-1', 'edge-2']),
       }),
@@ -263,7 +270,7 @@ describe('test certificates flow', () => {
     // A result of the cancelled run changes nothing.
     const late = reducer(
       cancelled,
-      result(id, {kind: 'written', outDir: `${cwd}/chain`, files: []}),
+      result(id, {kind: 'chain-written', outDir: `${cwd}/chain`, files: []}),
     );
     assert.equal(late, cancelled);
   });
@@ -274,7 +281,7 @@ describe('test certificates flow', () => {
     const exists = reducer(
       generating,
       result(id, {
-        kind: 'exists',
+        kind: 'chain-exists',
         outDir: `${cwd}/chain`,
         paths: [`${cwd}/chain/certs/azure-iot-test-only.root.ca.cert.pem`],
       }),
@@ -288,10 +295,7 @@ describe('test certificates flow', () => {
       exists.tasks.some((item) => item.kind === 'generate-test-chain'),
       false,
     );
-    assert.deepEqual(testCertificatesKeyHints(exists).slice(0, 2), [
-      'o overwrite them',
-      'Esc change the folder',
-    ]);
+    assert.deepEqual(keyHints(exists).slice(0, 2), ['o overwrite them', 'Esc change the folder']);
 
     assert.equal(press(exists, text('oops')).tasks.length, 0);
     const overwrite = press(exists, text('o'));
@@ -310,7 +314,7 @@ describe('test certificates flow', () => {
     const failed = reducer(
       generating,
       result(id, {
-        kind: 'failed',
+        kind: 'chain-failed',
         failure: {kind: 'other', message: 'cannot create the folder /x: permission denied'},
       }),
     );
@@ -374,7 +378,7 @@ describe('test certificates flow', () => {
       press(end, pageUp, pageUp, pageUp, pageUp, pageUp, pageUp).testCertificates.filesScroll,
       0,
     );
-    assert.ok(testCertificatesKeyHints(many).includes('PgUp/PgDn files'));
+    assert.ok(keyHints(many).includes('PgUp/PgDn files'));
   });
 });
 

@@ -1,18 +1,8 @@
 #!/usr/bin/env node
 import {UsageError} from './source/commands/args.js';
-import type {Command} from './source/commands/command.js';
+import {commands} from './source/commands/commands.js';
 import {version} from './source/commands/version.js';
 import {wizardUsage} from './source/wizard/runtime/wizard-usage.js';
-
-const commands: Record<string, () => Promise<Command>> = {
-  emulator: async () => (await import('./source/commands/emulator-command.js')).emulatorCommand,
-  certs: async () => (await import('./source/commands/certs-command.js')).certsCommand,
-};
-
-const summaries: Record<string, string> = {
-  emulator: 'run the local DPS (the sandbox: service and ARM APIs) on loopback',
-  certs: 'inspect and check certificates, create test chains, sign verification certificates',
-};
 
 const usage = `dps-enroll ${version}
 Create Azure IoT Hub DPS enrollments for IoT Edge devices with X.509 certificates.
@@ -22,9 +12,7 @@ Usage
   $ dps-enroll <command> [options]
 
 Commands
-${Object.keys(commands)
-  .map((name) => `  ${name.padEnd(10)} ${summaries[name]}`)
-  .join('\n')}
+${commands.map((command) => `  ${command.name.padEnd(10)} ${command.summary}`).join('\n')}
 
 Options
   -h, --help     show help (also after a command: dps-enroll emulator --help)
@@ -34,9 +22,8 @@ ${wizardUsage}`;
 
 async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
-  const load = first === undefined ? undefined : commands[first];
-  if (load) {
-    const command = await load();
+  const command = commands.find((candidate) => candidate.name === first);
+  if (command) {
     if (rest.includes('--help') || rest.includes('-h')) {
       process.stdout.write(command.usage);
       return 0;
@@ -45,7 +32,8 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${version}\n`);
       return 0;
     }
-    return command.run(rest);
+    const run = await command.load();
+    return run(rest);
   }
   if (first !== undefined && !first.startsWith('-')) {
     throw new UsageError(`unknown command "${first}"`);

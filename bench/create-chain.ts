@@ -1,30 +1,14 @@
-// Benchmark: `dps-enroll certs create-chain` against the equivalent sequence of openssl commands (what the
-// IoT Edge docs' certGen script runs), in one run, alternating, several times. Prints the medians and the ratio.
-//
-//   npm run build && node --import tsx bench/create-chain.ts [--runs 5] [--key-type rsa|ec] [--devices 1]
-//
-// This prints numbers; it asserts nothing. Results depend on the machine and on what else runs on it.
+// The create-chain measurement of bench/startup.ts: the same test chain made by `dps-enroll certs create-chain`
+// and by the equivalent sequence of openssl commands (what the IoT Edge docs' certGen script runs).
 import {execFile} from 'node:child_process';
-import {mkdtemp, rm, writeFile, readFile, mkdir} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
+import {writeFile, readFile, mkdir} from 'node:fs/promises';
 import {join} from 'node:path';
-import {fileURLToPath} from 'node:url';
-import {parseArgs} from 'node:util';
 
-const {values} = parseArgs({
-  options: {
-    runs: {type: 'string', default: '5'},
-    'key-type': {type: 'string', default: 'rsa'},
-    devices: {type: 'string', default: '1'},
-  },
-});
-const runs = Number(values.runs);
-const keyType = values['key-type'] === 'ec' ? 'ec' : 'rsa';
-const devices = Array.from({length: Number(values.devices)}, (_, index) => `device-${index + 1}`);
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const days = '90';
+export type KeyType = 'rsa' | 'ec';
 
-function run(command: string, args: string[], cwd?: string): Promise<void> {
+export const chainDays = '90';
+
+export function run(command: string, args: string[], cwd?: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = execFile(command, args, {cwd}, (error, _stdout, stderr) =>
       error
@@ -35,13 +19,13 @@ function run(command: string, args: string[], cwd?: string): Promise<void> {
   });
 }
 
-async function timed(action: () => Promise<void>): Promise<number> {
-  const start = process.hrtime.bigint();
-  await action();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-async function dpsEnroll(out: string) {
+/** `dps-enroll certs create-chain` into out: root CA, intermediate CA and one identity certificate per device. */
+export async function dpsEnrollChain(
+  cli: string,
+  out: string,
+  keyType: KeyType,
+  devices: string[],
+) {
   await run(process.execPath, [
     cli,
     'certs',
@@ -51,7 +35,7 @@ async function dpsEnroll(out: string) {
     '--key-type',
     keyType,
     '--days',
-    days,
+    chainDays,
     ...devices.flatMap((name) => ['--device', name]),
   ]);
 }
@@ -70,7 +54,7 @@ authorityKeyIdentifier = keyid:always
 `;
 
 /** The same chain with openssl, one command after another, as certGen does. */
-async function opensslChain(out: string) {
+export async function opensslChain(out: string, keyType: KeyType, devices: string[]) {
   await mkdir(join(out, 'certs'), {recursive: true});
   await mkdir(join(out, 'private'), {recursive: true});
   await writeFile(join(out, 'extensions.cnf'), extensions);
@@ -122,7 +106,7 @@ async function opensslChain(out: string) {
         `private/${issuer}.key.pem`,
         '-CAcreateserial',
         '-days',
-        days,
+        chainDays,
         '-sha256',
         '-extfile',
         'extensions.cnf',
@@ -148,7 +132,7 @@ async function opensslChain(out: string) {
       '-subj',
       `/CN=${root}`,
       '-days',
-      days,
+      chainDays,
       '-sha256',
       '-config',
       'extensions.cnf',
@@ -189,34 +173,4 @@ async function opensslChain(out: string) {
     ],
     out,
   );
-}
-
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-const work = await mkdtemp(join(tmpdir(), 'dps-enroll-bench-'));
-try {
-  const ours: number[] = [];
-  const theirs: number[] = [];
-  for (let index = 0; index < runs; index += 1) {
-    ours.push(await timed(() => dpsEnroll(join(work, `dps-${index}`))));
-    theirs.push(await timed(() => opensslChain(join(work, `openssl-${index}`))));
-    process.stdout.write(
-      `run ${index + 1}/${runs}: dps-enroll ${ours.at(-1)!.toFixed(0)} ms, openssl ${theirs.at(-1)!.toFixed(0)} ms\n`,
-    );
-  }
-  const ourMedian = median(ours);
-  const theirMedian = median(theirs);
-  const description = keyType === 'rsa' ? 'RSA 4096 CAs, RSA 2048 leaves' : 'EC P-256';
-  process.stdout.write(
-    `\ncreate-chain, root + intermediate + ${devices.length} device${devices.length === 1 ? '' : 's'} (${description}), ${runs} runs\n` +
-      `  dps-enroll certs create-chain  median ${ourMedian.toFixed(0)} ms\n` +
-      `  openssl commands               median ${theirMedian.toFixed(0)} ms\n` +
-      `  ratio dps-enroll / openssl     ${(ourMedian / theirMedian).toFixed(2)} (below 1 = faster than openssl)\n`,
-  );
-} finally {
-  await rm(work, {recursive: true, force: true});
 }

@@ -1,73 +1,70 @@
-// Benchmark: how long the built wizard takes, in an 80x24 tmux pane, to show its first screen (the home
-// menu) and to be connected to the sandbox (the header says SANDBOX). Prints medians and ranges.
-//
-//   npm run build && node --import tsx bench/wizard-start.ts [--runs 5]
-//
-// This prints numbers; it asserts nothing. Results depend on the machine and on what else runs on it.
+// The terminal measurements of bench/startup.ts: how long a command takes, in a fresh 80x24 tmux pane, until
+// its screen shows something: the wizard's home menu (its first frame), the wizard connected to the sandbox,
+// or, as the anchor, a line printed by `node -e`.
 import {execFileSync} from 'node:child_process';
-import {mkdtemp, rm} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
-import {fileURLToPath} from 'node:url';
-import {parseArgs} from 'node:util';
+import {rm} from 'node:fs/promises';
 
-const {values} = parseArgs({options: {runs: {type: 'string', default: '5'}}});
-const runs = Number(values.runs);
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-
-async function once(stateDir: string): Promise<{firstScreen: number; connected: number}> {
-  const socket = `wizard-bench-${process.pid}`;
+/**
+ * Starts command in a new 80x24 tmux pane and polls the screen every 5 ms; resolves to the milliseconds from
+ * starting the pane until each of the marks is on screen. Sends keys (e.g. "q") at the end, then ends tmux.
+ */
+export async function timeInPane<Mark extends string>(
+  command: string,
+  marks: Record<Mark, string>,
+  keysAtEnd: string[] = [],
+): Promise<Record<Mark, number>> {
+  const socket = `startup-bench-${process.pid}`;
   const tmux = (...args: string[]) =>
     execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], {encoding: 'utf8'});
   const started = performance.now();
-  tmux(
-    'new-session',
-    '-d',
-    '-s',
-    'b',
-    '-x',
-    '80',
-    '-y',
-    '24',
-    `env -u CI node ${cli} --state-dir ${stateDir}; sleep 60`,
-  );
-  let firstScreen = 0;
+  tmux('new-session', '-d', '-s', 'b', '-x', '80', '-y', '24', `${command}; sleep 60`);
+  const seen: Partial<Record<Mark, number>> = {};
+  const names = Object.keys(marks) as Mark[];
   try {
     for (;;) {
       const screen = tmux('capture-pane', '-p', '-t', 'b');
       const now = performance.now() - started;
-      if (!firstScreen && screen.includes('Individual enrollment')) firstScreen = now;
-      if (screen.includes('SANDBOX')) return {firstScreen: firstScreen || now, connected: now};
-      if (now > 30_000) throw new Error(`the wizard did not connect:\n${screen}`);
+      for (const name of names) {
+        if (seen[name] === undefined && screen.includes(marks[name])) seen[name] = now;
+      }
+      if (names.every((name) => seen[name] !== undefined)) return seen as Record<Mark, number>;
+      if (now > 30_000)
+        throw new Error(`${command}: not all of ${names.join(', ')} seen:\n${screen}`);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   } finally {
-    tmux('send-keys', '-t', 'b', 'q');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    if (keysAtEnd.length > 0) {
+      tmux('send-keys', '-t', 'b', ...keysAtEnd);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
     const path = tmux('display-message', '-p', '#{socket_path}').trim();
     tmux('kill-server');
     await rm(path, {force: true});
   }
 }
 
-const median = (numbers: number[]) =>
-  [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)] ?? 0;
-const folder = await mkdtemp(join(tmpdir(), 'dps-enroll-bench-'));
-try {
-  const results = [];
-  // The first run creates the sandbox (its CA and server keys); later runs reopen it, as a user would.
-  for (let run = 0; run <= runs; run++) results.push(await once(join(folder, 'state')));
-  const [first, ...rest] = results;
-  const show = (name: 'firstScreen' | 'connected') => {
-    const times = rest.map((result) => result[name]);
-    return `median ${median(times).toFixed(0)} ms (${Math.min(...times).toFixed(0)}-${Math.max(...times).toFixed(0)})`;
-  };
-  console.log(
-    `first start (new sandbox): first screen ${first?.firstScreen.toFixed(0)} ms, connected ${first?.connected.toFixed(0)} ms`,
+/** The built wizard on the sandbox in stateDir: its first frame (the home menu), and connected (SANDBOX). */
+export function wizardStart(cli: string, stateDir: string) {
+  return timeInPane(
+    `env -u CI ${process.execPath} ${cli} --state-dir ${stateDir}`,
+    {firstFrame: 'Individual enrollment', connected: 'SANDBOX'},
+    ['q'],
   );
-  console.log(
-    `later starts, ${runs} runs: first screen ${show('firstScreen')}; connected ${show('connected')}`,
-  );
-} finally {
-  await rm(folder, {recursive: true, force: true});
+}
+
+/** The anchor: Node starting and printing one line in the same kind of pane. */
+export async function nodeInPane(): Promise<number> {
+  const {printed} = await timeInPane(`${process.execPath} -e "console.log('node-ready')"`, {
+    printed: 'node-ready',
+  });
+  return printed;
+}
+
+export function tmuxAvailable(): boolean {
+  try {
+    execFileSync('tmux', ['-V'], {stdio: 'ignore'});
+    return true;
+  } catch {
+    return false;
+  }
 }

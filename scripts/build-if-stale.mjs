@@ -1,4 +1,4 @@
-// Runs the TypeScript build when dist/ is missing or older than any source file, so `npm start` works on a fresh clone.
+// Runs the build when dist/ is missing or older than any source file, so `npm start` works on a fresh clone.
 import {execFileSync} from 'node:child_process';
 import {readdirSync, statSync, existsSync} from 'node:fs';
 import {join} from 'node:path';
@@ -10,11 +10,9 @@ function newestMtime(path) {
 }
 
 const output = 'dist/cli.js';
-const sources = ['cli.tsx', 'source', 'package.json', 'tsconfig.json', 'tsconfig.build.json'];
+const sources = ['cli.tsx', 'source', 'package.json', 'tsconfig.json', 'scripts/build.ts'];
 const stale = !existsSync(output) || sources.some((s) => newestMtime(s) > statSync(output).mtimeMs);
 if (stale) {
   process.stderr.write('Building dps-enroll…\n');
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
-    stdio: 'inherit',
-  });
+  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], {stdio: 'inherit'});
 }

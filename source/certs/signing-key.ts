@@ -1,27 +1,25 @@
-import {createPublicKey, webcrypto, type KeyObject} from 'node:crypto';
+import type {KeyObject} from 'node:crypto';
 
-/** The WebCrypto algorithm that signs with a key, or undefined when the key type cannot issue certificates. */
-export function signingAlgorithmFor(
-  key: KeyObject,
-): webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams | undefined {
-  if (key.asymmetricKeyType === 'rsa') return {name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256'};
-  if (key.asymmetricKeyType === 'ec') {
-    const curve = webCryptoCurves[key.asymmetricKeyDetails?.namedCurve ?? ''];
-    if (curve) return {name: 'ECDSA', namedCurve: curve};
-  }
+export type SigningHash = 'sha256' | 'sha384' | 'sha512';
+
+/** The hash a key signs certificates with (SHA-256 for RSA, the curve's own size for EC), or undefined when it cannot sign them. */
+export function signingHashFor(key: KeyObject): SigningHash | undefined {
+  if (key.asymmetricKeyType === 'rsa') return 'sha256';
+  if (key.asymmetricKeyType === 'ec')
+    return ecdsaHashes[key.asymmetricKeyDetails?.namedCurve ?? ''];
   return undefined;
 }
+
+const ecdsaHashes: Record<string, SigningHash> = {
+  prime256v1: 'sha256',
+  secp384r1: 'sha384',
+  secp521r1: 'sha512',
+};
 
 const webCryptoCurves: Record<string, string> = {
   prime256v1: 'P-256',
   secp384r1: 'P-384',
   secp521r1: 'P-521',
-};
-
-const ecdsaHashes: Record<string, string> = {
-  'P-256': 'SHA-256',
-  'P-384': 'SHA-384',
-  'P-521': 'SHA-512',
 };
 
 /** A short description of a key's type, for error messages and summaries: "RSA 2048", "EC P-256 (prime256v1)". */
@@ -36,26 +34,4 @@ export function describeKey(key: KeyObject): string {
     return web ? `EC ${web} (${curve})` : `EC ${curve}`;
   }
   return (key.asymmetricKeyType ?? 'unknown').toUpperCase();
-}
-
-/** Imports a Node private key as a WebCrypto signing key, with the signature algorithm to use. */
-export async function importSigningKey(privateKey: KeyObject) {
-  const algorithm = signingAlgorithmFor(privateKey);
-  if (!algorithm) {
-    throw new Error(
-      `certificates cannot be signed with this ${describeKey(privateKey)} key: use an RSA or EC P-256/P-384/P-521 key`,
-    );
-  }
-  const der = privateKey.export({type: 'pkcs8', format: 'der'});
-  const signingKey = await webcrypto.subtle.importKey('pkcs8', der, algorithm, false, ['sign']);
-  const signingAlgorithm =
-    algorithm.name === 'ECDSA'
-      ? {name: 'ECDSA', hash: ecdsaHashes[(algorithm as webcrypto.EcKeyImportParams).namedCurve]}
-      : {name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256'};
-  return {signingKey, signingAlgorithm};
-}
-
-/** The public half of a private key as WebCrypto-free DER (SubjectPublicKeyInfo). */
-export function publicKeyDer(privateKey: KeyObject): Buffer {
-  return createPublicKey(privateKey).export({type: 'spki', format: 'der'});
 }

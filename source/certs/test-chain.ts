@@ -3,7 +3,7 @@ import {join} from 'node:path';
 import {generatePrivateKey, type KeyAlgorithm} from './keys.js';
 import {issueCertificate} from './issue.js';
 import {checkFolderPath, existingPaths, writeOutputFiles, type OutputFile} from './write-files.js';
-import {checkRegistrationId} from './check.js';
+import {enrollmentIdProblem, maxX509RegistrationIdLength} from '../dps/id-rules.js';
 
 export type ChainKeyType = 'rsa' | 'ec';
 
@@ -236,8 +236,9 @@ export function protectKey(pem: string, passphrase: string | undefined): string 
 
 /** Device names become file names and CNs (= registration IDs), so they must be valid as both. */
 function validateDeviceName(name: string) {
-  const problems = checkRegistrationId(name).filter((finding) => finding.severity === 'error');
-  if (problems.length > 0) throw new Error(`device name "${name}": ${problems[0]!.message}`);
+  // The rules of checkRegistrationId in check.ts, without loading the certificate parser that module needs.
+  const problem = enrollmentIdProblem(name, 'registration ID', maxX509RegistrationIdLength);
+  if (problem) throw new Error(`device name "${name}": ${problem.message}`);
   if (name.includes(':'))
     throw new Error(`device name "${name}" cannot contain ":" (it is part of file names)`);
 }

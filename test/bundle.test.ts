@@ -34,7 +34,7 @@ test('starting the CLI loads neither the Azure SDKs, the certificate libraries, 
       /^node_modules\/(ink|react|react-reconciler|yoga-layout)\//.test(input) ||
       // state-dir.ts only names the default folder, for `emulator --help`
       (input.startsWith('source/emulator/') && input !== 'source/emulator/state-dir.ts') ||
-      input.startsWith('source/app/run-wizard') ||
+      input.startsWith('source/wizard/runtime/run-wizard') ||
       input.startsWith('source/certs/'),
   );
   assert.deepEqual(unwanted, []);
@@ -42,7 +42,7 @@ test('starting the CLI loads neither the Azure SDKs, the certificate libraries, 
 
 test('the wizard loads the Azure SDKs and the emulator only when it connects', async () => {
   const {metafile} = await built;
-  const loaded = staticInputsOf(metafile, await chunkOf('source/app/run-wizard.tsx'));
+  const loaded = staticInputsOf(metafile, await chunkOf('source/wizard/runtime/run-wizard.tsx'));
   assert.ok(loaded.some((input) => input.startsWith('node_modules/ink/')));
   const unwanted = loaded.filter(
     (input) =>

@@ -225,7 +225,8 @@ export async function withRetry<T>(
     }
     const decision = nextWait(error, number, runtime.random(), runtime.policy, waitedMs);
     if (decision.action === 'stop') {
-      if (number === 1 && decision.note === undefined) throw error;
+      // A failure that retrying could not help (a 404 after a throttled attempt) is told as it is.
+      if (retryReason(error) === undefined) throw error;
       throw new DpsError({
         ...error.details(),
         attempts: number,

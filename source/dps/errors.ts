@@ -90,7 +90,7 @@ export class DpsError extends Error {
     const cause =
       (details.status === undefined ? undefined : statusText[details.status]) ??
       kindText[details.kind];
-    const note = details.note ? `. ${details.note}` : '';
+    const note = details.note ? `${service.endsWith('.') ? '' : '.'} ${details.note}` : '';
     super(
       details.kind === 'cancelled'
         ? `${details.operation} was cancelled${attempts}${note}`

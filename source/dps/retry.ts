@@ -242,6 +242,7 @@ export async function withRetry<T>(
       delayMs: decision.delayMs,
       askedByDps: decision.askedByDps,
     });
+    if (signal?.aborted) throw cancelled(operation, number);
     try {
       await runtime.sleep(decision.delayMs, signal);
     } catch (sleepError) {

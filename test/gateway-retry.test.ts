@@ -75,10 +75,14 @@ test('backoff is exponential with full jitter, capped per wait', () => {
   assert.equal(wait(1, 0), 0);
   assert.equal(wait(10, 0.999), 4995, 'the cap holds however many retries');
   fc.assert(
-    fc.property(fc.integer({min: 1, max: 10}), fc.double({min: 0, max: 0.9999, noNaN: true}), (n, random) => {
-      const delay = wait(n, random);
-      return delay >= 0 && delay < Math.min(5000, 800 * 2 ** (n - 1));
-    }),
+    fc.property(
+      fc.integer({min: 1, max: 10}),
+      fc.double({min: 0, max: 0.9999, noNaN: true}),
+      (n, random) => {
+        const delay = wait(n, random);
+        return delay >= 0 && delay < Math.min(5000, 800 * 2 ** (n - 1));
+      },
+    ),
   );
 });
 

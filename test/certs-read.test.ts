@@ -302,3 +302,56 @@ describe('reading private keys', () => {
     );
   });
 });
+
+describe('PEM blocks are found in one pass', () => {
+  const unterminated = '-----BEGIN CERTIFICATE-----\n';
+  /** `line` repeated to exactly `bytes` bytes (the last copy cut short). */
+  const filled = (line: string, bytes: number) =>
+    line.repeat(Math.ceil(bytes / line.length)).slice(0, bytes);
+
+  test('a 1 MB file of BEGIN CERTIFICATE lines that never end gets the clear error', () => {
+    const text = filled(unterminated, maxFileBytes);
+    assert.equal(Buffer.byteLength(text), maxFileBytes);
+    assert.throws(
+      () => parseCertificates(Buffer.from(text)),
+      (error: unknown) =>
+        error instanceof CertificateReadError &&
+        error.reason === 'no-certificate' &&
+        /the PEM block is not complete \(missing its -----END line\?\)/.test(error.message),
+    );
+  });
+
+  test('1 MB of unterminated BEGIN lines before a certificate: the first BEGIN runs to its END', async () => {
+    const pem = await readFile(file('rsa.pem'), 'utf8');
+    const text = filled(unterminated, maxFileBytes - pem.length - 1) + '\n' + pem;
+    assert.equal(Buffer.byteLength(text), maxFileBytes);
+    assert.throws(
+      () => parseCertificates(Buffer.from(text)),
+      (error: unknown) =>
+        error instanceof CertificateReadError &&
+        error.reason === 'malformed' &&
+        error.message ===
+          'PEM block 1 (CERTIFICATE) is not a valid certificate (damaged or truncated)',
+    );
+  });
+
+  test('each BEGIN takes the first END of its own label; a BEGIN that never ends is skipped', async () => {
+    const pem = await readFile(file('rsa.pem'), 'utf8');
+    const body = pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').trim();
+    const text = [
+      '-----BEGIN PRIVATE KEY-----', // never ends: not a key
+      'junk between blocks',
+      '-----BEGIN CERTIFICATE REQUEST-----', // ends with another label: not a block
+      '-----END CERTIFICATE-----',
+      pem.trim(),
+      '-----BEGIN CERTIFICATE-----',
+      body,
+      '-----END CERTIFICATE-----',
+      '-----BEGIN lower case-----',
+    ].join('\n');
+    const bundle = parseCertificates(Buffer.from(text));
+    assert.equal(bundle.format, 'pem');
+    assert.equal(bundle.certificates.length, 2);
+    assert.equal(bundle.containsPrivateKey, false);
+  });
+});

@@ -168,7 +168,7 @@ test('FaultInjector rejects bad rules', () => {
   assert.throws(() => faults.add({path: /x/, count: 0, fault: {kind: 'reset'}}), /count/);
   assert.throws(
     () => faults.add({path: /x/, count: 1, fault: {kind: 'status', status: 404 as 429}}),
-    /429, 500 or 503/,
+    /408, 429, 500, 502, 503 or 504/,
   );
   assert.throws(() => faults.add({path: /x/, count: 1, fault: {kind: 'delay', ms: -1}}), /delay/);
   faults.add({path: /x/g, count: 2, fault: {kind: 'reset'}});

@@ -1,5 +1,6 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
+import {inspect} from 'node:util';
 import fc from 'fast-check';
 import {
   ConnectionStringError,
@@ -106,4 +107,42 @@ test('the service policy is the first one with ServiceConfig and EnrollmentWrite
     'cw==',
   );
   assert.equal(pickServicePolicy(policies.slice(0, 3)), undefined);
+});
+
+test('a key pasted into any field is never echoed by the error', () => {
+  // Base64 keys with and without the characters a host name cannot hold.
+  const secrets = [key, 'S3cr3tKeyMaterial0123456789abcdefGHIJ'];
+  const host = 'my-dps.azure-devices-provisioning.net';
+  for (const secret of secrets) {
+    const texts = [
+      // (A key of letters and digits only is a valid host name, so only the other key is refused here.)
+      ...(/[+/=]/.test(secret)
+        ? [`HostName=${secret};SharedAccessKeyName=owner;SharedAccessKey=${key}`]
+        : []),
+      `HostName=${secret}.azure-devices.net;SharedAccessKeyName=owner;SharedAccessKey=${key}`,
+      `HostName=${secret}:443;SharedAccessKeyName=owner;SharedAccessKey=${key}`,
+      `HostName=${host};SharedAccessKeyName=owner;SharedAccessKey=${secret}!`,
+      `HostName=${host};SharedAccessKeyName=${secret}`,
+      `SharedAccessKeyName=owner;SharedAccessKey=${secret}`,
+      `HostName=${host};DeviceId=${secret};SharedAccessKey=${secret}`,
+      `HostName=${host};RegistrationId=${secret}`,
+      `HostName=${host};Unknown=${secret}`,
+      `${secret}`,
+      `HostName=${host};${secret}`,
+      `${secret}=${secret}`,
+    ];
+    for (const text of texts) {
+      assert.throws(
+        () => parseConnectionString(text),
+        (error: unknown) => {
+          assert.ok(error instanceof ConnectionStringError, text);
+          for (let start = 0; start + 8 <= secret.length; start++) {
+            const piece = secret.slice(start, start + 8);
+            assert.ok(!inspect(error).includes(piece), `${text}: ${error.message}`);
+          }
+          return true;
+        },
+      );
+    }
+  }
 });

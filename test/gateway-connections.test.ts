@@ -6,6 +6,7 @@ import {ProvisioningServiceClient} from 'azure-iot-provisioning-service';
 import {startEmulator} from '../source/emulator/emulator.js';
 import {parseConnectionString} from '../source/dps/connection-string.js';
 import {DpsError} from '../source/dps/errors.js';
+import type {RetryWait} from '../source/dps/retry.js';
 import {
   connectToSandbox,
   connectWithAzure,
@@ -239,77 +240,198 @@ test('a malformed connection string is a bad request that does not echo the key'
   assert.ok(!inspect(error).includes(key));
 });
 
-test('throttling from the service API maps to throttled with Retry-After', async () => {
-  const {gateway, emulator} = sandbox;
-  emulator.faults.add({
-    path: /\/enrollments\/throttled-device$/i,
-    count: 1,
-    fault: {kind: 'status', status: 429, retryAfterSeconds: 7},
+/**
+ * A gateway on this file's emulator whose retry waits are recorded and not slept; `retries` caps the
+ * retries (default: the policy's).
+ */
+async function recordingGateway(options: {retries?: number; requestTimeoutMs?: number} = {}) {
+  const {info, caCertificatePem} = sandbox.emulator;
+  const slept: number[] = [];
+  const waits: RetryWait[] = [];
+  const gateway = await connectToSandbox(info, caCertificatePem, {
+    ...(options.requestTimeoutMs ? {requestTimeoutMs: options.requestTimeoutMs} : {}),
+    retry: {
+      ...(options.retries === undefined ? {} : {policy: {maxRetries: options.retries}}),
+      sleep: async (ms) => {
+        slept.push(ms);
+      },
+    },
   });
-  const error = await rejectsWith(
-    gateway.getIndividualEnrollment('throttled-device'),
-    'throttled',
-    429,
-  );
-  assert.equal(error.retryAfterSeconds, 7);
-  assert.ok(error.serviceMessage, 'the service message is kept');
-  assert.ok(error.trackingId, 'the tracking id is kept');
-  // The fault was used up by that one request; the next one reaches the API.
-  await rejectsWith(gateway.getIndividualEnrollment('throttled-device'), 'not-found', 404);
-});
+  const onWait = (wait: RetryWait) => waits.push(wait);
+  return {gateway, slept, waits, onWait};
+}
 
-test('throttling from ARM is visible at once: the ARM client does not retry on its own', async () => {
-  const {gateway, emulator} = sandbox;
-  emulator.faults.add({
-    method: 'GET',
-    path: /\/certificates$/i,
-    count: 1,
-    fault: {kind: 'status', status: 429, retryAfterSeconds: 3},
-  });
-  const error = await rejectsWith(gateway.listCaCertificates(), 'throttled', 429);
-  assert.equal(error.retryAfterSeconds, 3);
-  assert.ok(error.serviceMessage, 'the service message is kept');
-  assert.match(
-    error.trackingId ?? '',
-    /^[0-9a-f-]{36}$/,
-    'the correlation id becomes the tracking id',
-  );
-  assert.ok(Array.isArray(await gateway.listCaCertificates()));
-});
-
-test('server errors and reset connections map to server and network', async () => {
-  const {gateway, emulator} = sandbox;
-  emulator.faults.add({
-    path: /\/enrollments\/unlucky-device$/i,
-    count: 1,
-    fault: {kind: 'status', status: 503, retryAfterSeconds: 2},
-  });
-  const unavailable = await rejectsWith(
-    gateway.getIndividualEnrollment('unlucky-device'),
-    'server',
-    503,
-  );
-  assert.equal(unavailable.retryAfterSeconds, 2);
-  emulator.faults.add({path: /\/enrollments\/unlucky-device$/i, count: 1, fault: {kind: 'reset'}});
-  await rejectsWith(gateway.getIndividualEnrollment('unlucky-device'), 'network');
-  emulator.faults.add({path: /\/certificates$/i, count: 1, fault: {kind: 'reset'}});
-  await rejectsWith(gateway.listCaCertificates(), 'network');
-});
-
-test('a call that gets no answer in time fails as a network error', async () => {
-  const {info, caCertificatePem, faults} = sandbox.emulator;
-  const gateway = await connectToSandbox(info, caCertificatePem, {requestTimeoutMs: 300});
+test('throttling from the service API: the gateway waits as Retry-After asks, then goes through', async () => {
+  const {gateway, slept, waits, onWait} = await recordingGateway();
   try {
-    faults.add({path: /\/enrollments\/slow-device$/i, count: 1, fault: {kind: 'delay', ms: 1500}});
+    sandbox.emulator.faults.add({
+      path: /\/enrollments\/throttled-device$/i,
+      count: 1,
+      fault: {kind: 'status', status: 429, retryAfterSeconds: 7},
+    });
+    // The call reached the API after one wait: 'not-found' is DPS's answer for an unknown ID.
+    await rejectsWith(
+      gateway.getIndividualEnrollment('throttled-device', {onWait}),
+      'not-found',
+      404,
+    );
+    assert.deepEqual(slept, [7000]);
+    assert.equal(waits.length, 1);
+    assert.equal(waits[0]!.operation, "get individual enrollment 'throttled-device'");
+    assert.equal(waits[0]!.reason, 'DPS is throttling requests (429)');
+    assert.equal(waits[0]!.attempt, 2);
+    assert.equal(waits[0]!.maxAttempts, 5);
+    assert.equal(waits[0]!.askedByDps, true);
+  } finally {
+    await gateway.close();
+  }
+});
+
+test('throttling past the cap: the error keeps Retry-After, the service message and says how many attempts', async () => {
+  const {gateway, slept} = await recordingGateway();
+  try {
+    sandbox.emulator.faults.add({
+      path: /\/enrollments\/throttled-device$/i,
+      count: 5,
+      fault: {kind: 'status', status: 429, retryAfterSeconds: 7},
+    });
+    const error = await rejectsWith(
+      gateway.getIndividualEnrollment('throttled-device'),
+      'throttled',
+      429,
+    );
+    assert.equal(error.retryAfterSeconds, 7);
+    assert.equal(error.attempts, 5);
+    assert.match(error.message, /failed after 5 attempts, DPS is throttling requests \(HTTP 429\)/);
+    assert.ok(error.serviceMessage, 'the service message is kept');
+    assert.ok(error.trackingId, 'the tracking id is kept');
+    assert.deepEqual(slept, [7000, 7000, 7000, 7000]);
+  } finally {
+    await gateway.close();
+  }
+});
+
+test('a Retry-After beyond the longest wait is reported at once, not slept', async () => {
+  const {gateway, slept} = await recordingGateway();
+  try {
+    sandbox.emulator.faults.add({
+      path: /\/enrollments\/throttled-device$/i,
+      count: 1,
+      fault: {kind: 'status', status: 429, retryAfterSeconds: 600},
+    });
+    const error = await rejectsWith(
+      gateway.getIndividualEnrollment('throttled-device'),
+      'throttled',
+      429,
+    );
+    assert.equal(error.retryAfterSeconds, 600);
+    assert.match(
+      error.message,
+      /DPS asked to wait 600 s before trying again, longer than the 30 s/,
+    );
+    assert.deepEqual(slept, []);
+  } finally {
+    await gateway.close();
+  }
+});
+
+test('ARM throttling is retried by the gateway alone: the ARM client does not retry on its own', async () => {
+  const {gateway, slept} = await recordingGateway({retries: 1});
+  try {
+    // Two 429s and one retry: were the ARM client retrying too, its retries would use them up.
+    sandbox.emulator.faults.add({
+      method: 'GET',
+      path: /\/certificates$/i,
+      count: 2,
+      fault: {kind: 'status', status: 429, retryAfterSeconds: 3},
+    });
+    const error = await rejectsWith(gateway.listCaCertificates(), 'throttled', 429);
+    assert.equal(error.retryAfterSeconds, 3);
+    assert.equal(error.attempts, 2);
+    assert.ok(error.serviceMessage, 'the service message is kept');
+    assert.match(
+      error.trackingId ?? '',
+      /^[0-9a-f-]{36}$/,
+      'the correlation id becomes the tracking id',
+    );
+    assert.deepEqual(slept, [3000]);
+    assert.ok(Array.isArray(await gateway.listCaCertificates()));
+  } finally {
+    await gateway.close();
+  }
+});
+
+test('server errors and reset connections that outlast the retries map to server and network', async () => {
+  const {gateway} = await recordingGateway({retries: 2});
+  const {emulator} = sandbox;
+  try {
+    emulator.faults.add({
+      path: /\/enrollments\/unlucky-device$/i,
+      count: 3,
+      fault: {kind: 'status', status: 503, retryAfterSeconds: 2},
+    });
+    const unavailable = await rejectsWith(
+      gateway.getIndividualEnrollment('unlucky-device'),
+      'server',
+      503,
+    );
+    assert.equal(unavailable.retryAfterSeconds, 2);
+    assert.match(
+      unavailable.message,
+      /after 3 attempts, DPS is temporarily unavailable \(HTTP 503\)/,
+    );
+    emulator.faults.add({
+      path: /\/enrollments\/unlucky-device$/i,
+      count: 3,
+      fault: {kind: 'reset'},
+    });
+    const reset = await rejectsWith(gateway.getIndividualEnrollment('unlucky-device'), 'network');
+    assert.equal(reset.attempts, 3);
+    emulator.faults.add({path: /\/certificates$/i, count: 3, fault: {kind: 'reset'}});
+    await rejectsWith(gateway.listCaCertificates(), 'network');
+  } finally {
+    await gateway.close();
+  }
+});
+
+test('a call that gets no answer in time fails as a network error once the retries are used up', async () => {
+  const {gateway} = await recordingGateway({retries: 1, requestTimeoutMs: 300});
+  const {faults} = sandbox.emulator;
+  try {
+    faults.add({path: /\/enrollments\/slow-device$/i, count: 2, fault: {kind: 'delay', ms: 1500}});
     const service = await rejectsWith(gateway.getIndividualEnrollment('slow-device'), 'network');
+    assert.match(service.message, /after 2 attempts/);
     assert.match(service.message, /no answer within 300 ms/);
     faults.add({
       method: 'GET',
       path: /\/certificates$/i,
-      count: 1,
+      count: 2,
       fault: {kind: 'delay', ms: 1500},
     });
     await rejectsWith(gateway.listCaCertificates(), 'network');
+  } finally {
+    await gateway.close();
+  }
+});
+
+test('Esc while waiting to retry: the call ends at once as cancelled', async () => {
+  const {info, caCertificatePem} = sandbox.emulator;
+  const gateway = await connectToSandbox(info, caCertificatePem);
+  try {
+    sandbox.emulator.faults.add({
+      path: /\/enrollments\/patient-device$/i,
+      count: 1,
+      fault: {kind: 'status', status: 429, retryAfterSeconds: 20},
+    });
+    const controller = new AbortController();
+    const started = Date.now();
+    const call = gateway.getIndividualEnrollment('patient-device', {
+      signal: controller.signal,
+      onWait: () => controller.abort(),
+    });
+    const error = await rejectsWith(call, 'cancelled');
+    assert.match(error.message, /get individual enrollment 'patient-device' was cancelled/);
+    assert.ok(Date.now() - started < 15_000, 'it did not wait the 20 s DPS asked for');
   } finally {
     await gateway.close();
   }
@@ -327,9 +449,11 @@ test('an untrusted server certificate is a TLS error; verification is never turn
   }
 });
 
-test('a stopped emulator is a network error', async () => {
+test('a stopped emulator is a network error, after the retries', async () => {
   const emulator = await startEmulator({inMemory: true, port: 0});
-  const gateway = await connectToSandbox(emulator.info, emulator.caCertificatePem);
+  const gateway = await connectToSandbox(emulator.info, emulator.caCertificatePem, {
+    retry: {sleep: async () => {}},
+  });
   await emulator.close();
   try {
     await rejectsWith(gateway.getIndividualEnrollment('anything'), 'network');

@@ -8,7 +8,7 @@ import {
   thumbprints,
 } from './inspect.js';
 import {describeKey} from './signing-key.js';
-import {enrollmentIdProblem, maxX509RegistrationIdLength, type IdProblem} from '../dps/id-rules.js';
+import {enrollmentIdProblem, maxX509RegistrationIdLength, type IdProblem} from '../dps/index.js';
 
 const dayMs = 24 * 60 * 60 * 1000;
 

@@ -174,26 +174,71 @@ function base64Body(text: string): Buffer | undefined {
 
 type PemBlock = {label: string; body: Buffer; text: string; encrypted: boolean};
 
+const beginMarker = '-----BEGIN ';
+const endMarker = '-----END ';
+const dashes = '-----';
+/** Longer than any PEM label ("ENCRYPTED PRIVATE KEY", "X509 CERTIFICATE", "CERTIFICATE REQUEST"). */
+const maxLabelLength = 64;
+const labelPattern = /^[A-Z0-9 ]+$/;
+
+/** The label of a "-----BEGIN LABEL-----" or "-----END LABEL-----" marker starting at `at`, and where it ends. */
+function markerLabel(text: string, at: number, marker: string) {
+  const start = at + marker.length;
+  const close = text.indexOf(dashes, start);
+  if (close < 0 || close - start > maxLabelLength) return undefined;
+  const label = text.slice(start, close);
+  return labelPattern.test(label) ? {label, end: close + dashes.length} : undefined;
+}
+
+/**
+ * The PEM blocks of a text, in order: each BEGIN with the first END of the same label after it (text
+ * between blocks is ignored, as OpenSSL does). One pass over the markers, so a file of BEGIN lines that
+ * never end takes linear time: the END markers are indexed first, and each label's next END is found by a
+ * cursor that only moves forward.
+ */
 function pemBlocks(text: string): PemBlock[] {
+  const ends = new Map<string, {positions: number[]; next: number}>();
+  for (let at = text.indexOf(endMarker); at >= 0; at = text.indexOf(endMarker, at + 1)) {
+    const marker = markerLabel(text, at, endMarker);
+    if (!marker) continue;
+    const entry = ends.get(marker.label) ?? {positions: [], next: 0};
+    entry.positions.push(at);
+    ends.set(marker.label, entry);
+  }
   const blocks: PemBlock[] = [];
-  const pattern = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
-  for (const match of text.matchAll(pattern)) {
-    const label = match[1]!;
-    const inside = match[2]!;
-    const headers = /^\s*Proc-Type:[^\n]*ENCRYPTED/m.test(inside);
-    const body = inside
-      .split(/\r?\n/)
-      .filter((line) => !line.includes(':'))
-      .join('')
-      .replace(/\s+/g, '');
-    blocks.push({
-      label,
-      body: Buffer.from(body, 'base64'),
-      text: match[0],
-      encrypted: headers || label === 'ENCRYPTED PRIVATE KEY',
-    });
+  let from = 0;
+  for (let at = text.indexOf(beginMarker); at >= 0; at = text.indexOf(beginMarker, from)) {
+    from = at + 1;
+    const begin = markerLabel(text, at, beginMarker);
+    const entry = begin && ends.get(begin.label);
+    if (!begin || !entry) continue;
+    while (entry.next < entry.positions.length && entry.positions[entry.next]! < begin.end) {
+      entry.next += 1;
+    }
+    const end = entry.positions[entry.next];
+    if (end === undefined) continue;
+    const blockEnd = end + endMarker.length + begin.label.length + dashes.length;
+    blocks.push(pemBlock(begin.label, text.slice(begin.end, end), text.slice(at, blockEnd)));
+    from = blockEnd;
   }
   return blocks;
+}
+
+function pemBlock(label: string, inside: string, text: string): PemBlock {
+  const lines = inside.split(/\r?\n/);
+  const encryptedHeader = lines.some(
+    (line) => line.trimStart().startsWith('Proc-Type:') && line.includes('ENCRYPTED'),
+  );
+  const body = lines
+    .filter((line) => !line.includes(':'))
+    .join('')
+    .replace(/\s+/g, '');
+  return {
+    label,
+    body: Buffer.from(body, 'base64'),
+    text,
+    encrypted: encryptedHeader || label === 'ENCRYPTED PRIVATE KEY',
+  };
 }
 
 function parsePemCertificates(text: string): CertificateBundle {

@@ -4,6 +4,13 @@ import type {IotDpsClient} from '@azure/arm-deviceprovisioningservices';
 import type {TokenCredential} from '@azure/core-auth';
 import {DpsError, isDpsError, normalizeError} from './errors.js';
 import {parseRights, pickServicePolicy, type AccessPolicyWithKeys} from './connection-string.js';
+import {
+  defaultRetryRuntime,
+  withRetry,
+  type CallKind,
+  type CallOptions,
+  type RetryRuntime,
+} from './retry.js';
 import {defaultRequestTimeoutMs, withTimeout} from './timeout.js';
 import type {CaCertificate, DpsResource, LinkedHub, VerificationCode} from './types.js';
 import {readCaCertificate, readVerificationCode, type ArmCertificate} from './wire.js';
@@ -21,8 +28,8 @@ export type ArmTarget = {
 };
 
 /**
- * Creates the ARM client (loaded on first use). Its own retries are off: the wizard retries throttled
- * requests itself, honouring Retry-After, and says so on screen.
+ * Creates the ARM client (loaded on first use). Its own retries are off: the gateway's one retry policy
+ * (retry.ts) retries every call, service and ARM alike, and tells the caller what it waits for.
  */
 export async function createArmClient(target: ArmTarget): Promise<IotDpsClient> {
   const {IotDpsClient} = await import('@azure/arm-deviceprovisioningservices');
@@ -53,16 +60,17 @@ export class ArmOperations {
     private readonly client: IotDpsClient,
     private readonly target: ArmTarget,
     private readonly secrets: () => readonly string[],
+    private readonly retry: RetryRuntime = defaultRetryRuntime,
   ) {}
 
-  async getDpsResource(): Promise<DpsResource> {
+  async getDpsResource(options: CallOptions = {}): Promise<DpsResource> {
     const {dpsName, resourceGroup} = this.target;
     const [description, policies] = await Promise.all([
-      this.call(`read DPS '${dpsName}'`, () =>
-        this.client.iotDpsResource.get(dpsName, resourceGroup),
+      this.call(`read DPS '${dpsName}'`, 'read', options, (abortSignal) =>
+        this.client.iotDpsResource.get(dpsName, resourceGroup, {abortSignal}),
       ),
       // Reading the resource needs less than listing keys; without that right the list is empty.
-      this.listAccessPolicies().catch((error: unknown) => {
+      this.listAccessPolicies(options).catch((error: unknown) => {
         if (isDpsError(error, 'forbidden')) return [];
         throw error;
       }),
@@ -97,11 +105,13 @@ export class ArmOperations {
   }
 
   /** The shared access policies with their keys: only for building the service connection string. */
-  async listAccessPolicies(): Promise<AccessPolicyWithKeys[]> {
+  async listAccessPolicies(options: CallOptions = {}): Promise<AccessPolicyWithKeys[]> {
     const {dpsName, resourceGroup} = this.target;
-    return this.call(`list the access policies of DPS '${dpsName}'`, async () => {
+    const operation = `list the access policies of DPS '${dpsName}'`;
+    return this.call(operation, 'read', options, async (abortSignal) => {
       const policies: AccessPolicyWithKeys[] = [];
-      for await (const rule of this.client.iotDpsResource.listKeys(dpsName, resourceGroup)) {
+      const rules = this.client.iotDpsResource.listKeys(dpsName, resourceGroup, {abortSignal});
+      for await (const rule of rules) {
         const policy: AccessPolicyWithKeys = {keyName: rule.keyName, rights: rule.rights};
         if (rule.primaryKey) policy.primaryKey = rule.primaryKey;
         if (rule.secondaryKey) policy.secondaryKey = rule.secondaryKey;
@@ -112,36 +122,45 @@ export class ArmOperations {
   }
 
   /** The first policy with ServiceConfig and EnrollmentWrite, or undefined. */
-  async findServicePolicy() {
-    return pickServicePolicy(await this.listAccessPolicies());
+  async findServicePolicy(options: CallOptions = {}) {
+    return pickServicePolicy(await this.listAccessPolicies(options));
   }
 
-  async listCaCertificates(): Promise<CaCertificate[]> {
+  async listCaCertificates(options: CallOptions = {}): Promise<CaCertificate[]> {
     const {dpsName, resourceGroup} = this.target;
-    const list = await this.call(`list CA certificates of DPS '${dpsName}'`, () =>
-      this.client.dpsCertificate.list(resourceGroup, dpsName),
+    const list = await this.call(
+      `list CA certificates of DPS '${dpsName}'`,
+      'read',
+      options,
+      (abortSignal) => this.client.dpsCertificate.list(resourceGroup, dpsName, {abortSignal}),
     );
     return (list.value ?? []).map((certificate) => readCaCertificate(certificate, ''));
   }
 
-  async getCaCertificate(name: string): Promise<CaCertificate> {
+  async getCaCertificate(name: string, options: CallOptions = {}): Promise<CaCertificate> {
     const {dpsName, resourceGroup} = this.target;
-    const certificate = await this.call(`get CA certificate '${name}'`, () =>
-      this.client.dpsCertificate.get(name, resourceGroup, dpsName),
+    const certificate = await this.call(
+      `get CA certificate '${name}'`,
+      'read',
+      options,
+      (abortSignal) => this.client.dpsCertificate.get(name, resourceGroup, dpsName, {abortSignal}),
     );
     return readCaCertificate(certificate as ArmCertificate, name);
   }
 
-  async uploadCaCertificate(request: {
-    name: string;
-    certificatePem: string;
-    verified?: boolean;
-    etag?: string;
-  }): Promise<CaCertificate> {
+  async uploadCaCertificate(
+    request: {
+      name: string;
+      certificatePem: string;
+      verified?: boolean;
+      etag?: string;
+    },
+    options: CallOptions = {},
+  ): Promise<CaCertificate> {
     const {dpsName, resourceGroup} = this.target;
     const operation = `upload CA certificate '${request.name}'`;
     const certificate = certificateDer(request.certificatePem, operation);
-    const result = await this.call(operation, () =>
+    const result = await this.call(operation, 'write', options, (abortSignal) =>
       this.client.dpsCertificate.createOrUpdate(
         resourceGroup,
         dpsName,
@@ -152,16 +171,23 @@ export class ArmOperations {
             ...(request.verified === undefined ? {} : {isVerified: request.verified}),
           },
         },
-        request.etag ? {ifMatch: request.etag} : {},
+        request.etag ? {ifMatch: request.etag, abortSignal} : {abortSignal},
       ),
     );
     return readCaCertificate(result as ArmCertificate, request.name);
   }
 
-  async generateVerificationCode(name: string, etag: string): Promise<VerificationCode> {
+  async generateVerificationCode(
+    name: string,
+    etag: string,
+    options: CallOptions = {},
+  ): Promise<VerificationCode> {
     const {dpsName, resourceGroup} = this.target;
-    const result = await this.call(`generate a verification code for '${name}'`, () =>
-      this.client.dpsCertificate.generateVerificationCode(name, etag, resourceGroup, dpsName),
+    const operation = `generate a verification code for '${name}'`;
+    const result = await this.call(operation, 'write', options, (abortSignal) =>
+      this.client.dpsCertificate.generateVerificationCode(name, etag, resourceGroup, dpsName, {
+        abortSignal,
+      }),
     );
     return readVerificationCode(result, name);
   }
@@ -170,34 +196,58 @@ export class ArmOperations {
     name: string,
     etag: string,
     verificationCertificatePem: string,
+    options: CallOptions = {},
   ): Promise<CaCertificate> {
     const {dpsName, resourceGroup} = this.target;
     const operation = `verify CA certificate '${name}'`;
     const der = certificateDer(verificationCertificatePem, operation);
-    const result = await this.call(operation, () =>
-      this.client.dpsCertificate.verifyCertificate(name, etag, resourceGroup, dpsName, {
-        certificate: Buffer.from(der).toString('base64'),
-      }),
+    const result = await this.call(operation, 'write', options, (abortSignal) =>
+      this.client.dpsCertificate.verifyCertificate(
+        name,
+        etag,
+        resourceGroup,
+        dpsName,
+        {certificate: Buffer.from(der).toString('base64')},
+        {abortSignal},
+      ),
     );
     return readCaCertificate(result as ArmCertificate, name);
   }
 
-  async deleteCaCertificate(name: string, etag: string): Promise<void> {
+  async deleteCaCertificate(name: string, etag: string, options: CallOptions = {}): Promise<void> {
     const {dpsName, resourceGroup} = this.target;
-    await this.call(`delete CA certificate '${name}'`, () =>
-      this.client.dpsCertificate.delete(resourceGroup, etag, dpsName, name),
+    await this.call(`delete CA certificate '${name}'`, 'delete', options, (abortSignal) =>
+      this.client.dpsCertificate.delete(resourceGroup, etag, dpsName, name, {abortSignal}),
     );
   }
 
-  private async call<T>(operation: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await withTimeout(
-        run(),
-        this.target.requestTimeoutMs ?? defaultRequestTimeoutMs,
-        operation,
-      );
-    } catch (error) {
-      throw normalizeError(error, operation, this.secrets());
-    }
+  /**
+   * Runs one ARM call under the retry policy. Each attempt gets its own AbortSignal, aborted when the
+   * caller's is or when the attempt runs past the request timeout, so the request itself is torn down.
+   */
+  private call<T>(
+    operation: string,
+    kind: CallKind,
+    options: CallOptions,
+    run: (abortSignal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const attempt = async (callerSignal: AbortSignal | undefined) => {
+      const controller = new AbortController();
+      const abort = () => controller.abort();
+      callerSignal?.addEventListener('abort', abort, {once: true});
+      try {
+        return await withTimeout(
+          run(controller.signal),
+          this.target.requestTimeoutMs ?? defaultRequestTimeoutMs,
+          operation,
+          abort,
+        );
+      } catch (error) {
+        throw normalizeError(error, operation, this.secrets());
+      } finally {
+        callerSignal?.removeEventListener('abort', abort);
+      }
+    };
+    return withRetry(operation, kind, attempt, options, this.retry);
   }
 }

@@ -6,7 +6,10 @@ export type ServiceConnectionString = {
   sharedAccessKey: string;
 };
 
-/** A connection string that cannot be used; the message names the problem and never the key. */
+/**
+ * A connection string that cannot be used. The message names the field and the problem and never echoes a
+ * value from the string: a key pasted into the wrong field must not end up on screen or in a log.
+ */
 export class ConnectionStringError extends Error {
   override name = 'ConnectionStringError';
 }
@@ -41,12 +44,12 @@ export function parseConnectionString(text: string): ServiceConnectionString {
   }
   if (!/^[A-Za-z0-9.-]+$/.test(hostName)) {
     throw new ConnectionStringError(
-      `HostName must be a bare host name without scheme, port or path, got "${hostName}"`,
+      'HostName must be a bare host name (letters, digits, "." and "-") without scheme, port or path',
     );
   }
   if (/\.azure-devices\.net$/i.test(hostName)) {
     throw new ConnectionStringError(
-      `HostName ${hostName} is an IoT hub; use the connection string of the DPS (…azure-devices-provisioning.net)`,
+      'HostName is an IoT hub (…azure-devices.net); use the connection string of the DPS (…azure-devices-provisioning.net)',
     );
   }
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(sharedAccessKey)) {

@@ -18,6 +18,8 @@ export type DpsErrorKind =
   | 'tls'
   /** The operation needs the ARM API (Azure sign-in), but only a service connection string was given. */
   | 'needs-arm'
+  /** The caller aborted the call (its AbortSignal), e.g. Esc while waiting to retry. */
+  | 'cancelled'
   | 'unknown';
 
 export type DpsErrorDetails = {
@@ -32,6 +34,12 @@ export type DpsErrorDetails = {
   errorCode?: string;
   /** How long the service asked us to wait (429, sometimes 503). */
   retryAfterSeconds?: number;
+  /** The same, to the millisecond (retry-after-ms, or Retry-After in milliseconds). */
+  retryAfterMs?: number;
+  /** How many times the call was sent, when it was more than once. */
+  attempts?: number;
+  /** One more sentence about this failure, e.g. why the gateway stopped retrying. */
+  note?: string;
 };
 
 const kindText: Record<DpsErrorKind, string> = {
@@ -47,7 +55,16 @@ const kindText: Record<DpsErrorKind, string> = {
   tls: 'the TLS connection to DPS could not be verified',
   'needs-arm':
     'this needs Azure sign-in (ARM): a service connection string reaches only enrollments and registrations',
+  cancelled: 'it was cancelled',
   unknown: 'an unexpected error occurred',
+};
+
+/** Statuses whose cause is more specific than their kind's. */
+const statusText: Record<number, string> = {
+  408: 'DPS timed out waiting for the request',
+  502: 'a gateway in front of DPS failed',
+  503: 'DPS is temporarily unavailable',
+  504: 'a gateway in front of DPS timed out',
 };
 
 export class DpsError extends Error {
@@ -59,11 +76,26 @@ export class DpsError extends Error {
   readonly trackingId?: string;
   readonly errorCode?: string;
   readonly retryAfterSeconds?: number;
+  readonly retryAfterMs?: number;
+  readonly attempts?: number;
+  readonly note?: string;
 
   constructor(details: DpsErrorDetails) {
     const status = details.status === undefined ? '' : ` (HTTP ${details.status})`;
     const service = details.serviceMessage ? `: ${details.serviceMessage}` : '';
-    super(`${details.operation} failed, ${kindText[details.kind]}${status}${service}`);
+    const attempts =
+      details.attempts !== undefined && details.attempts > 1
+        ? ` after ${details.attempts} attempts`
+        : '';
+    const cause =
+      (details.status === undefined ? undefined : statusText[details.status]) ??
+      kindText[details.kind];
+    const note = details.note ? `${service.endsWith('.') ? '' : '.'} ${details.note}` : '';
+    super(
+      details.kind === 'cancelled'
+        ? `${details.operation} was cancelled${attempts}${note}`
+        : `${details.operation} failed${attempts}, ${cause}${status}${service}${note}`,
+    );
     this.kind = details.kind;
     this.operation = details.operation;
     if (details.status !== undefined) this.status = details.status;
@@ -71,6 +103,23 @@ export class DpsError extends Error {
     if (details.trackingId !== undefined) this.trackingId = details.trackingId;
     if (details.errorCode !== undefined) this.errorCode = details.errorCode;
     if (details.retryAfterSeconds !== undefined) this.retryAfterSeconds = details.retryAfterSeconds;
+    if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
+    if (details.attempts !== undefined) this.attempts = details.attempts;
+    if (details.note !== undefined) this.note = details.note;
+  }
+
+  /** The details this error was made from, to make a copy with some of them changed. */
+  details(): DpsErrorDetails {
+    const details: DpsErrorDetails = {kind: this.kind, operation: this.operation};
+    if (this.status !== undefined) details.status = this.status;
+    if (this.serviceMessage !== undefined) details.serviceMessage = this.serviceMessage;
+    if (this.trackingId !== undefined) details.trackingId = this.trackingId;
+    if (this.errorCode !== undefined) details.errorCode = this.errorCode;
+    if (this.retryAfterSeconds !== undefined) details.retryAfterSeconds = this.retryAfterSeconds;
+    if (this.retryAfterMs !== undefined) details.retryAfterMs = this.retryAfterMs;
+    if (this.attempts !== undefined) details.attempts = this.attempts;
+    if (this.note !== undefined) details.note = this.note;
+    return details;
   }
 }
 
@@ -273,11 +322,9 @@ export function normalizeError(
       (message ? correlationPattern.exec(message)?.[1] : undefined) ??
       shape.headers?.get('x-ms-request-id') ??
       shape.headers?.get('x-ms-correlation-request-id');
+    const retryAfterMs = retryAfterMsOf(shape.headers);
     const retryAfterSeconds =
-      parseRetryAfter(shape.headers?.get('retry-after')) ??
-      msToSeconds(
-        shape.headers?.get('retry-after-ms') ?? shape.headers?.get('x-ms-retry-after-ms'),
-      );
+      retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000);
     const details: DpsErrorDetails = {
       kind: kindForStatus(shape.status),
       operation,
@@ -288,7 +335,10 @@ export function normalizeError(
     if (trackingId) details.trackingId = trackingId;
     const errorCode = body.errorCode ?? shape.code;
     if (errorCode) details.errorCode = errorCode;
-    if (retryAfterSeconds !== undefined) details.retryAfterSeconds = retryAfterSeconds;
+    if (retryAfterMs !== undefined && retryAfterSeconds !== undefined) {
+      details.retryAfterMs = retryAfterMs;
+      details.retryAfterSeconds = retryAfterSeconds;
+    }
     return new DpsError(details);
   }
 
@@ -314,7 +364,18 @@ export function normalizeError(
   return withMessage('unknown');
 }
 
-function msToSeconds(value: string | undefined): number | undefined {
-  if (value === undefined || !/^\d+$/.test(value.trim())) return undefined;
-  return Math.ceil(Number(value) / 1000);
+/**
+ * How long the answer asks to wait, in milliseconds: retry-after-ms and x-ms-retry-after-ms (the Azure
+ * SDKs read these first), else Retry-After in seconds or as an HTTP date.
+ */
+function retryAfterMsOf(headers: Headers | undefined, now = Date.now()): number | undefined {
+  for (const name of ['retry-after-ms', 'x-ms-retry-after-ms']) {
+    const value = headers?.get(name)?.trim();
+    if (value !== undefined && /^\d+$/.test(value)) return Number(value);
+  }
+  const value = headers?.get('retry-after');
+  if (value === undefined || value.trim() === '') return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -8,6 +8,7 @@ import {
   parseConnectionString,
 } from './connection-string.js';
 import {DpsError, isDpsError} from './errors.js';
+import {retryRuntime, type CallOptions, type RetryRuntime, type RetrySettings} from './retry.js';
 import {createServiceClient, ServiceOperations, type ServiceAuth} from './service-operations.js';
 import type {ConnectionSummary, DpsGateway} from './types.js';
 
@@ -54,10 +55,16 @@ function readConnectionString(connectionString: string, operation: string) {
   }
 }
 
-function needsArm(operation: string): never {
+/** Fails an ARM-only call on a gateway without ARM, as every call fails: after honouring a cancelled signal. */
+async function needsArm(operation: string, options: CallOptions | undefined): Promise<never> {
+  if (options?.signal?.aborted) throw new DpsError({kind: 'cancelled', operation});
   throw new DpsError({kind: 'needs-arm', operation});
 }
 
+/**
+ * The gateway over the two SDKs. Every call, service and ARM, runs under the retry policy inside
+ * ServiceOperations and ArmOperations, with the caller's CallOptions passed through.
+ */
 function assemble(
   connection: ConnectionSummary,
   service: ServiceOperations,
@@ -66,46 +73,76 @@ function assemble(
 ): DpsGateway {
   return {
     connection,
-    getIndividualEnrollment: (id) => service.getIndividualEnrollment(id),
-    createOrUpdateIndividualEnrollment: (enrollment) =>
-      service.createOrUpdateIndividualEnrollment(enrollment),
-    deleteIndividualEnrollment: (id, etag) => service.deleteIndividualEnrollment(id, etag),
-    queryIndividualEnrollments: (page) => service.queryIndividualEnrollments(page),
-    runIndividualEnrollmentBulk: (mode, enrollments) =>
-      service.runIndividualEnrollmentBulk(mode, enrollments),
-    getEnrollmentGroup: (id) => service.getEnrollmentGroup(id),
-    createOrUpdateEnrollmentGroup: (group) => service.createOrUpdateEnrollmentGroup(group),
-    deleteEnrollmentGroup: (id, etag) => service.deleteEnrollmentGroup(id, etag),
-    queryEnrollmentGroups: (page) => service.queryEnrollmentGroups(page),
-    runEnrollmentGroupBulk: (mode, groups) => service.runEnrollmentGroupBulk(mode, groups),
-    getRegistrationState: (id) => service.getRegistrationState(id),
-    deleteRegistrationState: (id, etag) => service.deleteRegistrationState(id, etag),
-    queryRegistrationStates: (groupId, page) => service.queryRegistrationStates(groupId, page),
-    listCaCertificates: async () =>
-      arm ? arm.listCaCertificates() : needsArm('list CA certificates'),
-    getCaCertificate: async (name) =>
-      arm ? arm.getCaCertificate(name) : needsArm(`get CA certificate '${name}'`),
-    uploadCaCertificate: async (request) =>
-      arm ? arm.uploadCaCertificate(request) : needsArm(`upload CA certificate '${request.name}'`),
-    generateVerificationCode: async (name, etag) =>
+    getIndividualEnrollment: (id, options) => service.getIndividualEnrollment(id, options),
+    createOrUpdateIndividualEnrollment: (enrollment, options) =>
+      service.createOrUpdateIndividualEnrollment(enrollment, options),
+    deleteIndividualEnrollment: (id, etag, options) =>
+      service.deleteIndividualEnrollment(id, etag, options),
+    queryIndividualEnrollments: (page, options) =>
+      service.queryIndividualEnrollments(page, options),
+    runIndividualEnrollmentBulk: (mode, enrollments, options) =>
+      service.runIndividualEnrollmentBulk(mode, enrollments, options),
+    getEnrollmentGroup: (id, options) => service.getEnrollmentGroup(id, options),
+    createOrUpdateEnrollmentGroup: (group, options) =>
+      service.createOrUpdateEnrollmentGroup(group, options),
+    deleteEnrollmentGroup: (id, etag, options) => service.deleteEnrollmentGroup(id, etag, options),
+    queryEnrollmentGroups: (page, options) => service.queryEnrollmentGroups(page, options),
+    runEnrollmentGroupBulk: (mode, groups, options) =>
+      service.runEnrollmentGroupBulk(mode, groups, options),
+    getRegistrationState: (id, options) => service.getRegistrationState(id, options),
+    deleteRegistrationState: (id, etag, options) =>
+      service.deleteRegistrationState(id, etag, options),
+    queryRegistrationStates: (groupId, page, options) =>
+      service.queryRegistrationStates(groupId, page, options),
+    listCaCertificates: async (options) =>
+      arm ? arm.listCaCertificates(options) : needsArm('list CA certificates', options),
+    getCaCertificate: async (name, options) =>
+      arm ? arm.getCaCertificate(name, options) : needsArm(`get CA certificate '${name}'`, options),
+    uploadCaCertificate: async (request, options) =>
       arm
-        ? arm.generateVerificationCode(name, etag)
-        : needsArm(`generate a verification code for '${name}'`),
-    verifyCaCertificate: async (name, etag, pem) =>
-      arm ? arm.verifyCaCertificate(name, etag, pem) : needsArm(`verify CA certificate '${name}'`),
-    deleteCaCertificate: async (name, etag) =>
-      arm ? arm.deleteCaCertificate(name, etag) : needsArm(`delete CA certificate '${name}'`),
-    getDpsResource: async () => (arm ? arm.getDpsResource() : needsArm('read the DPS resource')),
+        ? arm.uploadCaCertificate(request, options)
+        : needsArm(`upload CA certificate '${request.name}'`, options),
+    generateVerificationCode: async (name, etag, options) =>
+      arm
+        ? arm.generateVerificationCode(name, etag, options)
+        : needsArm(`generate a verification code for '${name}'`, options),
+    verifyCaCertificate: async (name, etag, pem, options) =>
+      arm
+        ? arm.verifyCaCertificate(name, etag, pem, options)
+        : needsArm(`verify CA certificate '${name}'`, options),
+    deleteCaCertificate: async (name, etag, options) =>
+      arm
+        ? arm.deleteCaCertificate(name, etag, options)
+        : needsArm(`delete CA certificate '${name}'`, options),
+    getDpsResource: async (options) =>
+      arm ? arm.getDpsResource(options) : needsArm('read the DPS resource', options),
     close: async () => {
       agent?.destroy();
     },
   };
 }
 
+/**
+ * What every way of connecting accepts: the request timeout, and the retry policy's settings (tests make
+ * its waits tiny). `signal` and `onWait` apply to the calls made while connecting.
+ */
+export type ConnectOptions = CallOptions & {
+  /** How long one call may take before it fails as a network error; default 60 s. */
+  requestTimeoutMs?: number;
+  retry?: RetrySettings;
+};
+
+const runtimeOf = (options: ConnectOptions): RetryRuntime => retryRuntime(options.retry);
+
+const callOptionsOf = ({signal, onWait}: ConnectOptions): CallOptions => ({
+  ...(signal ? {signal} : {}),
+  ...(onWait ? {onWait} : {}),
+});
+
 /** A service connection string: enrollments and registrations; CA certificates fail with 'needs-arm'. */
 export async function connectWithConnectionString(
   connectionString: string,
-  options: {agent?: Agent; requestTimeoutMs?: number} = {},
+  options: ConnectOptions & {agent?: Agent} = {},
 ): Promise<DpsGateway> {
   const parsed = readConnectionString(connectionString, 'read the connection string');
   const secrets = new SecretList();
@@ -113,7 +150,7 @@ export async function connectWithConnectionString(
   const client = await createServiceClient({connectionString}, options.agent);
   return assemble(
     {mode: 'connection-string', serviceHostName: parsed.hostName, armAvailable: false},
-    new ServiceOperations(client, secrets.list, options.requestTimeoutMs),
+    new ServiceOperations(client, secrets.list, options.requestTimeoutMs, runtimeOf(options)),
     undefined,
     options.agent,
   );
@@ -143,8 +180,13 @@ export type AzureTarget = {
  * (first policy with ServiceConfig and EnrollmentWrite). When listkeys is not allowed or no policy fits,
  * the service API is called with the same credential (Azure AD) instead.
  */
-export async function connectWithAzure(target: AzureTarget): Promise<DpsGateway> {
+export async function connectWithAzure(
+  target: AzureTarget,
+  options: ConnectOptions = {},
+): Promise<DpsGateway> {
   const secrets = new SecretList();
+  const runtime = runtimeOf(options);
+  const requestTimeoutMs = options.requestTimeoutMs ?? target.requestTimeoutMs;
   const agent =
     target.endpoint && target.ca
       ? localAgent(Number(new URL(target.endpoint).port) || 443, target.ca)
@@ -156,15 +198,20 @@ export async function connectWithAzure(target: AzureTarget): Promise<DpsGateway>
     dpsName: target.dpsName,
     ...(target.endpoint ? {endpoint: target.endpoint} : {}),
     ...(agent ? {agent} : {}),
-    ...(target.requestTimeoutMs ? {requestTimeoutMs: target.requestTimeoutMs} : {}),
+    ...(requestTimeoutMs ? {requestTimeoutMs} : {}),
   };
   try {
-    const arm = new ArmOperations(await createArmClient(armTarget), armTarget, secrets.list);
-    const resource = await arm.getDpsResource();
+    const arm = new ArmOperations(
+      await createArmClient(armTarget),
+      armTarget,
+      secrets.list,
+      runtime,
+    );
+    const resource = await arm.getDpsResource(callOptionsOf(options));
     let policy;
     if (target.serviceAuth !== 'azure-ad') {
       try {
-        policy = await arm.findServicePolicy();
+        policy = await arm.findServicePolicy(callOptionsOf(options));
       } catch (error) {
         if (!isDpsError(error, 'forbidden') && !isDpsError(error, 'unauthorized')) throw error;
       }
@@ -189,7 +236,7 @@ export async function connectWithAzure(target: AzureTarget): Promise<DpsGateway>
         resourceGroup: target.resourceGroup,
         subscriptionId: target.subscriptionId,
       },
-      new ServiceOperations(client, secrets.list, target.requestTimeoutMs),
+      new ServiceOperations(client, secrets.list, requestTimeoutMs, runtime),
       arm,
       agent,
     );
@@ -211,8 +258,9 @@ export function staticTokenCredential(token: string): TokenCredential {
 export async function connectToSandbox(
   info: EmulatorInfo,
   caCertificatePem: string,
-  options: {requestTimeoutMs?: number} = {},
+  options: ConnectOptions = {},
 ): Promise<DpsGateway> {
+  const runtime = runtimeOf(options);
   const secrets = new SecretList();
   secrets.add(info.armToken);
   const parsed = readConnectionString(info.connectionString, 'connect to the sandbox');
@@ -227,7 +275,7 @@ export async function connectToSandbox(
     agent,
     ...(options.requestTimeoutMs ? {requestTimeoutMs: options.requestTimeoutMs} : {}),
   };
-  const arm = new ArmOperations(await createArmClient(armTarget), armTarget, secrets.list);
+  const arm = new ArmOperations(await createArmClient(armTarget), armTarget, secrets.list, runtime);
   const client = await createServiceClient({connectionString: info.connectionString}, agent);
   return assemble(
     {
@@ -238,7 +286,7 @@ export async function connectToSandbox(
       resourceGroup: info.resourceGroup,
       subscriptionId: info.subscriptionId,
     },
-    new ServiceOperations(client, secrets.list, options.requestTimeoutMs),
+    new ServiceOperations(client, secrets.list, options.requestTimeoutMs, runtime),
     arm,
     agent,
   );

@@ -2,6 +2,13 @@ import type {Agent} from 'node:https';
 import type {TokenCredential} from '@azure/core-auth';
 import type {ProvisioningServiceClient} from 'azure-iot-provisioning-service';
 import {normalizeError} from './errors.js';
+import {
+  defaultRetryRuntime,
+  withRetry,
+  type CallKind,
+  type CallOptions,
+  type RetryRuntime,
+} from './retry.js';
 import {defaultRequestTimeoutMs, withTimeout} from './timeout.js';
 import type {
   BulkMode,
@@ -70,20 +77,30 @@ export class ServiceOperations {
     /** Values that must never appear in an error message (the key, tokens). */
     private readonly secrets: () => readonly string[],
     private readonly requestTimeoutMs = defaultRequestTimeoutMs,
+    private readonly retry: RetryRuntime = defaultRetryRuntime,
   ) {}
 
-  async getIndividualEnrollment(registrationId: string): Promise<IndividualEnrollment> {
-    const result = await this.call(`get individual enrollment '${registrationId}'`, (done) =>
-      this.client.getIndividualEnrollment(registrationId, done as never),
+  async getIndividualEnrollment(
+    registrationId: string,
+    options: CallOptions = {},
+  ): Promise<IndividualEnrollment> {
+    const result = await this.call(
+      `get individual enrollment '${registrationId}'`,
+      'read',
+      options,
+      (done) => this.client.getIndividualEnrollment(registrationId, done as never),
     );
     return readIndividualEnrollment(result);
   }
 
   async createOrUpdateIndividualEnrollment(
     enrollment: IndividualEnrollment,
+    options: CallOptions = {},
   ): Promise<IndividualEnrollment> {
     const result = await this.call(
       `save individual enrollment '${enrollment.registrationId}'`,
+      'write',
+      options,
       (done) =>
         this.client.createOrUpdateIndividualEnrollment(
           writeIndividualEnrollment(enrollment) as never,
@@ -93,17 +110,29 @@ export class ServiceOperations {
     return readIndividualEnrollment(result);
   }
 
-  async deleteIndividualEnrollment(registrationId: string, etag?: string): Promise<void> {
-    await this.call(`delete individual enrollment '${registrationId}'`, (done) =>
-      etag
-        ? this.client.deleteIndividualEnrollment(registrationId, etag, done)
-        : this.client.deleteIndividualEnrollment(registrationId, done),
+  async deleteIndividualEnrollment(
+    registrationId: string,
+    etag?: string,
+    options: CallOptions = {},
+  ): Promise<void> {
+    await this.call(
+      `delete individual enrollment '${registrationId}'`,
+      'delete',
+      options,
+      (done) =>
+        etag
+          ? this.client.deleteIndividualEnrollment(registrationId, etag, done)
+          : this.client.deleteIndividualEnrollment(registrationId, done),
     );
   }
 
-  async queryIndividualEnrollments(page: PageRequest = {}): Promise<Page<IndividualEnrollment>> {
+  async queryIndividualEnrollments(
+    page: PageRequest = {},
+    options: CallOptions = {},
+  ): Promise<Page<IndividualEnrollment>> {
     return this.queryPage(
       'query individual enrollments',
+      options,
       this.client.createIndividualEnrollmentQuery(queryAll, page.pageSize),
       page.continuationToken,
       readIndividualEnrollment,
@@ -114,8 +143,10 @@ export class ServiceOperations {
   async runIndividualEnrollmentBulk(
     mode: BulkMode,
     enrollments: IndividualEnrollment[],
+    options: CallOptions = {},
   ): Promise<BulkResult> {
-    const result = await this.call(`${mode} ${enrollments.length} individual enrollments`, (done) =>
+    const operation = `${mode} ${enrollments.length} individual enrollments`;
+    const result = await this.call(operation, 'write', options, (done) =>
       this.client.runBulkEnrollmentOperation(
         {mode, enrollments: enrollments.map(writeIndividualEnrollment)} as never,
         done as never,
@@ -124,15 +155,25 @@ export class ServiceOperations {
     return readBulkResult(result, 'registrationId');
   }
 
-  async getEnrollmentGroup(enrollmentGroupId: string): Promise<EnrollmentGroup> {
-    const result = await this.call(`get enrollment group '${enrollmentGroupId}'`, (done) =>
-      this.client.getEnrollmentGroup(enrollmentGroupId, done as never),
+  async getEnrollmentGroup(
+    enrollmentGroupId: string,
+    options: CallOptions = {},
+  ): Promise<EnrollmentGroup> {
+    const result = await this.call(
+      `get enrollment group '${enrollmentGroupId}'`,
+      'read',
+      options,
+      (done) => this.client.getEnrollmentGroup(enrollmentGroupId, done as never),
     );
     return readEnrollmentGroup(result);
   }
 
-  async createOrUpdateEnrollmentGroup(group: EnrollmentGroup): Promise<EnrollmentGroup> {
-    const result = await this.call(`save enrollment group '${group.enrollmentGroupId}'`, (done) =>
+  async createOrUpdateEnrollmentGroup(
+    group: EnrollmentGroup,
+    options: CallOptions = {},
+  ): Promise<EnrollmentGroup> {
+    const operation = `save enrollment group '${group.enrollmentGroupId}'`;
+    const result = await this.call(operation, 'write', options, (done) =>
       this.client.createOrUpdateEnrollmentGroup(
         writeEnrollmentGroup(group) as never,
         done as never,
@@ -141,17 +182,25 @@ export class ServiceOperations {
     return readEnrollmentGroup(result);
   }
 
-  async deleteEnrollmentGroup(enrollmentGroupId: string, etag?: string): Promise<void> {
-    await this.call(`delete enrollment group '${enrollmentGroupId}'`, (done) =>
+  async deleteEnrollmentGroup(
+    enrollmentGroupId: string,
+    etag?: string,
+    options: CallOptions = {},
+  ): Promise<void> {
+    await this.call(`delete enrollment group '${enrollmentGroupId}'`, 'delete', options, (done) =>
       etag
         ? this.client.deleteEnrollmentGroup(enrollmentGroupId, etag, done)
         : this.client.deleteEnrollmentGroup(enrollmentGroupId, done),
     );
   }
 
-  async queryEnrollmentGroups(page: PageRequest = {}): Promise<Page<EnrollmentGroup>> {
+  async queryEnrollmentGroups(
+    page: PageRequest = {},
+    options: CallOptions = {},
+  ): Promise<Page<EnrollmentGroup>> {
     return this.queryPage(
       'query enrollment groups',
+      options,
       this.client.createEnrollmentGroupQuery(queryAll, page.pageSize),
       page.continuationToken,
       readEnrollmentGroup,
@@ -162,8 +211,13 @@ export class ServiceOperations {
    * The SDK wraps only the individual-enrollment bulk call, so the group one goes through the SDK's own
    * REST client (same authentication, transport and error translation).
    */
-  async runEnrollmentGroupBulk(mode: BulkMode, groups: EnrollmentGroup[]): Promise<BulkResult> {
-    const result = await this.call(`${mode} ${groups.length} enrollment groups`, (done) =>
+  async runEnrollmentGroupBulk(
+    mode: BulkMode,
+    groups: EnrollmentGroup[],
+    options: CallOptions = {},
+  ): Promise<BulkResult> {
+    const operation = `${mode} ${groups.length} enrollment groups`;
+    const result = await this.call(operation, 'write', options, (done) =>
       restApiClientOf(this.client).executeApiCall(
         'POST',
         `/enrollmentGroups?api-version=${apiVersion}`,
@@ -175,15 +229,25 @@ export class ServiceOperations {
     return readBulkResult(result, 'enrollmentGroupId');
   }
 
-  async getRegistrationState(registrationId: string): Promise<RegistrationState> {
-    const result = await this.call(`get registration state '${registrationId}'`, (done) =>
-      this.client.getDeviceRegistrationState(registrationId, done as never),
+  async getRegistrationState(
+    registrationId: string,
+    options: CallOptions = {},
+  ): Promise<RegistrationState> {
+    const result = await this.call(
+      `get registration state '${registrationId}'`,
+      'read',
+      options,
+      (done) => this.client.getDeviceRegistrationState(registrationId, done as never),
     );
     return readRegistrationState(result);
   }
 
-  async deleteRegistrationState(registrationId: string, etag?: string): Promise<void> {
-    await this.call(`delete registration state '${registrationId}'`, (done) =>
+  async deleteRegistrationState(
+    registrationId: string,
+    etag?: string,
+    options: CallOptions = {},
+  ): Promise<void> {
+    await this.call(`delete registration state '${registrationId}'`, 'delete', options, (done) =>
       etag
         ? this.client.deleteDeviceRegistrationState(registrationId, etag, done)
         : this.client.deleteDeviceRegistrationState(registrationId, done),
@@ -193,9 +257,11 @@ export class ServiceOperations {
   async queryRegistrationStates(
     enrollmentGroupId: string,
     page: PageRequest = {},
+    options: CallOptions = {},
   ): Promise<Page<RegistrationState>> {
     return this.queryPage(
       `query registration states of group '${enrollmentGroupId}'`,
+      options,
       this.client.createEnrollmentGroupDeviceRegistrationStateQuery(
         queryAll,
         enrollmentGroupId,
@@ -212,6 +278,7 @@ export class ServiceOperations {
    */
   private async queryPage<T>(
     operation: string,
+    options: CallOptions,
     query: {
       next(token: string, done: SdkCallback<unknown>): void;
       continuationToken: string | null | undefined;
@@ -219,7 +286,7 @@ export class ServiceOperations {
     continuationToken: string | undefined,
     read: (value: unknown) => T,
   ): Promise<Page<T>> {
-    const result = await this.call(operation, (done) =>
+    const result = await this.call(operation, 'read', options, (done) =>
       query.next(continuationToken as string, done),
     );
     const page: Page<T> = {items: Array.isArray(result) ? result.map(read) : []};
@@ -229,8 +296,20 @@ export class ServiceOperations {
     return page;
   }
 
-  /** Runs one SDK call in its callback form and turns any failure into a DpsError. */
-  private call(operation: string, start: (done: SdkCallback<unknown>) => void): Promise<unknown> {
+  /**
+   * Runs one SDK call in its callback form under the retry policy, each attempt with the request timeout;
+   * any failure becomes a DpsError.
+   */
+  private call(
+    operation: string,
+    kind: CallKind,
+    options: CallOptions,
+    start: (done: SdkCallback<unknown>) => void,
+  ): Promise<unknown> {
+    return withRetry(operation, kind, () => this.attempt(operation, start), options, this.retry);
+  }
+
+  private attempt(operation: string, start: (done: SdkCallback<unknown>) => void) {
     const call = new Promise((resolve, reject) => {
       try {
         start((error, result) => {

@@ -1,3 +1,5 @@
+import type {CallOptions} from './retry.js';
+
 /**
  * What the wizard builds and reads when it talks to DPS. These mirror the service API's 2021-10-01 wire
  * shapes closely (so nothing is lost on a round trip) but belong to this project: no SDK type leaks out.
@@ -158,52 +160,92 @@ export type ConnectionSummary = {
   subscriptionId?: string;
 };
 
-/** Everything the wizard does with DPS. Every failure is a DpsError (see errors.ts). */
+/**
+ * Everything the wizard does with DPS. Every failure is a DpsError (see errors.ts). Every call takes
+ * `options` last: it is retried under the gateway's one retry policy (retry.ts); `options.signal` cancels
+ * it, also while it waits to retry, and `options.onWait` hears about each wait.
+ */
 export type DpsGateway = {
   readonly connection: ConnectionSummary;
 
-  getIndividualEnrollment(registrationId: string): Promise<IndividualEnrollment>;
+  getIndividualEnrollment(
+    registrationId: string,
+    options?: CallOptions,
+  ): Promise<IndividualEnrollment>;
   createOrUpdateIndividualEnrollment(
     enrollment: IndividualEnrollment,
+    options?: CallOptions,
   ): Promise<IndividualEnrollment>;
-  deleteIndividualEnrollment(registrationId: string, etag?: string): Promise<void>;
-  queryIndividualEnrollments(page?: PageRequest): Promise<Page<IndividualEnrollment>>;
+  deleteIndividualEnrollment(
+    registrationId: string,
+    etag?: string,
+    options?: CallOptions,
+  ): Promise<void>;
+  queryIndividualEnrollments(
+    page?: PageRequest,
+    options?: CallOptions,
+  ): Promise<Page<IndividualEnrollment>>;
   runIndividualEnrollmentBulk(
     mode: BulkMode,
     enrollments: IndividualEnrollment[],
+    options?: CallOptions,
   ): Promise<BulkResult>;
 
-  getEnrollmentGroup(enrollmentGroupId: string): Promise<EnrollmentGroup>;
-  createOrUpdateEnrollmentGroup(group: EnrollmentGroup): Promise<EnrollmentGroup>;
-  deleteEnrollmentGroup(enrollmentGroupId: string, etag?: string): Promise<void>;
-  queryEnrollmentGroups(page?: PageRequest): Promise<Page<EnrollmentGroup>>;
-  runEnrollmentGroupBulk(mode: BulkMode, groups: EnrollmentGroup[]): Promise<BulkResult>;
+  getEnrollmentGroup(enrollmentGroupId: string, options?: CallOptions): Promise<EnrollmentGroup>;
+  createOrUpdateEnrollmentGroup(
+    group: EnrollmentGroup,
+    options?: CallOptions,
+  ): Promise<EnrollmentGroup>;
+  deleteEnrollmentGroup(
+    enrollmentGroupId: string,
+    etag?: string,
+    options?: CallOptions,
+  ): Promise<void>;
+  queryEnrollmentGroups(page?: PageRequest, options?: CallOptions): Promise<Page<EnrollmentGroup>>;
+  runEnrollmentGroupBulk(
+    mode: BulkMode,
+    groups: EnrollmentGroup[],
+    options?: CallOptions,
+  ): Promise<BulkResult>;
 
-  getRegistrationState(registrationId: string): Promise<RegistrationState>;
-  deleteRegistrationState(registrationId: string, etag?: string): Promise<void>;
+  getRegistrationState(registrationId: string, options?: CallOptions): Promise<RegistrationState>;
+  deleteRegistrationState(
+    registrationId: string,
+    etag?: string,
+    options?: CallOptions,
+  ): Promise<void>;
   queryRegistrationStates(
     enrollmentGroupId: string,
     page?: PageRequest,
+    options?: CallOptions,
   ): Promise<Page<RegistrationState>>;
 
-  listCaCertificates(): Promise<CaCertificate[]>;
-  getCaCertificate(name: string): Promise<CaCertificate>;
+  listCaCertificates(options?: CallOptions): Promise<CaCertificate[]>;
+  getCaCertificate(name: string, options?: CallOptions): Promise<CaCertificate>;
   /** Creates the CA certificate, or replaces it when `etag` is given. `verified` skips proof of possession. */
-  uploadCaCertificate(request: {
-    name: string;
-    certificatePem: string;
-    verified?: boolean;
-    etag?: string;
-  }): Promise<CaCertificate>;
-  generateVerificationCode(name: string, etag: string): Promise<VerificationCode>;
+  uploadCaCertificate(
+    request: {
+      name: string;
+      certificatePem: string;
+      verified?: boolean;
+      etag?: string;
+    },
+    options?: CallOptions,
+  ): Promise<CaCertificate>;
+  generateVerificationCode(
+    name: string,
+    etag: string,
+    options?: CallOptions,
+  ): Promise<VerificationCode>;
   verifyCaCertificate(
     name: string,
     etag: string,
     verificationCertificatePem: string,
+    options?: CallOptions,
   ): Promise<CaCertificate>;
-  deleteCaCertificate(name: string, etag: string): Promise<void>;
+  deleteCaCertificate(name: string, etag: string, options?: CallOptions): Promise<void>;
 
-  getDpsResource(): Promise<DpsResource>;
+  getDpsResource(options?: CallOptions): Promise<DpsResource>;
 
   /** Closes idle connections; the gateway is unusable afterwards. */
   close(): Promise<void>;

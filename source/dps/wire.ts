@@ -1,5 +1,5 @@
 import {X509Certificate} from 'node:crypto';
-import {decodeCertificate} from '../certs/decode.js';
+import {decodeCertificate} from './certificate-decode.js';
 import type {
   Attestation,
   BulkResult,

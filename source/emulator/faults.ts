@@ -1,6 +1,6 @@
 /** What a matched request gets instead of its normal answer. */
 export type Fault =
-  | {kind: 'status'; status: 429 | 500 | 503; retryAfterSeconds?: number}
+  | {kind: 'status'; status: 408 | 429 | 500 | 502 | 503 | 504; retryAfterSeconds?: number}
   | {kind: 'delay'; ms: number}
   | {kind: 'reset'};
 
@@ -47,8 +47,10 @@ export class FaultInjector {
 function checkFault(fault: Fault) {
   switch (fault.kind) {
     case 'status':
-      if (![429, 500, 503].includes(fault.status)) {
-        throw new Error(`a status fault must be 429, 500 or 503, got ${String(fault.status)}`);
+      if (![408, 429, 500, 502, 503, 504].includes(fault.status)) {
+        throw new Error(
+          `a status fault must be 408, 429, 500, 502, 503 or 504, got ${String(fault.status)}`,
+        );
       }
       if (
         fault.retryAfterSeconds !== undefined &&

@@ -124,6 +124,15 @@ test('pairs: each error names the pair and what to do', () => {
   assert.deepEqual(pairs('Site=1, site=2'), {Site: 1, site: 2});
 });
 
+test('pairs: 100,000 spaces inside and around values read in one pass', () => {
+  const spaces = ' '.repeat(100_000);
+  const value = pairs(`a=x${spaces}y,b=${spaces}2${spaces}, ${spaces}c = "${spaces}"${spaces}`);
+  assert.equal((value.a as string).length, 100_002);
+  assert.equal(value.b, 2);
+  assert.equal(value.c, spaces);
+  assert.equal(pairsError(`${spaces}x${spaces}`), "'x' has no '='; write each pair as key=value");
+});
+
 test('pairs: a key named __proto__ is an ordinary key', () => {
   const value = pairs('__proto__=x');
   assert.deepEqual(Object.keys(value), ['__proto__']);

@@ -7,7 +7,7 @@
 //
 // This prints numbers; it asserts nothing. Results depend on the machine and on what else runs on it.
 import {parseArgs} from 'node:util';
-import {parsePairs} from '../source/app/initial-twin.js';
+import {parsePairs} from '../source/wizard/shared/initial-twin.js';
 import {parseCertificates} from '../source/certs/read.js';
 import {decodeCertificate} from '../source/dps/index.js';
 

@@ -7,6 +7,7 @@ import type {Key} from 'ink';
 import {readCertificateFor} from '../../source/wizard/runtime/certificate-file.js';
 import type {KeyEvent} from '../../source/wizard/shared/key-event.js';
 import {draftOf} from '../../source/wizard/shared/text-draft.js';
+import type {RetryWait} from '../../source/dps/index.js';
 import type {CaCertificate, LinkedHub} from '../../source/dps/types.js';
 import {ecChain, issue} from './test-certificates.js';
 import {initialGroupFlow, type GroupFlow} from '../../source/wizard/flows/group/state.js';
@@ -166,4 +167,16 @@ export function onGroupPreflight(
     },
     preflight,
   });
+}
+
+/** What the gateway says while it waits out a 429 before trying a call again. */
+export function throttledWait(retryAfterSeconds: number, attempt = 2): RetryWait {
+  return {
+    operation: 'save individual enrollment',
+    reason: 'DPS is throttling requests (429)',
+    attempt,
+    maxAttempts: 5,
+    delayMs: retryAfterSeconds * 1000,
+    askedByDps: true,
+  };
 }

@@ -7,6 +7,7 @@ import {App} from '../../source/wizard/runtime/app.js';
 import {wizardConnector} from '../../source/wizard/runtime/run-wizard.js';
 import {createServices, type Connector} from '../../source/wizard/runtime/services.js';
 import {connectToSandbox} from '../../source/dps/gateway.js';
+import type {RetrySettings} from '../../source/dps/retry.js';
 import {startEmulator} from '../../source/emulator/emulator.js';
 import type {DpsGateway, IndividualEnrollment} from '../../source/dps/types.js';
 import {burst, cleanup, keys, press, render, waitForFrame, type Instance} from './ink.js';
@@ -55,7 +56,7 @@ export async function openWizardWith(
  * The wizard as a user starts it, connected to the test's emulator through the real SDKs, with relative
  * paths starting in the scratch folder. Resolves once the header shows the connection.
  */
-export async function openWizard(sandbox: WizardSandbox, options: {columns?: number} = {}) {
+export async function openWizard(sandbox: WizardSandbox, options: WizardOptions = {}) {
   const wizard = await openWizardWith(
     sandbox,
     'the local sandbox DPS',
@@ -63,6 +64,7 @@ export async function openWizard(sandbox: WizardSandbox, options: {columns?: num
       const gateway = await connectToSandbox(
         sandbox.emulator.info,
         sandbox.emulator.caCertificatePem,
+        options.retry ? {retry: options.retry} : {},
       );
       return {gateway, resource: await gateway.getDpsResource(), close: () => gateway.close()};
     },
@@ -72,11 +74,14 @@ export async function openWizard(sandbox: WizardSandbox, options: {columns?: num
   return wizard;
 }
 
+/** The terminal's width, and the gateway's retry policy when a test needs shorter waits than DPS's. */
+export type WizardOptions = {columns?: number; retry?: RetrySettings};
+
 /** Opens the wizard on the sandbox, runs `body` with it and closes it, whether `body` passes or throws. */
 export async function withWizard(
   sandbox: WizardSandbox,
   body: (app: Instance) => Promise<void>,
-  options: {columns?: number} = {},
+  options: WizardOptions = {},
 ): Promise<void> {
   const wizard = await openWizard(sandbox, options);
   try {

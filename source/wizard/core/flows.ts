@@ -89,11 +89,21 @@ function applyRouterEffect(state: WizardState, owner: FlowName, effect: RouterEf
       const kept = state.tasks.filter(
         (task) => !(task.owner === owner && task.kind === effect.effect),
       );
-      return kept.length === state.tasks.length ? state : {...state, tasks: kept};
+      if (kept.length === state.tasks.length) return state;
+      // What the cancelled call was waiting for goes with it.
+      return withoutWaiting({...state, tasks: kept}, owner);
     }
     case 'discard-type-ahead':
       return state.typeAhead.length === 0 ? state : {...state, typeAhead: []};
   }
+}
+
+/** The flow no longer shows what a DPS call of it was waiting for: the call is over. */
+export function withoutWaiting(state: WizardState, name: FlowName): WizardState {
+  const flow = flowOf(state, name);
+  if (flow.waiting === undefined) return state;
+  const {waiting: _done, ...rest} = flow;
+  return withFlow(state, name, rest);
 }
 
 /** Puts a flow on screen, opened from home or handed over by another flow. */

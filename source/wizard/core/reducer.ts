@@ -10,6 +10,7 @@ import {
   openFlow,
   stepOnScreen,
   withFlow,
+  withoutWaiting,
 } from './flows.js';
 import {initialFlows} from './initial-flows.js';
 import type {HomeItem, Outcome, ScrollLimit, TaskProgress, WizardState} from './state.js';
@@ -80,6 +81,12 @@ function takesText(state: WizardState): boolean {
   return takes ?? false;
 }
 
+/** Esc acts at once on the step on screen, although it waits (it cancels what it waits for). */
+export function escapeActsAtOnce(state: WizardState): boolean {
+  const step = stepOnScreen(state);
+  return step?.spec.escapeActsAtOnce?.(step.flow) ?? false;
+}
+
 /** The keys that do something on the current screen, for the footer. */
 export function keyHints(state: WizardState): string[] {
   const step = stepOnScreen(state);
@@ -148,7 +155,7 @@ function handleKey(state: WizardState, event: KeyEvent): WizardState {
 function routeKey(state: WizardState, event: KeyEvent): WizardState {
   const step = stepOnScreen(state);
   if (isBusy(state)) {
-    if (!(event.kind === 'escape' && step?.spec.escapeActsAtOnce?.(step.flow))) {
+    if (!(event.kind === 'escape' && escapeActsAtOnce(state))) {
       return {...state, typeAhead: [...state.typeAhead, event]};
     }
     // Keys typed while waiting were meant for a screen that Esc now leaves behind.
@@ -226,16 +233,18 @@ function progressOf(state: WizardState, taskId: number, progress: TaskProgress):
   }
   if (task.owner === 'wizard') return state;
   const {id: _id, owner, ...effect} = task;
+  const flow = flowOf(state, owner);
+  if (progress.kind === 'waiting') return withFlow(state, owner, {...flow, waiting: progress.wait});
   const module = moduleOf(owner);
   if (!module.progress) return state;
-  return withFlow(state, owner, module.progress(flowOf(state, owner), effect, progress));
+  return withFlow(state, owner, module.progress(flow, effect, progress));
 }
 
 function resultOf(state: WizardState, taskId: number, outcome: Outcome): WizardState {
   const task = findTask(state, taskId);
   if (!task) return state;
-  const next = dropTask(state, taskId);
-  if (task.owner === 'wizard') return connectionResult(next, outcome);
+  if (task.owner === 'wizard') return connectionResult(dropTask(state, taskId), outcome);
+  const next = withoutWaiting(dropTask(state, taskId), task.owner);
   if (outcome.kind === 'task-failed') return withStepError(next, task.owner, outcome.message);
   const {id: _id, owner, ...effect} = task;
   const update = moduleOf(owner).result(flowOf(next, owner), effect, outcome, contextOf(next));

@@ -2,6 +2,7 @@ import {Box, useApp, useInput, useStdout, type Key} from 'ink';
 import {useCallback, useEffect, useReducer, useRef} from 'react';
 import {Header} from '../components/header.js';
 import {KeyHints} from '../components/key-hints.js';
+import {WaitingNotice} from '../components/waiting-notice.js';
 import {HomeScreen} from '../core/home-screen.js';
 import {CaScreen} from '../flows/ca/view.js';
 import {GroupScreen} from '../flows/group/view.js';
@@ -13,7 +14,14 @@ import type {OpenConnection, WizardServices} from '../shared/services.js';
 import {runTask} from './task-runner.js';
 import {toKeyEvents} from '../shared/key-event.js';
 import {bodySize, defaultViewport} from '../shared/layout.js';
-import {homeItems, initialState, keyHints, reducer, type Action} from '../core/reducer.js';
+import {
+  escapeActsAtOnce,
+  homeItems,
+  initialState,
+  keyHints,
+  reducer,
+  type Action,
+} from '../core/reducer.js';
 import type {Task, WizardState} from '../core/state.js';
 
 /** Starts each task once, and aborts the ones the reducer dropped (the user left their step). */
@@ -128,6 +136,8 @@ export function App({
     [onScreen, step],
   );
 
+  const waiting =
+    onScreen === 'home' || onScreen === 'quit' ? undefined : flowOf(state, onScreen).waiting;
   const body = bodySize(state.viewport);
   const context = contextOf(state);
   return (
@@ -157,6 +167,7 @@ export function App({
           </ScrollLimitContext.Provider>
         </Box>
       </Box>
+      {waiting ? <WaitingNotice wait={waiting} cancellable={escapeActsAtOnce(state)} /> : null}
       <KeyHints hints={keyHints(state)} />
     </Box>
   );

@@ -12,7 +12,7 @@ import {
   SignInCancelledError,
   type DeviceCodePrompt,
 } from '../../dps/sign-in.js';
-import type {DpsGateway, DpsResource} from '../../dps/types.js';
+import type {CallOptions, DpsGateway, DpsResource} from '../../dps/index.js';
 import {defaultStateDir} from '../../emulator/state-dir.js';
 import {describeChoice, type ConnectionChoice} from './connection-options.js';
 
@@ -59,17 +59,19 @@ export async function connect(
   testing: ConnectTesting = {},
 ): Promise<Connected> {
   if (hooks.signal?.aborted) throw cancelled(choice);
+  // The first calls ride out transient faults like every other; Esc (the signal) ends their waits.
+  const options: CallOptions = hooks.signal ? {signal: hooks.signal} : {};
   let opened: Connected;
   try {
     switch (choice.mode) {
       case 'sandbox':
-        opened = await openSandbox(choice.stateDir);
+        opened = await openSandbox(choice.stateDir, options);
         break;
       case 'connection-string':
-        opened = await openConnectionString(choice.connectionString, testing);
+        opened = await openConnectionString(choice.connectionString, testing, options);
         break;
       case 'azure':
-        opened = await openAzure(choice, hooks, testing);
+        opened = await openAzure(choice, hooks, testing, options);
         break;
     }
   } catch (error) {
@@ -116,7 +118,10 @@ function closeOnce(steps: Array<() => Promise<void>>): () => Promise<void> {
 /** How often a locked sandbox folder is tried, 250 ms apart, before saying who holds it. */
 const sandboxLockAttempts = 8;
 
-async function openSandbox(stateDirOption: string | undefined): Promise<Connected> {
+async function openSandbox(
+  stateDirOption: string | undefined,
+  options: CallOptions,
+): Promise<Connected> {
   const stateDir = resolve(stateDirOption ?? defaultStateDir());
   // Loaded on first use: the emulator and its certificate toolkit are not needed for Azure.
   const {startEmulator} = await import('../../emulator/emulator.js');
@@ -134,8 +139,8 @@ async function openSandbox(stateDirOption: string | undefined): Promise<Connecte
   }
   let gateway: DpsGateway | undefined;
   try {
-    gateway = await connectToSandbox(emulator.info, emulator.caCertificatePem);
-    const resource = await gateway.getDpsResource();
+    gateway = await connectToSandbox(emulator.info, emulator.caCertificatePem, options);
+    const resource = await gateway.getDpsResource(options);
     const openGateway = gateway;
     return {
       gateway,
@@ -170,15 +175,19 @@ function sandboxStartError(error: unknown, stateDir: string): Error {
 async function openConnectionString(
   connectionString: string,
   testing: ConnectTesting,
+  options: CallOptions,
 ): Promise<Connected> {
   const agent =
     testing.servicePort !== undefined && testing.ca
       ? localAgent(testing.servicePort, testing.ca)
       : undefined;
-  const gateway = await connectWithConnectionString(connectionString, agent ? {agent} : {});
+  const gateway = await connectWithConnectionString(connectionString, {
+    ...options,
+    ...(agent ? {agent} : {}),
+  });
   try {
     // One cheap call, so a wrong key or a missing right fails here.
-    await gateway.queryIndividualEnrollments({pageSize: 1});
+    await gateway.queryIndividualEnrollments({pageSize: 1}, options);
   } catch (error) {
     await gateway.close();
     throw error;
@@ -190,6 +199,7 @@ async function openAzure(
   choice: Extract<ConnectionChoice, {mode: 'azure'}>,
   hooks: ConnectHooks,
   testing: ConnectTesting,
+  options: CallOptions,
 ): Promise<Connected> {
   const credential = await createAzureCredential({
     ...(choice.deviceCode
@@ -210,16 +220,19 @@ async function openAzure(
       serviceMessage: 'no token was issued',
     });
   }
-  const gateway = await connectWithAzure({
-    credential,
-    subscriptionId: choice.subscriptionId,
-    resourceGroup: choice.resourceGroup,
-    dpsName: choice.dpsName,
-    ...(testing.armEndpoint ? {endpoint: testing.armEndpoint} : {}),
-    ...(testing.ca ? {ca: testing.ca} : {}),
-  });
+  const gateway = await connectWithAzure(
+    {
+      credential,
+      subscriptionId: choice.subscriptionId,
+      resourceGroup: choice.resourceGroup,
+      dpsName: choice.dpsName,
+      ...(testing.armEndpoint ? {endpoint: testing.armEndpoint} : {}),
+      ...(testing.ca ? {ca: testing.ca} : {}),
+    },
+    options,
+  );
   try {
-    const resource = await gateway.getDpsResource();
+    const resource = await gateway.getDpsResource(options);
     return {gateway, resource, close: closeOnce([() => gateway.close()])};
   } catch (error) {
     await gateway.close();

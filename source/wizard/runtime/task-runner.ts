@@ -4,7 +4,7 @@ import {runCaEffect} from '../flows/ca/effects.js';
 import {runGroupEffect} from '../flows/group/effects.js';
 import {runIndividualEffect} from '../flows/individual/effects.js';
 import {runTestCertificatesEffect} from '../flows/test-certificates/effects.js';
-import {toFailure} from '../shared/dps-calls.js';
+import {callOptions, toFailure} from '../shared/dps-calls.js';
 import type {EffectContext, OpenConnection, WizardServices} from '../shared/services.js';
 
 /** Runs the effects the reducer named, with the services handed to the app, and reports their outcomes. */
@@ -87,7 +87,8 @@ async function run(task: Task, context: TaskContext): Promise<Outcome | undefine
         };
       }
       try {
-        return {kind: 'ca-certificates-listed', certificates: await gateway.listCaCertificates()};
+        const certificates = await gateway.listCaCertificates(callOptions(effectContext));
+        return {kind: 'ca-certificates-listed', certificates};
       } catch (error) {
         return {kind: 'ca-certificates-failed', failure: toFailure(error)};
       }

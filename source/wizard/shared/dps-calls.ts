@@ -1,6 +1,5 @@
-import {setTimeout as sleep} from 'node:timers/promises';
 import {DpsError, type DpsErrorKind} from '../../dps/errors.js';
-import type {DpsGateway} from '../../dps/types.js';
+import type {CallOptions, DpsGateway} from '../../dps/index.js';
 import type {SaveOutcome} from './save-request.js';
 import type {EffectContext} from './services.js';
 import type {Failure} from './types.js';
@@ -44,26 +43,11 @@ export async function readIfPresent<T>(read: () => Promise<T>): Promise<T | unde
   }
 }
 
-/** How many times a call is tried when DPS keeps answering 429 (each wait as long as it asks). */
-export const maxThrottledAttempts = 4;
-
-/** Retries a throttled call after the wait DPS asked for, telling the screen about each wait. */
-export async function withThrottleRetry<T>(
-  context: EffectContext,
-  call: () => Promise<T>,
-): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      const failure = toFailure(error);
-      if (failure.kind !== 'throttled' || attempt >= maxThrottledAttempts) throw error;
-      const retryAfterSeconds = failure.retryAfterSeconds ?? 2 ** attempt;
-      context.progress({kind: 'throttled', retryAfterSeconds, attempt: attempt + 1});
-      await sleep(retryAfterSeconds * 1000, undefined, {signal: context.signal});
-    }
-  }
-}
+/** How a DPS call of an effect is run: Esc (the effect dropped) cancels it, and its waits show on screen. */
+export const callOptions = (context: EffectContext): CallOptions => ({
+  signal: context.signal,
+  onWait: (wait) => context.progress({kind: 'waiting', wait}),
+});
 
 /**
  * Saves without overwriting: with no etag, what DPS holds under the ID is read first and, when there,
@@ -72,21 +56,20 @@ export async function withThrottleRetry<T>(
 export async function saveWithoutOverwriting<T extends {etag?: string}>(
   context: EffectContext,
   item: T,
-  read: (gateway: DpsGateway) => Promise<T>,
-  write: (gateway: DpsGateway) => Promise<T>,
+  read: (gateway: DpsGateway, options: CallOptions) => Promise<T>,
+  write: (gateway: DpsGateway, options: CallOptions) => Promise<T>,
 ): Promise<SaveOutcome<T>> {
   const gateway = context.gateway();
   if (!gateway) {
     return {kind: 'save-failed', failure: {kind: 'network', message: 'not connected to DPS'}};
   }
+  const options = callOptions(context);
   try {
-    return await withThrottleRetry(context, async () => {
-      if (!item.etag) {
-        const existing = await readIfPresent(() => read(gateway));
-        if (existing) return {kind: 'exists' as const, existing};
-      }
-      return {kind: 'saved' as const, saved: await write(gateway)};
-    });
+    if (!item.etag) {
+      const existing = await readIfPresent(() => read(gateway, options));
+      if (existing) return {kind: 'exists', existing};
+    }
+    return {kind: 'saved', saved: await write(gateway, options)};
   } catch (error) {
     return {kind: 'save-failed', failure: toFailure(error)};
   }

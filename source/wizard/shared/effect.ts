@@ -1,5 +1,5 @@
 import type {TestChainProgress} from '../../certs/test-chain.js';
-import type {CaCertificate} from '../../dps/types.js';
+import type {CaCertificate, RetryWait} from '../../dps/index.js';
 import type {CaCertificateList, CertificatePurpose, Failure, LoadedCertificate} from './types.js';
 
 /**
@@ -34,8 +34,8 @@ export type SharedOutcome =
 
 /** What a long effect reports before its outcome: the effect goes on. */
 export type Progress =
-  | {kind: 'throttled'; retryAfterSeconds: number; attempt: number}
-  | {kind: 'making-chain'; progress: TestChainProgress};
+  /** A DPS call waits before it is tried again (throttled, a dropped link): the screen says so. */
+  {kind: 'waiting'; wait: RetryWait} | {kind: 'making-chain'; progress: TestChainProgress};
 
 /** How a flow is opened, from the home screen or handed over from another flow. */
 export type HandOff =

@@ -1,8 +1,12 @@
+import type {RetryWait} from '../../dps/index.js';
 import type {KeyEvent} from './key-event.js';
 import {editDraft, type TextDraft} from './text-draft.js';
 
-/** What every flow of the wizard has: the step on screen, and the problem that keeps it from moving on. */
-export type StepFlow = {step: string; stepError?: string};
+/**
+ * What every flow of the wizard has: the step on screen, the problem that keeps it from moving on, and what
+ * a DPS call of the flow is waiting for before it tries again (set by the router from the call's news).
+ */
+export type StepFlow = {step: string; stepError?: string; waiting?: RetryWait};
 
 /** The flow on another step: the previous step's problem does not follow it there. */
 export function withStep<F extends StepFlow>(flow: F, step: F['step']): F {

@@ -1,4 +1,4 @@
-import {update, type FlowUpdate, type Progress, type SharedOutcome} from './effect.js';
+import {update, type FlowUpdate, type SharedOutcome} from './effect.js';
 import type {FlowContext} from './flow.js';
 import {withError, withStep, type StepFlow} from './flow-step.js';
 import type {SavingOutcome} from './save-steps.js';
@@ -17,7 +17,6 @@ export type SaveOutcome<T> =
 
 /** A flow that saves: the saving steps are its steps. */
 export type SaveFlow<T> = StepFlow & {
-  throttled?: {retryAfterSeconds: number; attempt: number};
   existing?: T;
   updateEtag?: string;
   failure?: Failure;
@@ -61,9 +60,8 @@ export function cancelSave<F extends SaveFlow<unknown>, E>(
   effect: string,
   saved: 'enrollment' | 'group',
 ): FlowUpdate<F, E> {
-  const {throttled: _dropped, ...rest} = flow;
   const cancelled = {
-    ...rest,
+    ...flow,
     stepError: `saving was cancelled; if DPS had already received it, saving again shows the ${saved} as existing`,
   } as F;
   return update<F, E>(cancelled, {kind: 'cancel', effect}, {kind: 'discard-type-ahead'});
@@ -74,8 +72,7 @@ export function saveResult<T, F extends SaveFlow<T>, E>(
   flow: F,
   outcome: SaveOutcome<T>,
 ): FlowUpdate<F, E> {
-  const {throttled: _t, ...rest} = flow;
-  const settled = rest as F;
+  const settled = flow;
   switch (outcome.kind) {
     case 'exists':
       // Keys typed before the existing one was on screen never decide to replace it.
@@ -123,14 +120,6 @@ export function configFileResult<F extends SaveFlow<unknown>>(
     case 'file-failed':
       return withError(flow, outcome.message);
   }
-}
-
-/** An effect waiting for DPS to stop throttling: the screen says how long and which attempt. */
-export function withThrottling<
-  F extends {throttled?: {retryAfterSeconds: number; attempt: number}},
->(flow: F, news: Progress): F {
-  if (news.kind !== 'throttled') return flow;
-  return {...flow, throttled: {retryAfterSeconds: news.retryAfterSeconds, attempt: news.attempt}};
 }
 
 /**

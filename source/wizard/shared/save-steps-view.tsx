@@ -3,31 +3,14 @@ import {Spinner} from '../components/spinner.js';
 import {FieldRow} from '../components/field-row.js';
 import {failureAdvice} from './failure-text.js';
 import type {EnrollmentGroup, IndividualEnrollment} from '../../dps/types.js';
-import type {SaveFlow} from './save-request.js';
 import type {Failure} from './types.js';
 import {tone} from '../components/tone.js';
 
 /** An existing individual enrollment or enrollment group, as DPS returned it. */
 type Existing = IndividualEnrollment | EnrollmentGroup;
 
-export function SavingStep({
-  id,
-  throttled,
-}: {
-  id: string;
-  throttled: SaveFlow<unknown>['throttled'];
-}) {
-  return (
-    <Box flexDirection="column">
-      <Spinner label={`Saving the enrollment ${id}…`} />
-      {throttled ? (
-        <Text color={tone('yellow')} wrap="wrap">
-          DPS is throttling requests (HTTP 429): retrying in {throttled.retryAfterSeconds} s as it
-          asked (attempt {throttled.attempt}).
-        </Text>
-      ) : null}
-    </Box>
-  );
+export function SavingStep({id}: {id: string}) {
+  return <Spinner label={`Saving the enrollment ${id}…`} />;
 }
 
 /** An enrollment (or enrollment group) with this ID exists: show what it is and let the user choose. */

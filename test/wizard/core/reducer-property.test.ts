@@ -30,6 +30,7 @@ import {
   task,
   text,
   up,
+  throttledWait,
 } from '../../helpers/app-state.js';
 import {ecChain, issue} from '../../helpers/test-certificates.js';
 import {caReferencesOf, groupIdProblem} from '../../../source/wizard/flows/group/group.js';
@@ -188,7 +189,7 @@ function resultsFor(running: Task): Action[] {
     outcome: value,
   });
   const progress = (value: Progress): Action => ({type: 'progress', taskId, progress: value});
-  const throttled = progress({kind: 'throttled', retryAfterSeconds: 1, attempt: 2});
+  const throttled = progress({kind: 'waiting', wait: throttledWait(1, 2)});
   switch (running.kind) {
     case 'connect':
       return [

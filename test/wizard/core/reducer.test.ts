@@ -24,6 +24,7 @@ import {
   task,
   text,
   up,
+  throttledWait,
 } from '../../helpers/app-state.js';
 import {buildIndividualEnrollment} from '../../../source/wizard/flows/individual/enrollment.js';
 import {
@@ -89,9 +90,9 @@ function throttledSave(retryAfterSeconds: number) {
   const throttled = reducer(state, {
     type: 'progress',
     taskId: save.id,
-    progress: {kind: 'throttled', retryAfterSeconds, attempt: 2},
+    progress: {kind: 'waiting', wait: throttledWait(retryAfterSeconds, 2)},
   });
-  assert.deepEqual(throttled.individual.throttled, {retryAfterSeconds, attempt: 2});
+  assert.deepEqual(throttled.individual.waiting, throttledWait(retryAfterSeconds, 2));
   return {state: throttled, save};
 }
 
@@ -273,7 +274,7 @@ describe('results of tasks the user left behind', () => {
       {
         type: 'progress',
         taskId: save.id,
-        progress: {kind: 'throttled', retryAfterSeconds: 5, attempt: 2},
+        progress: {kind: 'waiting', wait: throttledWait(5, 2)},
       },
     ];
     for (const action of late) assert.equal(reducer(cancelled, action), cancelled, action.type);
@@ -305,7 +306,7 @@ describe('results of tasks the user left behind', () => {
     const {state: throttled} = throttledSave(30);
     const again = press(throttled, escape, enter);
     assert.equal(again.individual.step, 'saving');
-    assert.equal(again.individual.throttled, undefined);
+    assert.equal(again.individual.waiting, undefined);
   });
 });
 
@@ -446,7 +447,7 @@ describe('saving over an existing enrollment', () => {
     const {state: throttled, save} = throttledSave(3);
     assert.equal(task(throttled, 'save-individual').id, save.id, 'the save is still running');
     const saved = reducer(throttled, savedResult(save));
-    assert.equal(saved.individual.throttled, undefined);
+    assert.equal(saved.individual.waiting, undefined);
   });
 });
 

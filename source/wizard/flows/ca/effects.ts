@@ -1,6 +1,6 @@
 import {isDpsError} from '../../../dps/errors.js';
-import type {DpsGateway} from '../../../dps/types.js';
-import {gatewayOf, readIfPresent, toFailure, withThrottleRetry} from '../../shared/dps-calls.js';
+import type {CallOptions, DpsGateway} from '../../../dps/index.js';
+import {callOptions, gatewayOf, readIfPresent, toFailure} from '../../shared/dps-calls.js';
 import type {SharedEffect} from '../../shared/effect.js';
 import type {EffectContext} from '../../shared/services.js';
 import type {CaEffect, CaOutcome} from './state.js';
@@ -22,38 +22,36 @@ async function run(
   context: EffectContext,
 ): Promise<CaOutcome> {
   const {services} = context;
-  const retrying = <T>(call: () => Promise<T>) => withThrottleRetry(context, call);
+  const options = callOptions(context);
   switch (task.kind) {
     case 'upload-ca-certificate': {
       const gateway = gatewayOf(context);
       if (!task.replaceEtag) {
         // Creating never replaces: a certificate with this name is shown first.
-        const existing = await retrying(() =>
-          readIfPresent(() => gateway.getCaCertificate(task.name)),
-        );
+        const existing = await readIfPresent(() => gateway.getCaCertificate(task.name, options));
         if (existing) return {kind: 'name-taken', certificate: existing};
       }
-      const certificate = await retrying(() =>
-        gateway.uploadCaCertificate({
+      const certificate = await gateway.uploadCaCertificate(
+        {
           name: task.name,
           certificatePem: task.certificatePem,
           verified: task.verified,
           ...(task.replaceEtag ? {etag: task.replaceEtag} : {}),
-        }),
+        },
+        options,
       );
       return {kind: 'uploaded', certificate};
     }
     case 'generate-verification-code': {
       const gateway = gatewayOf(context);
-      const generate = (etag: string) =>
-        retrying(() => gateway.generateVerificationCode(task.name, etag));
+      const generate = (etag: string) => gateway.generateVerificationCode(task.name, etag, options);
       try {
         const {etag, verificationCode} = await generate(task.etag);
         return {kind: 'code', etag, verificationCode};
       } catch (error) {
         if (!isDpsError(error, 'stale-etag')) throw error;
         // The certificate changed since it was read: once more with its current etag.
-        const fresh = await retrying(() => gateway.getCaCertificate(task.name));
+        const fresh = await gateway.getCaCertificate(task.name, options);
         const {etag, verificationCode} = await generate(fresh.etag);
         return {kind: 'code', etag, verificationCode};
       }
@@ -79,7 +77,7 @@ async function run(
       return {kind: 'verification-checked', ...checked};
     }
     case 'verify-ca-certificate':
-      return verify(task, gatewayOf(context), retrying);
+      return verify(task, gatewayOf(context), options);
   }
 }
 
@@ -90,22 +88,22 @@ async function run(
 async function verify(
   task: Extract<CaEffect, {kind: 'verify-ca-certificate'}>,
   gateway: DpsGateway,
-  retrying: <T>(call: () => Promise<T>) => Promise<T>,
+  options: CallOptions,
 ): Promise<CaOutcome> {
   const send = (etag: string) =>
-    retrying(() => gateway.verifyCaCertificate(task.name, etag, task.certificatePem));
+    gateway.verifyCaCertificate(task.name, etag, task.certificatePem, options);
   try {
     return {kind: 'verified', certificate: await send(task.etag)};
   } catch (error) {
     if (!isDpsError(error, 'stale-etag')) throw error;
   }
-  const fresh = await retrying(() => gateway.getCaCertificate(task.name));
+  const fresh = await gateway.getCaCertificate(task.name, options);
   if (fresh.isVerified) return {kind: 'verified', certificate: fresh};
   try {
     return {kind: 'verified', certificate: await send(fresh.etag)};
   } catch (error) {
     if (!isDpsError(error, 'stale-etag') && !isDpsError(error, 'bad-request')) throw error;
-    const current = await retrying(() => gateway.getCaCertificate(task.name));
+    const current = await gateway.getCaCertificate(task.name, options);
     return {
       kind: 'code-changed',
       certificate: current,

@@ -16,7 +16,6 @@ import {
   pathLens,
   type PathFieldLenses,
 } from '../../shared/path-field.js';
-import {withThrottling} from '../../shared/save-request.js';
 import {draftOf, emptyDraft} from '../../shared/text-draft.js';
 import type {CertificateField, Failure} from '../../shared/types.js';
 import {
@@ -246,7 +245,7 @@ function failedAt(flow: CaFlow, kind: CaEffect['kind'], failure: Failure): CaFlo
 const discardTypeAhead = {kind: 'discard-type-ahead'} as const;
 
 function result(flow: CaFlow, effect: CaEffect, outcome: CaOutcome | SharedOutcome): Update {
-  const {throttled: _t, failure: _f, ...rest} = flow;
+  const {failure: _f, ...rest} = flow;
   const settled: CaFlow = rest;
   switch (outcome.kind) {
     case 'certificate-read':
@@ -371,5 +370,4 @@ export const caFlow: FlowModule<CaFlow, CaEffect, CaOutcome, OpenCa> = {
   open,
   key,
   result,
-  progress: (flow, _effect, news) => withThrottling(flow, news),
 };

@@ -1,3 +1,4 @@
+import type {RetryWait} from '../../../dps/index.js';
 import type {CaCertificate} from '../../../dps/types.js';
 import {emptyCertificateField} from '../../shared/certificate-field.js';
 import type {SharedEffect} from '../../shared/effect.js';
@@ -72,7 +73,8 @@ export type CaFlow = {
   confirmOverwrite: boolean;
   savedPath?: string;
   commandsScroll: number;
-  throttled?: {retryAfterSeconds: number; attempt: number};
+  /** What a DPS call of the flow waits for before it tries again (throttled, a dropped link). */
+  waiting?: RetryWait;
   /** Set when the group flow sent the user here: where to go back once verified. */
   returnTo?: {slot: 'primary' | 'secondary'};
   failure?: Failure;

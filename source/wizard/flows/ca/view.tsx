@@ -117,11 +117,11 @@ function CaStepView({
         </Box>
       );
     case 'uploading':
-      return <Busy label={`Uploading the CA certificate '${name}'…`} flow={flow} />;
+      return <Busy label={`Uploading the CA certificate '${name}'…`} />;
     case 'name-exists':
       return <NameExists flow={flow} />;
     case 'generating':
-      return <Busy label={`Generating a verification code for '${name}'…`} flow={flow} />;
+      return <Busy label={`Generating a verification code for '${name}'…`} />;
     case 'prove':
       return <Prove flow={flow} width={width} />;
     case 'passphrase':
@@ -136,13 +136,10 @@ function CaStepView({
       );
     case 'signing':
       return (
-        <Busy
-          label="Checking the key matches the CA certificate, then signing the verification certificate…"
-          flow={flow}
-        />
+        <Busy label="Checking the key matches the CA certificate, then signing the verification certificate…" />
       );
     case 'verifying':
-      return <Busy label={`Uploading the proof and verifying '${name}'…`} flow={flow} />;
+      return <Busy label={`Uploading the proof and verifying '${name}'…`} />;
     case 'verify-failed':
       return (
         <Box flexDirection="column">
@@ -201,17 +198,8 @@ const masked = (draft: {value: string; cursor: number}) => ({
   cursor: draft.cursor,
 });
 
-function Busy({label, flow}: {label: string; flow: CaFlow}) {
-  return (
-    <Box flexDirection="column">
-      <Spinner label={label} />
-      {flow.throttled ? (
-        <Paragraph color={tone('yellow')}>
-          {`DPS is throttling requests (HTTP 429): retrying in ${flow.throttled.retryAfterSeconds} s as it asked (attempt ${flow.throttled.attempt}).`}
-        </Paragraph>
-      ) : null}
-    </Box>
-  );
+function Busy({label}: {label: string}) {
+  return <Spinner label={label} />;
 }
 
 function PathInput({

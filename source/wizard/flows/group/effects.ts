@@ -13,8 +13,8 @@ export async function runGroupEffect(
       return saveWithoutOverwriting(
         context,
         group,
-        (gateway) => gateway.getEnrollmentGroup(group.enrollmentGroupId),
-        (gateway) => gateway.createOrUpdateEnrollmentGroup(group),
+        (gateway, options) => gateway.getEnrollmentGroup(group.enrollmentGroupId, options),
+        (gateway, options) => gateway.createOrUpdateEnrollmentGroup(group, options),
       );
     }
     case 'check-group-device':

@@ -20,7 +20,7 @@ import {
   pathLens,
   type PathFieldLenses,
 } from '../../shared/path-field.js';
-import {configFileResult, saveResult, withThrottling} from '../../shared/save-request.js';
+import {configFileResult, saveResult} from '../../shared/save-request.js';
 import {draftOf} from '../../shared/text-draft.js';
 import {caChoices, canListCaCertificates, groupIdProblem} from './group.js';
 import {groupKey} from './input.js';
@@ -201,5 +201,4 @@ export const groupFlow: FlowModule<GroupFlow, GroupEffect, GroupOutcome, OpenGro
   open,
   key: groupKey,
   result,
-  progress: (flow, _effect, news) => withThrottling(flow, news),
 };

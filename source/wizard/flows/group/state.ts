@@ -1,3 +1,4 @@
+import type {RetryWait} from '../../../dps/index.js';
 import type {EnrollmentGroup, LinkedHub} from '../../../dps/types.js';
 import {emptyCertificateField} from '../../shared/certificate-field.js';
 import type {SharedEffect} from '../../shared/effect.js';
@@ -61,8 +62,8 @@ export type GroupFlow = {
   caCertificates: CaCertificateList;
   reviewPanel: ReviewPanel;
   reviewScroll: number;
-  /** Set while saving, retrying after throttling. */
-  throttled?: {retryAfterSeconds: number; attempt: number};
+  /** What a DPS call of the flow waits for before it tries again (throttled, a dropped link). */
+  waiting?: RetryWait;
   /** The group that already has this ID (step 'exists'). */
   existing?: EnrollmentGroup;
   /** The etag to update with, once the user chose to update an existing group. */

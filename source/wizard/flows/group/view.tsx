@@ -103,7 +103,7 @@ export function GroupScreen({flow, context}: {flow: GroupFlow; context: FlowCont
       );
     }
     case 'saving':
-      return <SavingStep id={`group ${groupIdOf(flow)}`} throttled={flow.throttled} />;
+      return <SavingStep id={`group ${groupIdOf(flow)}`} />;
     case 'exists':
       return flow.existing ? <ExistsStep existing={flow.existing} /> : null;
     case 'save-failed':

@@ -11,7 +11,7 @@ export async function runIndividualEffect(
   return saveWithoutOverwriting(
     context,
     enrollment,
-    (gateway) => gateway.getIndividualEnrollment(enrollment.registrationId),
-    (gateway) => gateway.createOrUpdateIndividualEnrollment(enrollment),
+    (gateway, options) => gateway.getIndividualEnrollment(enrollment.registrationId, options),
+    (gateway, options) => gateway.createOrUpdateIndividualEnrollment(enrollment, options),
   );
 }

@@ -18,7 +18,7 @@ import {
   pathLens,
   type PathFieldLenses,
 } from '../../shared/path-field.js';
-import {configFileResult, saveResult, withThrottling} from '../../shared/save-request.js';
+import {configFileResult, saveResult} from '../../shared/save-request.js';
 import {draftOf} from '../../shared/text-draft.js';
 import {initialIndividualFlow} from './enrollment.js';
 import {individualKey} from './input.js';
@@ -136,5 +136,4 @@ export const individualFlow: FlowModule<
   open,
   key: individualKey,
   result: (flow, effect, outcome) => result(flow, effect, outcome),
-  progress: (flow, _effect, news) => withThrottling(flow, news),
 };

@@ -1,3 +1,4 @@
+import type {RetryWait} from '../../../dps/index.js';
 import type {IndividualEnrollment} from '../../../dps/types.js';
 import type {SharedEffect} from '../../shared/effect.js';
 import type {SaveOutcome} from '../../shared/save-request.js';
@@ -32,8 +33,8 @@ export type IndividualFlow = {
   stepError?: string;
   reviewPanel: ReviewPanel;
   reviewScroll: number;
-  /** Set while saving, retrying after throttling. */
-  throttled?: {retryAfterSeconds: number; attempt: number};
+  /** What a DPS call of the flow waits for before it tries again (throttled, a dropped link). */
+  waiting?: RetryWait;
   /** The enrollment that already has this registration ID (step 'exists'). */
   existing?: IndividualEnrollment;
   /** The etag to update with, once the user chose to update an existing enrollment. */

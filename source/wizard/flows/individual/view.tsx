@@ -90,7 +90,7 @@ export function IndividualScreen({flow, context}: {flow: IndividualFlow; context
         />
       );
     case 'saving':
-      return <SavingStep id={registrationIdOf(flow)} throttled={flow.throttled} />;
+      return <SavingStep id={registrationIdOf(flow)} />;
     case 'exists':
       return flow.existing ? <ExistsStep existing={flow.existing} /> : null;
     case 'save-failed':

@@ -23,6 +23,7 @@ import {
   task,
   text,
   up,
+  throttledWait,
 } from '../../../helpers/app-state.js';
 import {makeCa, signedBy} from '../../../helpers/test-certificates.js';
 import {caAzCommands, caClosingReport} from '../../../../source/wizard/flows/ca/outputs.js';
@@ -72,7 +73,7 @@ const throttledFor = (
   reducer(state, {
     type: 'progress',
     taskId: task(state, kind).id,
-    progress: {kind: 'throttled', retryAfterSeconds, attempt},
+    progress: {kind: 'waiting', wait: throttledWait(retryAfterSeconds, attempt)},
   });
 
 /** The CA flow opened from the home screen. */
@@ -476,14 +477,14 @@ describe('the CA flow', () => {
   test('a throttled call shows the wait and keeps its task', () => {
     const uploading = press(toUploadChoice('contoso-root'), enter);
     const waiting = throttledFor(uploading, 'upload-ca-certificate', 3, 2);
-    assert.deepEqual(waiting.ca.throttled, {retryAfterSeconds: 3, attempt: 2});
+    assert.deepEqual(waiting.ca.waiting, throttledWait(3, 2));
     assert.equal(waiting.tasks.length, 1);
     const failed = result(waiting, 'upload-ca-certificate', {
       kind: 'ca-failed',
       failure: {kind: 'throttled', message: 'DPS is throttling requests'},
     });
     assert.equal(failed.ca.step, 'add-verified');
-    assert.equal(failed.ca.throttled, undefined);
+    assert.equal(failed.ca.waiting, undefined);
     assert.match(failed.ca.stepError ?? '', /throttling/);
   });
 });

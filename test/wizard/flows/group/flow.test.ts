@@ -32,6 +32,7 @@ import {
   press,
   task,
   text,
+  throttledWait,
 } from '../../../helpers/app-state.js';
 import {ecChain, issue} from '../../../helpers/test-certificates.js';
 import {
@@ -525,9 +526,9 @@ describe('group flow in the wizard state: saving', () => {
     state = reducer(state, {
       type: 'progress',
       taskId: save.id,
-      progress: {kind: 'throttled', retryAfterSeconds: 3, attempt: 2},
+      progress: {kind: 'waiting', wait: throttledWait(3, 2)},
     });
-    assert.deepEqual(state.group.throttled, {retryAfterSeconds: 3, attempt: 2});
+    assert.deepEqual(state.group.waiting, throttledWait(3, 2));
     assert.equal(task(state, 'save-group').id, save.id);
     state = {...state, group: {...state.group, updateEtag: 'etag-1'}};
     state = reducer(state, {
@@ -537,7 +538,7 @@ describe('group flow in the wizard state: saving', () => {
     });
     assert.equal(state.group.step, 'save-failed');
     assert.equal(state.group.updateEtag, undefined);
-    assert.equal(state.group.throttled, undefined);
+    assert.equal(state.group.waiting, undefined);
     state = press(state, text('r'));
     assert.equal(task(state, 'save-group').group.etag, undefined);
   });

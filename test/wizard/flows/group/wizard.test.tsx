@@ -155,8 +155,8 @@ describe('group enrollment in the wizard', () => {
         fault: {kind: 'status', status: 429, retryAfterSeconds: 1},
       });
       await press(app, 'u');
-      const throttled = await waitForFrame(app, 'DPS is throttling requests (HTTP 429)');
-      assert.match(throttled, /attempt 2/);
+      const throttled = await waitForFrame(app, 'DPS is throttling requests (429)');
+      assert.match(throttled, /attempt 2 of 5/);
       await waitForFrame(app, 'Enrollment group updated');
     });
     const saved = await readGroup(sandbox, 'existing-line');

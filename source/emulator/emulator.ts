@@ -1,5 +1,4 @@
 import type {AddressInfo} from 'node:net';
-import {mkdir} from 'node:fs/promises';
 import {resolve} from 'node:path';
 import {createArmApi} from './arm-api.js';
 import {
@@ -15,6 +14,7 @@ import {FaultInjector, faultRuleFromJson} from './faults.js';
 import {createHttpsServer, errorFor, type ApiKind} from './http-server.js';
 import {createSandbox, loadOrCreateSandbox, ownerPolicy, type Sandbox} from './sandbox.js';
 import {createServiceApi} from './service-api.js';
+import {ensurePrivateFolder} from './state-dir.js';
 import {lockStateDir} from './state-lock.js';
 import {Store} from './store.js';
 import {
@@ -65,7 +65,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (!options.stateDir)
         throw new Error('a state folder is needed unless the emulator runs in memory');
       const stateDir = resolve(options.stateDir);
-      await mkdir(stateDir, {recursive: true, mode: 0o700});
+      await ensurePrivateFolder(stateDir);
       cleanup.push(await lockStateDir(stateDir));
       sandbox = await loadOrCreateSandbox(stateDir);
       tls = await loadOrCreateTlsMaterial(stateDir, names);

@@ -80,9 +80,13 @@ try {
         ` (${outcomes.find((outcome) => outcome.startsWith('error')) ?? 'no errors'}); ${elapsed.toFixed(0)} ms`,
     );
     for (const one of workers) one.child.kill('SIGKILL');
-    await Promise.all(workers.map((one) => new Promise((resolve) => one.child.once('exit', resolve))));
+    await Promise.all(
+      workers.map((one) => new Promise((resolve) => one.child.once('exit', resolve))),
+    );
   }
-  console.log(`${rounds} rounds of ${processes} processes: ${failures} rounds without exactly one holder`);
+  console.log(
+    `${rounds} rounds of ${processes} processes: ${failures} rounds without exactly one holder`,
+  );
 } finally {
   await rm(stateDir, {recursive: true, force: true});
 }

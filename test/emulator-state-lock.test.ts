@@ -5,11 +5,7 @@ import {chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile} from 'node:fs/promi
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {startEmulator} from '../source/emulator/emulator.js';
-import {
-  lockFolderFor,
-  lockStateDir,
-  StateFolderInUseError,
-} from '../source/emulator/state-lock.js';
+import {lockFolderFor, lockStateDir, StateFolderInUseError} from '../source/emulator/state-lock.js';
 import {spawnEmulator, type EmulatorProcess} from './helpers/emulator-process.js';
 
 async function withFolder<T>(run: (folder: string) => Promise<T>): Promise<T> {
@@ -49,7 +45,9 @@ test('20 concurrent starts on a folder with a stale lock: exactly one serves, 19
         assert.match(message, /exited \(1\)/);
         assert.match(
           message,
-          new RegExp(`is in use by another emulator \\(process ${winner}\\).*--state-dir.*--in-memory`),
+          new RegExp(
+            `is in use by another emulator \\(process ${winner}\\).*--state-dir.*--in-memory`,
+          ),
         );
       }
     } finally {

@@ -15,10 +15,17 @@ export type Dispatch = (
   connection: {remoteAddress: string | undefined},
 ) => Promise<EmulatorResponse>;
 
+/** The refusal of a request that is not authenticated (or not allowed what it asks), else undefined. */
+export type Authenticate = (
+  request: Omit<EmulatorRequest, 'body'>,
+  kind: ApiKind,
+) => EmulatorResponse | undefined;
+
 export type HttpServerOptions = {
   key: string;
   cert: string;
   faults: FaultInjector;
+  authenticate: Authenticate;
   dispatch: Dispatch;
   log?: (line: string) => void;
 };
@@ -47,7 +54,8 @@ export function errorFor(
 
 /**
  * The emulator's HTTPS listener: parses each request into an EmulatorRequest (path segments, query, JSON
- * body — also on a GET), applies injected faults, and writes the handler's answer as JSON.
+ * body — also on a GET), authenticates it, then applies injected faults (so a refused request uses up no
+ * rule), and writes the handler's answer as JSON.
  */
 export function createHttpsServer(options: HttpServerOptions): Server {
   const server = createServer({key: options.key, cert: options.cert}, (request, response) => {
@@ -97,6 +105,13 @@ async function handle(
     return;
   }
 
+  const head = {method, segments, query: url.searchParams, headers: incoming.headers};
+  const refusal = options.authenticate(head, kind);
+  if (refusal) {
+    send(response, refusal);
+    return;
+  }
+
   if (kind !== 'control') {
     const fault = options.faults.take(method, url.pathname);
     if (fault?.kind === 'reset') {
@@ -126,18 +141,21 @@ async function handle(
     }
   }
 
-  const answer = await options.dispatch(
-    {method, segments, query: url.searchParams, headers: incoming.headers, body},
-    kind,
-    {remoteAddress: incoming.socket.remoteAddress},
-  );
+  const answer = await options.dispatch({...head, body}, kind, {
+    remoteAddress: incoming.socket.remoteAddress,
+  });
   send(response, answer);
 }
 
 function faultMessage(status: number): string {
-  if (status === 429) return 'Too many requests: the request was throttled.';
-  if (status === 503) return 'The service is temporarily unavailable.';
-  return 'Internal server error.';
+  const messages: Record<number, string> = {
+    408: 'The request timed out.',
+    429: 'Too many requests: the request was throttled.',
+    502: 'Bad gateway: the upstream service did not answer properly.',
+    503: 'The service is temporarily unavailable.',
+    504: 'Gateway timeout: the upstream service did not answer in time.',
+  };
+  return messages[status] ?? 'Internal server error.';
 }
 
 async function readBody(incoming: IncomingMessage): Promise<Buffer | 'too large'> {

@@ -132,7 +132,9 @@ async function lockWithGenerations(
         await closeServer(server);
       };
     }
-    throw new Error(`could not lock the state folder ${stateDir}: too many emulators starting at once`);
+    throw new Error(
+      `could not lock the state folder ${stateDir}: too many emulators starting at once`,
+    );
   } catch (error) {
     await unlink(claim).catch(ignoreMissing);
     await closeServer(server);

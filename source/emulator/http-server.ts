@@ -33,6 +33,9 @@ export type HttpServerOptions = {
 /** Large enough for a bulk operation of 10 enrollments with certificates; DPS itself allows 96 KB. */
 const maxBodyBytes = 1024 * 1024;
 
+/** Far deeper than any DPS or ARM body; deeper JSON would overflow the stack wherever it is written out. */
+const maxBodyNesting = 64;
+
 export function apiKind(segments: string[]): ApiKind {
   const first = segments[0]?.toLowerCase();
   if (first === 'subscriptions') return 'arm';
@@ -139,6 +142,13 @@ async function handle(
       send(response, errorFor(kind, 400, 4, 'The request body is not valid JSON.'));
       return;
     }
+    if (nestingDepth(body) > maxBodyNesting) {
+      send(
+        response,
+        errorFor(kind, 400, 4, `The request body nests more than ${maxBodyNesting} levels deep.`),
+      );
+      return;
+    }
   }
 
   const answer = await options.dispatch({...head, body}, kind, {
@@ -156,6 +166,20 @@ function faultMessage(status: number): string {
     504: 'Gateway timeout: the upstream service did not answer in time.',
   };
   return messages[status] ?? 'Internal server error.';
+}
+
+/** How deep arrays and objects nest in a parsed JSON value, counted without recursion. */
+function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const pending: Array<[unknown, number]> = [[value, 0]];
+  while (pending.length > 0) {
+    const [item, depth] = pending.pop()!;
+    if (typeof item !== 'object' || item === null) continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > maxBodyNesting) return deepest;
+    for (const child of Object.values(item)) pending.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 async function readBody(incoming: IncomingMessage): Promise<Buffer | 'too large'> {

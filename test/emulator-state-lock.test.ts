@@ -54,8 +54,8 @@ test('20 concurrent starts on a folder with a stale lock: exactly one serves, 19
       for (const emulator of serving) emulator.child.kill('SIGTERM');
       await Promise.all(serving.map((emulator) => emulator.exited));
     }
-    // The clean exit removed its own lock socket, and the winner removed the stale one.
-    assert.deepEqual(await readdir(join(stateDir, 'emulator.lock')), []);
+    // The clean exit removed its own lock socket and the emptied lock folder; the winner removed the stale one.
+    assert.equal(existsSync(join(stateDir, 'emulator.lock')), false);
   });
 });
 
@@ -100,7 +100,13 @@ test('lockStateDir: release lets the next one in; the error names the folder and
     assert.equal(refusal.stateDir, stateDir);
     await release();
     await release(); // twice is harmless
+    assert.equal(
+      existsSync(join(stateDir, 'emulator.lock')),
+      false,
+      'an emptied lock folder is removed',
+    );
     const again = await lockStateDir(stateDir);
+    assert.deepEqual(await readdir(join(stateDir, 'emulator.lock')), ['1']);
     await again();
   });
 });

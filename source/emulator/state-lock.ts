@@ -1,5 +1,5 @@
 import {createHash, randomBytes} from 'node:crypto';
-import {link, lstat, readdir, realpath, rm, unlink} from 'node:fs/promises';
+import {link, lstat, readdir, realpath, rm, rmdir, unlink} from 'node:fs/promises';
 import {createConnection, createServer, type Server} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -20,7 +20,8 @@ import {ensurePrivateFolder} from './state-dir.js';
  * 3. otherwise (none, or stale) publish the claim as the next generation with link(), which fails when that
  *    name exists, so two processes can never publish the same generation;
  * 4. list again: a higher generation (published from an out-of-date listing) wins, and this one withdraws.
- * The holder then removes stale generations below its own. On a clean close it removes its own generation.
+ * The holder then removes stale generations below its own. On a clean close it removes its own generation,
+ * and the lock folder when that leaves it empty.
  */
 
 const lockFolderName = 'emulator.lock';
@@ -66,7 +67,6 @@ export async function lockStateDir(
   if (lockedHere.has(realDir)) throw new StateFolderInUseError(stateDir, undefined, true);
   await removeOldLockFile(realDir);
   const lockFolder = lockFolderFor(realDir, env);
-  if (process.platform !== 'win32') await ensurePrivateFolder(lockFolder, false);
   const release =
     process.platform === 'win32'
       ? await lockWithNamedPipe(stateDir, lockFolder)
@@ -103,7 +103,7 @@ async function lockWithGenerations(
   lockFolder: string,
 ): Promise<() => Promise<void>> {
   const claim = join(lockFolder, `claim-${randomBytes(8).toString('hex')}`);
-  const server = await listenForProbes(claim);
+  const server = await listenInFolder(lockFolder, claim);
   try {
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
       if (attempt > 0) await sleep(Math.random() * 10);
@@ -130,6 +130,9 @@ async function lockWithGenerations(
       return async () => {
         await unlink(published).catch(ignoreMissing);
         await closeServer(server);
+        // Gone when empty, so no lock folder means no emulator; one that still holds a claim or a stale
+        // generation stays (a starting emulator whose folder vanishes makes it again, listenInFolder).
+        await rmdir(lockFolder).catch(() => {});
       };
     }
     throw new Error(
@@ -139,6 +142,18 @@ async function lockWithGenerations(
     await unlink(claim).catch(ignoreMissing);
     await closeServer(server);
     throw error;
+  }
+}
+
+/** Listens on the claim socket in the lock folder, making the folder again if a holder just removed it. */
+async function listenInFolder(lockFolder: string, claim: string): Promise<Server> {
+  for (let attempt = 1; ; attempt++) {
+    await ensurePrivateFolder(lockFolder, false);
+    try {
+      return await listenForProbes(claim);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw error;
+    }
   }
 }
 

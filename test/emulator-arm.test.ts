@@ -397,3 +397,65 @@ test('ARM errors: unknown subscription, resource group, DPS and certificate are 
   });
   assert.equal(wrongMethod.status, 405);
 });
+
+test('certificate names are checked as ARM does: 400 with the ARM error body, on every certificate route', async () => {
+  const client = armClient(emulator);
+  const {info} = emulator;
+  const ca = await makeCa('named-root');
+  const upload = (name: string) =>
+    client.dpsCertificate.createOrUpdate(info.resourceGroup, info.dpsName, name, {
+      properties: {
+        certificate: new Uint8Array(new X509Certificate(ca.certificatePem).raw),
+        isVerified: true,
+      },
+    });
+  const refused: Array<[string, RegExp]> = [
+    ['../../x', /contains '\/', which is not allowed/],
+    ['root\nca', /contains the control character U\+000A/],
+    ['root ca', /contains a space/],
+    ['root.', /cannot end with '\.'/],
+    ['x'.repeat(257), /is 257 characters long; at most 256/],
+  ];
+  for (const [name, message] of refused) {
+    const failure = await armFailure(upload(name));
+    assert.equal(failure.statusCode, 400, JSON.stringify(name));
+    assert.match(failure.message, message);
+    assert.match(failure.message, /errorcode: IH400002\./);
+  }
+  const longest = 'a'.repeat(256);
+  assert.equal((await upload(longest)).name, longest);
+  assert.equal((await upload('Contoso_root-CA.2026')).name, 'Contoso_root-CA.2026');
+
+  const auth = {authorization: `Bearer ${info.armToken}`};
+  for (const [method, suffix] of [
+    ['GET', ''],
+    ['DELETE', ''],
+    ['POST', '/generateVerificationCode'],
+    ['POST', '/verify'],
+  ] as const) {
+    const response = await rawRequest(
+      emulator,
+      method,
+      `${dpsPath(info)}/certificates/..%2F..%2Fx${suffix}?api-version=2022-02-05`,
+      {headers: {...auth, 'if-match': '*'}},
+    );
+    assert.equal(response.status, 400, `${method} ${suffix}`);
+    assert.deepEqual(Object.keys(response.body as object).sort(), [
+      'code',
+      'details',
+      'httpStatusCode',
+      'message',
+    ]);
+  }
+  const notGuid = await rawRequest(
+    emulator,
+    'GET',
+    `/subscriptions/x%0Ay/providers/Microsoft.Devices/provisioningServices?api-version=2022-02-05`,
+    {headers: auth},
+  );
+  assert.equal(notGuid.status, 400);
+  assert.match(
+    (notGuid.body as {message: string}).message,
+    /subscription identifier "x\\ny" is malformed/,
+  );
+});

@@ -4,7 +4,12 @@ import {createHmac} from 'node:crypto';
 import {mkdtemp, readFile, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {createSharedAccessSignature, issueBearerToken} from '../source/emulator/auth.js';
+import {
+  createSharedAccessSignature,
+  issueBearerToken,
+  maxSasExpirySeconds,
+  sasExpiryProblem,
+} from '../source/emulator/auth.js';
 import {startEmulator, type RunningEmulator} from '../source/emulator/emulator.js';
 import {ProvisioningServiceClient} from 'azure-iot-provisioning-service';
 import {dpsPath, rawRequest, serviceAgent, staticCredential} from './helpers/emulator-http.js';
@@ -242,4 +247,40 @@ test('the service SDK with a token credential (the sandbox token) reaches the se
     connect(expired).getIndividualEnrollment('anything'),
     (error: {response?: {statusCode?: number}}) => error.response?.statusCode === 401,
   );
+});
+
+test('se must be plain whole seconds DPS can represent: 400 nines, a sign, a point, an exponent are 401', async () => {
+  /** A SAS correctly signed over whatever `se` text is given. */
+  const signedWith = (se: string) => {
+    const sig = createHmac('sha256', Buffer.from(owner().primaryKey, 'base64'))
+      .update(`localhost\n${se}`)
+      .digest('base64');
+    return `SharedAccessSignature sr=localhost&sig=${encodeURIComponent(sig)}&se=${encodeURIComponent(se)}&skn=${owner().keyName}`;
+  };
+  for (const se of [
+    '9'.repeat(400),
+    String(maxSasExpirySeconds + 1),
+    '1e12',
+    '+4102444800',
+    '4102444800.5',
+    ' 4102444800',
+    '0x7fffffff',
+  ]) {
+    assertUnauthorized(
+      await getMissing(signedWith(se)),
+      /expiry \(se\) must be whole seconds since 1970/,
+    );
+  }
+  assert.equal((await getMissing(signedWith(String(maxSasExpirySeconds)))).status, 404);
+  assert.equal((await getMissing(signedWith('4102444800'))).status, 404, 'the year 2100');
+});
+
+test('sasExpiryProblem', () => {
+  assert.equal(sasExpiryProblem('1700000000'), undefined);
+  assert.equal(sasExpiryProblem('0'), undefined, 'long expired, but well-formed');
+  assert.equal(sasExpiryProblem(String(maxSasExpirySeconds)), undefined);
+  assert.equal(maxSasExpirySeconds, Date.UTC(9999, 11, 31, 23, 59, 59) / 1000);
+  for (const se of ['', '-1', '1.0', '1e3', '0012345678901', String(maxSasExpirySeconds + 1)]) {
+    assert.match(sasExpiryProblem(se) ?? 'accepted', /must be whole seconds/, se);
+  }
 });

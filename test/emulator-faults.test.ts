@@ -1,6 +1,6 @@
 import {test, beforeEach} from 'node:test';
 import assert from 'node:assert/strict';
-import {FaultInjector} from '../source/emulator/faults.js';
+import {faultLimits, FaultInjector, patternProblem} from '../source/emulator/faults.js';
 import {armClient, dpsPath, emulatorForFile, rawRequest} from './helpers/emulator-http.js';
 
 const emulator = emulatorForFile();
@@ -168,7 +168,7 @@ test('FaultInjector rejects bad rules', () => {
   assert.throws(() => faults.add({path: /x/, count: 0, fault: {kind: 'reset'}}), /count/);
   assert.throws(
     () => faults.add({path: /x/, count: 1, fault: {kind: 'status', status: 404 as 429}}),
-    /408, 429, 500, 502, 503 or 504/,
+    /one of 408, 429, 500, 502, 503, 504/,
   );
   assert.throws(() => faults.add({path: /x/, count: 1, fault: {kind: 'delay', ms: -1}}), /delay/);
   faults.add({path: /x/g, count: 2, fault: {kind: 'reset'}});
@@ -179,4 +179,190 @@ test('FaultInjector rejects bad rules', () => {
     'a global regex does not skip matches',
   );
   assert.equal(faults.take('GET', '/x'), undefined);
+});
+
+test('patternProblem: star height 1, no backreferences or lookarounds, at most two repetitions, bounded length', () => {
+  for (const accepted of [
+    'enrollments',
+    '^/enrollments/[^/]+$',
+    '/certificates/[^/]+/verify$',
+    '^/subscriptions/[^/]+/.*/verify$',
+    '(?:ab)+',
+    '^(ab|cd)x{3}',
+    '[(*+|]+',
+    '\\(a\\)+',
+    '^a{2,}b?',
+    '.',
+  ]) {
+    assert.equal(patternProblem(accepted), undefined, accepted);
+  }
+  const refused: Array<[string, RegExp]> = [
+    ['(a+)+$', /repeats a group that itself repeats/],
+    ['^(x|xx)*y', /repeats a group that itself repeats or has alternatives/],
+    ['^((a)b*)+', /repeats a group/],
+    ['(a)\\1', /backreference/],
+    ['(?<n>a)\\k<n>', /backreference/],
+    ['^(?=a)', /lookaround/],
+    ['^(?<!a)b', /lookaround/],
+    ['.*.*x', /more than 2 repetitions/],
+    ['a+b+', /more than 2 repetitions/],
+    ['^a?a?a?', /more than 2 repetitions/],
+    ['^a{1,5}b{1,5}c{1,5}', /more than 2 repetitions/],
+    ['x'.repeat(faultLimits.maxPatternLength + 1), /at most 256/],
+    ['(', /not a valid regular expression/],
+  ];
+  for (const [pattern, problem] of refused) {
+    assert.match(patternProblem(pattern) ?? 'accepted', problem, pattern);
+  }
+});
+
+test('rules are bounded: count, delay, status, Retry-After only on 429 and 503, method, number of rules', () => {
+  const faults = new FaultInjector();
+  const refused: Array<[Parameters<FaultInjector['add']>[0], RegExp]> = [
+    [
+      {path: /x/, count: faultLimits.maxCount + 1, fault: {kind: 'reset'}},
+      /count must be a whole number from 1 to 10000/,
+    ],
+    [{path: /x/, count: 1.5, fault: {kind: 'reset'}}, /count/],
+    [{path: /x/, count: 1, fault: {kind: 'delay', ms: 120_001}}, /from 0 to 120000/],
+    [{path: /x/, count: 1, fault: {kind: 'delay', ms: 0.5}}, /whole number/],
+    [
+      {path: /x/, count: 1, fault: {kind: 'status', status: 500, retryAfterSeconds: 1}},
+      /only for 429 and 503/,
+    ],
+    [
+      {path: /x/, count: 1, fault: {kind: 'status', status: 429, retryAfterSeconds: 3601}},
+      /from 0 to 3600/,
+    ],
+    [{method: 'GET /', path: /x/, count: 1, fault: {kind: 'reset'}}, /HTTP method/],
+    [{path: /(a+)+$/, count: 1, fault: {kind: 'reset'}}, /path repeats a group/],
+  ];
+  for (const [rule, problem] of refused) assert.throws(() => faults.add(rule), problem);
+  faults.add({path: /x/, count: 1, fault: {kind: 'delay', ms: faultLimits.maxDelayMs}});
+  for (const status of [408, 429, 500, 502, 503, 504] as const) {
+    faults.add({path: /x/, count: 1, fault: {kind: 'status', status}});
+  }
+  assert.throws(
+    () =>
+      faults.addAll(
+        Array.from({length: faultLimits.maxRules}, () => ({
+          path: /y/,
+          count: 1,
+          fault: {kind: 'reset'} as const,
+        })),
+      ),
+    /at most 100 fault rules/,
+  );
+  assert.equal(faults.take('GET', '/y'), undefined, 'a refused batch adds nothing');
+  assert.equal(
+    faults.take('GET', `/x${'a'.repeat(faultLimits.maxMatchedPathLength)}`),
+    undefined,
+    'a very long path matches no rule',
+  );
+  assert.deepEqual(faults.take('GET', '/x'), {kind: 'delay', ms: faultLimits.maxDelayMs});
+});
+
+test('408, 502 and 504 answer in the body of their API; 503 may carry Retry-After', async () => {
+  for (const status of [408, 502, 504] as const) {
+    emulator.faults.add({path: /^\/enrollments\//, count: 1, fault: {kind: 'status', status}});
+    const answer = await getEnrollment();
+    assert.equal(answer.status, status);
+    assert.equal((answer.body as {errorCode: number}).errorCode, status * 1000 + 1);
+    assert.equal(answer.headers['retry-after'], undefined);
+  }
+  emulator.faults.add({
+    path: /provisioningServices/i,
+    count: 1,
+    fault: {kind: 'status', status: 504},
+  });
+  const arm = await rawRequest(
+    emulator,
+    'GET',
+    `${dpsPath(emulator.info)}?api-version=2022-02-05`,
+    {
+      headers: {authorization: `Bearer ${emulator.info.armToken}`},
+    },
+  );
+  assert.equal(arm.status, 504);
+  assert.equal((arm.body as {httpStatusCode: string}).httpStatusCode, 'GatewayTimeout');
+
+  emulator.faults.add({
+    path: /enrollments/,
+    count: 1,
+    fault: {kind: 'status', status: 503, retryAfterSeconds: 4},
+  });
+  assert.equal((await getEnrollment()).headers['retry-after'], '4');
+});
+
+test('a request that is not authenticated gets its 401 and uses up no rule', async () => {
+  emulator.faults.add({path: /^\/enrollments\//, count: 1, fault: {kind: 'status', status: 503}});
+  const unauthenticated = await rawRequest(
+    emulator,
+    'GET',
+    '/enrollments/x?api-version=2021-10-01',
+    {
+      headers: {
+        authorization:
+          'SharedAccessSignature sr=localhost&sig=bad&se=9999999999&skn=provisioningserviceowner',
+      },
+    },
+  );
+  assert.equal(unauthenticated.status, 401);
+  const noHeader = await rawRequest(emulator, 'GET', '/enrollments/x?api-version=2021-10-01');
+  assert.equal(noHeader.status, 401);
+  emulator.faults.add({path: /provisioningServices/i, count: 1, fault: {kind: 'reset'}});
+  const arm = await rawRequest(
+    emulator,
+    'GET',
+    `${dpsPath(emulator.info)}?api-version=2022-02-05`,
+    {
+      headers: {authorization: 'Bearer not-a-token'},
+    },
+  );
+  assert.equal(arm.status, 401, 'not reset: the ARM rule is still there');
+  assert.equal((await getEnrollment()).status, 503, 'the authenticated request gets the fault');
+  assert.equal((await getEnrollment()).status, 404);
+});
+
+test('bad rules over HTTPS: 400 naming the problem, and a batch with one bad rule adds none', async () => {
+  const post = (body: unknown) =>
+    rawRequest(emulator, 'POST', '/_emulator/faults', {
+      headers: {authorization: `Bearer ${emulator.info.armToken}`},
+      body,
+    });
+  const cases: Array<[unknown, RegExp]> = [
+    [
+      {path: '(a+)+$', count: 1, fault: {kind: 'reset'}},
+      /path repeats a group that itself repeats/,
+    ],
+    [{path: 'x', count: 1, fault: {kind: 'delay', ms: 600_000}}, /from 0 to 120000/],
+    [
+      {path: 'x', count: 1, fault: {kind: 'status', status: 404}},
+      /one of 408, 429, 500, 502, 503, 504/,
+    ],
+    [
+      {path: 'x', count: 1, fault: {kind: 'status', status: 502, retryAfterSeconds: 2}},
+      /only for 429 and 503/,
+    ],
+    [{path: 'x', count: 1, fault: {kind: 'reset'}, when: 'now'}, /unknown field "when"/],
+    [{path: 'x', count: 1, fault: {kind: 'delay', ms: 1, status: 500}}, /unknown field "status"/],
+    [{path: 'x', count: 1, fault: {kind: 'explode'}}, /status, delay or reset/],
+    [
+      [
+        {path: '^/enrollments/', count: 1, fault: {kind: 'reset'}},
+        {path: '\\d+\\d+\\d+', count: 1, fault: {kind: 'reset'}},
+      ],
+      /rule 2: path has more than 2 repetitions/,
+    ],
+  ];
+  for (const [body, problem] of cases) {
+    const answer = await post(body);
+    assert.equal(answer.status, 400, JSON.stringify(body));
+    assert.match((answer.body as {message: string}).message, problem);
+  }
+  assert.equal(
+    (await getEnrollment()).status,
+    404,
+    'the good rule of the refused batch was not added',
+  );
 });

@@ -54,6 +54,17 @@ test('a body that is not JSON is 400, in the DPS body on service routes and the 
   assert.equal(arm.body.httpStatusCode, 'BadRequest');
 });
 
+test('a body nested deeper than 64 levels is 400, not an internal error', async () => {
+  const deep = `{"registrationId":"x","initialTwin":{"tags":{"a":${'['.repeat(400_000)}${']'.repeat(400_000)}}}}`;
+  const answer = await sendRaw('PUT', '/enrollments/x?api-version=2021-10-01', deep, emulator.sas);
+  assert.equal(answer.status, 400);
+  assert.match(String(answer.body.message), /nests more than 64 levels deep/);
+  const fine = `{"a":${'['.repeat(60)}${']'.repeat(60)}}`;
+  const shallow = await sendRaw('PUT', '/enrollments/x?api-version=2021-10-01', fine, emulator.sas);
+  assert.equal(shallow.status, 400);
+  assert.doesNotMatch(String(shallow.body.message), /levels deep/);
+});
+
 test('a body over 1 MB is 413; a path with broken percent-encoding is 400', async () => {
   const large = await sendRaw(
     'PUT',

@@ -127,13 +127,49 @@ test('individual enrollments: each invalid field is refused with a message that 
       name: 'tags too big',
       path: '/enrollments/a',
       body: enrollment('a', {initialTwin: {tags: {blob: 'x'.repeat(8 * 1024)}}}),
-      message: /'initialTwin.tags' is \d+ bytes; at most 8192 bytes \(8 KB\)/,
+      message:
+        /Invalid 'initialTwin': the tags are \d+ bytes as JSON; IoT Hub allows at most 8 KB \(8192 bytes\)/,
     },
     {
       name: 'desired too big',
       path: '/enrollments/a',
       body: enrollment('a', {initialTwin: {properties: {desired: {blob: 'x'.repeat(32 * 1024)}}}}),
-      message: /'initialTwin.properties.desired' is \d+ bytes; at most 32768 bytes \(32 KB\)/,
+      message:
+        /the desired properties are \d+ bytes as JSON; IoT Hub allows at most 32 KB \(32768 bytes\)/,
+    },
+    {
+      name: 'twin key with a dot',
+      path: '/enrollments/a',
+      body: enrollment('a', {initialTwin: {tags: {site: {'room.1': 'lab'}}}}),
+      message:
+        /the key 'room.1' in the tags under 'site' contains '.', which is not allowed in twin keys/,
+    },
+    {
+      name: 'twin key with a dollar first',
+      path: '/enrollments/a',
+      body: enrollment('a', {initialTwin: {properties: {desired: {$version: 2}}}}),
+      message: /the key '\$version' in the desired properties starts with '\$'/,
+    },
+    {
+      name: 'twin nested too deep',
+      path: '/enrollments/a',
+      body: enrollment('a', {
+        initialTwin: {tags: JSON.parse(`${'{"a":'.repeat(12)}1${'}'.repeat(12)}`) as object},
+      }),
+      message: /the tags nest objects more than 10 levels deep/,
+    },
+    {
+      name: 'twin string too long',
+      path: '/enrollments/a',
+      body: enrollment('a', {initialTwin: {properties: {desired: {note: 'x'.repeat(4097)}}}}),
+      message:
+        /the value of 'note' in the desired properties is 4097 bytes long; twin strings can be at most 4 KB/,
+    },
+    {
+      name: 'twin integer out of range',
+      path: '/enrollments/a',
+      body: enrollment('a', {initialTwin: {tags: {serial: 2 ** 53}}}),
+      message: /the value of 'serial' in the tags is outside the integers IoT Hub accepts/,
     },
     {
       name: 'tags not an object',

@@ -48,3 +48,24 @@ export {
   type DeviceCodePrompt,
   type SignInOptions,
 } from './sign-in.js';
+export {caNameProblem, maxCaNameLength, type CaNameProblem} from './ca-name-rules.js';
+export {
+  deviceIdProblem,
+  enrollmentIdProblem,
+  maxDeviceIdLength,
+  maxIdLength,
+  maxX509RegistrationIdLength,
+  type IdProblem,
+} from './id-rules.js';
+export {
+  maxDesiredBytes,
+  maxTagsBytes,
+  maxTwinDepth,
+  maxTwinInteger,
+  maxTwinKeyBytes,
+  maxTwinStringBytes,
+  minTwinInteger,
+  twinKeyProblem,
+  twinProblems,
+  twinSize,
+} from './twin-rules.js';

@@ -1,4 +1,5 @@
 import {randomBytes, X509Certificate} from 'node:crypto';
+import {caNameProblem} from '../dps/ca-name-rules.js';
 import {certificateInfo, decodeCertificate} from './certificate-info.js';
 import {etagMatches, header, newEtag} from './etags.js';
 import {armError} from './errors.js';
@@ -20,7 +21,7 @@ type StoredCertificate = {
 };
 
 const providerSegments = ['providers', 'microsoft.devices', 'provisioningservices'];
-const certificateNameMaxLength = 256;
+const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The ARM API of the sandbox DPS resource (CONTRACT section 2): the resource itself, lists by subscription
@@ -42,6 +43,13 @@ export function createArmApi(context: {
       return armError(400, 1, 'The api-version query parameter (?api-version=) is required.');
     }
     const s = request.segments;
+    if (!guid.test(s[1] ?? '')) {
+      return armError(
+        400,
+        1,
+        `The provided subscription identifier ${JSON.stringify(s[1] ?? '')} is malformed or invalid.`,
+      );
+    }
     if (!same(s[1], sandbox.subscriptionId)) {
       return armError(404, 1, `The subscription '${s[1] ?? ''}' could not be found.`);
     }
@@ -86,6 +94,10 @@ export function createArmApi(context: {
       }));
     }
     if (first === 'certificates' && name !== undefined && extra.length === 0) {
+      const problem = caNameProblem(name);
+      if (problem) {
+        return armError(400, 2, `${problem.message[0]!.toUpperCase()}${problem.message.slice(1)}.`);
+      }
       if (action === undefined) {
         if (request.method === 'GET') return getCertificate(name);
         if (request.method === 'PUT') return putCertificate(name, request);
@@ -166,13 +178,6 @@ export function createArmApi(context: {
   }
 
   async function putCertificate(name: string, request: EmulatorRequest): Promise<EmulatorResponse> {
-    if (name.length > certificateNameMaxLength) {
-      return armError(
-        400,
-        2,
-        `The certificate name is longer than ${certificateNameMaxLength} characters.`,
-      );
-    }
     const {certificate: text, isVerified} = certificateUpload(request.body);
     if (typeof text !== 'string' || text === '') {
       return armError(400, 3, 'The request body needs properties.certificate (or certificate).');

@@ -70,8 +70,8 @@ export function checkSharedAccessSignature(
     (candidate) => candidate.keyName.toLowerCase() === skn.toLowerCase(),
   );
   if (!policy) return {ok: false, reason: `no shared access policy is named "${skn}"`};
-  if (!/^\d+$/.test(se))
-    return {ok: false, reason: 'the SharedAccessSignature expiry (se) is not a number'};
+  const expiryProblem = sasExpiryProblem(se);
+  if (expiryProblem) return {ok: false, reason: expiryProblem};
   const signedResource = [sr, encodeURIComponent(sr), encodeURIComponent(sr.toLowerCase())];
   const signed = [policy.primaryKey, policy.secondaryKey].some((key) =>
     signedResource.some((resource) => safeEqual(sig, sasSignature(key, `${resource}\n${se}`))),
@@ -86,6 +86,20 @@ export function checkSharedAccessSignature(
     return {ok: false, reason: `the SharedAccessSignature is for "${resourceHost}", not this host`};
   }
   return {ok: true, rights: policy.rights};
+}
+
+/**
+ * The latest expiry DPS can read: it adds `se` seconds to 1970-01-01 in a .NET DateTime, which ends with
+ * 9999-12-31T23:59:59Z; a larger `se` fails to parse there.
+ */
+export const maxSasExpirySeconds = 253_402_300_799;
+
+/** `se` must be plain digits (no sign, point or exponent) naming a second DPS can represent. */
+export function sasExpiryProblem(se: string): string | undefined {
+  if (!/^\d{1,12}$/.test(se) || Number(se) > maxSasExpirySeconds) {
+    return `the SharedAccessSignature expiry (se) must be whole seconds since 1970, at most ${maxSasExpirySeconds} (the end of the year 9999)`;
+  }
+  return undefined;
 }
 
 /** Builds a SharedAccessSignature the way the service SDK does (used by tools and tests). */

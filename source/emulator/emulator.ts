@@ -1,5 +1,4 @@
 import type {AddressInfo} from 'node:net';
-import {mkdir} from 'node:fs/promises';
 import {resolve} from 'node:path';
 import {createArmApi} from './arm-api.js';
 import {
@@ -15,6 +14,7 @@ import {FaultInjector, faultRuleFromJson} from './faults.js';
 import {createHttpsServer, errorFor, type ApiKind} from './http-server.js';
 import {createSandbox, loadOrCreateSandbox, ownerPolicy, type Sandbox} from './sandbox.js';
 import {createServiceApi} from './service-api.js';
+import {ensurePrivateFolder} from './state-dir.js';
 import {lockStateDir} from './state-lock.js';
 import {Store} from './store.js';
 import {
@@ -65,7 +65,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (!options.stateDir)
         throw new Error('a state folder is needed unless the emulator runs in memory');
       const stateDir = resolve(options.stateDir);
-      await mkdir(stateDir, {recursive: true, mode: 0o700});
+      await ensurePrivateFolder(stateDir);
       cleanup.push(await lockStateDir(stateDir));
       sandbox = await loadOrCreateSandbox(stateDir);
       tls = await loadOrCreateTlsMaterial(stateDir, names);
@@ -91,8 +91,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       cert: tls.serverCertificatePem,
       faults,
       log: options.log,
+      authenticate: (request, kind) => authenticate(request, kind, sandbox),
       dispatch: (request, kind, connection) =>
-        dispatch(request, kind, connection.remoteAddress, {sandbox, faults, armApi, serviceApi}),
+        dispatch(request, kind, connection.remoteAddress, {faults, armApi, serviceApi}),
     });
     await new Promise<void>((resolveListen, rejectListen) => {
       server.once('error', rejectListen);
@@ -138,31 +139,32 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   }
 }
 
-type Apis = {sandbox: Sandbox; faults: FaultInjector; armApi: Handler; serviceApi: Handler};
+type Apis = {faults: FaultInjector; armApi: Handler; serviceApi: Handler};
 
-async function dispatch(
-  request: EmulatorRequest,
+/**
+ * The 401 for a request without valid credentials, or without the right it needs; undefined when it may
+ * go on. ARM and the control endpoint take the sandbox bearer token; the service API a SharedAccessSignature
+ * or that token.
+ */
+function authenticate(
+  request: Omit<EmulatorRequest, 'body'>,
   kind: ApiKind,
-  remoteAddress: string | undefined,
-  apis: Apis,
-): Promise<EmulatorResponse> {
+  sandbox: Sandbox,
+): EmulatorResponse | undefined {
   const authorization = headerValue(request, 'authorization') ?? '';
-  if (kind === 'arm') {
-    const result = bearer(authorization, apis.sandbox);
-    if (!result.ok) return errorFor('arm', 401, 1, `Unauthorized: ${result.reason}.`);
-    return apis.armApi(request);
-  }
-  if (kind === 'control') {
-    const result = bearer(authorization, apis.sandbox);
-    if (!result.ok) return serviceError(401, 2, `Unauthorized: ${result.reason}.`);
-    return control(request, remoteAddress, apis.faults);
+  if (kind === 'arm' || kind === 'control') {
+    const result = bearer(authorization, sandbox);
+    if (result.ok) return undefined;
+    return kind === 'arm'
+      ? errorFor('arm', 401, 1, `Unauthorized: ${result.reason}.`)
+      : serviceError(401, 2, `Unauthorized: ${result.reason}.`);
   }
   let result: AuthResult;
   if (/^SharedAccessSignature /i.test(authorization)) {
     const hostHeader = headerValue(request, 'host') ?? '';
-    result = checkSharedAccessSignature(authorization, apis.sandbox.policies, hostName(hostHeader));
+    result = checkSharedAccessSignature(authorization, sandbox.policies, hostName(hostHeader));
   } else {
-    result = bearer(authorization, apis.sandbox);
+    result = bearer(authorization, sandbox);
   }
   if (!result.ok) return serviceError(401, 2, `Unauthorized: ${result.reason}.`);
   const right = requiredRight(request.method, request.segments);
@@ -170,6 +172,18 @@ async function dispatch(
   if (!hasRight(result, right)) {
     return serviceError(401, 3, `Unauthorized: the shared access policy does not grant ${right}.`);
   }
+  return undefined;
+}
+
+/** Routes an authenticated request to its API. */
+async function dispatch(
+  request: EmulatorRequest,
+  kind: ApiKind,
+  remoteAddress: string | undefined,
+  apis: Apis,
+): Promise<EmulatorResponse> {
+  if (kind === 'arm') return apis.armApi(request);
+  if (kind === 'control') return control(request, remoteAddress, apis.faults);
   return apis.serviceApi(request);
 }
 
@@ -202,10 +216,17 @@ function control(
   if (request.method !== 'POST')
     return serviceError(405, 1, `${request.method} is not allowed here.`);
   try {
-    const rules = (Array.isArray(request.body) ? request.body : [request.body]).map(
-      faultRuleFromJson,
+    const values = Array.isArray(request.body) ? request.body : [request.body];
+    faults.addAll(
+      values.map((value, index) => {
+        try {
+          return faultRuleFromJson(value);
+        } catch (error) {
+          const where = values.length > 1 ? `rule ${index + 1}: ` : '';
+          throw new Error(`${where}${(error as Error).message}`);
+        }
+      }),
     );
-    for (const rule of rules) faults.add(rule);
   } catch (error) {
     return serviceError(400, 1, `Invalid fault rule: ${(error as Error).message}`);
   }
@@ -218,7 +239,7 @@ function isLoopback(address: string | undefined): boolean {
   return plain === '::1' || plain.startsWith('127.');
 }
 
-function headerValue(request: EmulatorRequest, name: string): string | undefined {
+function headerValue(request: Omit<EmulatorRequest, 'body'>, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }

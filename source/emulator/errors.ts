@@ -47,11 +47,15 @@ function httpStatusName(status: number): string {
     403: 'Forbidden',
     404: 'NotFound',
     405: 'MethodNotAllowed',
+    408: 'RequestTimeout',
     409: 'Conflict',
     412: 'PreconditionFailed',
+    413: 'RequestEntityTooLarge',
     429: 'TooManyRequests',
     500: 'InternalServerError',
+    502: 'BadGateway',
     503: 'ServiceUnavailable',
+    504: 'GatewayTimeout',
   };
   return names[status] ?? String(status);
 }

@@ -15,16 +15,26 @@ export type Dispatch = (
   connection: {remoteAddress: string | undefined},
 ) => Promise<EmulatorResponse>;
 
+/** The refusal of a request that is not authenticated (or not allowed what it asks), else undefined. */
+export type Authenticate = (
+  request: Omit<EmulatorRequest, 'body'>,
+  kind: ApiKind,
+) => EmulatorResponse | undefined;
+
 export type HttpServerOptions = {
   key: string;
   cert: string;
   faults: FaultInjector;
+  authenticate: Authenticate;
   dispatch: Dispatch;
   log?: (line: string) => void;
 };
 
 /** Large enough for a bulk operation of 10 enrollments with certificates; DPS itself allows 96 KB. */
 const maxBodyBytes = 1024 * 1024;
+
+/** Far deeper than any DPS or ARM body; deeper JSON would overflow the stack wherever it is written out. */
+const maxBodyNesting = 64;
 
 export function apiKind(segments: string[]): ApiKind {
   const first = segments[0]?.toLowerCase();
@@ -47,7 +57,8 @@ export function errorFor(
 
 /**
  * The emulator's HTTPS listener: parses each request into an EmulatorRequest (path segments, query, JSON
- * body — also on a GET), applies injected faults, and writes the handler's answer as JSON.
+ * body — also on a GET), authenticates it, then applies injected faults (so a refused request uses up no
+ * rule), and writes the handler's answer as JSON.
  */
 export function createHttpsServer(options: HttpServerOptions): Server {
   const server = createServer({key: options.key, cert: options.cert}, (request, response) => {
@@ -97,6 +108,13 @@ async function handle(
     return;
   }
 
+  const head = {method, segments, query: url.searchParams, headers: incoming.headers};
+  const refusal = options.authenticate(head, kind);
+  if (refusal) {
+    send(response, refusal);
+    return;
+  }
+
   if (kind !== 'control') {
     const fault = options.faults.take(method, url.pathname);
     if (fault?.kind === 'reset') {
@@ -124,20 +142,44 @@ async function handle(
       send(response, errorFor(kind, 400, 4, 'The request body is not valid JSON.'));
       return;
     }
+    if (nestingDepth(body) > maxBodyNesting) {
+      send(
+        response,
+        errorFor(kind, 400, 4, `The request body nests more than ${maxBodyNesting} levels deep.`),
+      );
+      return;
+    }
   }
 
-  const answer = await options.dispatch(
-    {method, segments, query: url.searchParams, headers: incoming.headers, body},
-    kind,
-    {remoteAddress: incoming.socket.remoteAddress},
-  );
+  const answer = await options.dispatch({...head, body}, kind, {
+    remoteAddress: incoming.socket.remoteAddress,
+  });
   send(response, answer);
 }
 
 function faultMessage(status: number): string {
-  if (status === 429) return 'Too many requests: the request was throttled.';
-  if (status === 503) return 'The service is temporarily unavailable.';
-  return 'Internal server error.';
+  const messages: Record<number, string> = {
+    408: 'The request timed out.',
+    429: 'Too many requests: the request was throttled.',
+    502: 'Bad gateway: the upstream service did not answer properly.',
+    503: 'The service is temporarily unavailable.',
+    504: 'Gateway timeout: the upstream service did not answer in time.',
+  };
+  return messages[status] ?? 'Internal server error.';
+}
+
+/** How deep arrays and objects nest in a parsed JSON value, counted without recursion. */
+function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const pending: Array<[unknown, number]> = [[value, 0]];
+  while (pending.length > 0) {
+    const [item, depth] = pending.pop()!;
+    if (typeof item !== 'object' || item === null) continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > maxBodyNesting) return deepest;
+    for (const child of Object.values(item)) pending.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 async function readBody(incoming: IncomingMessage): Promise<Buffer | 'too large'> {

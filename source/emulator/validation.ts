@@ -4,12 +4,10 @@ import {
   maxX509RegistrationIdLength,
   type IdProblem,
 } from '../dps/id-rules.js';
+import {twinProblems} from '../dps/twin-rules.js';
 import {normalizeAttestation} from './service-attestation.js';
 import {badRequest} from './service-errors.js';
 import {isObject, type JsonObject, type RecordKind} from './service-records.js';
-
-export const maxTagsBytes = 8 * 1024;
-export const maxDesiredBytes = 32 * 1024;
 
 const allocationPolicies = ['hashed', 'geoLatency', 'static', 'custom'];
 const provisioningStatuses = ['enabled', 'disabled'];
@@ -201,6 +199,7 @@ function customAllocationDefinition(value: unknown): JsonObject {
   return {webhookUrl, apiVersion};
 }
 
+/** The initial twin: its shape, then IoT Hub's twin limits (dps/twin-rules.ts), the first problem refused. */
 function twin(value: unknown): JsonObject | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isObject(value)) {
@@ -208,7 +207,7 @@ function twin(value: unknown): JsonObject | undefined {
   }
   const result: JsonObject = {};
   if (value.tags !== undefined && value.tags !== null) {
-    result.tags = twinCollection('initialTwin.tags', value.tags, maxTagsBytes);
+    result.tags = twinCollection('initialTwin.tags', value.tags);
   }
   if (value.properties !== undefined && value.properties !== null) {
     if (!isObject(value.properties)) {
@@ -217,27 +216,17 @@ function twin(value: unknown): JsonObject | undefined {
     const properties: JsonObject = {};
     const desired = value.properties.desired;
     if (desired !== undefined && desired !== null) {
-      properties.desired = twinCollection(
-        'initialTwin.properties.desired',
-        desired,
-        maxDesiredBytes,
-      );
+      properties.desired = twinCollection('initialTwin.properties.desired', desired);
     }
     result.properties = properties;
   }
+  const [problem] = twinProblems(result);
+  if (problem !== undefined) throw badRequest(`Invalid 'initialTwin': ${problem}.`);
   return result;
 }
 
-function twinCollection(field: string, value: unknown, maxBytes?: number): JsonObject {
+function twinCollection(field: string, value: unknown): JsonObject {
   if (!isObject(value)) throw badRequest(`'${field}' must be a JSON object.`);
-  if (maxBytes !== undefined) {
-    const size = Buffer.byteLength(JSON.stringify(value), 'utf8');
-    if (size > maxBytes) {
-      throw badRequest(
-        `'${field}' is ${size} bytes; at most ${maxBytes} bytes (${maxBytes / 1024} KB) are allowed.`,
-      );
-    }
-  }
   return value;
 }
 

@@ -50,14 +50,6 @@ export {
 } from './sign-in.js';
 export {caNameProblem, maxCaNameLength, type CaNameProblem} from './ca-name-rules.js';
 export {
-  deviceIdProblem,
-  enrollmentIdProblem,
-  maxDeviceIdLength,
-  maxIdLength,
-  maxX509RegistrationIdLength,
-  type IdProblem,
-} from './id-rules.js';
-export {
   maxDesiredBytes,
   maxTagsBytes,
   maxTwinDepth,

@@ -3,7 +3,7 @@ import {join} from 'node:path';
 import {generatePrivateKey, type KeyAlgorithm} from './keys.js';
 import {issueCertificate} from './issue.js';
 import {checkFolderPath, existingPaths, writeOutputFiles, type OutputFile} from './write-files.js';
-import {enrollmentIdProblem, maxX509RegistrationIdLength} from '../dps/id-rules.js';
+import {enrollmentIdProblem, maxX509RegistrationIdLength} from '../dps/index.js';
 
 export type ChainKeyType = 'rsa' | 'ec';
 

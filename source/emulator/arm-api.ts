@@ -1,5 +1,5 @@
 import {randomBytes, X509Certificate} from 'node:crypto';
-import {caNameProblem} from '../dps/ca-name-rules.js';
+import {caNameProblem} from '../dps/index.js';
 import {certificateInfo, decodeCertificate} from './certificate-info.js';
 import {etagMatches, header, newEtag} from './etags.js';
 import {armError} from './errors.js';

@@ -1,7 +1,7 @@
 import {X509Certificate} from 'node:crypto';
 import {formatDistinguishedName, thumbprints} from '../certs/inspect.js';
 export {decodeCertificate} from '../certs/decode.js';
-import type {CertificateInfo} from '../dps/types.js';
+import type {CertificateInfo} from '../dps/index.js';
 
 /** The `info` block DPS computes for every X.509 certificate in an enrollment. */
 export function certificateInfo(certificate: X509Certificate): CertificateInfo {

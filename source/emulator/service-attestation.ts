@@ -1,5 +1,5 @@
 import {randomBytes} from 'node:crypto';
-import type {CertificateInfo} from '../dps/types.js';
+import type {CertificateInfo} from '../dps/index.js';
 import {certificateInfo, decodeCertificate} from './certificate-info.js';
 import {badRequest} from './service-errors.js';
 import {isObject, type JsonObject, type RecordKind} from './service-records.js';

@@ -1,10 +1,10 @@
 import {
   deviceIdProblem,
   enrollmentIdProblem,
-  maxX509RegistrationIdLength,
   type IdProblem,
-} from '../dps/id-rules.js';
-import {twinProblems} from '../dps/twin-rules.js';
+  maxX509RegistrationIdLength,
+  twinProblems,
+} from '../dps/index.js';
 import {normalizeAttestation} from './service-attestation.js';
 import {badRequest} from './service-errors.js';
 import {isObject, type JsonObject, type RecordKind} from './service-records.js';

@@ -3,7 +3,7 @@ import type {
   EnrollmentGroup,
   EnrollmentSettings,
   IndividualEnrollment,
-} from '../dps/types.js';
+} from '../dps/index.js';
 import {shellQuote} from './shell-quote.js';
 
 /** Who the az command talks to: az has no way to reach the sandbox, so for it the commands are for reference. */

@@ -1,5 +1,9 @@
-import type {EnrollmentGroup, IndividualEnrollment} from '../dps/types.js';
-import {writeEnrollmentGroup, writeIndividualEnrollment} from '../dps/wire.js';
+import {
+  type EnrollmentGroup,
+  type IndividualEnrollment,
+  writeEnrollmentGroup,
+  writeIndividualEnrollment,
+} from '../dps/index.js';
 
 type Json = Record<string, unknown>;
 

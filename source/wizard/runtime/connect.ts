@@ -1,18 +1,20 @@
 import {resolve} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
-import {DpsError, isDpsError, redactSecrets} from '../../dps/errors.js';
 import {
+  type CallOptions,
   connectToSandbox,
   connectWithAzure,
   connectWithConnectionString,
-  localAgent,
-} from '../../dps/gateway.js';
-import {
   createAzureCredential,
-  SignInCancelledError,
   type DeviceCodePrompt,
-} from '../../dps/sign-in.js';
-import type {CallOptions, DpsGateway, DpsResource} from '../../dps/index.js';
+  DpsError,
+  type DpsGateway,
+  type DpsResource,
+  isDpsError,
+  localAgent,
+  redactSecrets,
+  SignInCancelledError,
+} from '../../dps/index.js';
 import {defaultStateDir} from '../../emulator/state-dir.js';
 import {describeChoice, type ConnectionChoice} from './connection-options.js';
 

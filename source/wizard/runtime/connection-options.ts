@@ -1,5 +1,5 @@
 import {UsageError} from '../../commands/args.js';
-import {ConnectionStringError, parseConnectionString} from '../../dps/connection-string.js';
+import {ConnectionStringError, parseConnectionString} from '../../dps/index.js';
 
 /** Which DPS the wizard talks to, and how it gets there. */
 export type ConnectionChoice =

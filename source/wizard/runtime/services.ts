@@ -1,10 +1,9 @@
 import {homedir} from 'node:os';
-import type {DpsResource} from '../../dps/types.js';
+import type {DpsGateway, DpsResource} from '../../dps/index.js';
 import type {OpenConnection, WizardServices} from '../shared/services.js';
 import {completePath, expandPath} from './path-completion.js';
 import type {ConnectionInfo, DeviceCodePrompt} from '../shared/types.js';
 import {writeTextFile} from './text-file.js';
-import type {DpsGateway} from '../../dps/types.js';
 
 /** What a connection yields, before the wizard turns it into what its header and flows show. */
 export type ConnectedDps = {

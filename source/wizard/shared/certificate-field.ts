@@ -1,4 +1,4 @@
-import type {CertificatePair} from '../../dps/types.js';
+import type {CertificatePair} from '../../dps/index.js';
 import type {KeyEvent} from './key-event.js';
 import type {CertificateField, LoadedCertificate} from './types.js';
 import {editDraft, emptyDraft} from './text-draft.js';

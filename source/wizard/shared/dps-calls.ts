@@ -1,5 +1,4 @@
-import {DpsError, type DpsErrorKind} from '../../dps/errors.js';
-import type {CallOptions, DpsGateway} from '../../dps/index.js';
+import {type CallOptions, DpsError, type DpsErrorKind, type DpsGateway} from '../../dps/index.js';
 import type {SaveOutcome} from './save-request.js';
 import type {EffectContext} from './services.js';
 import type {Failure} from './types.js';

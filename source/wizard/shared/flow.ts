@@ -1,4 +1,4 @@
-import type {LinkedHub} from '../../dps/types.js';
+import type {LinkedHub} from '../../dps/index.js';
 import type {KeyEvent} from './key-event.js';
 import type {Viewport} from './layout.js';
 import type {FlowUpdate, Progress, SharedOutcome} from './effect.js';

@@ -1,4 +1,4 @@
-import type {InitialTwin, TwinCollection} from '../../dps/types.js';
+import type {InitialTwin, TwinCollection} from '../../dps/index.js';
 
 // IoT Hub device twin limits (learn.microsoft.com/azure/iot-hub/iot-hub-devguide-device-twins, "Tags and properties
 // format" and "Device twin size"):

@@ -1,4 +1,4 @@
-import type {EnrollmentSettings} from '../../dps/types.js';
+import type {EnrollmentSettings} from '../../dps/index.js';
 import type {AzTarget} from '../../outputs/az-commands.js';
 import {provisioningToml} from '../../outputs/config-toml.js';
 import {allocationText, reprovisionText} from './settings-steps.js';

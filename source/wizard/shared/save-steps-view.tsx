@@ -2,7 +2,7 @@ import {Box, Text} from 'ink';
 import {Spinner} from '../components/spinner.js';
 import {FieldRow} from '../components/field-row.js';
 import {failureAdvice} from './failure-text.js';
-import type {EnrollmentGroup, IndividualEnrollment} from '../../dps/types.js';
+import type {EnrollmentGroup, IndividualEnrollment} from '../../dps/index.js';
 import type {Failure} from './types.js';
 import {tone} from '../components/tone.js';
 

@@ -1,4 +1,4 @@
-import type {LinkedHub} from '../../dps/types.js';
+import type {LinkedHub} from '../../dps/index.js';
 import {devicePathProblem} from '../../outputs/config-toml.js';
 import {withError, withStep, type StepFlow} from './flow-step.js';
 import type {KeyEvent} from './key-event.js';

@@ -1,5 +1,5 @@
 import type {ChainKeyType, TestChainProgress, WrittenFile} from '../../certs/test-chain.js';
-import type {DpsGateway} from '../../dps/types.js';
+import type {DpsGateway} from '../../dps/index.js';
 import type {Progress} from './effect.js';
 import type {
   CertificatePurpose,

@@ -1,5 +1,5 @@
 import {isDeepStrictEqual} from 'node:util';
-import type {EnrollmentAllocationPolicy, EnrollmentSettings, LinkedHub} from '../../dps/types.js';
+import type {EnrollmentAllocationPolicy, EnrollmentSettings, LinkedHub} from '../../dps/index.js';
 import {
   formatPairs,
   parsePairs,

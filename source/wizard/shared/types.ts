@@ -1,13 +1,13 @@
 import type {Finding} from '../../certs/findings.js';
 import type {CertificateSummary} from '../../certs/inspect.js';
-import type {DpsErrorKind} from '../../dps/errors.js';
 import type {
   CaCertificate,
   ConnectionMode,
+  DpsErrorKind,
   EnrollmentAllocationPolicy,
   LinkedHub,
   ProvisioningStatus,
-} from '../../dps/types.js';
+} from '../../dps/index.js';
 import type {TextDraft} from './text-draft.js';
 
 export type {Finding};

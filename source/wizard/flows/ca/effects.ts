@@ -1,5 +1,4 @@
-import {isDpsError} from '../../../dps/errors.js';
-import type {CallOptions, DpsGateway} from '../../../dps/index.js';
+import {type CallOptions, type DpsGateway, isDpsError} from '../../../dps/index.js';
 import {callOptions, gatewayOf, readIfPresent, toFailure} from '../../shared/dps-calls.js';
 import type {SharedEffect} from '../../shared/effect.js';
 import type {EffectContext} from '../../shared/services.js';

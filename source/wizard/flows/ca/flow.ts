@@ -1,4 +1,4 @@
-import type {CaCertificate} from '../../../dps/types.js';
+import type {CaCertificate} from '../../../dps/index.js';
 import {emptyCertificateField} from '../../shared/certificate-field.js';
 import {update, type FlowUpdate, type OpenCa, type SharedOutcome} from '../../shared/effect.js';
 import {caFailureAdvice} from '../../shared/failure-text.js';

@@ -1,5 +1,5 @@
 import {hasErrors} from '../../../certs/findings.js';
-import type {CaCertificate} from '../../../dps/types.js';
+import type {CaCertificate} from '../../../dps/index.js';
 import {update, type FlowUpdate} from '../../shared/effect.js';
 import type {CaEffect, CaFlow, CaStep} from './state.js';
 import {emptyCertificateField} from '../../shared/certificate-field.js';

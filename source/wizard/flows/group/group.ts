@@ -1,5 +1,9 @@
-import {enrollmentIdProblem} from '../../../dps/id-rules.js';
-import type {CaCertificate, EnrollmentGroup, LinkedHub} from '../../../dps/types.js';
+import {
+  type CaCertificate,
+  type EnrollmentGroup,
+  enrollmentIdProblem,
+  type LinkedHub,
+} from '../../../dps/index.js';
 import {certificatePair, loadedCertificate} from '../../shared/certificate-field.js';
 import {previousEnrollmentStep} from '../../shared/save-steps.js';
 import {settingsForRequest, settingsFormSteps} from '../../shared/settings-steps.js';

@@ -1,4 +1,4 @@
-import type {EnrollmentGroup} from '../../../dps/types.js';
+import type {EnrollmentGroup} from '../../../dps/index.js';
 import {caCertificateCommands, enrollmentGroupCommand} from '../../../outputs/az-commands.js';
 import {requestPreview} from '../../../outputs/request-json.js';
 import {buildEnrollmentGroup, caReferencesOf, caReferenceWarning, referencedCa} from './group.js';

@@ -1,5 +1,4 @@
-import type {RetryWait} from '../../../dps/index.js';
-import type {EnrollmentGroup, LinkedHub} from '../../../dps/types.js';
+import type {EnrollmentGroup, LinkedHub, RetryWait} from '../../../dps/index.js';
 import {emptyCertificateField} from '../../shared/certificate-field.js';
 import type {SharedEffect} from '../../shared/effect.js';
 import {emptyPathField} from '../../shared/path-field.js';

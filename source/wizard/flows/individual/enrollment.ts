@@ -1,5 +1,9 @@
-import {enrollmentIdProblem, maxX509RegistrationIdLength} from '../../../dps/id-rules.js';
-import type {IndividualEnrollment, LinkedHub} from '../../../dps/types.js';
+import {
+  enrollmentIdProblem,
+  type IndividualEnrollment,
+  type LinkedHub,
+  maxX509RegistrationIdLength,
+} from '../../../dps/index.js';
 import {
   certificatePair,
   emptyCertificateField,

@@ -1,5 +1,5 @@
 import {hasErrors} from '../../../certs/findings.js';
-import {deviceIdProblem} from '../../../dps/id-rules.js';
+import {deviceIdProblem} from '../../../dps/index.js';
 import {defaultDevicePaths} from '../../../outputs/config-toml.js';
 import {
   editCertificatePath,

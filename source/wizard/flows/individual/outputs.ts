@@ -1,4 +1,4 @@
-import type {IndividualEnrollment} from '../../../dps/types.js';
+import type {IndividualEnrollment} from '../../../dps/index.js';
 import {individualEnrollmentCommand} from '../../../outputs/az-commands.js';
 import {requestPreview} from '../../../outputs/request-json.js';
 import {loadedCertificate} from '../../shared/certificate-field.js';

@@ -1,5 +1,4 @@
-import type {RetryWait} from '../../../dps/index.js';
-import type {IndividualEnrollment} from '../../../dps/types.js';
+import type {IndividualEnrollment, RetryWait} from '../../../dps/index.js';
 import type {SharedEffect} from '../../shared/effect.js';
 import type {SaveOutcome} from '../../shared/save-request.js';
 import type {

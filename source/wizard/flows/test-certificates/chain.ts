@@ -1,5 +1,5 @@
 import {relative} from 'node:path';
-import {enrollmentIdProblem, maxX509RegistrationIdLength} from '../../../dps/id-rules.js';
+import {enrollmentIdProblem, maxX509RegistrationIdLength} from '../../../dps/index.js';
 import {bodySize, wrapLines, type Viewport} from '../../shared/layout.js';
 import {maxDays, type TestCertificatesFlow} from './state.js';
 

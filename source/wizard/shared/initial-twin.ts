@@ -1,19 +1,9 @@
-import type {InitialTwin, TwinCollection} from '../../dps/index.js';
+import {twinKeyProblem, type InitialTwin, type TwinCollection} from '../../dps/index.js';
 
-// IoT Hub device twin limits (learn.microsoft.com/azure/iot-hub/iot-hub-devguide-device-twins, "Tags and properties
-// format" and "Device twin size"):
-// keys are UTF-8, case-sensitive, up to 1 KB, without C0/C1 control characters, '.', '$' or SP;
-const maxKeyBytes = 1024;
-// string values are UTF-8, up to 4 KB; integers lie in -4503599627370496 ..= 4503599627370495;
-const maxStringBytes = 4 * 1024;
-const minInteger = -4503599627370496;
-const maxInteger = 4503599627370495;
-// JSON objects in tags and desired properties nest at most 10 levels deep;
-const maxDepth = 10;
-// tags are at most 8 KB and desired properties at most 32 KB (measured here as the UTF-8 size of their JSON text,
-// the same measure the sandbox uses; IoT Hub's own count of keys and values is never larger).
-const maxTagsBytes = 8 * 1024;
-const maxDesiredBytes = 32 * 1024;
+/**
+ * Reading the initial twin as the operator types it: key=value pairs or JSON. IoT Hub's twin limits (key rules,
+ * sizes, depth) are DPS's rules, in dps/twin-rules.ts.
+ */
 
 export type PairsResult =
   {ok: true; value: Record<string, string | number | boolean>} | {ok: false; error: string};
@@ -29,40 +19,6 @@ export type TwinJsonResult =
 
 // ---------------------------------------------------------------------------------------------------------------
 // Keys
-
-/** What is wrong with a twin key, as the end of a sentence that starts with the key; undefined when it is fine. */
-function keyFault(key: string): string | undefined {
-  if (key === '') return 'is empty; every twin key needs a name';
-  const bytes = Buffer.byteLength(key, 'utf8');
-  if (bytes > maxKeyBytes) {
-    return `is ${bytes} bytes long; twin keys can be at most 1 KB (${maxKeyBytes} bytes)`;
-  }
-  if (key.startsWith('$')) {
-    return "starts with '$', which IoT Hub reserves for its own properties such as $version and $metadata";
-  }
-  const invalid = [...new Set([...key].filter((character) => /[\p{Cc}.$ ]/u.test(character)))];
-  if (invalid.length > 0) {
-    const described = invalid.map(describeCharacter);
-    const list =
-      described.length === 1
-        ? described.join('')
-        : `${described.slice(0, -1).join(', ')} and ${described.at(-1)}`;
-    return `contains ${list}, which ${invalid.length === 1 ? 'is' : 'are'} not allowed in twin keys`;
-  }
-  return undefined;
-}
-
-/** IoT Hub twin key rules: not empty, <= 1 KB, no control characters, no '.', '$' or space; '$' first is reserved. */
-export function twinKeyProblem(key: string): string | undefined {
-  const fault = keyFault(key);
-  return fault === undefined ? undefined : `the key ${show(key)} ${fault}`;
-}
-
-function describeCharacter(character: string): string {
-  if (character === ' ') return 'a space';
-  if (/\p{Cc}/u.test(character)) return `the control character ${codePoint(character)}`;
-  return `'${character}'`;
-}
 
 function codePoint(character: string): string {
   return `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
@@ -579,90 +535,6 @@ export function parseTwinJson(text: string): TwinJsonResult {
     }
   }
   return {ok: true, twin};
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Limits
-
-/** The UTF-8 size of the JSON text of tags and of desired properties (0 when absent). */
-export function twinSize(twin: InitialTwin): {tagsBytes: number; desiredBytes: number} {
-  const bytes = (collection: TwinCollection | undefined): number =>
-    collection === undefined ? 0 : Buffer.byteLength(JSON.stringify(collection), 'utf8');
-  return {tagsBytes: bytes(twin.tags), desiredBytes: bytes(twin.properties?.desired)};
-}
-
-/** Problems DPS / IoT Hub would reject, checked as you type: tags at most 8 KB and desired at most 32 KB (UTF-8 JSON size),
- * nesting depth limits, key rules (twinKeyProblem), keys starting with '$' are reserved. Each problem one plain sentence. */
-export function twinProblems(twin: InitialTwin): string[] {
-  const problems: string[] = [];
-  const {tagsBytes, desiredBytes} = twinSize(twin);
-  const sections = [
-    {name: 'tags', collection: twin.tags, bytes: tagsBytes, maxBytes: maxTagsBytes, limit: '8 KB'},
-    {
-      name: 'desired properties',
-      collection: twin.properties?.desired,
-      bytes: desiredBytes,
-      maxBytes: maxDesiredBytes,
-      limit: '32 KB',
-    },
-  ];
-  for (const {name, collection, bytes, maxBytes, limit} of sections) {
-    if (collection === undefined) continue;
-    if (bytes > maxBytes) {
-      problems.push(
-        `the ${name} are ${bytes} bytes as JSON; IoT Hub allows at most ${limit} (${maxBytes} bytes)`,
-      );
-    }
-    const walk: Walk = {section: name, problems, tooDeep: undefined};
-    visit(walk, collection, [], 0);
-    if (walk.tooDeep !== undefined) {
-      problems.push(
-        `the ${name} nest objects more than ${maxDepth} levels deep (under ${walk.tooDeep.map(show).join(' > ')}); IoT Hub allows at most ${maxDepth}`,
-      );
-    }
-  }
-  return problems;
-}
-
-type Walk = {section: string; problems: string[]; tooDeep: string[] | undefined};
-
-/** Checks the keys and values below `value`, which sits at `path` and `depth` objects below its section. */
-function visit(walk: Walk, value: unknown, path: string[], depth: number): void {
-  if (Array.isArray(value)) {
-    value.forEach((item, index) => visit(walk, item, [...path, `[${index}]`], depth));
-  } else if (isObject(value)) {
-    if (depth > maxDepth && walk.tooDeep === undefined) walk.tooDeep = path;
-    for (const [key, item] of Object.entries(value)) {
-      const fault = keyFault(key);
-      if (fault !== undefined) {
-        walk.problems.push(`the key ${show(key)} ${place(walk.section, path)} ${fault}`);
-      }
-      visit(walk, item, [...path, key], depth + 1);
-    }
-  } else {
-    const label = `the value of ${show(path.at(-1) ?? '')} ${place(walk.section, path.slice(0, -1))}`;
-    if (typeof value === 'string' && Buffer.byteLength(value, 'utf8') > maxStringBytes) {
-      walk.problems.push(
-        `${label} is ${Buffer.byteLength(value, 'utf8')} bytes long; twin strings can be at most 4 KB (${maxStringBytes} bytes)`,
-      );
-    }
-    if (
-      typeof value === 'number' &&
-      Number.isInteger(value) &&
-      (value < minInteger || value > maxInteger)
-    ) {
-      walk.problems.push(
-        `${label} is outside the integers IoT Hub accepts (${minInteger} to ${maxInteger})`,
-      );
-    }
-  }
-}
-
-/** "in the tags", or "in the tags under 'site' > 'room'" for a nested place. */
-function place(section: string, path: string[]): string {
-  return path.length === 0
-    ? `in the ${section}`
-    : `in the ${section} under ${path.map(show).join(' > ')}`;
 }
 
 /** Builds the twin from the two pairs lines; undefined when both are empty (no initial twin sent). */

@@ -1,12 +1,11 @@
 import {isDeepStrictEqual} from 'node:util';
-import type {EnrollmentAllocationPolicy, EnrollmentSettings, LinkedHub} from '../../dps/index.js';
 import {
-  formatPairs,
-  parsePairs,
-  parseTwinJson,
-  twinFromPairs,
   twinProblems,
-} from './initial-twin.js';
+  type EnrollmentAllocationPolicy,
+  type EnrollmentSettings,
+  type LinkedHub,
+} from '../../dps/index.js';
+import {formatPairs, parsePairs, parseTwinJson, twinFromPairs} from './initial-twin.js';
 import type {KeyEvent} from './key-event.js';
 import type {ReprovisionChoice, SettingsDraft, SettingsStep} from './types.js';
 import {draftOf, editDraft, emptyDraft, type TextDraft} from './text-draft.js';

@@ -1,14 +1,12 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import {twinKeyProblem, twinProblems, twinSize} from '../../../source/dps/index.js';
 import {
   formatPairs,
   parsePairs,
   parseTwinJson,
   twinFromPairs,
-  twinKeyProblem,
-  twinProblems,
-  twinSize,
 } from '../../../source/wizard/shared/initial-twin.js';
 
 function pairs(text: string): Record<string, unknown> {

@@ -1,5 +1,5 @@
 import {hasErrors} from '../../../certs/findings.js';
-import type {CaCertificate} from '../../../dps/index.js';
+import {caNameProblem as dpsCaNameProblem, type CaCertificate} from '../../../dps/index.js';
 import {update, type FlowUpdate} from '../../shared/effect.js';
 import type {CaEffect, CaFlow, CaStep} from './state.js';
 import {emptyCertificateField} from '../../shared/certificate-field.js';
@@ -31,23 +31,14 @@ function backToGroup(flow: CaFlow): Update {
   });
 }
 
-/** ARM's limit on a certificate name (the last segment of the certificate's resource URL). */
-export const maxCaNameLength = 256;
-
 /**
- * The certificate name DPS lists it under and groups reference it by. ARM allows up to 256 characters;
- * letters, digits, hyphens, dots and underscores keep it safe in the resource URL and in an az command.
+ * The name DPS lists the certificate under and groups reference it by, checked with DPS's rules; an empty
+ * name gets an example.
  */
 export function caNameProblem(name: string): string | undefined {
-  if (name === '') return 'type a name for the certificate, e.g. contoso-root-ca';
-  if ([...name].length > maxCaNameLength) {
-    return `the name has ${[...name].length} characters; DPS allows at most ${maxCaNameLength}`;
-  }
-  if (!/^[A-Za-z0-9._-]+$/.test(name)) {
-    return 'use only letters, digits, hyphens (-), dots (.) and underscores (_) in the name';
-  }
-  if (name.endsWith('.')) return 'the name cannot end with a dot';
-  return undefined;
+  const problem = dpsCaNameProblem(name);
+  if (problem?.kind === 'empty') return 'type a name for the certificate, e.g. contoso-root-ca';
+  return problem?.message;
 }
 
 export const listedCertificates = (flow: CaFlow): CaCertificate[] =>

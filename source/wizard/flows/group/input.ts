@@ -1,4 +1,5 @@
 import {hasErrors} from '../../../certs/findings.js';
+import {caNameProblem} from '../../../dps/index.js';
 import {
   editCertificatePath,
   loadedCertificate,
@@ -173,7 +174,7 @@ function caReferenceKey(
     if (event.kind !== 'enter') return at(editTextField(flow, draftKey, event));
     const name = flow[draftKey].value.trim();
     if (name === '' && slot === 'secondary') return at(withStep(flow, nextFormStep(flow)));
-    const problem = caNameProblem(name, flow, slot);
+    const problem = caReferenceProblem(name, flow, slot);
     return problem ? at(withError(flow, problem)) : at(withStep(flow, nextFormStep(flow)));
   }
   if (flow.caCertificates.state !== 'loaded') return at(flow);
@@ -202,7 +203,7 @@ function caReferenceKey(
       const chosen = choices[caCursorOf(flow, slot) - offset];
       if (!chosen) return at(withStep({...flow, caSecondary: emptyDraft}, nextFormStep(flow)));
       if (!chosen.isVerified) return verifyCa(flow, slot, chosen.name);
-      const problem = caNameProblem(chosen.name, flow, slot);
+      const problem = caReferenceProblem(chosen.name, flow, slot);
       if (problem) return at(withError(flow, problem));
       return at(withStep({...flow, [draftKey]: draftOf(chosen.name)}, nextFormStep(flow)));
     }
@@ -211,15 +212,15 @@ function caReferenceKey(
   }
 }
 
-function caNameProblem(
+/** A CA reference names a CA certificate of this DPS (DPS's name rules), and not the primary twice. */
+function caReferenceProblem(
   name: string,
   flow: GroupFlow,
   slot: 'primary' | 'secondary',
 ): string | undefined {
-  if (name === '') return 'type the name of a verified CA certificate in this DPS';
-  if (!/^[A-Za-z0-9._-]+$/.test(name)) {
-    return `'${name}' is not a CA certificate name: DPS names them with letters, digits, '.', '_' and '-'`;
-  }
+  const problem = caNameProblem(name);
+  if (problem?.kind === 'empty') return 'type the name of a verified CA certificate in this DPS';
+  if (problem) return `'${name}' is not a CA certificate name: ${problem.message}`;
   if (slot === 'secondary' && name === flow.caPrimary.value.trim()) {
     return `'${name}' is already the primary CA: choose another one, or none`;
   }

@@ -50,6 +50,7 @@ export {
 } from './sign-in.js';
 export {caNameProblem, maxCaNameLength, type CaNameProblem} from './ca-name-rules.js';
 export {
+  codePoint,
   maxDesiredBytes,
   maxTagsBytes,
   maxTwinDepth,
@@ -57,6 +58,7 @@ export {
   maxTwinKeyBytes,
   maxTwinStringBytes,
   minTwinInteger,
+  showTwinText,
   twinKeyProblem,
   twinProblems,
   twinSize,

@@ -254,7 +254,7 @@ export async function withRetry<T>(
 }
 
 /** Settles like `promise`, or rejects with `onAbort()` as soon as `signal` aborts. */
-function abortable<T>(
+export function abortable<T>(
   promise: Promise<T>,
   signal: AbortSignal | undefined,
   onAbort: () => Error,

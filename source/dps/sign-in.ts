@@ -1,4 +1,5 @@
 import type {AccessToken, GetTokenOptions, TokenCredential} from '@azure/core-auth';
+import {abortable} from './retry.js';
 import {DpsError, redactSecrets} from './errors.js';
 
 type AbortSignalLike = NonNullable<GetTokenOptions['abortSignal']>;
@@ -134,27 +135,14 @@ function bothSignals(
   };
 }
 
+/** The attempt, or a cancelled sign-in as soon as `signal` aborts. */
 function untilAborted(
   attempt: Promise<AccessToken | null>,
   signal: AbortSignal | undefined,
 ): Promise<AccessToken | null> {
-  if (!signal) return attempt;
   // The abandoned attempt settles later (MSAL stops at its next poll); its outcome no longer matters.
   attempt.catch(() => {});
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(new SignInCancelledError());
-    signal.addEventListener('abort', onAbort, {once: true});
-    attempt.then(
-      (token) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(token);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
+  return abortable(attempt, signal, () => new SignInCancelledError());
 }
 
 /**

@@ -48,7 +48,7 @@ function keyFault(key: string): string | undefined {
 /** IoT Hub twin key rules: not empty, <= 1 KB, no control characters, no '.', '$' or space; '$' first is reserved. */
 export function twinKeyProblem(key: string): string | undefined {
   const fault = keyFault(key);
-  return fault === undefined ? undefined : `the key ${show(key)} ${fault}`;
+  return fault === undefined ? undefined : `the key ${showTwinText(key)} ${fault}`;
 }
 
 function describeCharacter(character: string): string {
@@ -57,12 +57,13 @@ function describeCharacter(character: string): string {
   return `'${character}'`;
 }
 
-function codePoint(character: string): string {
+/** A character as its Unicode code point, e.g. U+0009. */
+export function codePoint(character: string): string {
   return `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
-/** A key or value quoted for a message: control characters made visible, long text shortened. */
-function show(text: string): string {
+/** A twin key or value quoted for a message: control characters made visible, long text shortened. */
+export function showTwinText(text: string): string {
   const characters = [...text];
   const shown = characters
     .slice(0, 40)
@@ -111,7 +112,7 @@ export function twinProblems(twin: InitialTwin): string[] {
     visit(walk, collection, [], 0);
     if (walk.tooDeep !== undefined) {
       problems.push(
-        `the ${name} nest objects more than ${maxTwinDepth} levels deep (under ${walk.tooDeep.map(show).join(' > ')}); IoT Hub allows at most ${maxTwinDepth}`,
+        `the ${name} nest objects more than ${maxTwinDepth} levels deep (under ${walk.tooDeep.map(showTwinText).join(' > ')}); IoT Hub allows at most ${maxTwinDepth}`,
       );
     }
   }
@@ -136,12 +137,12 @@ function visit(walk: Walk, value: unknown, path: string[], depth: number): void 
     for (const [key, item] of Object.entries(value)) {
       const fault = keyFault(key);
       if (fault !== undefined) {
-        walk.problems.push(`the key ${show(key)} ${place(walk.section, path)} ${fault}`);
+        walk.problems.push(`the key ${showTwinText(key)} ${place(walk.section, path)} ${fault}`);
       }
       visit(walk, item, [...path, key], depth + 1);
     }
   } else {
-    const label = `the value of ${show(path.at(-1) ?? '')} ${place(walk.section, path.slice(0, -1))}`;
+    const label = `the value of ${showTwinText(path.at(-1) ?? '')} ${place(walk.section, path.slice(0, -1))}`;
     if (typeof value === 'string' && Buffer.byteLength(value, 'utf8') > maxTwinStringBytes) {
       walk.problems.push(
         `${label} is ${Buffer.byteLength(value, 'utf8')} bytes long; twin strings can be at most 4 KB (${maxTwinStringBytes} bytes)`,
@@ -163,5 +164,5 @@ function visit(walk: Walk, value: unknown, path: string[], depth: number): void 
 function place(section: string, path: string[]): string {
   return path.length === 0
     ? `in the ${section}`
-    : `in the ${section} under ${path.map(show).join(' > ')}`;
+    : `in the ${section} under ${path.map(showTwinText).join(' > ')}`;
 }

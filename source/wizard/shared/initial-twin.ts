@@ -1,4 +1,10 @@
-import {twinKeyProblem, type InitialTwin, type TwinCollection} from '../../dps/index.js';
+import {
+  codePoint,
+  showTwinText,
+  twinKeyProblem,
+  type InitialTwin,
+  type TwinCollection,
+} from '../../dps/index.js';
 
 /**
  * Reading the initial twin as the operator types it: key=value pairs or JSON. IoT Hub's twin limits (key rules,
@@ -19,20 +25,6 @@ export type TwinJsonResult =
 
 // ---------------------------------------------------------------------------------------------------------------
 // Keys
-
-function codePoint(character: string): string {
-  return `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
-}
-
-/** A key or value quoted for a message: control characters made visible, long text shortened. */
-function show(text: string): string {
-  const characters = [...text];
-  const shown = characters
-    .slice(0, 40)
-    .map((character) => (/\p{Cc}/u.test(character) ? `<${codePoint(character)}>` : character))
-    .join('');
-  return `'${shown}${characters.length > 40 ? '…' : ''}'`;
-}
 
 /** Sets a property even when its name is '__proto__', which plain assignment would treat as the prototype. */
 function setProperty(target: Record<string, unknown>, key: string, value: unknown): void {
@@ -82,7 +74,7 @@ export function parsePairs(text: string): PairsResult {
     const keyText = text.slice(index, keyEnd);
     if (text[keyEnd] !== '=') {
       if (trimBlank(keyText) !== '') {
-        return fail(`${show(trimBlank(keyText))} has no '='; write each pair as key=value`);
+        return fail(`${showTwinText(trimBlank(keyText))} has no '='; write each pair as key=value`);
       }
       index = keyEnd + 1; // an empty pair between two commas, or a trailing comma
       continue;
@@ -98,12 +90,12 @@ export function parsePairs(text: string): PairsResult {
     if (text[valueStart] === '"') {
       const quoted = readQuoted(text, valueStart + 1);
       if (quoted === undefined) {
-        return fail(`the value of ${show(key)} opens a double quote that is not closed`);
+        return fail(`the value of ${showTwinText(key)} opens a double quote that is not closed`);
       }
       const rest = firstOf(text, [','], quoted.end);
       if (trimBlank(text.slice(quoted.end, rest)) !== '') {
         return fail(
-          `the value of ${show(key)} has text after its closing quote; put the whole value inside the quotes`,
+          `the value of ${showTwinText(key)} has text after its closing quote; put the whole value inside the quotes`,
         );
       }
       pairValue = quoted.text;
@@ -121,7 +113,7 @@ export function parsePairs(text: string): PairsResult {
     const problem = twinKeyProblem(key);
     if (problem !== undefined) return fail(problem);
     if (Object.hasOwn(value, key)) {
-      return fail(`the key ${show(key)} appears twice; give each key once`);
+      return fail(`the key ${showTwinText(key)} appears twice; give each key once`);
     }
     setProperty(value, key, pairValue);
   }
@@ -259,7 +251,7 @@ class JsonReader {
           ? ` (values are true, false, null, numbers, or text in double quotes)`
           : '';
     return this.stop(
-      `expected ${expected} at ${this.where(this.index)}, found ${show(word)}${hint}`,
+      `expected ${expected} at ${this.where(this.index)}, found ${showTwinText(word)}${hint}`,
     );
   }
 
@@ -332,11 +324,12 @@ class JsonReader {
       const key = this.readString();
       if (offsets.has(key)) {
         throw this.stop(
-          `the key ${show(key)} at ${this.where(keyAt)} appears twice in the same object; give each key once`,
+          `the key ${showTwinText(key)} at ${this.where(keyAt)} appears twice in the same object; give each key once`,
         );
       }
       this.skipBlank();
-      if (this.text[this.index] !== ':') throw this.unexpected(`':' after the key ${show(key)}`);
+      if (this.text[this.index] !== ':')
+        throw this.unexpected(`':' after the key ${showTwinText(key)}`);
       this.index += 1;
       const value = this.readValue();
       offsets.set(key, keyAt);
@@ -350,7 +343,7 @@ class JsonReader {
         this.open.pop();
         return result;
       } else {
-        throw this.unexpected(`',' or '}' after the value of ${show(key)}`);
+        throw this.unexpected(`',' or '}' after the value of ${showTwinText(key)}`);
       }
     }
   }
@@ -460,12 +453,12 @@ class JsonReader {
     if (jsonNumber.test(token)) {
       const number = Number(token);
       if (Number.isFinite(number)) return number;
-      throw this.stop(`${show(token)} at ${this.where(start)} is too large for a number`);
+      throw this.stop(`${showTwinText(token)} at ${this.where(start)} is too large for a number`);
     }
     // '-' or '1.' or '1e' cut off by the end of the text: still being typed.
     if (this.index >= this.text.length && jsonNumber.test(`${token}0`))
       throw this.stopAtEnd('a number');
-    throw this.stop(`${show(token)} at ${this.where(start)} is not a valid JSON number`);
+    throw this.stop(`${showTwinText(token)} at ${this.where(start)} is not a valid JSON number`);
   }
 }
 
@@ -521,7 +514,7 @@ export function parseTwinJson(text: string): TwinJsonResult {
           );
         } else {
           return fail(
-            `${show(inner)}${at(value, inner)} is not allowed in "properties"; only "desired" is`,
+            `${showTwinText(inner)}${at(value, inner)} is not allowed in "properties"; only "desired" is`,
           );
         }
       }
@@ -530,7 +523,7 @@ export function parseTwinJson(text: string): TwinJsonResult {
       const hint =
         key === 'desired' ? '; put desired properties inside "properties": {"desired": {...}}' : '';
       return fail(
-        `${show(key)}${at(document, key)} does not belong in an initial twin, which holds only "tags" and "properties"${hint}`,
+        `${showTwinText(key)}${at(document, key)} does not belong in an initial twin, which holds only "tags" and "properties"${hint}`,
       );
     }
   }

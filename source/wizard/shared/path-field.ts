@@ -4,24 +4,35 @@ import type {CertificateField, PathField} from './types.js';
 
 export const emptyPathField: PathField = {path: emptyDraft, candidates: [], moreCandidates: 0};
 
+type PathLens<F> = {get: (flow: F) => PathField; set: (flow: F, field: PathField) => F};
+type CertificateLens<F> = {
+  certificate: true;
+  get: (flow: F) => CertificateField;
+  set: (flow: F, field: CertificateField) => F;
+};
+
 /** How a flow reaches one of its path fields; `certificate` when the field reads a certificate. */
-export type PathFieldLens<F> =
-  | {get: (flow: F) => PathField; set: (flow: F, field: PathField) => F}
-  | {
-      certificate: true;
-      get: (flow: F) => CertificateField;
-      set: (flow: F, field: CertificateField) => F;
-    };
+export type PathFieldLens<F> = PathLens<F> | CertificateLens<F>;
 
-export const pathLens = <F>(
-  get: (flow: F) => PathField,
-  set: (flow: F, field: PathField) => F,
-): PathFieldLens<F> => ({get, set});
+/** The properties of F that hold a V. */
+type PropertiesOf<F, V> = {[P in keyof F]-?: F[P] extends V ? P : never}[keyof F];
 
-export const certificateLens = <F>(
-  get: (flow: F) => CertificateField,
-  set: (flow: F, field: CertificateField) => F,
-): PathFieldLens<F> => ({certificate: true, get, set});
+/** Lenses onto the path fields a flow keeps under properties of its own. */
+export function fieldLenses<F>() {
+  return {
+    path: (key: PropertiesOf<F, PathField>): PathLens<F> => ({
+      get: (flow) => flow[key] as PathField,
+      set: (flow, field) => ({...flow, [key]: field}),
+    }),
+    certificate: (key: PropertiesOf<F, CertificateField>): CertificateLens<F> => ({
+      certificate: true,
+      get: (flow) => flow[key] as CertificateField,
+      set: (flow, field) => ({...flow, [key]: field}),
+    }),
+    /** A field the flow keeps in another shape. */
+    other: (get: PathLens<F>['get'], set: PathLens<F>['set']): PathLens<F> => ({get, set}),
+  };
+}
 
 /** Every path field of a flow by its name: Tab completion and certificate reads address them so. */
 export type PathFieldLenses<F, K extends string> = Record<K, PathFieldLens<F>>;

@@ -10,10 +10,9 @@ import {
   type StepTable,
 } from '../../shared/flow.js';
 import {
-  certificateLens,
   emptyPathField,
+  fieldLenses,
   pathFieldResult,
-  pathLens,
   type PathFieldLenses,
 } from '../../shared/path-field.js';
 import {draftOf, emptyDraft} from '../../shared/text-draft.js';
@@ -101,23 +100,12 @@ export const caSteps: StepTable<CaFlow> = {
   },
 };
 
+const lens = fieldLenses<CaFlow>();
 const fields: PathFieldLenses<CaFlow, CaField> = {
-  'ca-certificate': certificateLens(
-    (flow) => flow.certificateFile,
-    (flow, certificateFile) => ({...flow, certificateFile}),
-  ),
-  'ca-verification': certificateLens(
-    (flow) => flow.verificationFile,
-    (flow, verificationFile) => ({...flow, verificationFile}),
-  ),
-  'ca-key': pathLens(
-    (flow) => flow.keyFile,
-    (flow, keyFile) => ({...flow, keyFile}),
-  ),
-  'ca-save': pathLens(
-    (flow) => flow.saveFile,
-    (flow, saveFile) => ({...flow, saveFile}),
-  ),
+  'ca-certificate': lens.certificate('certificateFile'),
+  'ca-verification': lens.certificate('verificationFile'),
+  'ca-key': lens.path('keyFile'),
+  'ca-save': lens.path('saveFile'),
 };
 
 /** CA certificates need the ARM API: unknown while connecting, absent with only a connection string. */

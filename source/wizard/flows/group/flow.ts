@@ -14,12 +14,7 @@ import {
   type StepTable,
 } from '../../shared/flow.js';
 import {withStep} from '../../shared/flow-step.js';
-import {
-  certificateLens,
-  pathFieldResult,
-  pathLens,
-  type PathFieldLenses,
-} from '../../shared/path-field.js';
+import {fieldLenses, pathFieldResult, type PathFieldLenses} from '../../shared/path-field.js';
 import {configFileResult, saveResult} from '../../shared/save-request.js';
 import {draftOf} from '../../shared/text-draft.js';
 import {caChoices, canListCaCertificates, groupIdProblem} from './group.js';
@@ -85,23 +80,12 @@ export const groupSteps: StepTable<GroupFlow> = {
   },
 };
 
+const lens = fieldLenses<GroupFlow>();
 const fields: PathFieldLenses<GroupFlow, GroupField> = {
-  'group-signing-primary': certificateLens(
-    (flow) => flow.signingPrimary,
-    (flow, signingPrimary) => ({...flow, signingPrimary}),
-  ),
-  'group-signing-secondary': certificateLens(
-    (flow) => flow.signingSecondary,
-    (flow, signingSecondary) => ({...flow, signingSecondary}),
-  ),
-  'group-device': certificateLens(
-    (flow) => flow.deviceCertificate,
-    (flow, deviceCertificate) => ({...flow, deviceCertificate}),
-  ),
-  'group-config-file': pathLens(
-    (flow) => flow.configFile,
-    (flow, configFile) => ({...flow, configFile}),
-  ),
+  'group-signing-primary': lens.certificate('signingPrimary'),
+  'group-signing-secondary': lens.certificate('signingSecondary'),
+  'group-device': lens.certificate('deviceCertificate'),
+  'group-config-file': lens.path('configFile'),
 };
 
 /** From the home screen: a saved group is done, so the next one starts clean. */

@@ -12,12 +12,7 @@ import {
   type FlowModule,
   type StepTable,
 } from '../../shared/flow.js';
-import {
-  certificateLens,
-  pathFieldResult,
-  pathLens,
-  type PathFieldLenses,
-} from '../../shared/path-field.js';
+import {fieldLenses, pathFieldResult, type PathFieldLenses} from '../../shared/path-field.js';
 import {configFileResult, saveResult} from '../../shared/save-request.js';
 import {draftOf} from '../../shared/text-draft.js';
 import {initialIndividualFlow} from './enrollment.js';
@@ -55,16 +50,11 @@ export const individualSteps: StepTable<IndividualFlow> = {
   },
 };
 
+const lens = fieldLenses<IndividualFlow>();
 const fields: PathFieldLenses<IndividualFlow, IndividualField> = {
-  primary: certificateLens(
-    (flow) => flow.primary,
-    (flow, primary) => ({...flow, primary}),
-  ),
-  secondary: certificateLens(
-    (flow) => flow.secondary,
-    (flow, secondary) => ({...flow, secondary}),
-  ),
-  'config-file': pathLens(
+  primary: lens.certificate('primary'),
+  secondary: lens.certificate('secondary'),
+  'config-file': lens.other(
     (flow) => ({path: flow.configFile, candidates: flow.configFileCandidates, moreCandidates: 0}),
     (flow, field) => ({
       ...flow,

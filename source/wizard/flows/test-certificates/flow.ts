@@ -8,7 +8,7 @@ import {
   type StepTable,
 } from '../../shared/flow.js';
 import {withError, withStep} from '../../shared/flow-step.js';
-import {pathFieldResult, pathLens, type PathFieldLenses} from '../../shared/path-field.js';
+import {fieldLenses, pathFieldResult, type PathFieldLenses} from '../../shared/path-field.js';
 import {doneLayout} from './chain.js';
 import {restFlow, testCertificatesKey} from './input.js';
 import type {
@@ -48,11 +48,9 @@ export const testCertificatesSteps: StepTable<TestCertificatesFlow> = {
   },
 };
 
+const lens = fieldLenses<TestCertificatesFlow>();
 const fields: PathFieldLenses<TestCertificatesFlow, TestCertificatesField> = {
-  'test-folder': pathLens(
-    (flow) => flow.folder,
-    (flow, folder) => ({...flow, folder}),
-  ),
+  'test-folder': lens.path('folder'),
 };
 
 /** Opens the flow; after a chain was made, the form starts again with the same values. */

@@ -42,12 +42,15 @@ export type PathFieldLenses<F, K extends string> = Record<K, PathFieldLens<F>>;
  * other outcomes. A read lands only while the field still waits for it, a completion only while the path
  * is still the one completed; a certificate field whose path the completion changed forgets what it read.
  */
-export function pathFieldResult<F, K extends string>(
+export function pathFieldResult<F, K extends string, E extends {kind: string}>(
   lenses: PathFieldLenses<F, K>,
   flow: F,
-  effect: SharedEffect<K>,
-  outcome: SharedOutcome,
+  anyEffect: E | SharedEffect<K>,
+  anyOutcome: {kind: string},
 ): F | undefined {
+  // Only the shared effects' outcomes are handled here; a flow's own effects never carry these kinds.
+  const effect = anyEffect as SharedEffect<K>;
+  const outcome = anyOutcome as SharedOutcome;
   if (effect.kind === 'read-certificate') {
     const lens = lenses[effect.field];
     if (!('certificate' in lens)) return undefined;

@@ -233,16 +233,11 @@ function failedAt(flow: CaFlow, kind: CaEffect['kind'], failure: Failure): CaFlo
 const discardTypeAhead = {kind: 'discard-type-ahead'} as const;
 
 function result(flow: CaFlow, effect: CaEffect, outcome: CaOutcome | SharedOutcome): Update {
+  const pathField = pathFieldResult(fields, flow, effect, outcome);
+  if (pathField) return update(pathField);
   const {failure: _f, ...rest} = flow;
   const settled: CaFlow = rest;
   switch (outcome.kind) {
-    case 'certificate-read':
-    case 'certificate-failed':
-    case 'path-completed':
-      if (effect.kind === 'read-certificate' || effect.kind === 'complete-path') {
-        return update(pathFieldResult(fields, flow, effect, outcome) ?? flow);
-      }
-      return update(flow);
     case 'ca-certificates-listed':
       return update({...flow, certificates: {state: 'loaded', certificates: outcome.certificates}});
     case 'ca-certificates-failed':
@@ -341,7 +336,8 @@ function result(flow: CaFlow, effect: CaEffect, outcome: CaOutcome | SharedOutco
       return update(withError(settled, outcome.message));
     case 'ca-failed':
       return update(failedAt(settled, effect.kind, outcome.failure), discardTypeAhead);
-    case 'task-failed':
+    default:
+      // A path field's outcome (handled above) or a failure the router shows on the step.
       return update(flow);
   }
 }

@@ -147,14 +147,9 @@ function result(
   effect: GroupEffect,
   outcome: GroupOutcome | SharedOutcome,
 ): Update {
+  const pathField = pathFieldResult(fields, flow, effect, outcome);
+  if (pathField) return update(pathField);
   switch (outcome.kind) {
-    case 'certificate-read':
-    case 'certificate-failed':
-    case 'path-completed':
-      if (effect.kind === 'read-certificate' || effect.kind === 'complete-path') {
-        return update(pathFieldResult(fields, flow, effect, outcome) ?? flow);
-      }
-      return update(flow);
     case 'file-written':
     case 'file-exists':
     case 'file-failed':
@@ -175,7 +170,8 @@ function result(
     }
     case 'preflight':
       return update({...flow, preflight: {state: 'done', report: outcome.report}});
-    case 'task-failed':
+    default:
+      // A path field's outcome (handled above) or a failure the router shows on the step.
       return update(flow);
   }
 }

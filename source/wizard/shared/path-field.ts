@@ -85,3 +85,10 @@ export function pathFieldResult<F, K extends string, E extends {kind: string}>(
   }
   return undefined;
 }
+
+/** Tab on a path field: completes what is typed there (folders only for a field that names a folder). */
+export const completePath = <K extends string>(
+  field: K,
+  text: string,
+  foldersOnly = false,
+): SharedEffect<K> => ({kind: 'complete-path', field, text, foldersOnly});

@@ -4,7 +4,7 @@ import {update, type FlowUpdate} from '../../shared/effect.js';
 import type {CaEffect, CaFlow, CaStep} from './state.js';
 import {emptyCertificateField} from '../../shared/certificate-field.js';
 import type {KeyEvent} from '../../shared/key-event.js';
-import {emptyPathField} from '../../shared/path-field.js';
+import {completePath, emptyPathField} from '../../shared/path-field.js';
 import type {CertificateField, PathField} from '../../shared/types.js';
 import {draftOf, editDraft, emptyDraft, type TextDraft} from '../../shared/text-draft.js';
 
@@ -187,12 +187,7 @@ function fileKey(flow: CaFlow, event: KeyEvent): Update {
   const field = flow.certificateFile;
   if (event.kind === 'escape') return at(withStep(flow, 'add-name'));
   if (event.kind === 'tab') {
-    return at(flow, {
-      kind: 'complete-path',
-      field: 'ca-certificate',
-      text: field.path.value,
-      foldersOnly: false,
-    });
+    return at(flow, completePath('ca-certificate', field.path.value));
   }
   if (event.kind === 'enter') {
     const path = field.path.value.trim();
@@ -292,12 +287,7 @@ function proveKey(flow: CaFlow, event: KeyEvent): Update {
   }
   if (flow.proveWith === 'key') {
     if (event.kind === 'tab') {
-      return at(flow, {
-        kind: 'complete-path',
-        field: 'ca-key',
-        text: flow.keyFile.path.value,
-        foldersOnly: false,
-      });
+      return at(flow, completePath('ca-key', flow.keyFile.path.value));
     }
     if (event.kind === 'enter') return signRequest(flow);
     const edited = editPath(flow.keyFile, event);
@@ -312,12 +302,7 @@ function proveKey(flow: CaFlow, event: KeyEvent): Update {
   }
   const field = flow.verificationFile;
   if (event.kind === 'tab') {
-    return at(flow, {
-      kind: 'complete-path',
-      field: 'ca-verification',
-      text: field.path.value,
-      foldersOnly: false,
-    });
+    return at(flow, completePath('ca-verification', field.path.value));
   }
   if (event.kind === 'enter') {
     const path = field.path.value.trim();
@@ -435,12 +420,7 @@ function saveKey(flow: CaFlow, event: KeyEvent): Update {
     return at(withStep({...flow, confirmOverwrite: false}, 'verified'));
   }
   if (event.kind === 'tab') {
-    return at(flow, {
-      kind: 'complete-path',
-      field: 'ca-save',
-      text: flow.saveFile.path.value,
-      foldersOnly: false,
-    });
+    return at(flow, completePath('ca-save', flow.saveFile.path.value));
   }
   if (event.kind === 'enter') {
     const path = flow.saveFile.path.value.trim();

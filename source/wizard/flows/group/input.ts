@@ -33,7 +33,7 @@ import {
 import {groupConfigToml} from './outputs.js';
 import type {GroupEffect, GroupFlow, GroupStep} from './state.js';
 import type {KeyEvent} from '../../shared/key-event.js';
-import {emptyPathField} from '../../shared/path-field.js';
+import {completePath, emptyPathField} from '../../shared/path-field.js';
 import {isSettingsStep} from '../../shared/settings-steps.js';
 import {draftOf, editDraft, emptyDraft} from '../../shared/text-draft.js';
 
@@ -125,12 +125,7 @@ function certificateKey(
     });
   }
   if (event.kind === 'tab') {
-    return at(flow, {
-      kind: 'complete-path',
-      field: fieldKey,
-      text: field.path.value,
-      foldersOnly: false,
-    });
+    return at(flow, completePath(fieldKey, field.path.value));
   }
   const edited = editCertificatePath(field, event);
   if (!edited) return at(flow);
@@ -285,12 +280,7 @@ function writeConfigKey(flow: GroupFlow, event: KeyEvent, context: FlowContext):
     });
   }
   if (event.kind === 'tab') {
-    return at(flow, {
-      kind: 'complete-path',
-      field: 'group-config-file',
-      text: flow.configFile.path.value,
-      foldersOnly: false,
-    });
+    return at(flow, completePath('group-config-file', flow.configFile.path.value));
   }
   const edited = editDraft(flow.configFile.path, event);
   if (edited === undefined || edited === flow.configFile.path) return at(flow);

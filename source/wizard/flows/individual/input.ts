@@ -10,6 +10,7 @@ import {update, type FlowUpdate} from '../../shared/effect.js';
 import type {FlowContext} from '../../shared/flow.js';
 import {editTextField, withError, withStep} from '../../shared/flow-step.js';
 import type {KeyEvent} from '../../shared/key-event.js';
+import {completePath} from '../../shared/path-field.js';
 import {savingUpdate} from '../../shared/save-request.js';
 import {
   configViewKey,
@@ -83,12 +84,7 @@ function certificateKey(
     });
   }
   if (event.kind === 'tab') {
-    return at(flow, {
-      kind: 'complete-path',
-      field: slot,
-      text: field.path.value,
-      foldersOnly: false,
-    });
+    return at(flow, completePath(slot, field.path.value));
   }
   const edited = editCertificatePath(field, event);
   if (!edited) return at(flow);
@@ -199,12 +195,7 @@ export function individualKey(flow: IndividualFlow, event: KeyEvent, context: Fl
         });
       }
       if (event.kind === 'tab') {
-        return at(flow, {
-          kind: 'complete-path',
-          field: 'config-file',
-          text: flow.configFile.value,
-          foldersOnly: false,
-        });
+        return at(flow, completePath('config-file', flow.configFile.value));
       }
       const edited = editTextField(flow, 'configFile', event);
       return at(

@@ -1,6 +1,7 @@
 import {update, type FlowUpdate} from '../../shared/effect.js';
 import {editTextField, withError, withStep} from '../../shared/flow-step.js';
 import type {KeyEvent} from '../../shared/key-event.js';
+import {completePath} from '../../shared/path-field.js';
 import type {Viewport} from '../../shared/layout.js';
 import {editDraft} from '../../shared/text-draft.js';
 import {
@@ -95,12 +96,7 @@ export function testCertificatesKey(
   switch (flow.step) {
     case 'folder': {
       if (event.kind === 'tab')
-        return at(flow, {
-          kind: 'complete-path',
-          field: 'test-folder',
-          text: flow.folder.path.value,
-          foldersOnly: true,
-        });
+        return at(flow, completePath('test-folder', flow.folder.path.value, true));
       if (event.kind === 'enter') {
         return at(
           withStep(

@@ -1,4 +1,5 @@
 import {Box, Text} from 'ink';
+import {WaitingNotice} from './waiting-notice.js';
 import type {ConnectionState} from '../shared/types.js';
 import {tone} from './tone.js';
 
@@ -71,6 +72,10 @@ function ConnectionLine({connection}: {connection: ConnectionState}) {
     case 'signing-in':
       return <Text wrap="truncate-end">Signing in to Azure for {connection.target}…</Text>;
     case 'connecting':
-      return <Text wrap="truncate-end">Connecting to {connection.target}…</Text>;
+      return connection.waiting ? (
+        <WaitingNotice wait={connection.waiting} cancellable={false} />
+      ) : (
+        <Text wrap="truncate-end">Connecting to {connection.target}…</Text>
+      );
   }
 }

@@ -231,7 +231,10 @@ function progressOf(state: WizardState, taskId: number, progress: TaskProgress):
       connection: {status: 'signing-in', target: state.connection.target, prompt: progress.prompt},
     };
   }
-  if (task.owner === 'wizard') return state;
+  if (task.owner === 'wizard') {
+    if (progress.kind !== 'waiting' || state.connection.status !== 'connecting') return state;
+    return {...state, connection: {...state.connection, waiting: progress.wait}};
+  }
   const {id: _id, owner, ...effect} = task;
   const flow = flowOf(state, owner);
   if (progress.kind === 'waiting') return withFlow(state, owner, {...flow, waiting: progress.wait});

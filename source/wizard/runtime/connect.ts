@@ -13,6 +13,7 @@ import {
   isDpsError,
   localAgent,
   redactSecrets,
+  type RetryWait,
   SignInCancelledError,
 } from '../../dps/index.js';
 import {defaultStateDir} from '../../emulator/state-dir.js';
@@ -36,6 +37,8 @@ export type ConnectHooks = {
    * closed. The promise then rejects with SignInCancelledError.
    */
   signal?: AbortSignal;
+  /** A first call to DPS waits before it is tried again (throttled, a dropped link). */
+  onWait?: (wait: RetryWait) => void;
 };
 
 /** Tests only: a local authority and ARM endpoint, the CA(s) to trust for them, the local service port. */
@@ -62,7 +65,10 @@ export async function connect(
 ): Promise<Connected> {
   if (hooks.signal?.aborted) throw cancelled(choice);
   // The first calls ride out transient faults like every other; Esc (the signal) ends their waits.
-  const options: CallOptions = hooks.signal ? {signal: hooks.signal} : {};
+  const options: CallOptions = {
+    ...(hooks.signal ? {signal: hooks.signal} : {}),
+    ...(hooks.onWait ? {onWait: hooks.onWait} : {}),
+  };
   let opened: Connected;
   try {
     switch (choice.mode) {

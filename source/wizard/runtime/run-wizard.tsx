@@ -13,6 +13,7 @@ export function wizardConnector(choice: ConnectionChoice, testing?: ConnectTesti
       choice,
       {
         signal: hooks.signal,
+        onWait: hooks.onWait,
         onDeviceCode: (prompt) =>
           hooks.onDeviceCode({
             verificationUri: prompt.verificationUri,

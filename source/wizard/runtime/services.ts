@@ -1,5 +1,5 @@
 import {homedir} from 'node:os';
-import type {DpsGateway, DpsResource} from '../../dps/index.js';
+import type {DpsGateway, DpsResource, RetryWait} from '../../dps/index.js';
 import type {OpenConnection, WizardServices} from '../shared/services.js';
 import {completePath, expandPath} from './path-completion.js';
 import type {ConnectionInfo, DeviceCodePrompt} from '../shared/types.js';
@@ -15,6 +15,7 @@ export type ConnectedDps = {
 
 export type Connector = (hooks: {
   onDeviceCode(prompt: DeviceCodePrompt): void;
+  onWait(wait: RetryWait): void;
   signal: AbortSignal;
 }) => Promise<ConnectedDps>;
 

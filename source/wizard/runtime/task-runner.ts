@@ -24,6 +24,8 @@ async function connect(task: Task, context: TaskContext): Promise<Outcome | unde
     await previous?.close();
     const opened = await context.services.connect({
       signal: context.signal,
+      onWait: (wait) =>
+        context.dispatch({type: 'progress', taskId: task.id, progress: {kind: 'waiting', wait}}),
       onDeviceCode: (prompt) =>
         context.dispatch({
           type: 'progress',

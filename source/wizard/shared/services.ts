@@ -1,5 +1,5 @@
 import type {ChainKeyType, TestChainProgress, WrittenFile} from '../../certs/test-chain.js';
-import type {DpsGateway} from '../../dps/index.js';
+import type {DpsGateway, RetryWait} from '../../dps/index.js';
 import type {Progress} from './effect.js';
 import type {
   CertificatePurpose,
@@ -53,6 +53,8 @@ export type WizardServices = {
   target: string;
   connect(hooks: {
     onDeviceCode(prompt: DeviceCodePrompt): void;
+    /** A first call to DPS waits before it is tried again. */
+    onWait(wait: RetryWait): void;
     signal: AbortSignal;
   }): Promise<OpenConnection>;
   /** Throws an Error whose message the user can act on. */

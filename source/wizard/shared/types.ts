@@ -7,6 +7,7 @@ import type {
   EnrollmentAllocationPolicy,
   LinkedHub,
   ProvisioningStatus,
+  RetryWait,
 } from '../../dps/index.js';
 import type {TextDraft} from './text-draft.js';
 
@@ -32,7 +33,8 @@ export type ConnectionInfo = {
 };
 
 export type ConnectionState =
-  | {status: 'connecting'; target: string}
+  /** `waiting`: a first call to DPS waits before it is tried again. */
+  | {status: 'connecting'; target: string; waiting?: RetryWait}
   | {status: 'signing-in'; target: string; prompt: DeviceCodePrompt}
   | {status: 'connected'; info: ConnectionInfo}
   | {status: 'failed'; target: string; failure: Failure};

@@ -104,6 +104,28 @@ const savedResult = (save: Extract<Task, {kind: 'save-individual'}>): Action => 
 });
 
 describe('connecting and the home screen', () => {
+  test('a first call that waits to be tried again shows on the connection until it is connected', () => {
+    const start = initialState(cwd, 'the local sandbox');
+    const wait = throttledWait(2);
+    const waiting = reducer(start, {
+      type: 'progress',
+      taskId: 1,
+      progress: {kind: 'waiting', wait},
+    });
+    assert.deepEqual(waiting.connection, {
+      status: 'connecting',
+      target: 'the local sandbox',
+      waiting: wait,
+    });
+    const done = reducer(waiting, {type: 'result', taskId: 1, outcome: {kind: 'connected', info}});
+    assert.equal(done.connection.status, 'connected');
+    // News of a connection no longer waited for changes nothing.
+    assert.equal(
+      reducer(done, {type: 'progress', taskId: 1, progress: {kind: 'waiting', wait}}),
+      done,
+    );
+  });
+
   test('the wizard starts connecting, and the connection chooses every linked hub', () => {
     const start = initialState(cwd, 'the local sandbox');
     assert.deepEqual(start.tasks, [{id: 1, kind: 'connect', owner: 'wizard'}]);

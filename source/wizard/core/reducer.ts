@@ -170,7 +170,11 @@ function routeKey(state: WizardState, event: KeyEvent): WizardState {
     return next;
   }
   if (!step) return homeKey(state, event);
-  return applyUpdate(state, step.name, moduleOf(step.name).key(step.flow, event, contextOf(state)));
+  return applyUpdate(
+    state,
+    step.name,
+    moduleOf(step.name).input(step.flow, event, contextOf(state)),
+  );
 }
 
 /**

@@ -21,7 +21,7 @@ import {
 import {configFileResult, saveResult} from '../../shared/save-request.js';
 import {draftOf} from '../../shared/text-draft.js';
 import {initialIndividualFlow} from './enrollment.js';
-import {individualKey} from './input.js';
+import {individualInput} from './input.js';
 import type {
   IndividualEffect,
   IndividualField,
@@ -134,6 +134,6 @@ export const individualFlow: FlowModule<
 > = {
   steps: individualSteps,
   open,
-  key: individualKey,
+  input: individualInput,
   result: (flow, effect, outcome) => result(flow, effect, outcome),
 };

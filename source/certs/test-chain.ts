@@ -1,6 +1,6 @@
 import {createPrivateKey} from 'node:crypto';
 import {join} from 'node:path';
-import {generatePrivateKey, type KeyAlgorithm} from './keys.js';
+import {generatePrivateKey, type KeyAlgorithm} from './key-pairs.js';
 import {issueCertificate} from './issue.js';
 import {checkFolderPath, existingPaths, writeOutputFiles, type OutputFile} from './write-files.js';
 import {enrollmentIdProblem, maxX509RegistrationIdLength} from '../dps/index.js';

@@ -1,7 +1,7 @@
 import {X509Certificate, type KeyObject} from 'node:crypto';
 import {parsePrivateKey} from './read.js';
 import {CertificateReadError} from './read-errors.js';
-import {generatePrivateKey, type KeyAlgorithm} from './keys.js';
+import {generatePrivateKey, type KeyAlgorithm} from './key-pairs.js';
 import {issueCertificate} from './issue.js';
 import {checkValidity} from './check.js';
 
@@ -39,15 +39,15 @@ export async function signVerificationCertificate(input: {
       `${invalid.message}, so a verification certificate it signs would not verify: ${invalid.hint}`,
     );
   }
-  const caKey = readCaKey(input.caPrivateKeyPem, input.passphrase);
-  if (!caCertificate.checkPrivateKey(caKey)) {
+  const caInput = readCaKey(input.caPrivateKeyPem, input.passphrase);
+  if (!caCertificate.checkPrivateKey(caInput)) {
     throw new Error(
       'the private key does not match the CA certificate: use the key the CA certificate was created with',
     );
   }
   // Re-encode the CA key unencrypted in memory only, so the issuer sees a plain PKCS#8 key.
-  const caPrivateKeyPem = caKey.export({type: 'pkcs8', format: 'pem'}).toString();
-  const privateKeyPem = await generatePrivateKey(leafKeyAlgorithmFor(caKey));
+  const caPrivateKeyPem = caInput.export({type: 'pkcs8', format: 'pem'}).toString();
+  const privateKeyPem = await generatePrivateKey(leafKeyAlgorithmFor(caInput));
   const certificatePem = await issueCertificate({
     subject: code,
     subjectKeyPem: privateKeyPem,
@@ -74,6 +74,6 @@ function readCaKey(pem: string, passphrase: string | undefined): KeyObject {
   }
 }
 
-function leafKeyAlgorithmFor(caKey: KeyObject): KeyAlgorithm {
-  return caKey.asymmetricKeyType === 'ec' ? 'ec-p256' : 'rsa-2048';
+function leafKeyAlgorithmFor(caInput: KeyObject): KeyAlgorithm {
+  return caInput.asymmetricKeyType === 'ec' ? 'ec-p256' : 'rsa-2048';
 }

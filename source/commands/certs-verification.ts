@@ -27,16 +27,16 @@ export async function runVerification(argv: string[]): Promise<number> {
   const bundle = await withFileName('--ca-cert ', caCertPath, () =>
     readCertificateFile(caCertPath, {passphrase}),
   );
-  const caKey = await withFileName('--ca-key ', caKeyPath, () =>
+  const caInput = await withFileName('--ca-key ', caKeyPath, () =>
     readPrivateKeyFile(caKeyPath, {passphrase}),
   );
   // A full-chain file holds several certificates: sign with the one this key belongs to.
   const caCertificate =
-    bundle.certificates.find((certificate) => safeCheckPrivateKey(certificate, caKey)) ??
+    bundle.certificates.find((certificate) => safeCheckPrivateKey(certificate, caInput)) ??
     bundle.certificates[0]!;
   const result = await signVerificationCertificate({
     caCertificatePem: caCertificate.toString(),
-    caPrivateKeyPem: caKey.export({type: 'pkcs8', format: 'pem'}).toString(),
+    caPrivateKeyPem: caInput.export({type: 'pkcs8', format: 'pem'}).toString(),
     verificationCode: values.code!,
   });
   const outDir = resolve(values.out!);

@@ -3,7 +3,7 @@ import {chmod, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {issueCertificate} from '../certs/issue.js';
-import {generatePrivateKey} from '../certs/keys.js';
+import {generatePrivateKey} from '../certs/key-pairs.js';
 import {writeFileAtomic} from './files.js';
 
 /** The sandbox CA and the server certificate it signed; caCertFile is an absolute path. */

@@ -265,3 +265,20 @@ function render(notes: string[], command: string, options: Option[]): string {
   ];
   return [...notes, parts.join(' \\\n')].join('\n');
 }
+
+/** What a save created, for the command that shows it: an enrollment, a group, or a CA certificate. */
+export type SavedKind = 'enrollment' | 'enrollment-group' | 'certificate';
+
+/** `az iot dps enrollment show` (or `enrollment-group show`, `certificate show`): is it in DPS, and how. */
+export function showCommand(kind: SavedKind, id: string, target: AzTarget): string {
+  if (kind === 'certificate') {
+    return render(certificateTargetNotes(target), 'az iot dps certificate show', [
+      ...managementTarget(target),
+      ['--certificate-name', shellQuote(id)],
+    ]);
+  }
+  return render(targetNotes(target), `az iot dps ${kind} show`, [
+    ...serviceTarget(target),
+    ['--enrollment-id', shellQuote(id)],
+  ]);
+}

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {X509Certificate, createPrivateKey} from 'node:crypto';
 import type {AddressInfo} from 'node:net';
 import tls from 'node:tls';
-import {generatePrivateKey} from '../../source/certs/keys.js';
+import {generatePrivateKey} from '../../source/certs/key-pairs.js';
 import {issueCertificate} from '../../source/certs/issue.js';
 import {signVerificationCertificate} from '../../source/certs/verification.js';
 import {openssl, temporaryFolder, writePems} from '../helpers/certs-openssl.js';
@@ -69,17 +69,17 @@ test('an EC root signs an RSA identity certificate that openssl verifies with th
 });
 
 test('signVerificationCertificate issues CN=<code> that verifies against an RSA CA', async () => {
-  const caKey = await generatePrivateKey('rsa-2048');
+  const caInput = await generatePrivateKey('rsa-2048');
   const ca = await issueCertificate({
     subject: 'rsa-root',
-    subjectKeyPem: caKey,
+    subjectKeyPem: caInput,
     profile: 'ca',
     validityDays: 5,
   });
   const code = '5A2C0B5E6DE3F4C3B0A8E76E2D0C1E2F3A4B5C6D7E8F9A0B';
   const result = await signVerificationCertificate({
     caCertificatePem: ca,
-    caPrivateKeyPem: caKey,
+    caPrivateKeyPem: caInput,
     verificationCode: code,
   });
   const issued = new X509Certificate(result.certificatePem);
@@ -98,18 +98,18 @@ test('signVerificationCertificate issues CN=<code> that verifies against an RSA 
 });
 
 test('server and identity certificates work for TLS on 127.0.0.1 with client authentication', async () => {
-  const [caKey, serverKey, clientKey] = await Promise.all([
+  const [caInput, serverKey, clientKey] = await Promise.all([
     generatePrivateKey('ec-p256'),
     generatePrivateKey('ec-p256'),
     generatePrivateKey('rsa-2048'),
   ]);
   const ca = await issueCertificate({
     subject: 'sandbox-ca',
-    subjectKeyPem: caKey,
+    subjectKeyPem: caInput,
     profile: 'ca',
     validityDays: 2,
   });
-  const issuer = {certificatePem: ca, privateKeyPem: caKey};
+  const issuer = {certificatePem: ca, privateKeyPem: caInput};
   const serverCert = await issueCertificate({
     subject: 'localhost',
     subjectKeyPem: serverKey,

@@ -4,7 +4,13 @@ import * as esbuild from 'esbuild';
 import {buildOptions, entryOutput, staticInputsOf} from '../../scripts/build.js';
 
 // The bundle is built in memory with the real build options: dist/ is left alone for the tests that run it.
-const built = esbuild.build({...buildOptions, write: false, logLevel: 'silent'});
+// Paths stay as the project sees them (node_modules/...) when node_modules is a link to another folder.
+const built = esbuild.build({
+  ...buildOptions,
+  write: false,
+  logLevel: 'silent',
+  preserveSymlinks: true,
+});
 
 /** The output esbuild made for a module that is loaded with import(). */
 async function chunkOf(entryPoint: string): Promise<string> {

@@ -6,7 +6,7 @@ import type {RestError} from '@azure/core-rest-pipeline';
 import {ProvisioningServiceClient} from 'azure-iot-provisioning-service';
 import type {IndividualEnrollment} from 'azure-iot-provisioning-service/dist/interfaces.js';
 import {issueCertificate} from '../../source/certs/issue.js';
-import {generatePrivateKey} from '../../source/certs/keys.js';
+import {generatePrivateKey} from '../../source/certs/key-pairs.js';
 import {signVerificationCertificate} from '../../source/certs/verification.js';
 import {
   armClient,

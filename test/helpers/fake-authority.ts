@@ -5,7 +5,7 @@ import {delimiter, join} from 'node:path';
 import {createServer, type Server} from 'node:https';
 import type {AddressInfo} from 'node:net';
 import {issueCertificate} from '../../source/certs/issue.js';
-import {generatePrivateKey} from '../../source/certs/keys.js';
+import {generatePrivateKey} from '../../source/certs/key-pairs.js';
 
 /** One device-code prompt the authority issued. */
 export type IssuedPrompt = {tenant: string; userCode: string; deviceCode: string; scope: string};
@@ -52,12 +52,12 @@ function base64url(value: unknown): string {
  * Its id_token is unsigned (alg none), which MSAL accepts; it carries an account so MSAL caches the token.
  */
 export async function startFakeAuthority(options: FakeAuthorityOptions): Promise<FakeAuthority> {
-  const caKey = await generatePrivateKey('ec-p256');
+  const caInput = await generatePrivateKey('ec-p256');
   const ca = {
-    privateKeyPem: caKey,
+    privateKeyPem: caInput,
     certificatePem: await issueCertificate({
       subject: 'fake authority test CA',
-      subjectKeyPem: caKey,
+      subjectKeyPem: caInput,
       profile: 'ca',
       validityDays: 2,
     }),

@@ -1,5 +1,5 @@
 import {X509Certificate} from 'node:crypto';
-import {generatePrivateKey, type KeyAlgorithm} from '../../source/certs/keys.js';
+import {generatePrivateKey, type KeyAlgorithm} from '../../source/certs/key-pairs.js';
 import {issueCertificate, type IssueRequest} from '../../source/certs/issue.js';
 
 export type Issued = {certificatePem: string; privateKeyPem: string};

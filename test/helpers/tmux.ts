@@ -26,7 +26,10 @@ export type PaneOptions = {
   cwd: string;
   cols?: number;
   rows?: number;
-  /** Extra environment for the program only. */
+  /**
+   * Extra environment for the program only. XDG_STATE_HOME defaults to a folder of the pane's own under
+   * `cwd`, so a draft one test leaves is never offered to another; a test that resumes passes its own.
+   */
   env?: Record<string, string>;
 };
 
@@ -75,12 +78,15 @@ const exitLine = /\[exit (\d+)\] \[tty ([^\]]*)\]/;
 export async function startInTmux(argv: string[], options: PaneOptions): Promise<Pane> {
   const {cwd, cols = 80, rows = 24, env = {}} = options;
   const socket = join(cwd, `tmux-${process.pid}-${++panesStarted}.sock`);
+  const stateHome = join(cwd, `xdg-state-${process.pid}-${panesStarted}`);
   const tmux = async (...args: string[]) =>
     (await run('tmux', ['-S', socket, '-f', '/dev/null', ...args], {encoding: 'utf8'})).stdout;
   const environment = [
     'env',
     ...['CI', 'CONTINUOUS_INTEGRATION', 'NO_COLOR', 'FORCE_COLOR'].flatMap((name) => ['-u', name]),
-    ...Object.entries(env).map(([name, value]) => `${name}=${value}`),
+    ...Object.entries({XDG_STATE_HOME: stateHome, ...env}).map(
+      ([name, value]) => `${name}=${value}`,
+    ),
   ];
   const program = [...environment, ...argv].map(shellQuote).join(' ');
   const modes = `stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo|isig)' | tr '\\n' ' '`;
@@ -149,6 +155,7 @@ export async function startInTmux(argv: string[], options: PaneOptions): Promise
     async close() {
       await tmux('kill-server').catch(() => undefined);
       await rm(socket, {force: true});
+      await rm(stateHome, {recursive: true, force: true});
     },
   };
   return pane;

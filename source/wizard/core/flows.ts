@@ -5,7 +5,8 @@ import {testCertificatesFlow} from '../flows/test-certificates/flow.js';
 import type {FlowName, FlowUpdate, HandOff, RouterEffect} from '../shared/effect.js';
 import {stepOf, type FlowContext, type FlowModule, type StepSpec} from '../shared/flow.js';
 import type {StepFlow} from '../shared/flow-step.js';
-import type {Effect, WizardState} from './state.js';
+import {recordDropped} from './session-record.js';
+import type {Effect, Task, WizardState} from './state.js';
 import {addTask} from './task-list.js';
 
 /**
@@ -55,7 +56,7 @@ export function stepOnScreen(
   state: WizardState,
 ): {name: FlowName; flow: AnyFlow; spec: StepSpec<AnyFlow>} | undefined {
   const {name} = state.screen;
-  if (name === 'home' || name === 'quit') return undefined;
+  if (name === 'home' || name === 'quit' || name === 'resume') return undefined;
   const flow = flowOf(state, name);
   return {name, flow, spec: stepOf(moduleOf(name).steps, flow)};
 }
@@ -86,12 +87,12 @@ function applyRouterEffect(state: WizardState, owner: FlowName, effect: RouterEf
     case 'open':
       return openFlow(state, effect);
     case 'cancel': {
-      const kept = state.tasks.filter(
-        (task) => !(task.owner === owner && task.kind === effect.effect),
-      );
-      if (kept.length === state.tasks.length) return state;
-      // What the cancelled call was waiting for goes with it.
-      return withoutWaiting({...state, tasks: kept}, owner);
+      const cancelled = (task: Task) => task.owner === owner && task.kind === effect.effect;
+      const dropped = state.tasks.filter(cancelled);
+      if (dropped.length === 0) return state;
+      const kept = state.tasks.filter((task) => !cancelled(task));
+      // What the cancelled call was waiting for goes with it; a save it dropped may have reached DPS.
+      return recordDropped(withoutWaiting({...state, tasks: kept}, owner), dropped);
     }
     case 'discard-type-ahead':
       return state.typeAhead.length === 0 ? state : {...state, typeAhead: []};

@@ -12,7 +12,9 @@ import {
   withFlow,
   withoutWaiting,
 } from './flows.js';
+import {discardDraft, draftHasTyping, resumeDraft, type Draft} from './draft.js';
 import {initialFlows} from './initial-flows.js';
+import {emptySessionRecord, recordOutcome} from './session-record.js';
 import type {HomeItem, Outcome, ScrollLimit, TaskProgress, WizardState} from './state.js';
 import {addTask, dropTask, findTask} from './task-list.js';
 
@@ -47,20 +49,32 @@ const fromHome: Record<FlowName, HandOff> = {
   'test-certificates': {flow: 'test-certificates', with: {kind: 'home'}},
 };
 
+/**
+ * The wizard as it starts: connecting, on the home screen, or on the resume prompt when a draft with typing
+ * was found. `notice` is a one-line remark for the home screen (a draft that could not be read).
+ */
 export function initialState(
   cwd: string,
   target: string,
   viewport: Viewport = defaultViewport,
+  start: {draft?: Draft; notice?: string} = {},
 ): WizardState {
+  const home: WizardState['screen'] = {
+    name: 'home',
+    cursor: 0,
+    ...(start.notice ? {notice: start.notice} : {}),
+  };
   return {
     cwd,
     viewport,
     connection: {status: 'connecting', target},
-    screen: {name: 'home', cursor: 0},
+    screen:
+      start.draft && draftHasTyping(start.draft) ? {name: 'resume', draft: start.draft} : home,
     ...initialFlows(),
     tasks: [{id: 1, kind: 'connect', owner: 'wizard'}],
     nextTaskId: 2,
     typeAhead: [],
+    session: emptySessionRecord,
   };
 }
 
@@ -91,6 +105,7 @@ export function escapeActsAtOnce(state: WizardState): boolean {
 export function keyHints(state: WizardState): string[] {
   const step = stepOnScreen(state);
   if (step) return step.spec.hints(step.flow, contextOf(state));
+  if (state.screen.name === 'resume') return ['Enter resume', 'n start fresh', 'Ctrl+C exit'];
   if (state.screen.name !== 'home') return [];
   const hints = ['↑↓ move', 'Enter choose', 'q quit'];
   if (state.connection.status === 'signing-in') hints.push('Esc cancel sign-in');
@@ -123,6 +138,14 @@ function homeKey(state: WizardState, event: KeyEvent): WizardState {
     default:
       return state;
   }
+}
+
+/** The resume prompt: Enter resumes the draft, n starts fresh (the draft on disk goes with it). */
+function resumeKey(state: WizardState, event: KeyEvent): WizardState {
+  if (state.screen.name !== 'resume') return state;
+  if (event.kind === 'enter') return resumeDraft(state, state.screen.draft);
+  if (event.kind === 'text' && event.text.toLowerCase() === 'n') return discardDraft(state);
+  return state;
 }
 
 function cancelSignIn(state: WizardState): WizardState {
@@ -169,8 +192,13 @@ function routeKey(state: WizardState, event: KeyEvent): WizardState {
     for (const letter of event.text) next = handleKey(next, {kind: 'text', text: letter});
     return next;
   }
+  if (state.screen.name === 'resume') return resumeKey(state, event);
   if (!step) return homeKey(state, event);
-  return applyUpdate(state, step.name, moduleOf(step.name).key(step.flow, event, contextOf(state)));
+  return applyUpdate(
+    state,
+    step.name,
+    moduleOf(step.name).input(step.flow, event, contextOf(state)),
+  );
 }
 
 /**
@@ -251,7 +279,7 @@ function resultOf(state: WizardState, taskId: number, outcome: Outcome): WizardS
   if (outcome.kind === 'task-failed') return withStepError(next, task.owner, outcome.message);
   const {id: _id, owner, ...effect} = task;
   const update = moduleOf(owner).result(flowOf(next, owner), effect, outcome, contextOf(next));
-  return applyUpdate(next, owner, update);
+  return recordOutcome(applyUpdate(next, owner, update), task, outcome);
 }
 
 /** Keeps a scrolling step from scrolling past the last line its view measured. */

@@ -14,13 +14,20 @@ import type {FlowName, Progress, SharedOutcome} from '../shared/effect.js';
 import type {KeyEvent} from '../shared/key-event.js';
 import type {Viewport} from '../shared/layout.js';
 import type {ConnectionInfo, ConnectionState, DeviceCodePrompt, Failure} from '../shared/types.js';
+import type {CaCertificate} from '../../dps/index.js';
+import type {SavedKind} from '../../outputs/az-commands.js';
+import type {Draft} from './draft-shape.js';
 
 /** Plain data only: the gateway and the emulator live outside the state, with the task runner. */
 
 export type HomeItem = FlowName | 'quit';
 
 export type Screen =
-  {name: 'home'; cursor: number; notice?: string} | {name: FlowName} | {name: 'quit'};
+  | {name: 'home'; cursor: number; notice?: string}
+  /** The draft of a session that stopped: resume it (Enter) or start fresh (n). */
+  | {name: 'resume'; draft: Draft}
+  | {name: FlowName}
+  | {name: 'quit'};
 
 /** Every effect by its one name: what the runtime runs. */
 export type Effect =
@@ -62,4 +69,19 @@ export type WizardState = {
   typeAhead: KeyEvent[];
   /** How far the scrolling step on screen can scroll, as its view last measured it. */
   scrollLimit?: ScrollLimit;
+  /** What this session saved in DPS, and the saves whose outcome is unknown, for the exit text. */
+  session: SessionRecord;
 };
+
+/** What this session saved in DPS, for the text printed at exit (core/session-record.ts keeps it). */
+export type SessionSave =
+  /** The flow as it was when its save landed: the exit text renders the enrollment from it. */
+  | {kind: 'individual'; flow: IndividualFlow}
+  | {kind: 'group'; flow: GroupFlow}
+  /** A CA certificate verified, or uploaded as verified. */
+  | {kind: 'ca'; certificate: CaCertificate};
+
+/** A save that may or may not have reached DPS: what it was, and why its outcome is unknown. */
+export type UnknownSave = {kind: SavedKind; id: string; why: 'cancelled' | 'interrupted'};
+
+export type SessionRecord = {saves: SessionSave[]; unknown: UnknownSave[]};

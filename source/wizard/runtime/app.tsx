@@ -3,7 +3,10 @@ import {useCallback, useEffect, useReducer, useRef} from 'react';
 import {Header} from '../components/header.js';
 import {KeyHints} from '../components/key-hints.js';
 import {WaitingNotice} from '../components/waiting-notice.js';
+import type {Draft} from '../core/draft.js';
 import {HomeScreen} from '../core/home-screen.js';
+import {ResumeScreen} from '../core/resume-screen.js';
+import type {DraftStore} from './drafts.js';
 import {CaScreen} from '../flows/ca/view.js';
 import {GroupScreen} from '../flows/group/view.js';
 import {IndividualScreen} from '../flows/individual/view.js';
@@ -83,20 +86,30 @@ const titles = {
   group: 'Group enrollment',
   'verify-ca': 'Verify a CA certificate',
   'test-certificates': 'Generate test certificates',
+  resume: 'Resume',
   quit: '',
 } as const;
 
 export function App({
   services,
   onClose,
+  start,
+  drafts,
 }: {
   services: WizardServices;
   /** Called with the last state when the wizard closes (quit or Ctrl+C). */
   onClose?: (state: WizardState) => void;
+  /** The draft found at start (offered for resuming), or a notice that it could not be used. */
+  start?: {draft?: Draft; notice?: string};
+  /** Where the draft of every state is kept, a moment after it changes. */
+  drafts?: DraftStore;
 }) {
   const [state, dispatch] = useReducer(reducer, undefined, () =>
-    initialState(services.cwd, services.target),
+    initialState(services.cwd, services.target, undefined, start),
   );
+  useEffect(() => {
+    drafts?.schedule(state);
+  }, [drafts, state]);
   const {exit} = useApp();
   useViewport(dispatch);
   const latest = useRef(state);
@@ -126,18 +139,18 @@ export function App({
 
   // The scrolling view on screen says how far it can scroll, for the step it was drawn for.
   const onScreen = state.screen.name;
-  const step =
-    onScreen === 'home' || onScreen === 'quit' ? undefined : flowOf(state, onScreen).step;
+  const flowOnScreen =
+    onScreen === 'home' || onScreen === 'quit' || onScreen === 'resume' ? undefined : onScreen;
+  const step = flowOnScreen === undefined ? undefined : flowOf(state, flowOnScreen).step;
   const reportScrollLimit = useCallback(
     (limit: number) => {
-      if (onScreen === 'home' || onScreen === 'quit' || step === undefined) return;
-      dispatch({type: 'scroll-limit', screen: onScreen, step, limit});
+      if (flowOnScreen === undefined || step === undefined) return;
+      dispatch({type: 'scroll-limit', screen: flowOnScreen, step, limit});
     },
-    [onScreen, step],
+    [flowOnScreen, step],
   );
 
-  const waiting =
-    onScreen === 'home' || onScreen === 'quit' ? undefined : flowOf(state, onScreen).waiting;
+  const waiting = flowOnScreen === undefined ? undefined : flowOf(state, flowOnScreen).waiting;
   const body = bodySize(state.viewport);
   const context = contextOf(state);
   return (
@@ -154,6 +167,9 @@ export function App({
               notice={state.screen.notice}
               connection={state.connection}
             />
+          ) : null}
+          {state.screen.name === 'resume' ? (
+            <ResumeScreen draft={state.screen.draft} target={services.target} now={new Date()} />
           ) : null}
           <ScrollLimitContext.Provider value={reportScrollLimit}>
             {onScreen === 'individual' ? (

@@ -43,7 +43,8 @@ export type FlowModule<F extends {step: string}, E extends {kind: string}, O, Op
   steps: StepTable<F>;
   /** Opens the flow on its screen, from home or handed over from another flow. */
   open(flow: F, open: Open, context: FlowContext): FlowUpdate<F, E>;
-  key(flow: F, event: KeyEvent, context: FlowContext): FlowUpdate<F, E>;
+  /** What a key does on the step on screen. */
+  input(flow: F, event: KeyEvent, context: FlowContext): FlowUpdate<F, E>;
   /** The outcome of one of the flow's effects (the effect is no longer running). */
   result(flow: F, effect: E, outcome: O | SharedOutcome, context: FlowContext): FlowUpdate<F, E>;
   /** News from an effect still running. */

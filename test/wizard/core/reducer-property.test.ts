@@ -755,7 +755,7 @@ describe('random keys and effect results', () => {
   /** How far the step on screen can scroll, as its view reports it after drawing (here any amount). */
   function scrollLimitFor(state: WizardState, limit: number): Action | undefined {
     const {name} = state.screen;
-    if (name === 'home' || name === 'quit') return undefined;
+    if (name === 'home' || name === 'quit' || name === 'resume') return undefined;
     return {type: 'scroll-limit', screen: name, step: flowOf(state, name).step, limit};
   }
 

@@ -15,10 +15,11 @@ import {
   pathFieldResult,
   type PathFieldLenses,
 } from '../../shared/path-field.js';
+import type {KeyEvent} from '../../shared/key-event.js';
 import {draftOf, emptyDraft} from '../../shared/text-draft.js';
 import type {CertificateField, Failure} from '../../shared/types.js';
 import {
-  caKey,
+  caInput,
   listAgain,
   shownVerified,
   signRequest,
@@ -104,7 +105,7 @@ const lens = fieldLenses<CaFlow>();
 const fields: PathFieldLenses<CaFlow, CaField> = {
   'ca-certificate': lens.certificate('certificateFile'),
   'ca-verification': lens.certificate('verificationFile'),
-  'ca-key': lens.path('keyFile'),
+  'ca-key': lens.path('privateKeyFile'),
   'ca-save': lens.path('saveFile'),
 };
 
@@ -168,7 +169,7 @@ function openWithFiles(
       path: draftOf(handOff.certificatePath),
       status: {state: 'reading'},
     },
-    keyFile: {...emptyPathField, path: draftOf(handOff.keyPath)},
+    privateKeyFile: {...emptyPathField, path: draftOf(handOff.keyPath)},
   };
   if (!armAvailable(context)) {
     // Nothing is read without ARM: the file is kept unread, not shown as read by a task that never runs.
@@ -268,7 +269,7 @@ function result(flow: CaFlow, effect: CaEffect, outcome: CaOutcome | SharedOutco
         {...settled, ...(target ? {target} : {}), verificationCode: outcome.verificationCode},
         'prove',
       );
-      if (coded.redo && coded.keyFile.path.value.trim() !== '') {
+      if (coded.redo && coded.privateKeyFile.path.value.trim() !== '') {
         return signRequest({...coded, redo: false});
       }
       return update(coded);
@@ -343,15 +344,15 @@ function result(flow: CaFlow, effect: CaEffect, outcome: CaOutcome | SharedOutco
 }
 
 /** Opened while connecting, the list learns only at the next key that the connection has no ARM. */
-function key(flow: CaFlow, event: Parameters<typeof caKey>[1], context: FlowContext): Update {
+function input(flow: CaFlow, event: KeyEvent, context: FlowContext): Update {
   const current =
     flow.step === 'list' && !armAvailable(context) ? withStep(flow, 'needs-arm') : flow;
-  return caKey(current, event);
+  return caInput(current, event);
 }
 
 export const caFlow: FlowModule<CaFlow, CaEffect, CaOutcome, OpenCa> = {
   steps: caSteps,
   open,
-  key,
+  input,
   result,
 };

@@ -84,7 +84,7 @@ export function startLoop(flow: CaFlow, certificate: CaCertificate): Update {
   const files: Partial<CaFlow> = anotherCa
     ? {
         uploadedAs: undefined,
-        keyFile: emptyPathField,
+        privateKeyFile: emptyPathField,
         verificationFile: emptyCertificateField,
         passphrase: emptyDraft,
         passphraseAsked: false,
@@ -287,15 +287,15 @@ function proveKey(flow: CaFlow, event: KeyEvent): Update {
   }
   if (flow.proveWith === 'key') {
     if (event.kind === 'tab') {
-      return at(flow, completePath('ca-key', flow.keyFile.path.value));
+      return at(flow, completePath('ca-key', flow.privateKeyFile.path.value));
     }
     if (event.kind === 'enter') return signRequest(flow);
-    const edited = editPath(flow.keyFile, event);
+    const edited = editPath(flow.privateKeyFile, event);
     if (!edited) return at(flow);
     // Another key file may not be encrypted, or not with the same passphrase.
     return at(
       withError(
-        {...flow, keyFile: edited, passphrase: emptyDraft, passphraseAsked: false},
+        {...flow, privateKeyFile: edited, passphrase: emptyDraft, passphraseAsked: false},
         undefined,
       ),
     );
@@ -337,7 +337,7 @@ function missingCa(flow: CaFlow): CaFlow {
 
 /** Signs the verification certificate with the key file (and the passphrase, once asked for). */
 export function signRequest(flow: CaFlow): Update {
-  const keyPath = flow.keyFile.path.value.trim();
+  const keyPath = flow.privateKeyFile.path.value.trim();
   if (keyPath === '') {
     return at(withError(flow, "type the path of the CA's private key file (Tab completes)"));
   }
@@ -379,7 +379,7 @@ function verifyFailedKey(flow: CaFlow, event: KeyEvent): Update {
   }
   if (event.kind === 'enter' && flow.target) {
     // A fresh code; signed here before, the same key signs again at once.
-    const redo = flow.signedHere && flow.keyFile.path.value.trim() !== '';
+    const redo = flow.signedHere && flow.privateKeyFile.path.value.trim() !== '';
     const outcome = startLoop(flow, flow.target);
     return {...outcome, flow: {...outcome.flow, redo}};
   }
@@ -454,7 +454,7 @@ function commandsKey(flow: CaFlow, event: KeyEvent): Update {
 }
 
 /** Handles one key on the CA flow (Esc included). */
-export function caKey(flow: CaFlow, event: KeyEvent): Update {
+export function caInput(flow: CaFlow, event: KeyEvent): Update {
   switch (flow.step) {
     case 'needs-arm':
       if (event.kind === 'enter') {

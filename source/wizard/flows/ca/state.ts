@@ -56,7 +56,7 @@ export type CaFlow = {
   /** Sign here with the CA's private key, or pick a verification certificate signed elsewhere. */
   proveWith: 'key' | 'file';
   /** The CA's private key, to sign the verification certificate here (read only inside an effect). */
-  keyFile: PathField;
+  privateKeyFile: PathField;
   /** The key file is encrypted: the passphrase typed for it (shown masked). */
   passphraseAsked: boolean;
   passphrase: TextDraft;
@@ -139,7 +139,7 @@ export function initialCaFlow(): CaFlow {
     certificateFile: emptyCertificateField,
     setVerifiedOnUpload: false,
     proveWith: 'key',
-    keyFile: emptyPathField,
+    privateKeyFile: emptyPathField,
     passphraseAsked: false,
     passphrase: emptyDraft,
     verificationFile: emptyCertificateField,

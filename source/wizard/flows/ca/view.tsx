@@ -128,7 +128,7 @@ function CaStepView({
       return (
         <Box flexDirection="column">
           <StepHeading title="The key file is encrypted">
-            {`Type the passphrase of ${flow.keyFile.path.value.trim()}. It is used on this machine only, to sign the verification certificate.`}
+            {`Type the passphrase of ${flow.privateKeyFile.path.value.trim()}. It is used on this machine only, to sign the verification certificate.`}
           </StepHeading>
           <TextField label="Passphrase" draft={masked(flow.passphrase)} focused />
           <StepError message={flow.stepError} />
@@ -158,8 +158,8 @@ function CaStepView({
             <Paragraph>
               {flow.failure?.kind === 'not-found'
                 ? 'Press Enter to go back to the list, read again from DPS.'
-                : flow.signedHere && flow.keyFile.path.value.trim() !== ''
-                  ? `Press Enter to generate a new code and sign it again with ${flow.keyFile.path.value.trim()}.`
+                : flow.signedHere && flow.privateKeyFile.path.value.trim() !== ''
+                  ? `Press Enter to generate a new code and sign it again with ${flow.privateKeyFile.path.value.trim()}.`
                   : 'Press Enter to generate a new code, then sign a verification certificate for it.'}
             </Paragraph>
           </Box>
@@ -306,7 +306,7 @@ function Prove({flow, width}: {flow: CaFlow; width: number}) {
         {byKey ? '❯ ' : '  '}Sign it here with the CA&apos;s private key (it never leaves this
         machine)
       </Text>
-      <PathInput label="  Key file" field={flow.keyFile} width={width} focused={byKey} />
+      <PathInput label="  Key file" field={flow.privateKeyFile} width={width} focused={byKey} />
       <Text color={tone(byKey ? undefined : 'cyan')} bold={!byKey}>
         {byKey ? '  ' : '❯ '}Or pick a verification certificate you signed with your own tools
       </Text>

@@ -18,7 +18,7 @@ import {fieldLenses, pathFieldResult, type PathFieldLenses} from '../../shared/p
 import {configFileResult, saveResult} from '../../shared/save-request.js';
 import {draftOf} from '../../shared/text-draft.js';
 import {caChoices, canListCaCertificates, groupIdProblem} from './group.js';
-import {groupKey} from './input.js';
+import {groupInput} from './input.js';
 import {
   initialGroupFlow,
   type GroupEffect,
@@ -179,6 +179,6 @@ function result(
 export const groupFlow: FlowModule<GroupFlow, GroupEffect, GroupOutcome, OpenGroup> = {
   steps: groupSteps,
   open,
-  key: groupKey,
+  input: groupInput,
   result,
 };

@@ -293,7 +293,7 @@ function writeConfigKey(flow: GroupFlow, event: KeyEvent, context: FlowContext):
 }
 
 /** Handles one key on the group flow (Esc included). */
-export function groupKey(flow: GroupFlow, event: KeyEvent, context: FlowContext): Update {
+export function groupInput(flow: GroupFlow, event: KeyEvent, context: FlowContext): Update {
   if (event.kind === 'escape') {
     const previous = previousGroupStep(flow);
     // Back on a CA list, the cursor follows the name chosen for it.

@@ -18,7 +18,7 @@ import {
 import {emptyDraft} from '../../shared/text-draft.js';
 import type {IndividualFlow, IndividualStep} from './state.js';
 
-/** The individual enrollment flow: its steps in order, and what each key does on each step. */
+/** The individual enrollment the form builds: its steps in order, its IDs, the request. */
 
 export function initialIndividualFlow(linkedHubs: readonly LinkedHub[]): IndividualFlow {
   return {

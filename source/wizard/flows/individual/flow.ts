@@ -16,7 +16,7 @@ import {fieldLenses, pathFieldResult, type PathFieldLenses} from '../../shared/p
 import {configFileResult, saveResult} from '../../shared/save-request.js';
 import {draftOf} from '../../shared/text-draft.js';
 import {initialIndividualFlow} from './enrollment.js';
-import {individualKey} from './input.js';
+import {individualInput} from './input.js';
 import type {
   IndividualEffect,
   IndividualField,
@@ -124,6 +124,6 @@ export const individualFlow: FlowModule<
 > = {
   steps: individualSteps,
   open,
-  key: individualKey,
+  input: individualInput,
   result: (flow, effect, outcome) => result(flow, effect, outcome),
 };

@@ -133,7 +133,11 @@ const savingEffects = (outcome: SavingOutcome<IndividualFlow>, context: FlowCont
   }));
 
 /** Handles one key on the individual flow (Esc included). */
-export function individualKey(flow: IndividualFlow, event: KeyEvent, context: FlowContext): Update {
+export function individualInput(
+  flow: IndividualFlow,
+  event: KeyEvent,
+  context: FlowContext,
+): Update {
   const {linkedHubs, cwd} = context;
   if (event.kind === 'escape') return savingEffects(escapeKey(flow, previousStep(flow)), context);
   if (isSettingsStep(flow.step)) {

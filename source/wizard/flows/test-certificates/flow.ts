@@ -10,7 +10,7 @@ import {
 import {withError, withStep} from '../../shared/flow-step.js';
 import {fieldLenses, pathFieldResult, type PathFieldLenses} from '../../shared/path-field.js';
 import {doneLayout} from './chain.js';
-import {restFlow, testCertificatesKey} from './input.js';
+import {restFlow, testCertificatesInput} from './input.js';
 import type {
   TestCertificatesEffect,
   TestCertificatesField,
@@ -111,7 +111,7 @@ export const testCertificatesFlow: FlowModule<
 > = {
   steps: testCertificatesSteps,
   open,
-  key: testCertificatesKey,
+  input: testCertificatesInput,
   result,
   progress: (flow, _effect, news) =>
     news.kind === 'making-chain' ? {...flow, progress: news.progress} : flow,

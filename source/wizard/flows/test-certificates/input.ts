@@ -78,7 +78,7 @@ function doneKey(flow: TestCertificatesFlow, event: KeyEvent, viewport: Viewport
 }
 
 /** Handles one key on the test certificates flow (Esc included). */
-export function testCertificatesKey(
+export function testCertificatesInput(
   flow: TestCertificatesFlow,
   event: KeyEvent,
   {viewport}: {viewport: Viewport},

@@ -328,7 +328,7 @@ describe('the CA flow', () => {
       message: "this key does not match CA 'contoso-root' (RSA 4096 vs EC P-256)",
     });
     assert.equal(refused.ca.step, 'prove');
-    assert.equal(refused.ca.keyFile.path.value, 'wrong.key.pem');
+    assert.equal(refused.ca.privateKeyFile.path.value, 'wrong.key.pem');
     assert.match(refused.ca.stepError ?? '', /does not match/);
     assert.equal(refused.tasks.length, 0);
   });
@@ -348,7 +348,7 @@ describe('the CA flow', () => {
     assert.match(wrong.ca.stepError ?? '', /does not open/);
     const back = press(wrong, escape);
     assert.equal(back.ca.step, 'prove');
-    assert.equal(back.ca.keyFile.path.value, 'root.key.pem');
+    assert.equal(back.ca.privateKeyFile.path.value, 'root.key.pem');
 
     // Verified, the passphrase is forgotten: the next loop asks for it again.
     const verifying = signed(retrying, 'PROOF');
@@ -500,10 +500,14 @@ describe('the CA loop for another certificate', () => {
       stored('first-ca', 'E3', true),
       stored('second-ca', 'F1'),
     ]);
-    assert.equal(list.ca.keyFile.path.value, 'first.key.pem', 'kept while on the list');
+    assert.equal(list.ca.privateKeyFile.path.value, 'first.key.pem', 'kept while on the list');
     const second = press(list, down, enter);
     assert.equal(task(second, 'generate-verification-code').name, 'second-ca');
-    assert.equal(second.ca.keyFile.path.value, '', "first-ca's key is not offered for second-ca");
+    assert.equal(
+      second.ca.privateKeyFile.path.value,
+      '',
+      "first-ca's key is not offered for second-ca",
+    );
     const provingSecond = codeGenerated(second, 'F2', 'CODE2');
     // A key path typed in one burst with Enter is the whole path, not added to the old one.
     const signingSecond = press(provingSecond, text('second.key.pem'), enter);
@@ -517,7 +521,7 @@ describe('the CA loop for another certificate', () => {
     ]);
     const again = press(left, enter);
     assert.equal(task(again, 'generate-verification-code').name, 'first-ca');
-    assert.equal(again.ca.keyFile.path.value, 'first.key.pem');
+    assert.equal(again.ca.privateKeyFile.path.value, 'first.key.pem');
   });
 });
 

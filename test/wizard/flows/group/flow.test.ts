@@ -40,7 +40,7 @@ import {
   caReferenceWarning,
   previousGroupStep,
 } from '../../../../source/wizard/flows/group/group.js';
-import {groupKey} from '../../../../source/wizard/flows/group/input.js';
+import {groupInput} from '../../../../source/wizard/flows/group/input.js';
 import {
   initialGroupFlow,
   type GroupEffect,
@@ -75,7 +75,7 @@ function keys(flow: GroupFlow, events: KeyEvent[], with_ = context): Walk {
   const requests: (GroupEffect | RouterEffect)[] = [];
   let current = flow;
   for (const event of events) {
-    const outcome = groupKey(current, event, with_);
+    const outcome = groupInput(current, event, with_);
     current = outcome.flow;
     requests.push(...outcome.effects);
   }
@@ -391,7 +391,7 @@ describe('group flow: Esc, review and outputs', () => {
     let flow = toReview();
     const visited: string[] = [];
     for (;;) {
-      const outcome = groupKey(flow, escape, context);
+      const outcome = groupInput(flow, escape, context);
       if (outcome.effects.some((effect) => effect.kind === 'home')) break;
       flow = outcome.flow;
       visited.push(flow.step);

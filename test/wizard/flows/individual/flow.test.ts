@@ -25,7 +25,7 @@ import {
   previousStep,
   registrationIdOf,
 } from '../../../../source/wizard/flows/individual/enrollment.js';
-import {individualKey} from '../../../../source/wizard/flows/individual/input.js';
+import {individualInput} from '../../../../source/wizard/flows/individual/input.js';
 import {individualConfigToml} from '../../../../source/wizard/flows/individual/outputs.js';
 import type {FlowUpdate} from '../../../../source/wizard/shared/effect.js';
 import type {FlowContext} from '../../../../source/wizard/shared/flow.js';
@@ -56,7 +56,7 @@ function keys(flow: IndividualFlow, ...events: KeyEvent[]): Walk {
   const requests: Requested[] = [];
   let current = flow;
   for (const event of events) {
-    const outcome = individualKey(current, event, context);
+    const outcome = individualInput(current, event, context);
     current = outcome.flow;
     requests.push(...outcome.effects);
   }
@@ -203,7 +203,7 @@ describe('walking through the individual enrollment', () => {
     const back: IndividualStep[] = [];
     let requested: Requested[] = [];
     while (requested.length === 0) {
-      const outcome = individualKey(flow, escape, context);
+      const outcome = individualInput(flow, escape, context);
       flow = outcome.flow;
       requested = outcome.effects;
       back.push(flow.step);

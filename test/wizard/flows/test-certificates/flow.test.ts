@@ -346,7 +346,10 @@ describe('test certificates flow', () => {
       ca.ca.certificateFile.path.value,
       'chain/certs/azure-iot-test-only.root.ca.cert.pem',
     );
-    assert.equal(ca.ca.keyFile.path.value, 'chain/private/azure-iot-test-only.root.ca.key.pem');
+    assert.equal(
+      ca.ca.privateKeyFile.path.value,
+      'chain/private/azure-iot-test-only.root.ca.key.pem',
+    );
   });
 
   test('done: Home, Esc home, and the form again with the same values', () => {

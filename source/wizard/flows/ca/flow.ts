@@ -1,4 +1,3 @@
-import type {CaCertificate} from '../../../dps/index.js';
 import {emptyCertificateField} from '../../shared/certificate-field.js';
 import {update, type FlowUpdate, type OpenCa, type SharedOutcome} from '../../shared/effect.js';
 import {caFailureAdvice} from '../../shared/failure-text.js';
@@ -135,7 +134,7 @@ function openForGroup(
   context: FlowContext,
 ): Update {
   const {slot, name, certificates: groupList} = handOff;
-  const fresh: CaFlow = {...initialCaFlow(), returnTo: {slot}, verifiedHere: flow.verifiedHere};
+  const fresh: CaFlow = {...initialCaFlow(), returnTo: {slot}};
   if (!armAvailable(context)) return update(withStep(fresh, 'needs-arm'));
   // No name: the group asked to add a CA, so its name comes first (the list it shows is known already).
   if (name === '' && groupList.state === 'loaded') {
@@ -161,7 +160,6 @@ function openWithFiles(
 ): Update {
   const opened: CaFlow = {
     ...initialCaFlow(),
-    verifiedHere: flow.verifiedHere,
     step: 'add-file',
     name: draftOf(handOff.name),
     certificateFile: {
@@ -184,11 +182,6 @@ function openWithFiles(
     purpose: 'ca',
     path: handOff.certificatePath,
   });
-}
-
-function rememberVerified(flow: CaFlow, certificate: CaCertificate): CaFlow {
-  const others = flow.verifiedHere.filter((known) => known.name !== certificate.name);
-  return {...flow, verifiedHere: [...others, certificate]};
 }
 
 function verify(flow: CaFlow, certificatePem: string): Update {
@@ -247,12 +240,7 @@ function result(flow: CaFlow, effect: CaEffect, outcome: CaOutcome | SharedOutco
       const uploadedAs =
         effect.kind === 'upload-ca-certificate' && effect.replaceEtag ? 'update' : 'create';
       if (outcome.certificate.isVerified) {
-        return update(
-          shownVerified(
-            rememberVerified({...settled, uploadedAs}, outcome.certificate),
-            outcome.certificate,
-          ),
-        );
+        return update(shownVerified({...settled, uploadedAs}, outcome.certificate));
       }
       const loop = startLoop({...settled, signedHere: false}, outcome.certificate);
       return update({...loop.flow, uploadedAs}, ...loop.effects);
@@ -297,7 +285,7 @@ function result(flow: CaFlow, effect: CaEffect, outcome: CaOutcome | SharedOutco
       return verify(checked, outcome.certificate.pem);
     }
     case 'verified': {
-      const {verificationCode: _c, ...verified} = rememberVerified(settled, outcome.certificate);
+      const {verificationCode: _c, ...verified} = settled;
       // The success is seen before any key acts on it: keys typed while verifying are dropped.
       return update(
         withStep(

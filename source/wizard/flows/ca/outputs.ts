@@ -1,22 +1,9 @@
 import {caCertificateCommands} from '../../../outputs/az-commands.js';
-import {azTarget, savedWhere} from '../../shared/outputs-view.js';
+import {azTarget} from '../../shared/outputs-view.js';
 import type {ConnectionInfo} from '../../shared/types.js';
 import type {CaFlow} from './state.js';
 
 /** The texts of the CA flow: the az commands of what it did, and what stays on screen after exit. */
-
-/** What stays in the terminal after exit: the CA certificates verified while the wizard ran. */
-export function caClosingReport(flow: CaFlow, info: ConnectionInfo | undefined): string {
-  if (flow.verifiedHere.length === 0) return '';
-  return [
-    `CA certificates verified in ${savedWhere(info)}:`,
-    ...flow.verifiedHere.map(
-      (certificate) =>
-        `  ${certificate.name}: ${certificate.subject ?? ''}, SHA-1 ${certificate.thumbprint ?? ''}`,
-    ),
-    '',
-  ].join('\n');
-}
 
 /** The az commands that do what this loop did: upload, then (unless verified on upload) the proof. */
 export function caAzCommands(flow: CaFlow, info: ConnectionInfo | undefined): string {

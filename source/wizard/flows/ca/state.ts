@@ -81,8 +81,6 @@ export type CaFlow = {
   stepError?: string;
   /** A remark that is not a problem (e.g. the certificate chosen is verified already). */
   notice?: string;
-  /** Every certificate verified (or uploaded verified) since the wizard started, for the text printed at exit. */
-  verifiedHere: CaCertificate[];
 };
 
 /** The CA flow's path fields. */
@@ -148,6 +146,5 @@ export function initialCaFlow(): CaFlow {
     saveFile: emptyPathField,
     confirmOverwrite: false,
     commandsScroll: 0,
-    verifiedHere: [],
   };
 }

@@ -26,7 +26,7 @@ import {
   throttledWait,
 } from '../../../helpers/app-state.js';
 import {makeCa, signedBy} from '../../../helpers/test-certificates.js';
-import {caAzCommands, caClosingReport} from '../../../../source/wizard/flows/ca/outputs.js';
+import {caAzCommands} from '../../../../source/wizard/flows/ca/outputs.js';
 import {initialCaFlow, type CaOutcome} from '../../../../source/wizard/flows/ca/state.js';
 import {isBusy, keyHints, reducer} from '../../../../source/wizard/core/reducer.js';
 import {openFlow} from '../../../../source/wizard/core/flows.js';
@@ -272,18 +272,6 @@ describe('the CA flow', () => {
     const done = verifiedAs(verifying, stored('contoso-root', 'E3', true));
     assert.equal(done.ca.step, 'verified');
     assert.equal(done.ca.target?.etag, 'E3');
-  });
-
-  test('the certificates verified here are remembered for the text printed at exit, across loops', () => {
-    assert.equal(caClosingReport(atProve().ca, info), '', 'nothing verified yet');
-    const verifying = signed(press(atProve(), text('root.key.pem'), enter), 'PROOF');
-    const done = verifiedAs(verifying, stored('contoso-root', 'E3', true));
-    // A loop opened for a group starts afresh but keeps what was verified before.
-    const again = enterCaForGroup(done, 'primary', 'contoso-root');
-    const report = caClosingReport(again.ca, info);
-    assert.match(report, /^CA certificates verified in /);
-    assert.ok(report.includes(`contoso-root: CN=contoso-root, SHA-1 ${ca.summary.thumbprintSha1}`));
-    assert.equal(report.split('contoso-root:').length - 1, 1, 'listed once');
   });
 
   test('an existing name on upload is shown first; only a single r replaces it, with its etag', () => {

@@ -16,7 +16,7 @@ import {discardDraft, draftHasTyping, resumeDraft, type Draft} from './draft.js'
 import {initialFlows} from './initial-flows.js';
 import {emptySessionRecord, recordOutcome} from './session-record.js';
 import type {HomeItem, Outcome, ScrollLimit, TaskProgress, WizardState} from './state.js';
-import {addTask, dropTask, findTask} from './task-list.js';
+import {addTask, dropTask, dropTasks, findTask} from './task-list.js';
 
 /**
  * The wizard's reducer only routes: keys to the flow on screen (or home), outcomes to the flow that asked
@@ -151,8 +151,7 @@ function resumeKey(state: WizardState, event: KeyEvent): WizardState {
 function cancelSignIn(state: WizardState): WizardState {
   if (state.connection.status !== 'signing-in') return state;
   return {
-    ...state,
-    tasks: state.tasks.filter((task) => task.kind !== 'connect'),
+    ...dropTasks(state, 'wizard', 'connect'),
     connection: {
       status: 'failed',
       target: state.connection.target,

@@ -59,11 +59,6 @@ export function wrapLines(text: string, width: number): string[] {
   return wrapped;
 }
 
-/** The furthest a text can scroll in this viewport. */
-export function maxScroll(text: string, viewport: Viewport): number {
-  return Math.max(0, wrapLines(text, bodySize(viewport).width).length - scrollHeight(viewport));
-}
-
 /** Lines of Tab completion candidates under a path field: enough to choose from, never enough to push the step off screen. */
 const candidateRows = 4;
 

@@ -1,12 +1,7 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import {
-  bodySize,
-  maxScroll,
-  scrollHeight,
-  wrapLines,
-} from '../../../source/wizard/shared/layout.js';
+import {wrapLines} from '../../../source/wizard/shared/layout.js';
 
 const width = (line: string) => [...line].length;
 
@@ -47,13 +42,4 @@ test('no line is wider than the width, and no visible character is lost or moved
     ),
     {numRuns: 200},
   );
-});
-
-test('scrolling stops where the last line reaches the bottom of the view', () => {
-  const viewport = {columns: 80, rows: 24};
-  const height = scrollHeight(viewport);
-  assert.ok(height < bodySize(viewport).height);
-  const text = Array.from({length: height + 7}, (_, index) => `line ${index}`).join('\n');
-  assert.equal(maxScroll(text, viewport), 7);
-  assert.equal(maxScroll('one line', viewport), 0);
 });

@@ -168,13 +168,3 @@ export function groupReviewRows(flow: GroupFlow, viewport: Viewport): number {
   const noteLines = warning ? wrapLines(`⚠ ${warning}`, bodySize(viewport).width).length : 0;
   return Math.max(3, scrollHeight(viewport) - noteLines);
 }
-
-/** The last scroll position of the review: its last line at the bottom of the window. */
-export function groupReviewMaxScroll(
-  flow: GroupFlow,
-  info: ConnectionInfo | undefined,
-  viewport: Viewport,
-): number {
-  const lines = wrapLines(groupReviewText(flow, info), bodySize(viewport).width).length;
-  return Math.max(0, lines - groupReviewRows(flow, viewport));
-}

@@ -11,7 +11,8 @@ import {
   groupClosingReport,
   groupConfigToml,
   groupRequestJson,
-  groupReviewMaxScroll,
+  groupReviewRows,
+  groupReviewText,
 } from '../../../../source/wizard/flows/group/outputs.js';
 import {toKeyEvents, type KeyEvent} from '../../../../source/wizard/shared/key-event.js';
 import {draftOf} from '../../../../source/wizard/shared/text-draft.js';
@@ -50,7 +51,12 @@ import {initialState, keyHints, reducer} from '../../../../source/wizard/core/re
 import {openFlow} from '../../../../source/wizard/core/flows.js';
 import type {RouterEffect} from '../../../../source/wizard/shared/effect.js';
 import type {FlowContext} from '../../../../source/wizard/shared/flow.js';
-import {defaultViewport, type Viewport} from '../../../../source/wizard/shared/layout.js';
+import {
+  bodySize,
+  defaultViewport,
+  wrapLines,
+  type Viewport,
+} from '../../../../source/wizard/shared/layout.js';
 import type {LoadedCertificate} from '../../../../source/wizard/shared/types.js';
 import type {WizardState} from '../../../../source/wizard/core/state.js';
 
@@ -471,7 +477,12 @@ describe('group flow in the wizard state: saving', () => {
       type: 'scroll-limit',
       screen: 'group',
       step: 'review',
-      limit: groupReviewMaxScroll(next.group, info, viewport),
+      // As the view measures it: the review's wrapped lines less the rows it is shown in.
+      limit: Math.max(
+        0,
+        wrapLines(groupReviewText(next.group, info), bodySize(viewport).width).length -
+          groupReviewRows(next.group, viewport),
+      ),
     });
   }
 

@@ -9,7 +9,10 @@ export type DeviceTarget =
       /** The local sandbox: its device API on loopback, trusted through the sandbox CA (never by turning checks off). */
       kind: 'sandbox';
       host: string;
+      /** The HTTPS port of the device API. */
       port: number;
+      /** The MQTT-over-TLS port, when the sandbox serves MQTT. */
+      mqttPort?: number;
       /** The sandbox CA certificate (PEM) that signed the device API's server certificate. */
       caCertificatePem: string;
       idScope: string;

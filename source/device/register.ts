@@ -1,0 +1,290 @@
+import {X509Certificate} from 'node:crypto';
+import provisioningDevice from 'azure-iot-provisioning-device';
+import {Http as HttpTransport} from 'azure-iot-provisioning-device-http';
+import {Mqtt as MqttTransport} from 'azure-iot-provisioning-device-mqtt';
+import {X509Security} from 'azure-iot-security-x509';
+import httpBase from 'azure-iot-http-base';
+import mqttBase from 'azure-iot-mqtt-base';
+import {localAgent} from '../dps/gateway.js';
+import {commonNameOf} from '../certs/inspect.js';
+import {
+  globalDeviceHost,
+  type DeviceRegistrationRefusal,
+  type DeviceRegistrationRequest,
+  type DeviceRegistrationResult,
+  type DeviceTarget,
+  type RefusalKind,
+} from './types.js';
+
+// CommonJS packages: from ESM only their default export works at runtime.
+const {ProvisioningDeviceClient} = provisioningDevice;
+
+type Callback = (error?: Error | null, ...rest: unknown[]) => void;
+
+/** The two calls of a polling transport, wrapped to report which stage a registration is in. */
+type PollingTransport = {
+  registrationRequest(request: unknown, callback: Callback): void;
+  queryOperationStatus(request: unknown, operationId: string, callback: Callback): void;
+};
+
+/** What register() resolves with: DPS's registrationState. */
+type RegistrationState = {
+  registrationId?: string;
+  assignedHub?: string;
+  deviceId?: string;
+  substatus?: string;
+  createdDateTimeUtc?: string;
+};
+
+/**
+ * Registers as a device with Microsoft's device SDK, presenting the certificate chain and key as the TLS
+ * client certificate (X.509 attestation), and waits for DPS to assign a hub. Never rejects: every failure
+ * becomes a refusal, which carries no certificate or key material.
+ */
+export async function registerDevice(
+  request: DeviceRegistrationRequest,
+): Promise<DeviceRegistrationResult> {
+  const {target, signal, onStage} = request;
+  const registrationId = request.registrationId ?? leafCommonName(request.certificateChainPem);
+  const refuse = (
+    kind: RefusalKind,
+    message: string,
+    extra: Partial<DeviceRegistrationRefusal> = {},
+  ): DeviceRegistrationRefusal => ({
+    status: 'refused',
+    kind,
+    registrationId: registrationId ?? '',
+    message: scrub(message, request.privateKeyPem),
+    idScope: target.idScope,
+    target: target.kind,
+    ...extra,
+  });
+  if (!registrationId) {
+    return refuse(
+      'unexpected',
+      'the registration ID is unknown: the certificate has no common name (CN) and none was given',
+    );
+  }
+  if (signal?.aborted) return refuse('cancelled', 'the registration was cancelled');
+
+  onStage?.('connecting');
+  const transport = createTransport(request.transport ?? 'https', target);
+  reportStages(transport, onStage);
+  const security = new X509Security(registrationId, {
+    cert: request.certificateChainPem,
+    key: request.privateKeyPem,
+  });
+  const client = ProvisioningDeviceClient.create(
+    provisioningHost(request.transport ?? 'https', target),
+    target.idScope,
+    transport as never,
+    security,
+  );
+
+  return new Promise<DeviceRegistrationResult>((resolve) => {
+    let settled = false;
+    const settle = (result: DeviceRegistrationResult) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      resolve(result);
+    };
+    const onAbort = () => {
+      // X509Registration.cancel() only reaches the transport (a no-op over HTTP); the polling state
+      // machine is what holds the next poll's timer.
+      const machine = (client as unknown as {_pollingStateMachine?: {cancel(cb: Callback): void}})
+        ._pollingStateMachine;
+      machine?.cancel(() => {});
+      settle(refuse('cancelled', 'the registration was cancelled'));
+    };
+    signal?.addEventListener('abort', onAbort, {once: true});
+    (client.register as (callback: Callback) => void)((error, state) => {
+      if (error) {
+        settle(refusalFromError(error, refuse));
+        return;
+      }
+      const registration = (state ?? {}) as RegistrationState;
+      if (!registration.assignedHub || !registration.deviceId) {
+        settle(refuse('unexpected', 'DPS answered "assigned" without a hub or device ID'));
+        return;
+      }
+      settle({
+        status: 'assigned',
+        assignedHub: registration.assignedHub,
+        deviceId: registration.deviceId,
+        substatus: registration.substatus ?? 'initialAssignment',
+        registrationId: registration.registrationId ?? registrationId,
+        ...(registration.createdDateTimeUtc
+          ? {createdDateTimeUtc: registration.createdDateTimeUtc}
+          : {}),
+      });
+    });
+  });
+}
+
+/** The CN of the first certificate in a PEM chain, or undefined when there is none or it cannot be read. */
+export function leafCommonName(chainPem: string): string | undefined {
+  try {
+    return commonNameOf(new X509Certificate(chainPem).subject);
+  } catch {
+    return undefined;
+  }
+}
+
+function createTransport(kind: 'https' | 'mqtt', target: DeviceTarget): PollingTransport {
+  if (kind === 'mqtt') {
+    const base = new mqttBase.MqttBase();
+    if (target.kind === 'sandbox') base.setOptions({ca: target.caCertificatePem});
+    return new MqttTransport(base) as unknown as PollingTransport;
+  }
+  const base = new httpBase.Http();
+  if (target.kind === 'sandbox') {
+    // The SDK dials port 443 and takes no port: the agent's defaultPort and CA point it at the sandbox.
+    base.setOptions({http: {agent: localAgent(target.port, target.caCertificatePem)}});
+  }
+  // Two copies of azure-iot-http-base (pinned versions) have distinct private fields: same class at runtime.
+  return new HttpTransport(base as never) as unknown as PollingTransport;
+}
+
+/** The host the SDK dials. MQTT takes a URI (mqtts://host), so a port can ride along; HTTP cannot. */
+function provisioningHost(kind: 'https' | 'mqtt', target: DeviceTarget): string {
+  if (target.kind === 'global') return globalDeviceHost;
+  if (kind === 'mqtt') return `${target.host}:${target.mqttPort ?? target.port}`;
+  return target.host;
+}
+
+function reportStages(
+  transport: PollingTransport,
+  onStage: DeviceRegistrationRequest['onStage'],
+): void {
+  if (!onStage) return;
+  const register = transport.registrationRequest.bind(transport);
+  const poll = transport.queryOperationStatus.bind(transport);
+  transport.registrationRequest = (request, callback) => {
+    onStage('registering');
+    register(request, callback);
+  };
+  transport.queryOperationStatus = (request, operationId, callback) => {
+    onStage('waiting-for-assignment');
+    poll(request, operationId, callback);
+  };
+}
+
+type SdkError = Error & {
+  code?: string | number;
+  result?: unknown;
+  responseBody?: unknown;
+  response?: {statusCode?: number; headers?: Record<string, string | string[] | undefined>};
+  transportObject?: {
+    statusCode?: number;
+    topic?: string;
+    headers?: Record<string, string | string[] | undefined>;
+  };
+};
+
+/** DPS's error body (ProvisioningServiceErrorDetails) or a failed operation's registrationState. */
+type ErrorDetails = {
+  errorCode?: number;
+  message?: string;
+  errorMessage?: string;
+  trackingId?: string;
+};
+
+const tlsCodes =
+  /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS|ERR_SSL|EPROTO|HOSTNAME|ALTNAME|DEPTH_ZERO/;
+const networkCodes =
+  /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EPIPE)$/;
+
+function refusalFromError(
+  error: Error,
+  refuse: (
+    kind: RefusalKind,
+    message: string,
+    extra?: Partial<DeviceRegistrationRefusal>,
+  ) => DeviceRegistrationRefusal,
+): DeviceRegistrationRefusal {
+  const sdkError = error as SdkError;
+  const httpStatus = statusOf(sdkError);
+  const details = detailsOf(sdkError);
+  const code = typeof sdkError.code === 'string' ? sdkError.code : undefined;
+  if (httpStatus !== undefined || details) {
+    const headers = sdkError.response?.headers ?? sdkError.transportObject?.headers;
+    const retryAfter = Number(headerValue(headers, 'retry-after'));
+    return refuse('dps', details?.message ?? details?.errorMessage ?? error.message, {
+      ...(httpStatus !== undefined ? {httpStatus} : {}),
+      ...(details?.errorCode !== undefined ? {errorCode: details.errorCode} : {}),
+      ...(details?.trackingId ? {trackingId: details.trackingId} : {}),
+      ...(Number.isFinite(retryAfter) && retryAfter > 0 ? {retryAfterSeconds: retryAfter} : {}),
+    });
+  }
+  if (error.name === 'TimeoutError')
+    return refuse('timeout', 'DPS did not answer within 30 seconds');
+  if (error.name === 'OperationCancelledError')
+    return refuse('cancelled', 'the registration was cancelled');
+  if (code && tlsCodes.test(code)) return refuse('tls', error.message, {networkCode: code});
+  if (code && networkCodes.test(code)) return refuse('network', error.message, {networkCode: code});
+  if (/Connection refused: (Not authorized|Bad username or password)/i.test(error.message)) {
+    // MQTT's CONNACK refusal: DPS closed the door before any request.
+    return refuse('dps', error.message, {httpStatus: 401});
+  }
+  if (error.name === 'NotConnectedError' || /connect|socket|closed/i.test(error.message)) {
+    return refuse('network', error.message, code ? {networkCode: code} : {});
+  }
+  return refuse('unexpected', `${error.name}: ${error.message}`);
+}
+
+function statusOf(error: SdkError): number | undefined {
+  const status = error.response?.statusCode ?? error.transportObject?.statusCode;
+  if (typeof status === 'number') return status;
+  // MQTT answers on $dps/registrations/res/<status>/?$rid=...
+  const topic = error.transportObject?.topic;
+  const fromTopic = topic ? /\$dps\/registrations\/res\/(\d{3})\//.exec(topic)?.[1] : undefined;
+  return fromTopic ? Number(fromTopic) : undefined;
+}
+
+function detailsOf(error: SdkError): ErrorDetails | undefined {
+  const candidates = [error.result, error.responseBody];
+  for (const candidate of candidates) {
+    const value = typeof candidate === 'string' ? parseJson(candidate) : candidate;
+    if (typeof value !== 'object' || value === null) continue;
+    // A failed operation: {status:'failed', registrationState:{errorCode, errorMessage}}
+    const state = (value as {registrationState?: unknown}).registrationState;
+    const details = (typeof state === 'object' && state !== null ? state : value) as ErrorDetails;
+    if (details.errorCode !== undefined || details.message || details.errorMessage) {
+      return {
+        ...(typeof details.errorCode === 'number' ? {errorCode: details.errorCode} : {}),
+        ...(typeof details.message === 'string' ? {message: details.message} : {}),
+        ...(typeof details.errorMessage === 'string' ? {errorMessage: details.errorMessage} : {}),
+        ...(typeof details.trackingId === 'string' ? {trackingId: details.trackingId} : {}),
+      };
+    }
+  }
+  return undefined;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function headerValue(
+  headers: Record<string, string | string[] | undefined> | undefined,
+  name: string,
+): string | undefined {
+  const value = headers?.[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Belt and braces: no PEM key block, nor the key itself, ever ends up in a message. */
+function scrub(message: string, privateKeyPem: string): string {
+  let text = message.replace(
+    /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
+    '[private key]',
+  );
+  const body = privateKeyPem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+  if (body.length > 16 && text.replace(/\s+/g, '').includes(body)) text = '[message withheld]';
+  return text;
+}

@@ -5,7 +5,7 @@ import {startServiceSdk} from '../helpers/service-sdk.js';
 import {deviceClient, registrationFailure, type DeviceTransport} from '../helpers/device-sdk.js';
 import {issue, type Issued} from '../helpers/test-certificates.js';
 
-const transports: DeviceTransport[] = ['http'];
+const transports: DeviceTransport[] = ['http', 'mqtt'];
 
 describe('device registration with the device SDK', () => {
   let sdk: Awaited<ReturnType<typeof startServiceSdk>>;

@@ -85,6 +85,7 @@ function serveConnection(socket: TLSSocket, options: MqttDeviceApiOptions) {
     socket.destroy();
   };
 
+  socket.setNoDelay(true); // small answers; Nagle plus the client's delayed ACK would hold each one ~40 ms
   socket.setTimeout(connectTimeoutMs, () => close('no CONNECT in time'));
   socket.on('error', () => socket.destroy());
   socket.on('data', (chunk: Buffer) => {

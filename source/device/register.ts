@@ -23,10 +23,9 @@ const {ProvisioningDeviceClient} = provisioningDevice;
 
 type Callback = (error?: Error | null, ...rest: unknown[]) => void;
 
-/** The two calls of a polling transport, wrapped to report which stage a registration is in. */
+/** The registration call of a polling transport, wrapped to report which stage a registration is in. */
 type PollingTransport = {
   registrationRequest(request: unknown, callback: Callback): void;
-  queryOperationStatus(request: unknown, operationId: string, callback: Callback): void;
 };
 
 /** What register() resolves with: DPS's registrationState. */
@@ -181,14 +180,16 @@ function reportStages(
 ): void {
   if (!onStage) return;
   const register = transport.registrationRequest.bind(transport);
-  const poll = transport.queryOperationStatus.bind(transport);
   transport.registrationRequest = (request, callback) => {
     onStage('registering');
-    register(request, callback);
-  };
-  transport.queryOperationStatus = (request, operationId, callback) => {
-    onStage('waiting-for-assignment');
-    poll(request, operationId, callback);
+    register(request, (error, result, ...rest) => {
+      // DPS accepted the request and assigns a hub in the background: the SDK now waits, then polls.
+      const status = (result as {status?: unknown} | undefined)?.status;
+      if (!error && typeof status === 'string' && status.toLowerCase() === 'assigning') {
+        onStage('waiting-for-assignment');
+      }
+      callback(error, result, ...rest);
+    });
   };
 }
 

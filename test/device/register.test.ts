@@ -214,4 +214,35 @@ describe('registerDevice against the sandbox', () => {
     const refusal = refused(await register('https', [device], {signal: controller.signal}));
     assert.equal(refusal.kind, 'cancelled');
   });
+
+  test('aborting while waiting for the assignment ends the registration at once', async () => {
+    const slow = await startServiceSdk({deviceRetryAfterSeconds: 30});
+    try {
+      const id = 'abort-while-waiting';
+      const device = await issue(id, 'identity', root);
+      await slow.client.createOrUpdateIndividualEnrollment({
+        registrationId: id,
+        attestation: {
+          type: 'x509',
+          x509: {clientCertificates: {primary: {certificate: device.certificatePem}}},
+        },
+      } as never);
+      const controller = new AbortController();
+      const started = Date.now();
+      const result = await registerDevice({
+        target: sandboxDeviceTarget(slow.emulator.info, slow.emulator.caCertificatePem),
+        certificateChainPem: device.certificatePem,
+        privateKeyPem: device.privateKeyPem,
+        signal: controller.signal,
+        onStage: (stage) => {
+          if (stage === 'waiting-for-assignment') controller.abort();
+        },
+      });
+      assert.equal(refused(result).kind, 'cancelled');
+      // The sandbox asked for a 30 s wait before the first poll: cancelling did not sit it out.
+      assert.ok(Date.now() - started < 20_000);
+    } finally {
+      await slow.close();
+    }
+  });
 });

@@ -156,7 +156,12 @@ function serveConnection(socket: TLSSocket, options: MqttDeviceApiOptions) {
         return close();
       case 'publish': {
         if (packet.qos === 1) send(encodePuback(packet.packetId!));
+        const started = Date.now();
         const answer = await request(packet, session, peerChain(socket), options.registrations);
+        const what = packet.topic.split('?')[0];
+        options.log?.(
+          `MQTT ${what} ${session.registrationId} ${answer?.status ?? 'ignored (no $rid)'} ${Date.now() - started}ms`,
+        );
         if (!answer) return;
         let topic = `$dps/registrations/res/${answer.status}/?$rid=${encodeURIComponent(answer.rid)}`;
         if (answer.retryAfterSeconds !== undefined) {

@@ -53,6 +53,19 @@ export function preflightRegistration(request: PreflightRequest): Finding[] {
     }
     return findings;
   }
+  if (signsItself(leaf)) {
+    // A self-signed leaf is fine for an individual enrollment; there is no chain to walk.
+    findings.push({
+      severity: request.expectedCa ? 'error' : 'info',
+      code: 'self-signed-leaf',
+      message:
+        'the device certificate is self-signed: only an individual enrollment holding it can match it',
+      ...(request.expectedCa
+        ? {hint: 'issue the device certificate from the group CA, or enroll it individually'}
+        : {}),
+    });
+    return findings;
+  }
   // Validity of the leaf is already reported; checkChain repeats it for link 1.
   const chain = checkChain(leaf, intermediates, {
     now,
@@ -68,4 +81,13 @@ export function preflightRegistration(request: PreflightRequest): Finding[] {
     ),
   );
   return findings;
+}
+
+/** Names itself as issuer and verifies with its own key (checkIssued also wants keyCertSign, which a leaf lacks). */
+function signsItself(certificate: X509Certificate): boolean {
+  try {
+    return certificate.subject === certificate.issuer && certificate.verify(certificate.publicKey);
+  } catch {
+    return false;
+  }
 }

@@ -99,4 +99,20 @@ describe('preflightRegistration', () => {
       'no-certificate',
     ]);
   });
+
+  test('a self-signed device certificate has no chain to walk; a group cannot match it', async () => {
+    const selfSigned = await issue('edge-self-signed', 'identity');
+    const alone = preflightRegistration({chain: [cert(selfSigned)], privateKey: key(selfSigned)});
+    assert.deepEqual(
+      alone.filter((finding) => finding.severity !== 'info'),
+      [],
+    );
+    assert.ok(codes(alone).includes('self-signed-leaf'));
+    const forGroup = preflightRegistration({
+      chain: [cert(selfSigned)],
+      privateKey: key(selfSigned),
+      expectedCa: cert(chain.root),
+    });
+    assert.ok(hasErrors(forGroup));
+  });
 });

@@ -18,6 +18,7 @@ import {
 } from '../../dps/index.js';
 import {defaultStateDir} from '../../emulator/state-dir.js';
 import {describeChoice, type ConnectionChoice} from './connection-options.js';
+import type {DeviceEndpoint} from '../shared/types.js';
 
 export type Connected = {
   gateway: DpsGateway;
@@ -25,6 +26,8 @@ export type Connected = {
   resource?: DpsResource;
   /** Absolute path of the sandbox state folder (sandbox only), to tell the user where their data lives. */
   sandboxStateDir?: string;
+  /** The sandbox's device API on loopback, with its CA (sandbox only). */
+  deviceEndpoint?: DeviceEndpoint;
   /** Closes the gateway and, for the sandbox, the in-process emulator. Idempotent. */
   close(): Promise<void>;
 };
@@ -154,6 +157,12 @@ async function openSandbox(
       gateway,
       resource,
       sandboxStateDir: stateDir,
+      deviceEndpoint: {
+        kind: 'sandbox',
+        host: 'localhost',
+        port: emulator.info.port,
+        caCertificatePem: emulator.caCertificatePem,
+      },
       close: closeOnce([() => openGateway.close(), () => emulator.close()]),
     };
   } catch (error) {

@@ -9,6 +9,7 @@ import {readCertificateFor} from '../../../source/wizard/runtime/certificate-fil
 import type {KeyEvent} from '../../../source/wizard/shared/key-event.js';
 import type {Viewport} from '../../../source/wizard/shared/layout.js';
 import type {FlowName, Progress} from '../../../source/wizard/shared/effect.js';
+import type {TestEnrollmentOutcome} from '../../../source/wizard/flows/test-enrollment/state.js';
 import type {TestCertificatesOutcome} from '../../../source/wizard/flows/test-certificates/state.js';
 import {chainPaths, type WrittenFile} from '../../../source/certs/test-chain.js';
 import type {CaCertificate, IndividualEnrollment} from '../../../source/dps/types.js';
@@ -183,7 +184,9 @@ function chainFiles(outDir: string, devices: readonly string[]): WrittenFile[] {
 /** Every result the effect runner could report for `running`, as ca-effects.ts and its siblings produce them. */
 function resultsFor(running: Task): Action[] {
   const taskId = running.id;
-  const outcome = (value: GroupOutcome | CaOutcome | TestCertificatesOutcome): Action => ({
+  const outcome = (
+    value: GroupOutcome | CaOutcome | TestCertificatesOutcome | TestEnrollmentOutcome,
+  ): Action => ({
     type: 'result',
     taskId,
     outcome: value,
@@ -390,6 +393,47 @@ function resultsFor(running: Task): Action[] {
         outcome({kind: 'chain-failed', failure: {kind: 'file', message: 'EACCES'}}),
       ];
     }
+    case 'check-device':
+      return [
+        outcome({kind: 'device-checked', findings: []}),
+        outcome({
+          kind: 'device-checked',
+          findings: [{severity: 'error', code: 'key-mismatch', message: 'the key is not the pair'}],
+        }),
+      ];
+    case 'register-device':
+      return [
+        progress({kind: 'registration', stage: {stage: 'registering'}}),
+        progress({kind: 'registration', stage: {stage: 'waiting-for-assignment'}}),
+        outcome({
+          kind: 'device-registered',
+          outcome: {outcome: 'assigned', assignedHub: 'hub-a', deviceId: running.registrationId},
+        }),
+        outcome({
+          kind: 'device-registered',
+          outcome: {outcome: 'refused', status: 401, cause: 'not enrolled', fix: 'enroll it'},
+        }),
+        outcome({kind: 'registration-failed', failure: {kind: 'file', message: 'no key'}}),
+      ];
+    case 'plan-edge-install':
+      return [
+        outcome({
+          kind: 'edge-planned',
+          actions: ['write /etc/aziot/config.toml'],
+          iotedgeFound: true,
+        }),
+        outcome({kind: 'edge-failed', failure: {kind: 'file', message: 'EACCES'}}),
+      ];
+    case 'apply-edge-install':
+      return [
+        outcome({kind: 'edge-installed', done: ['wrote /etc/aziot/config.toml']}),
+        outcome({kind: 'edge-failed', failure: {kind: 'file', message: 'EACCES'}}),
+      ];
+    case 'run-config-apply':
+      return [
+        outcome({kind: 'config-applied', exitCode: 0, output: 'applied'}),
+        outcome({kind: 'config-applied', exitCode: 1, output: 'sudo: a password is required'}),
+      ];
   }
 }
 

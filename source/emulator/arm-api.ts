@@ -8,7 +8,7 @@ import type {Store} from './store.js';
 import type {EmulatorRequest, EmulatorResponse, Handler} from './types.js';
 
 /** A CA certificate resource of the DPS (ARM `provisioningServices/{dps}/certificates/{name}`). */
-type StoredCertificate = {
+export type StoredCertificate = {
   name: string;
   /** The certificate, base64 of DER. */
   der: string;

@@ -9,6 +9,8 @@ import {
   requiredRight,
   type AuthResult,
 } from './auth.js';
+import {handleDeviceRequest} from './device-api.js';
+import {DeviceRegistrations} from './device-registrations.js';
 import {serviceError} from './errors.js';
 import {FaultInjector, faultRuleFromJson} from './faults.js';
 import {createHttpsServer, errorFor, type ApiKind} from './http-server.js';
@@ -36,6 +38,8 @@ export type EmulatorOptions = {
   inMemory?: boolean;
   /** One line per request and per internal error. */
   log?: (line: string) => void;
+  /** How long a device registration stays `assigning` and the retry-after devices are told; default 1. */
+  deviceRetryAfterSeconds?: number;
 };
 
 export type RunningEmulator = {
@@ -86,6 +90,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       linkedHubHostNames: () => sandbox.linkedHubs.map((hub) => hub.hostName),
     });
 
+    const devices = new DeviceRegistrations({
+      store,
+      idScope: sandbox.idScope,
+      linkedHubHostNames: () => sandbox.linkedHubs.map((hub) => hub.hostName),
+      retryAfterSeconds: options.deviceRetryAfterSeconds,
+    });
+
     const server = createHttpsServer({
       key: tls.serverPrivateKeyPem,
       cert: tls.serverCertificatePem,
@@ -93,7 +104,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       log: options.log,
       authenticate: (request, kind) => authenticate(request, kind, sandbox),
       dispatch: (request, kind, connection) =>
-        dispatch(request, kind, connection.remoteAddress, {faults, armApi, serviceApi}),
+        kind === 'device'
+          ? handleDeviceRequest(request, connection.peerChain(), devices)
+          : dispatch(request, kind, connection.remoteAddress, {faults, armApi, serviceApi}),
     });
     await new Promise<void>((resolveListen, rejectListen) => {
       server.once('error', rejectListen);
@@ -115,6 +128,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       dpsName: sandbox.dpsName,
       idScope: sandbox.idScope,
       caCertFile: tls.caCertFile,
+      deviceHost: serviceHost,
+      mqttPort: 0,
     };
 
     let closing: Promise<void> | undefined;
@@ -151,6 +166,8 @@ function authenticate(
   kind: ApiKind,
   sandbox: Sandbox,
 ): EmulatorResponse | undefined {
+  // Devices authenticate with their TLS client certificate; the device API checks the chain itself.
+  if (kind === 'device') return undefined;
   const authorization = headerValue(request, 'authorization') ?? '';
   if (kind === 'arm' || kind === 'control') {
     const result = bearer(authorization, sandbox);

@@ -1,18 +1,24 @@
-import {randomUUID} from 'node:crypto';
+import {constants, randomUUID, X509Certificate} from 'node:crypto';
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {createServer, type Server} from 'node:https';
 import {setTimeout as sleep} from 'node:timers/promises';
+import type {TLSSocket} from 'node:tls';
+import {isDevicePath} from './device-api.js';
 import {armError, serviceError} from './errors.js';
 import type {FaultInjector} from './faults.js';
 import type {EmulatorRequest, EmulatorResponse} from './types.js';
 
 /** Which API a path belongs to; it decides the error body shape. */
-export type ApiKind = 'arm' | 'service' | 'control';
+export type ApiKind = 'arm' | 'service' | 'control' | 'device';
 
 export type Dispatch = (
   request: EmulatorRequest,
   kind: ApiKind,
-  connection: {remoteAddress: string | undefined},
+  connection: {
+    remoteAddress: string | undefined;
+    /** The certificates the client presented in the TLS handshake, its own first; [] when none. */
+    peerChain(): X509Certificate[];
+  },
 ) => Promise<EmulatorResponse>;
 
 /** The refusal of a request that is not authenticated (or not allowed what it asks), else undefined. */
@@ -40,6 +46,7 @@ export function apiKind(segments: string[]): ApiKind {
   const first = segments[0]?.toLowerCase();
   if (first === 'subscriptions') return 'arm';
   if (first === '_emulator') return 'control';
+  if (isDevicePath(segments)) return 'device';
   return 'service';
 }
 
@@ -59,9 +66,20 @@ export function errorFor(
  * The emulator's HTTPS listener: parses each request into an EmulatorRequest (path segments, query, JSON
  * body — also on a GET), authenticates it, then applies injected faults (so a refused request uses up no
  * rule), and writes the handler's answer as JSON.
+ *
+ * It asks every client for a certificate (devices authenticate with one) and accepts any at the TLS layer: the
+ * device API checks the chain itself. Session tickets are off, and Node keeps no server session cache, so every
+ * connection presents its certificate chain afresh (a resumed session would not carry the intermediates).
  */
 export function createHttpsServer(options: HttpServerOptions): Server {
-  const server = createServer({key: options.key, cert: options.cert}, (request, response) => {
+  const tlsOptions = {
+    key: options.key,
+    cert: options.cert,
+    requestCert: true,
+    rejectUnauthorized: false,
+    secureOptions: constants.SSL_OP_NO_TICKET,
+  };
+  const server = createServer(tlsOptions, (request, response) => {
     const started = Date.now();
     handle(request, response, options)
       .catch((error: unknown) => {
@@ -153,8 +171,22 @@ async function handle(
 
   const answer = await options.dispatch({...head, body}, kind, {
     remoteAddress: incoming.socket.remoteAddress,
+    peerChain: () => peerChain(incoming.socket as TLSSocket),
   });
   send(response, answer);
+}
+
+/** The presented chain, leaf first, as Node links it by issuer (a self-signed top links to itself). */
+export function peerChain(socket: TLSSocket): X509Certificate[] {
+  const chain: X509Certificate[] = [];
+  let current = socket.getPeerCertificate(true);
+  const seen = new Set<string>();
+  while (current?.raw && !seen.has(current.fingerprint256)) {
+    seen.add(current.fingerprint256);
+    chain.push(new X509Certificate(current.raw));
+    current = current.issuerCertificate;
+  }
+  return chain;
 }
 
 function faultMessage(status: number): string {

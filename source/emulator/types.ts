@@ -15,6 +15,12 @@ export type EmulatorInfo = {
   idScope: string;
   /** Absolute path of the sandbox CA certificate (PEM) that signed the server certificate. */
   caCertFile: string;
+  /**
+   * The host name devices register against (the device SDK's provisioning host): the device API is served on
+   * `port` (HTTPS) and `mqttPort` (MQTT over TLS), both with the server certificate signed by caCertFile.
+   */
+  deviceHost: string;
+  mqttPort: number;
 };
 
 /** One parsed HTTP request as the API handlers see it. */

@@ -1,10 +1,10 @@
 import https from 'node:https';
 import {ProvisioningServiceClient} from 'azure-iot-provisioning-service';
-import {startEmulator} from '../../source/emulator/emulator.js';
+import {startEmulator, type EmulatorOptions} from '../../source/emulator/emulator.js';
 
 /** An in-memory emulator and the service SDK's own client pointed at it over HTTPS. */
-export async function startServiceSdk() {
-  const emulator = await startEmulator({inMemory: true, port: 0});
+export async function startServiceSdk(options: EmulatorOptions = {}) {
+  const emulator = await startEmulator({inMemory: true, port: 0, ...options});
   // The SDK dials port 443 with no port option: the agent's defaultPort carries the emulator's port.
   const agent = Object.assign(new https.Agent({ca: emulator.caCertificatePem, keepAlive: true}), {
     defaultPort: emulator.info.port,

@@ -5,6 +5,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {App} from '../../source/wizard/runtime/app.js';
 import {wizardConnector} from '../../source/wizard/runtime/run-wizard.js';
+import {sandboxDeviceEndpoint} from '../../source/wizard/runtime/connect.js';
 import {createServices, type Connector} from '../../source/wizard/runtime/services.js';
 import {connectToSandbox} from '../../source/dps/gateway.js';
 import type {RetrySettings} from '../../source/dps/retry.js';
@@ -66,7 +67,15 @@ export async function openWizard(sandbox: WizardSandbox, options: WizardOptions 
         sandbox.emulator.caCertificatePem,
         options.retry ? {retry: options.retry} : {},
       );
-      return {gateway, resource: await gateway.getDpsResource(), close: () => gateway.close()};
+      return {
+        gateway,
+        resource: await gateway.getDpsResource(),
+        deviceEndpoint: sandboxDeviceEndpoint(
+          sandbox.emulator.info,
+          sandbox.emulator.caCertificatePem,
+        ),
+        close: () => gateway.close(),
+      };
     },
     options,
   );

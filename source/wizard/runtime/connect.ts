@@ -17,6 +17,7 @@ import {
   SignInCancelledError,
 } from '../../dps/index.js';
 import {defaultStateDir} from '../../emulator/state-dir.js';
+import type {EmulatorInfo} from '../../emulator/types.js';
 import {describeChoice, type ConnectionChoice} from './connection-options.js';
 import type {DeviceEndpoint} from '../shared/types.js';
 
@@ -157,12 +158,7 @@ async function openSandbox(
       gateway,
       resource,
       sandboxStateDir: stateDir,
-      deviceEndpoint: {
-        kind: 'sandbox',
-        host: 'localhost',
-        port: emulator.info.port,
-        caCertificatePem: emulator.caCertificatePem,
-      },
+      deviceEndpoint: sandboxDeviceEndpoint(emulator.info, emulator.caCertificatePem),
       close: closeOnce([() => openGateway.close(), () => emulator.close()]),
     };
   } catch (error) {
@@ -170,6 +166,20 @@ async function openSandbox(
     await emulator.close();
     throw error;
   }
+}
+
+/** Where a device on this machine registers against the sandbox, trusting the sandbox's CA. */
+export function sandboxDeviceEndpoint(
+  info: EmulatorInfo,
+  caCertificatePem: string,
+): DeviceEndpoint {
+  return {
+    kind: 'sandbox',
+    host: info.deviceHost,
+    port: info.port,
+    mqttPort: info.mqttPort,
+    caCertificatePem,
+  };
 }
 
 /** The emulator's lock messages, mapped to what the operator can do about them. */

@@ -117,11 +117,13 @@ export function registerRequest(
 
 /**
  * A group's device gets a config.toml of its own (its CN as registration ID): offered when the test was
- * opened for a group, or when the device's certificate comes with a chain (a CA issued it).
+ * opened for a group, or from home when the device's certificate comes with a chain (a CA issued it).
  */
 export function configOffered(flow: TestEnrollmentFlow): boolean {
+  if (flow.group !== undefined) return true;
+  if (flow.individual) return false;
   const chain = loadedCertificate(flow.certificate)?.moreCertificates ?? 0;
-  return flow.group !== undefined || chain > 0 || chainPathOf(flow) !== undefined;
+  return chain > 0 || chainPathOf(flow) !== undefined;
 }
 
 /** The device's `[provisioning]` section, with the files where IoT Edge's docs put them. */

@@ -109,7 +109,7 @@ function open(flow: TestEnrollmentFlow, handOff: OpenTest): Update {
   const {registrationId, certificatePath, group} = handOff;
   const fresh: TestEnrollmentFlow = {
     ...initialTestEnrollmentFlow(),
-    ...(group !== undefined ? {group} : {}),
+    ...(group !== undefined ? {group} : {individual: true}),
     ...(registrationId !== undefined
       ? {registrationId: draftOf(registrationId), registrationIdEdited: true}
       : {}),

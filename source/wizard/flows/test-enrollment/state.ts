@@ -45,6 +45,8 @@ export type TestEnrollmentFlow = {
   step: TestEnrollmentStep;
   /** The enrollment group the device belongs to, when the test was opened for a group. */
   group?: string;
+  /** Opened for an individual enrollment: its config.toml is the individual flow's, none is offered here. */
+  individual?: boolean;
   /** The device certificate: its full chain, or the leaf alone. */
   certificate: CertificateField;
   /** The chain file, when the certificate file holds the leaf alone (empty: none). */

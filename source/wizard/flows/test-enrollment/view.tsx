@@ -77,6 +77,7 @@ function DeviceSummary({flow, info}: {flow: TestEnrollmentFlow; info: Connection
 function PreflightStep({flow, info}: {flow: TestEnrollmentFlow; info: ConnectionInfo | undefined}) {
   const findings = flow.findings;
   const ready = findings !== undefined && !findings.some((finding) => finding.severity === 'error');
+  const clean = findings !== undefined && findings.every((finding) => finding.severity === 'info');
   return (
     <Box flexDirection="column">
       <StepHeading title="Pre-flight">
@@ -85,8 +86,8 @@ function PreflightStep({flow, info}: {flow: TestEnrollmentFlow; info: Connection
       <DeviceSummary flow={flow} info={info} />
       <Box marginTop={1} flexDirection="column">
         {flow.checking ? <Spinner label="Checking the device's files…" /> : null}
-        {findings && findings.length > 0 ? <FindingsList findings={findings} /> : null}
-        {findings && findings.length === 0 ? (
+        {findings && !clean ? <FindingsList findings={findings} /> : null}
+        {clean ? (
           <Text color={tone('green')}>✔ Chain, key and registration ID look right.</Text>
         ) : null}
       </Box>

@@ -1,0 +1,119 @@
+import {describe, test} from 'node:test';
+import assert from 'node:assert/strict';
+import {writeFile} from 'node:fs/promises';
+import {join} from 'node:path';
+import {burst, keys, press, waitForFrame, type Instance} from '../../../helpers/ink.js';
+import {forward, withGateway, withWizard, wizardSandboxForFile} from '../../../helpers/wizard.js';
+import {ecChain} from '../../../helpers/test-certificates.js';
+import {homeItems} from '../../../../source/wizard/core/reducer.js';
+
+const sandbox = wizardSandboxForFile();
+
+/** A device's files in the scratch folder: its certificate alone, its full chain and its key. */
+async function deviceFiles(name: string) {
+  const {root, intermediate, leaf} = await ecChain(name);
+  const files = {
+    leaf: `${name}.cert.pem`,
+    fullChain: `${name}-full-chain.cert.pem`,
+    key: `${name}.key.pem`,
+  };
+  await writeFile(join(sandbox.folder, files.leaf), leaf.certificatePem);
+  await writeFile(
+    join(sandbox.folder, files.fullChain),
+    leaf.certificatePem + intermediate.certificatePem + root.certificatePem,
+  );
+  await writeFile(join(sandbox.folder, files.key), leaf.privateKeyPem, {mode: 0o600});
+  return {...files, leafPem: leaf.certificatePem, keyPem: leaf.privateKeyPem};
+}
+
+/** Home → Test an enrollment. */
+async function openTest(app: Instance) {
+  const index = homeItems.findIndex((item) => item.item === 'test-enrollment');
+  await press(app, ...Array.from({length: index}, () => keys.down));
+  await forward(app, 'Device certificate');
+}
+
+/**
+ * From the certificate step to the pre-flight's verdict, HTTPS: `certificate` is the full chain file, or the
+ * leaf alone (then no chain file is given).
+ */
+async function fillIn(app: Instance, certificate: string, key: string) {
+  await burst(app, certificate, keys.enter);
+  await waitForFrame(app, /Ready: press Enter|Press Enter to use it anyway/);
+  if (!certificate.includes('full-chain')) await forward(app, 'Chain (optional)');
+  await forward(app, 'Private key');
+  await burst(app, key, keys.enter);
+  await waitForFrame(app, 'Registration ID');
+  await forward(app, 'Transport');
+  return forward(app, /Press Enter to register/);
+}
+
+const fitsTheTerminal = (screen: string) => {
+  assert.ok(screen.split('\n').length <= 24, screen);
+  assert.ok(
+    screen.split('\n').every((line) => [...line].length <= 80),
+    screen,
+  );
+};
+
+describe('test an enrollment in the wizard', () => {
+  test('an individual enrollment registers in the sandbox: the assigned hub on screen, no key', async () => {
+    const files = await deviceFiles('edge-t1');
+    await withGateway(sandbox, (gateway) =>
+      gateway.createOrUpdateIndividualEnrollment({
+        registrationId: 'edge-t1',
+        attestation: {type: 'x509', clientCertificates: {primary: {certificate: files.leafPem}}},
+      }),
+    );
+    const hubs = await withGateway(sandbox, async (gateway) =>
+      (await gateway.getDpsResource()).linkedHubs.map((hub) => hub.hostName),
+    );
+    await withWizard(
+      sandbox,
+      async (app) => {
+        await openTest(app);
+        const preflight = await fillIn(app, files.fullChain, files.key);
+        assert.match(preflight, /Registration ID\s+edge-t1/);
+        assert.match(preflight, /Registers at\s+the sandbox at/);
+        assert.match(preflight, /✔ Chain, key and registration ID look right/);
+        assert.match(preflight, /Press Enter to register this device in the sandbox/);
+        fitsTheTerminal(preflight);
+        const assigned = await forward(app, 'Assigned hub');
+        assert.match(assigned, /The device registered/);
+        const hub = /Assigned hub\s+(\S+)/.exec(assigned)?.[1];
+        assert.ok(hub && hubs.includes(hub), `${hub} is one of ${hubs.join(', ')}`);
+        assert.match(assigned, /Device ID\s+edge-t1/);
+        assert.ok(!assigned.includes('PRIVATE KEY'));
+        fitsTheTerminal(assigned);
+      },
+      {columns: 80},
+    );
+    const state = await withGateway(sandbox, (gateway) => gateway.getRegistrationState('edge-t1'));
+    assert.equal(state.status, 'assigned');
+    assert.equal(state.deviceId, 'edge-t1');
+  });
+
+  test('a device DPS does not know is refused with a cause and a fix; e edits with the paths kept', async () => {
+    const files = await deviceFiles('edge-t2');
+    await withWizard(
+      sandbox,
+      async (app) => {
+        await openTest(app);
+        await fillIn(app, files.leaf, files.key);
+        const refused = await forward(app, 'DPS refused the registration');
+        assert.match(refused, /Cause/);
+        assert.match(refused, /Fix/);
+        assert.ok(!refused.includes('PRIVATE KEY'));
+        fitsTheTerminal(refused);
+        await press(app, 'e');
+        const edit = await waitForFrame(app, 'Device certificate');
+        assert.match(edit, /edge-t2\.cert\.pem/);
+        await waitForFrame(app, /Ready: press Enter|Press Enter to use it anyway/);
+        await forward(app, 'Chain (optional)');
+        const key = await forward(app, 'Private key');
+        assert.match(key, /edge-t2\.key\.pem/);
+      },
+      {columns: 80},
+    );
+  });
+});

@@ -9,7 +9,10 @@ import {readCertificateFor} from '../../../source/wizard/runtime/certificate-fil
 import type {KeyEvent} from '../../../source/wizard/shared/key-event.js';
 import type {Viewport} from '../../../source/wizard/shared/layout.js';
 import type {FlowName, Progress} from '../../../source/wizard/shared/effect.js';
-import type {TestEnrollmentOutcome} from '../../../source/wizard/flows/test-enrollment/state.js';
+import type {
+  TestEnrollmentField,
+  TestEnrollmentOutcome,
+} from '../../../source/wizard/flows/test-enrollment/state.js';
 import type {TestCertificatesOutcome} from '../../../source/wizard/flows/test-certificates/state.js';
 import {chainPaths, type WrittenFile} from '../../../source/certs/test-chain.js';
 import type {CaCertificate, IndividualEnrollment} from '../../../source/dps/types.js';
@@ -512,6 +515,23 @@ function armStartStates(home: WizardState): WizardState[] {
   const done = report(press(summary, enter), 'generate-test-chain', 2);
   assert.equal(done.testCertificates.step, 'done');
 
+  // Test an enrollment: the pre-flight checked, a registration running, DPS's answer.
+  const testing = report(
+    press(home, up, up, enter, text('device-01.pem'), enter),
+    'read-certificate',
+  );
+  const testPreflight = report(
+    press(testing, enter, enter, text('device-01.key'), enter, enter, enter),
+    'check-device',
+  );
+  assert.equal(testPreflight.testEnrollment.step, 'preflight');
+  const testRegistering = press(testPreflight, enter);
+  assert.equal(testRegistering.testEnrollment.step, 'registering');
+  const testAssigned = report(testRegistering, 'register-device', 2);
+  assert.equal(testAssigned.testEnrollment.step, 'assigned');
+  const testRefused = report(testRegistering, 'register-device', 3);
+  assert.equal(testRefused.testEnrollment.step, 'refused');
+
   return [
     home,
     individualRead,
@@ -532,12 +552,16 @@ function armStartStates(home: WizardState): WizardState[] {
     testFolder,
     summary,
     done,
+    testPreflight,
+    testRegistering,
+    testAssigned,
+    testRefused,
   ];
 }
 
 /** From home to the test certificates' summary: folder out, one device dev-1, RSA, the default validity. */
 const toTestChainSummary = (home: WizardState): WizardState =>
-  press(home, up, up, enter, text('out'), enter, text('dev-1'), enter, enter, enter);
+  press(home, up, up, up, enter, text('out'), enter, text('dev-1'), enter, enter, enter);
 
 /** Connected with a connection string: no CA can be listed, a group uploads its own certificate. */
 function connectionStringStartStates(): WizardState[] {
@@ -559,7 +583,7 @@ function connectionStringStartStates(): WizardState[] {
 /** Every certificate field of every flow: the flow that owns it, its name in tasks, and where it is. */
 const certificateFields: {
   owner: FlowName;
-  field: IndividualField | GroupField | CaField;
+  field: IndividualField | GroupField | CaField | TestEnrollmentField;
   of: (state: WizardState) => CertificateField;
 }[] = [
   {owner: 'individual', field: 'primary', of: (state) => state.individual.primary},
@@ -569,6 +593,11 @@ const certificateFields: {
   {owner: 'group', field: 'group-device', of: (state) => state.group.deviceCertificate},
   {owner: 'verify-ca', field: 'ca-certificate', of: (state) => state.ca.certificateFile},
   {owner: 'verify-ca', field: 'ca-verification', of: (state) => state.ca.verificationFile},
+  {
+    owner: 'test-enrollment',
+    field: 'test-certificate',
+    of: (state) => state.testEnrollment.certificate,
+  },
 ];
 
 const tasksOf = <K extends Task['kind']>(state: WizardState, kind: K) =>
@@ -620,10 +649,19 @@ function checkInvariants(state: WizardState): void {
     ['group', state.group.step === 'saving' || state.group.preflight?.state === 'checking'],
     ['verify-ca', ['uploading', 'generating', 'signing', 'verifying'].includes(state.ca.step)],
     ['test-certificates', state.testCertificates.step === 'generating'],
+    [
+      'test-enrollment',
+      state.testEnrollment.step === 'registering' || state.testEnrollment.checking === true,
+    ],
   ];
   for (const [screen, busy] of waiting) {
     if (busy) assert.equal(state.screen.name, screen, `${screen} waits off screen`);
   }
+
+  // Test an enrollment: registering and checking show exactly while their task runs.
+  const testing = state.testEnrollment;
+  stepWithTask(state, 'register-device', testing.step === 'registering', `test ${testing.step}`);
+  stepWithTask(state, 'check-device', testing.checking === true, `test ${testing.step} checking`);
 
   // Individual enrollment.
   const individual = state.individual;

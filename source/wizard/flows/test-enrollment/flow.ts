@@ -52,7 +52,7 @@ export const testEnrollmentSteps: StepTable<TestEnrollmentFlow> = {
   // One letter registers the device in IoT Hub: a pasted text never does.
   confirm: {
     decidesByLetter: true,
-    hints: () => ['y register in IoT Hub', 'n back', backHint, exitHint],
+    hints: () => ['y register in IoT Hub', 'n or Esc back', exitHint],
   },
   registering: {
     busy: () => true,

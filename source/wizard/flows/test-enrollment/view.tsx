@@ -285,6 +285,7 @@ export function TestEnrollmentScreen({
           stepError={flow.stepError}
           width={width}
           use="registered"
+          presentsChain
         />
       );
     case 'chain':

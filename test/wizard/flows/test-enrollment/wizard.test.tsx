@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import {writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {burst, keys, press, waitForFrame, type Instance} from '../../../helpers/ink.js';
-import {forward, withGateway, withWizard, wizardSandboxForFile} from '../../../helpers/wizard.js';
+import {
+  forward,
+  withConnectionStringWizard,
+  withGateway,
+  withWizard,
+  wizardSandboxForFile,
+} from '../../../helpers/wizard.js';
 import {ecChain} from '../../../helpers/test-certificates.js';
 import {homeItems} from '../../../../source/wizard/core/reducer.js';
 
@@ -115,5 +121,33 @@ describe('test an enrollment in the wizard', () => {
       },
       {columns: 80},
     );
+  });
+
+  test('with a connection string: the ID scope is asked, and nothing registers in IoT Hub without y', async () => {
+    const files = await deviceFiles('edge-t3');
+    await withConnectionStringWizard(sandbox, async (app) => {
+      await openTest(app);
+      await burst(app, files.fullChain, keys.enter);
+      await waitForFrame(app, 'the device presents them with this one');
+      await forward(app, 'Private key');
+      await burst(app, files.key, keys.enter);
+      await waitForFrame(app, 'Registration ID');
+      await forward(app, 'ID scope');
+      await burst(app, 'not-a-scope', keys.enter);
+      await waitForFrame(app, /0ne followed by 8\s+hexadecimal/);
+      await press(app, ...Array.from({length: 11}, () => keys.backspace));
+      await burst(app, '0ne0012345F', keys.enter);
+      await waitForFrame(app, 'Transport');
+      const preflight = await forward(app, /you will be asked first/);
+      assert.match(preflight, /Registers at\s+global\.azure-devices-provisioning\.net over HTTPS/);
+      assert.match(preflight, /ID scope\s+0ne0012345F/);
+      const confirm = await forward(app, 'REGISTERS THE DEVICE IN IOT HUB');
+      assert.match(confirm, /create its device identity there/);
+      assert.match(confirm, /Press y to register, n to go back/);
+      // A pasted word decides nothing; n goes back to the pre-flight.
+      await burst(app, 'yes');
+      await press(app, 'n');
+      await waitForFrame(app, /you will be asked first/);
+    });
   });
 });

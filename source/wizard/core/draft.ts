@@ -116,7 +116,7 @@ function testEnrollmentDraft(flow: TestEnrollmentFlow): TestEnrollmentFlow {
     stage: _stage,
     findings: _findings,
     installPlan: _plan,
-    installing: _installing,
+    install: _install,
     installed: _installed,
     applying: _applying,
     applyResult: _applied,

@@ -662,6 +662,8 @@ function checkInvariants(state: WizardState): void {
   const testing = state.testEnrollment;
   stepWithTask(state, 'register-device', testing.step === 'registering', `test ${testing.step}`);
   stepWithTask(state, 'check-device', testing.checking === true, `test ${testing.step} checking`);
+  stepWithTask(state, 'plan-edge-install', testing.install === 'planning', 'install planning');
+  stepWithTask(state, 'apply-edge-install', testing.install === 'installing', 'installing');
 
   // Individual enrollment.
   const individual = state.individual;

@@ -74,8 +74,9 @@ export const testEnrollmentSteps: StepTable<TestEnrollmentFlow> = {
     hints: () => ['Enter write', 'Tab complete path', backHint, exitHint],
   },
   'install-plan': {
-    busy: (flow) => flow.installPlan === undefined || flow.installing === true,
-    escapeActsAtOnce: (flow) => flow.installPlan === undefined,
+    busy: (flow) => flow.install !== undefined,
+    // Working out the plan changes nothing: Esc leaves at once. Installing is let finish.
+    escapeActsAtOnce: (flow) => flow.install === 'planning',
     decidesByLetter: true,
     hints: (flow) => [...(flow.installPlan ? ['y apply'] : []), backHint, exitHint],
   },
@@ -133,6 +134,11 @@ function open(flow: TestEnrollmentFlow, handOff: OpenTest): Update {
   );
 }
 
+function withoutInstall(flow: TestEnrollmentFlow): TestEnrollmentFlow {
+  const {install: _done, ...rest} = flow;
+  return rest;
+}
+
 function result(
   flow: TestEnrollmentFlow,
   effect: TestEnrollmentEffect,
@@ -181,14 +187,15 @@ function result(
     }
     case 'edge-planned':
       return update({
-        ...flow,
+        ...withoutInstall(flow),
         installPlan: {actions: outcome.actions, iotedgeFound: outcome.iotedgeFound},
       });
     case 'edge-installed':
-      return update({...withStep(flow, 'installed'), installing: false, installed: outcome.done});
+      return update({...withStep(withoutInstall(flow), 'installed'), installed: outcome.done});
     case 'edge-failed': {
-      const {installing: _installing, ...rest} = flow;
-      return update(withError(rest, outcome.failure.message), {kind: 'discard-type-ahead'});
+      return update(withError(withoutInstall(flow), outcome.failure.message), {
+        kind: 'discard-type-ahead',
+      });
     }
     case 'config-applied':
       return update({

@@ -228,7 +228,7 @@ function writeConfigKey(flow: TestEnrollmentFlow, event: KeyEvent, context: Flow
 function planInstall(flow: TestEnrollmentFlow, context: FlowContext): Update {
   const {installPlan: _plan, installed: _installed, applyResult: _applied, ...rest} = flow;
   return at(
-    {...withStep(rest, 'install-plan'), installing: false},
+    {...withStep(rest, 'install-plan'), install: 'planning'},
     {kind: 'cancel', effect: 'plan-edge-install'},
     {kind: 'plan-edge-install', request: edgeInstallRequest(flow, context.info)},
   );
@@ -248,9 +248,9 @@ function refusedKey(flow: TestEnrollmentFlow, event: KeyEvent, context: FlowCont
 }
 
 function installPlanKey(flow: TestEnrollmentFlow, event: KeyEvent, context: FlowContext): Update {
-  if (!flow.installPlan || flow.installing || !isLetter(event, 'y')) return at(flow);
+  if (!flow.installPlan || !isLetter(event, 'y')) return at(flow);
   return at(
-    {...flow, installing: true},
+    {...withError(flow, undefined), install: 'installing'},
     {kind: 'apply-edge-install', request: edgeInstallRequest(flow, context.info)},
   );
 }
@@ -275,7 +275,7 @@ function escapeKey(flow: TestEnrollmentFlow, context: FlowContext): Update {
     );
   }
   if (flow.step === 'install-plan' || flow.step === 'installed') {
-    const {installing: _i, applying: _a, ...rest} = flow;
+    const {install: _install, applying: _applying, ...rest} = flow;
     const back = previousStep(flow, context.info) ?? 'preflight';
     return at(
       withStep(rest, back),

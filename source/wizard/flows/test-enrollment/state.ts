@@ -73,7 +73,8 @@ export type TestEnrollmentFlow = {
   configFrom?: 'preflight' | 'assigned';
   /** The IoT Edge install: what it would do, then what it did, then `iotedge config apply`. */
   installPlan?: {actions: string[]; iotedgeFound: boolean};
-  installing?: boolean;
+  /** What of the install runs: working out the plan, or doing it. */
+  install?: 'planning' | 'installing';
   installed?: string[];
   applying?: boolean;
   applyResult?: {exitCode: number; output: string};

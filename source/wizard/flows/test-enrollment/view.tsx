@@ -218,13 +218,14 @@ function InstallPlanStep({flow}: {flow: TestEnrollmentFlow}) {
         For a technician on the gateway itself: IoT Edge reads its provisioning from
         /etc/aziot/config.toml and the files below.
       </StepHeading>
-      {plan ? (
-        plan.actions.map((action, index) => <Paragraph key={index}>{`• ${action}`}</Paragraph>)
-      ) : (
-        <Spinner label="Working out what to change…" />
-      )}
-      {flow.installing ? <Spinner label="Installing…" /> : null}
-      {plan && !flow.installing ? <Text>Press y to do this, Esc to leave it.</Text> : null}
+      {(plan?.actions ?? []).map((action, index) => (
+        <Paragraph key={index}>{`• ${action}`}</Paragraph>
+      ))}
+      {flow.install === 'planning' ? <Spinner label="Working out what to change…" /> : null}
+      {flow.install === 'installing' ? <Spinner label="Installing…" /> : null}
+      {plan && flow.install === undefined ? (
+        <Text>Press y to do this, Esc to leave it.</Text>
+      ) : null}
       <StepError message={flow.stepError} />
     </Box>
   );

@@ -302,4 +302,83 @@ describe('test an enrollment: the flow', () => {
     assert.equal(resumed.screen.name, 'test-enrollment');
     assert.equal(task(resumed, 'read-certificate').path, 'device-01.pem');
   });
+
+  test('i on the device: the install plan, y does it, then a runs iotedge config apply when it exists', () => {
+    let state = filled(opened());
+    state = result(state, 'check-device', {kind: 'device-checked', findings: []});
+    state = press(state, enter);
+    state = result(state, 'register-device', {
+      kind: 'device-registered',
+      outcome: {outcome: 'assigned', assignedHub: 'hub-a.azure-devices.net', deviceId: 'device-01'},
+    });
+    state = press(state, text('i'));
+    assert.equal(state.testEnrollment.step, 'install-plan');
+    const plan = task(state, 'plan-edge-install');
+    assert.deepEqual(plan.request, {
+      certificatePath: 'device-01.pem',
+      keyPath: 'private/device-01.key.pem',
+      idScope: info.idScope,
+      registrationId: 'device-01',
+      globalEndpoint: 'https://global.azure-devices-provisioning.net',
+    });
+    // A failed plan leaves the step usable, with the reason.
+    const failed = reducer(state, {
+      type: 'result',
+      taskId: plan.id,
+      outcome: {kind: 'edge-failed', failure: {kind: 'file', message: 'EACCES on /etc/aziot'}},
+    });
+    assert.equal(failed.testEnrollment.stepError, 'EACCES on /etc/aziot');
+    assert.equal(press(failed, escape).testEnrollment.step, 'assigned');
+
+    state = reducer(state, {
+      type: 'result',
+      taskId: plan.id,
+      outcome: {
+        kind: 'edge-planned',
+        actions: ['write /etc/aziot/config.toml (the old one kept as config.toml.bak)'],
+        iotedgeFound: true,
+      },
+    });
+    assert.ok(keyHints(state).includes('y apply'));
+    state = press(state, text('y'));
+    const apply = task(state, 'apply-edge-install');
+    state = reducer(state, {
+      type: 'result',
+      taskId: apply.id,
+      outcome: {kind: 'edge-installed', done: ['/etc/aziot/config.toml written (mode 600)']},
+    });
+    assert.equal(state.testEnrollment.step, 'installed');
+    assert.ok(keyHints(state).includes('a run iotedge config apply'));
+    state = press(state, text('a'));
+    const run = task(state, 'run-config-apply');
+    state = reducer(state, {
+      type: 'result',
+      taskId: run.id,
+      outcome: {kind: 'config-applied', exitCode: 0, output: 'Applied.'},
+    });
+    assert.deepEqual(state.testEnrollment.applyResult, {exitCode: 0, output: 'Applied.'});
+  });
+
+  test('without iotedge on this machine, a does nothing', () => {
+    let state = filled(opened());
+    state = result(state, 'check-device', {kind: 'device-checked', findings: []});
+    state = press(state, text('i'));
+    state = reducer(state, {
+      type: 'result',
+      taskId: task(state, 'plan-edge-install').id,
+      outcome: {
+        kind: 'edge-planned',
+        actions: ['write /etc/aziot/config.toml'],
+        iotedgeFound: false,
+      },
+    });
+    state = press(state, text('y'));
+    state = reducer(state, {
+      type: 'result',
+      taskId: task(state, 'apply-edge-install').id,
+      outcome: {kind: 'edge-installed', done: []},
+    });
+    assert.ok(!keyHints(state).some((hint) => hint.startsWith('a ')));
+    assert.equal(press(state, text('a')).tasks.length, 0);
+  });
 });

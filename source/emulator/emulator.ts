@@ -13,6 +13,7 @@ import {handleDeviceRequest} from './device-api.js';
 import {DeviceRegistrations} from './device-registrations.js';
 import {serviceError} from './errors.js';
 import {FaultInjector, faultRuleFromJson} from './faults.js';
+import {startMqttDeviceServer} from './mqtt-device-api.js';
 import {createHttpsServer, errorFor, type ApiKind} from './http-server.js';
 import {createSandbox, loadOrCreateSandbox, ownerPolicy, type Sandbox} from './sandbox.js';
 import {createServiceApi} from './service-api.js';
@@ -38,6 +39,8 @@ export type EmulatorOptions = {
   inMemory?: boolean;
   /** One line per request and per internal error. */
   log?: (line: string) => void;
+  /** The device API's MQTT-over-TLS port; 0 (the default) picks any free port. */
+  mqttPort?: number;
   /** How long a device registration stays `assigning` and the retry-after devices are told; default 1. */
   deviceRetryAfterSeconds?: number;
 };
@@ -115,7 +118,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         resolveListen();
       });
     });
+    cleanup.unshift(
+      () =>
+        new Promise<void>((resolveClose) => {
+          server.close(() => resolveClose());
+          server.closeAllConnections();
+        }),
+    );
     const port = (server.address() as AddressInfo).port;
+
+    const mqtt = await startMqttDeviceServer({
+      port: options.mqttPort ?? 0,
+      host,
+      key: tls.serverPrivateKeyPem,
+      cert: tls.serverCertificatePem,
+      registrations: devices,
+      log: options.log,
+    });
+    cleanup.unshift(() => mqtt.close());
+    const mqttPort = mqtt.port;
     const owner = ownerPolicy(sandbox);
     const info: EmulatorInfo = {
       port,
@@ -129,7 +150,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       idScope: sandbox.idScope,
       caCertFile: tls.caCertFile,
       deviceHost: serviceHost,
-      mqttPort: 0,
+      mqttPort,
     };
 
     let closing: Promise<void> | undefined;
@@ -139,10 +160,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       faults,
       close: () => {
         closing ??= (async () => {
-          await new Promise<void>((resolveClose) => {
-            server.close(() => resolveClose());
-            server.closeAllConnections();
-          });
           for (const step of cleanup) await step();
         })();
         return closing;

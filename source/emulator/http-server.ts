@@ -1,9 +1,10 @@
-import {constants, randomUUID, X509Certificate} from 'node:crypto';
+import {randomUUID, type X509Certificate} from 'node:crypto';
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {createServer, type Server} from 'node:https';
 import {setTimeout as sleep} from 'node:timers/promises';
 import type {TLSSocket} from 'node:tls';
 import {isDevicePath} from './device-api.js';
+import {clientCertificateOptions, peerChain} from './peer-chain.js';
 import {armError, serviceError} from './errors.js';
 import type {FaultInjector} from './faults.js';
 import type {EmulatorRequest, EmulatorResponse} from './types.js';
@@ -65,20 +66,10 @@ export function errorFor(
 /**
  * The emulator's HTTPS listener: parses each request into an EmulatorRequest (path segments, query, JSON
  * body — also on a GET), authenticates it, then applies injected faults (so a refused request uses up no
- * rule), and writes the handler's answer as JSON.
- *
- * It asks every client for a certificate (devices authenticate with one) and accepts any at the TLS layer: the
- * device API checks the chain itself. Session tickets are off, and Node keeps no server session cache, so every
- * connection presents its certificate chain afresh (a resumed session would not carry the intermediates).
+ * rule), and writes the handler's answer as JSON. * Clients are asked for a certificate: devices authenticate with one.
  */
 export function createHttpsServer(options: HttpServerOptions): Server {
-  const tlsOptions = {
-    key: options.key,
-    cert: options.cert,
-    requestCert: true,
-    rejectUnauthorized: false,
-    secureOptions: constants.SSL_OP_NO_TICKET,
-  };
+  const tlsOptions = {key: options.key, cert: options.cert, ...clientCertificateOptions};
   const server = createServer(tlsOptions, (request, response) => {
     const started = Date.now();
     handle(request, response, options)
@@ -174,19 +165,6 @@ async function handle(
     peerChain: () => peerChain(incoming.socket as TLSSocket),
   });
   send(response, answer);
-}
-
-/** The presented chain, leaf first, as Node links it by issuer (a self-signed top links to itself). */
-export function peerChain(socket: TLSSocket): X509Certificate[] {
-  const chain: X509Certificate[] = [];
-  let current = socket.getPeerCertificate(true);
-  const seen = new Set<string>();
-  while (current?.raw && !seen.has(current.fingerprint256)) {
-    seen.add(current.fingerprint256);
-    chain.push(new X509Certificate(current.raw));
-    current = current.issuerCertificate;
-  }
-  return chain;
 }
 
 function faultMessage(status: number): string {

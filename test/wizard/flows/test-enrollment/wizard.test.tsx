@@ -99,6 +99,54 @@ describe('test an enrollment in the wizard', () => {
     assert.equal(state.deviceId, 'edge-t1');
   });
 
+  test('a device of a signingCertificates group over MQTT: its certificate, then its chain file', async () => {
+    const {root, intermediate, leaf} = await ecChain('edge-t4');
+    await writeFile(join(sandbox.folder, 'edge-t4.cert.pem'), leaf.certificatePem);
+    await writeFile(join(sandbox.folder, 'edge-t4.chain.pem'), intermediate.certificatePem);
+    await writeFile(join(sandbox.folder, 'edge-t4.key.pem'), leaf.privateKeyPem, {mode: 0o600});
+    await withGateway(sandbox, (gateway) =>
+      gateway.createOrUpdateEnrollmentGroup({
+        enrollmentGroupId: 'mqtt-line',
+        attestation: {
+          type: 'x509',
+          signingCertificates: {primary: {certificate: root.certificatePem}},
+        },
+      }),
+    );
+    await withWizard(
+      sandbox,
+      async (app) => {
+        await openTest(app);
+        await burst(app, 'edge-t4.cert.pem', keys.enter);
+        await waitForFrame(app, /Ready: press Enter|Press Enter to use it anyway/);
+        await forward(app, 'Chain (optional)');
+        await burst(app, 'edge-t4.chain.pem', keys.enter);
+        await waitForFrame(app, 'Private key');
+        await burst(app, 'edge-t4.key.pem', keys.enter);
+        await waitForFrame(app, 'Registration ID');
+        await forward(app, '❯ HTTPS');
+        await press(app, keys.down);
+        await waitForFrame(app, '❯ MQTT');
+        const preflight = await forward(app, /Press Enter to register/);
+        assert.match(preflight, /Chain\s+edge-t4\.chain\.pem/);
+        assert.match(preflight, /over MQTT/);
+        // A certificate with a chain is a group's device: its config.toml is offered.
+        assert.match(preflight, /w writes this device's config\.toml/);
+        const assigned = await forward(app, 'Assigned hub');
+        assert.match(assigned, /Device ID\s+edge-t4/);
+        fitsTheTerminal(assigned);
+      },
+      {columns: 80},
+    );
+    const states = await withGateway(sandbox, (gateway) =>
+      gateway.queryRegistrationStates('mqtt-line'),
+    );
+    assert.deepEqual(
+      states.items.map((state) => [state.registrationId, state.status]),
+      [['edge-t4', 'assigned']],
+    );
+  });
+
   test('a device DPS does not know is refused with a cause and a fix; e edits with the paths kept', async () => {
     const files = await deviceFiles('edge-t2');
     await withWizard(

@@ -97,12 +97,14 @@ function pathKey(
   key: 'chain' | 'key' | 'configFile',
   field: TestEnrollmentField,
   event: KeyEvent,
-): TestEnrollmentFlow | TestEnrollmentEffect {
-  if (event.kind === 'tab') return completePath(field, flow[key].path.value);
+): Update {
+  if (event.kind === 'tab') return at(flow, completePath(field, flow[key].path.value));
   const edited = editDraft(flow[key].path, event);
-  if (edited === undefined || edited === flow[key].path) return flow;
+  if (edited === undefined || edited === flow[key].path) return at(flow);
   const changed: PathField = {...emptyPathField, path: edited};
-  return withError({...withoutResults(flow), [key]: changed, confirmOverwrite: false}, undefined);
+  // Other device files make what was checked or registered stale; another config file does not.
+  const kept = key === 'configFile' ? flow : withoutResults(flow);
+  return at(withError({...kept, [key]: changed, confirmOverwrite: false}, undefined));
 }
 
 function pathStep(
@@ -124,8 +126,7 @@ function pathStep(
     const cleared = {...flow, [key]: {...flow[key], candidates: [], moreCandidates: 0}};
     return at(withStep(cleared, nextStep(flow, context.info)));
   }
-  const next = pathKey(flow, key, field, event);
-  return 'step' in next ? at(next) : at(flow, next);
+  return pathKey(flow, key, field, event);
 }
 
 function registrationIdKey(flow: TestEnrollmentFlow, event: KeyEvent, context: FlowContext) {
@@ -221,8 +222,7 @@ function writeConfigKey(flow: TestEnrollmentFlow, event: KeyEvent, context: Flow
       overwrite: flow.confirmOverwrite,
     });
   }
-  const next = pathKey(flow, 'configFile', 'test-config-file', event);
-  return 'step' in next ? at(next) : at(flow, next);
+  return pathKey(flow, 'configFile', 'test-config-file', event);
 }
 
 function planInstall(flow: TestEnrollmentFlow, context: FlowContext): Update {

@@ -269,6 +269,9 @@ describe('test an enrollment: the flow', () => {
     assert.ok(keyHints(state).includes('w write config.toml'));
     state = press(state, text('w'));
     assert.equal(state.testEnrollment.step, 'write-config');
+    // Another file name keeps what the pre-flight found.
+    state = press(state, text('x'), {kind: 'backspace'});
+    assert.deepEqual(state.testEnrollment.findings, []);
     assert.equal(state.testEnrollment.configFile.path.value, `${cwd}/device-02.config.toml`);
     state = press(state, enter);
     const write = task(state, 'write-file');

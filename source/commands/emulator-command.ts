@@ -6,12 +6,19 @@ import {defaultStateDir} from '../emulator/state-dir.js';
 export async function runEmulatorCommand(argv: string[]): Promise<number> {
   const {values} = parseCommandArgs(argv, {
     port: {type: 'string'},
+    'mqtt-port': {type: 'string'},
     host: {type: 'string'},
     'state-dir': {type: 'string'},
     'in-memory': {type: 'boolean'},
     verbose: {type: 'boolean'},
   });
   const port = integerFlag('port', values.port, 0, 65535) ?? 0;
+  const mqttPort = integerFlag('mqtt-port', values['mqtt-port'], 0, 65535) ?? 0;
+  if (port !== 0 && port === mqttPort) {
+    throw new UsageError(
+      '--port and --mqtt-port must differ (HTTPS and MQTT each need their own port)',
+    );
+  }
   if (values['in-memory'] && values['state-dir'] !== undefined) {
     throw new UsageError('--in-memory and --state-dir cannot be used together');
   }
@@ -32,12 +39,16 @@ export async function runEmulatorCommand(argv: string[]): Promise<number> {
   const host = values.host ?? '127.0.0.1';
   const emulator = await startEmulator({
     port,
+    mqttPort,
     host,
     stateDir,
     inMemory: values['in-memory'] ?? false,
     log: values.verbose ? log : (line) => line.startsWith('internal error') && log(line),
-  }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'EADDRINUSE') throw new Error(`port ${port} on ${host} is already in use`);
+  }).catch((error: NodeJS.ErrnoException & {port?: number}) => {
+    if (error.code === 'EADDRINUSE') {
+      const which = error.port === mqttPort && mqttPort !== 0 ? '--mqtt-port' : '--port';
+      throw new Error(`port ${error.port ?? port} on ${host} is already in use (${which})`);
+    }
     if (error.code === 'EADDRNOTAVAIL')
       throw new Error(`${host} is not an address of this machine`);
     throw error;

@@ -50,7 +50,11 @@ function explainDps(refusal: DeviceRegistrationRefusal): RefusalExplanation {
       fix: 'Try again in a few minutes; nothing is wrong with the certificate for this.',
     };
   }
-  if (/registration ?id|common name|\bCN\b/i.test(message) && /match|equal|differ/i.test(message)) {
+  if (
+    status !== 400 &&
+    /common name|\bCN\b/i.test(message) &&
+    /match|equal|differ|is not the registration ID/i.test(message)
+  ) {
     return {
       cause: `The registration ID "${id}" is not the common name (CN) of the device certificate; DPS requires them to be equal.`,
       fix: "Use the certificate's CN as the registration ID (in config.toml: registration_id), or issue a certificate whose CN is the registration ID.",
@@ -79,6 +83,18 @@ function explainDps(refusal: DeviceRegistrationRefusal): RefusalExplanation {
     return {
       cause: `DPS does not know the ID scope "${refusal.idScope}".`,
       fix: 'Copy the ID scope from the DPS Overview page in the Azure portal (or `az iot dps show --query properties.idScope`).',
+    };
+  }
+  if (/not the (primary or secondary|enrolled) certificate|thumbprint/i.test(message)) {
+    return {
+      cause: `The individual enrollment "${id}" holds another certificate than the one this device presented.`,
+      fix: 'Register with the certificate the enrollment was created with, or update the enrollment with this certificate (wizard: edit the enrollment; or `az iot dps enrollment update --certificate-path`).',
+    };
+  }
+  if (/no (individual )?enrollment|enrollment.*not found|no matching enrollment/i.test(message)) {
+    return {
+      cause: `No enrollment matches this certificate: no individual enrollment "${id}", and the chain presented does not reach the CA of any enrollment group.`,
+      fix: "Create an individual enrollment for this certificate or a group for the CA that issued it; for a group, present the full chain (device certificate followed by its intermediates) up to the group's CA.",
     };
   }
   if (/chain|issuer|signing|CA certificate not found|not signed|untrusted|root/i.test(message)) {

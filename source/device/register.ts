@@ -6,6 +6,7 @@ import {X509Security} from 'azure-iot-security-x509';
 import httpBase from 'azure-iot-http-base';
 import mqttBase from 'azure-iot-mqtt-base';
 import {localAgent} from '../dps/gateway.js';
+import type {EmulatorInfo} from '../emulator/types.js';
 import {commonNameOf} from '../certs/inspect.js';
 import {refusalFromSdkError} from './sdk-errors.js';
 import {
@@ -121,6 +122,18 @@ export async function registerDevice(
       });
     });
   });
+}
+
+/** The device API of a running sandbox, trusted through its own CA. */
+export function sandboxDeviceTarget(info: EmulatorInfo, caCertificatePem: string): DeviceTarget {
+  return {
+    kind: 'sandbox',
+    host: info.deviceHost,
+    port: info.port,
+    ...(info.mqttPort > 0 ? {mqttPort: info.mqttPort} : {}),
+    caCertificatePem,
+    idScope: info.idScope,
+  };
 }
 
 /** The CN of the first certificate in a PEM chain, or undefined when there is none or it cannot be read. */

@@ -52,6 +52,13 @@ export function refusalFromSdkError(error: Error, refuse: Refuse): DeviceRegistr
       ...(Number.isFinite(retryAfter) && retryAfter > 0 ? {retryAfterSeconds: retryAfter} : {}),
     });
   }
+  if (operationStatus(sdkError) === 'disabled') {
+    // DPS answers a disabled enrollment with the operation status "disabled", which the SDK cannot read.
+    return refuse(
+      'dps',
+      'DPS answered with the registration status "disabled": the enrollment is disabled',
+    );
+  }
   if (error.name === 'TimeoutError')
     return refuse('timeout', 'DPS did not answer within 30 seconds');
   if (error.name === 'OperationCancelledError')
@@ -66,6 +73,13 @@ export function refusalFromSdkError(error: Error, refuse: Refuse): DeviceRegistr
     return refuse('network', error.message, code ? {networkCode: code} : {});
   }
   return refuse('unexpected', `${error.name}: ${error.message}`);
+}
+
+function operationStatus(error: SdkError): string | undefined {
+  const result = error.result as
+    {status?: unknown; registrationState?: {status?: unknown}} | undefined;
+  const status = result?.registrationState?.status ?? result?.status;
+  return typeof status === 'string' ? status.toLowerCase() : undefined;
 }
 
 function statusOf(error: SdkError): number | undefined {

@@ -104,6 +104,8 @@ export type IotEdgeInstallRequest = {
   identityKeyPath?: string;
   /** For the backup file's name. Default now. */
   now?: Date;
+  /** The ID scope is the local sandbox's: say so in config.toml. */
+  sandbox?: boolean;
 };
 
 export type InstallFileKind = 'config' | 'certificate' | 'private-key';
@@ -135,6 +137,8 @@ export type IotEdgeInstallPlan = {
   configText: string;
   /** The command that makes IoT Edge read the new file. */
   applyCommand: string;
+  /** SHA-256 of config.toml when planned (absent: there was none), so apply can refuse if it changed since. */
+  configSha256?: string;
   /** The file contents, private key included: never printed; applyIotEdgeInstall writes them. */
   readonly contents: ReadonlyMap<string, string>;
 };

@@ -32,6 +32,8 @@ const operationStatusTopic = /^\$dps\/registrations\/GET\/iotdps-get-operationst
 const usernamePattern = /^([^/]+)\/registrations\/([^/]+)\/(.*)$/;
 /** A client that sends nothing in its keep-alive interval and a half is gone (MQTT 3.1.1, 3.1.2.10). */
 const keepAliveGrace = 1.5;
+/** After the sandbox closes a connection, how long the client has to close its side. */
+const closeGraceMs = 2000;
 /** Until CONNECT arrives. */
 const connectTimeoutMs = 30_000;
 
@@ -74,20 +76,26 @@ type Session = {idScope: string; registrationId: string};
 function serveConnection(socket: TLSSocket, options: MqttDeviceApiOptions) {
   const decoder = new MqttDecoder();
   let session: Session | undefined;
+  let closing = false;
   // Packets are handled one after another, so answers leave in the order the requests came.
   let queue = Promise.resolve();
   const send = (bytes: Buffer) => {
-    if (!socket.destroyed) socket.write(bytes);
+    if (!closing && !socket.destroyed) socket.write(bytes);
   };
   const close = (reason?: string) => {
     if (reason) options.log?.(`mqtt ${socket.remoteAddress ?? ''}: ${reason}`);
+    closing = true;
+    // end() sends what is still queued (a CONNACK refusal, the answers before a DISCONNECT) before closing;
+    // a client that does not close its side in time is cut off.
     socket.end();
-    socket.destroy();
+    setTimeout(() => socket.destroy(), closeGraceMs).unref();
   };
 
+  socket.setNoDelay(true); // small answers; Nagle plus the client's delayed ACK would hold each one ~40 ms
   socket.setTimeout(connectTimeoutMs, () => close('no CONNECT in time'));
   socket.on('error', () => socket.destroy());
   socket.on('data', (chunk: Buffer) => {
+    if (closing) return;
     let packets: InboundPacket[];
     try {
       packets = decoder.push(chunk);
@@ -105,7 +113,7 @@ function serveConnection(socket: TLSSocket, options: MqttDeviceApiOptions) {
   });
 
   const handle = async (packet: InboundPacket): Promise<void> => {
-    if (socket.destroyed) return;
+    if (closing || socket.destroyed) return;
     if (!session) {
       if (packet.type !== 'connect') return close(`${packet.type} before CONNECT`);
       if (packet.protocolName !== 'MQTT' || packet.protocolLevel !== 4) {

@@ -18,6 +18,8 @@ const readyKeys = [
   'dpsName',
   'idScope',
   'caCertFile',
+  'deviceHost',
+  'mqttPort',
 ];
 
 test('--in-memory --port 0: exactly one JSON ready line on stdout, logs on stderr, SIGTERM exits 0', async () => {
@@ -34,6 +36,8 @@ test('--in-memory --port 0: exactly one JSON ready line on stdout, logs on stder
     assert.equal(info.armEndpoint, `https://127.0.0.1:${info.port}`);
     assert.match(info.idScope, /^0ne[0-9A-F]{8}$/);
     assert.ok(isAbsolute(info.caCertFile));
+    assert.equal(info.deviceHost, 'localhost');
+    assert.ok(info.mqttPort > 0 && info.mqttPort !== info.port);
     const caCertificatePem = await readFile(info.caCertFile, 'utf8');
 
     // The ready line alone is enough to reach both APIs.
@@ -86,6 +90,9 @@ test('--help explains every flag and the ready line', async () => {
   assert.equal(result.code, 0);
   for (const text of [
     '--port',
+    '--mqtt-port',
+    'mqttPort',
+    'deviceHost',
     '--host',
     '--state-dir',
     '--in-memory',
@@ -101,6 +108,8 @@ test('bad flags are usage errors with exit code 2', async () => {
   const cases: Array<[string[], RegExp]> = [
     [['--port', 'abc'], /--port must be a whole number/],
     [['--port', '70000'], /--port must be a whole number/],
+    [['--mqtt-port', 'x'], /--mqtt-port must be a whole number/],
+    [['--port', '8443', '--mqtt-port', '8443'], /--port and --mqtt-port must differ/],
     [['--in-memory', '--state-dir', '/tmp/x'], /cannot be used together/],
     [['--bogus'], /unknown option --bogus/],
     [['--host'], /--host needs a value/],
@@ -125,5 +134,33 @@ test('a port in use is a clear error with exit code 1', async () => {
   } finally {
     running.child.kill('SIGTERM');
     await running.exited;
+  }
+});
+
+test('--mqtt-port: a fixed port is in the ready line; one in use is named in the error', async () => {
+  const running = await spawnEmulator(['--in-memory']);
+  try {
+    const taken = await runCli([
+      'emulator',
+      '--in-memory',
+      '--mqtt-port',
+      String(running.info.port),
+    ]);
+    assert.equal(taken.code, 1);
+    assert.match(
+      taken.stderr,
+      new RegExp(`port ${running.info.port} on 127.0.0.1 is already in use \\(--mqtt-port\\)`),
+    );
+  } finally {
+    running.child.kill('SIGTERM');
+    await running.exited;
+  }
+  const fixedPort = running.info.mqttPort; // free again now that its emulator has stopped
+  const fixed = await spawnEmulator(['--in-memory', '--mqtt-port', String(fixedPort)]);
+  try {
+    assert.equal(fixed.info.mqttPort, fixedPort);
+  } finally {
+    fixed.child.kill('SIGTERM');
+    assert.equal(await fixed.exited, 0);
   }
 });

@@ -3,7 +3,7 @@ import {access, constants} from 'node:fs/promises';
 import {delimiter, join} from 'node:path';
 import {readCertificateFile, readPrivateKeyFile} from '../../certs/read.js';
 import {CertificateReadError} from '../../certs/read-errors.js';
-import type {DeviceTarget, IotEdgeInstallRequest} from '../../device/types.js';
+import type {DeviceTarget, IotEdgeInstallPlan, IotEdgeInstallRequest} from '../../device/types.js';
 import type {
   DeviceFiles,
   DeviceRegistrationOutcome,
@@ -20,6 +20,9 @@ import {expandPath} from './path-completion.js';
  */
 
 type PathContext = {cwd: string; home: string};
+
+/** Tests only: the folder that stands for / when installing on "this device". */
+export type EdgeInstallTesting = {root?: string};
 
 /** The device's chain (leaf first, then its intermediates) and key, read from the paths typed. */
 async function readDeviceFiles(
@@ -70,12 +73,15 @@ function targetOf(endpoint: DeviceEndpoint, idScope: string): DeviceTarget {
 async function installRequest(
   request: EdgeInstallRequest,
   context: PathContext,
+  testing: EdgeInstallTesting,
 ): Promise<IotEdgeInstallRequest> {
   const {chain, key} = await readDeviceFiles(request, context);
   return {
+    ...(testing.root ? {root: testing.root} : {}),
     idScope: request.idScope,
     registrationId: request.registrationId,
     globalEndpoint: request.globalEndpoint,
+    sandbox: request.sandbox,
     certificateChainPem: chain.map((certificate) => certificate.toString()).join(''),
     privateKeyPem: key.export({type: 'pkcs8', format: 'pem'}).toString(),
   };
@@ -95,7 +101,9 @@ async function commandExists(name: string): Promise<boolean> {
   return false;
 }
 
-export function createDeviceServices(context: PathContext) {
+export function createDeviceServices(context: PathContext, testing: EdgeInstallTesting = {}) {
+  // The last install plan shown: applied as it was shown, or not at all (it holds the key: never in state).
+  const plans: {last: number; kept?: {id: number; plan: IotEdgeInstallPlan}} = {last: 0};
   return {
     async checkDevice(request: DeviceFiles & {registrationId: string}): Promise<Finding[]> {
       const {preflightRegistration} = await import('../../device/preflight.js');
@@ -139,19 +147,25 @@ export function createDeviceServices(context: PathContext) {
     },
 
     async planEdgeInstall(request: EdgeInstallRequest): Promise<EdgeInstallPlan> {
-      const {planIotEdgeInstall} = await import('../../device/iotedge-install.js');
-      const plan = await planIotEdgeInstall(await installRequest(request, context));
+      const {planIotEdgeInstall} = await import('../../device/iot-edge-install.js');
+      const plan = await planIotEdgeInstall(await installRequest(request, context, testing));
+      const id = ++plans.last;
+      plans.kept = {id, plan};
       return {
+        id,
         actions: [...plan.changes, ...plan.notes],
         iotedgeFound: await commandExists('iotedge'),
       };
     },
 
-    async applyEdgeInstall(request: EdgeInstallRequest): Promise<string[]> {
-      const {planIotEdgeInstall, applyIotEdgeInstall} =
-        await import('../../device/iotedge-install.js');
-      const plan = await planIotEdgeInstall(await installRequest(request, context));
-      const result = await applyIotEdgeInstall(plan);
+    async applyEdgeInstall(id: number): Promise<string[]> {
+      const kept = plans.kept;
+      if (kept?.id !== id) {
+        throw new Error('this install plan is no longer the latest: press i to work it out again');
+      }
+      plans.kept = undefined;
+      const {applyIotEdgeInstall} = await import('../../device/iot-edge-install.js');
+      const result = await applyIotEdgeInstall(kept.plan);
       return [
         ...result.written.map(
           (file) =>
@@ -162,9 +176,9 @@ export function createDeviceServices(context: PathContext) {
       ];
     },
 
-    async runIotedgeConfigApply(signal: AbortSignal): Promise<{exitCode: number; output: string}> {
-      const {runIotEdgeConfigApply} = await import('../../device/iotedge-install.js');
-      const result = await runIotEdgeConfigApply({signal});
+    async runIotedgeConfigApply(): Promise<{exitCode: number; output: string}> {
+      const {runIotEdgeConfigApply} = await import('../../device/iot-edge-install.js');
+      const result = await runIotEdgeConfigApply();
       return {exitCode: result.exitCode ?? -1, output: result.output};
     },
   };

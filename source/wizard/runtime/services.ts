@@ -54,6 +54,8 @@ export function createServices(options: {
   connect: Connector;
   cwd?: string;
   home?: string;
+  /** Tests only: the folder that stands for / when installing on this device. */
+  edgeRoot?: string;
 }): WizardServices & {closeAll(): Promise<void>} {
   const context = {cwd: options.cwd ?? process.cwd(), home: options.home ?? homedir()};
   const opened = new Set<OpenConnection>();
@@ -106,7 +108,7 @@ export function createServices(options: {
       const {checkVerificationFile} = await import('./ca-signing.js');
       return checkVerificationFile(request, expandPath(request.path, context));
     },
-    ...createDeviceServices(context),
+    ...createDeviceServices(context, options.edgeRoot ? {root: options.edgeRoot} : {}),
     completePath: (text, options) => completePath(text, context, options),
     writeTextFile: (path, content, overwrite) =>
       writeTextFile(expandPath(path, context), content, overwrite),

@@ -85,10 +85,15 @@ export type EdgeInstallRequest = DeviceFiles & {
   registrationId: string;
   /** The device endpoint config.toml names, e.g. https://global.azure-devices-provisioning.net */
   globalEndpoint: string;
+  /** The ID scope is the local sandbox's: config.toml says so. */
+  sandbox: boolean;
 };
 
-/** What an install would do, one line each (paths, owners, modes, the backup), and whether iotedge exists. */
-export type EdgeInstallPlan = {actions: string[]; iotedgeFound: boolean};
+/**
+ * What an install would do, one line each (paths, owners, modes, the backup), and whether iotedge exists.
+ * The plan itself (it holds the key) stays with the services; `id` names it for applying exactly that plan.
+ */
+export type EdgeInstallPlan = {id: number; actions: string[]; iotedgeFound: boolean};
 
 export type WizardServices = {
   /** The folder relative paths start from. */
@@ -124,10 +129,13 @@ export type WizardServices = {
   registerDevice(request: DeviceRegistrationRequest): Promise<DeviceRegistrationOutcome>;
   /** What installing the device's files and config.toml on this machine would do; nothing is changed. */
   planEdgeInstall(request: EdgeInstallRequest): Promise<EdgeInstallPlan>;
-  /** Does what the plan said (the old config.toml kept as a backup); returns what was done. */
-  applyEdgeInstall(request: EdgeInstallRequest): Promise<string[]>;
-  /** Runs `iotedge config apply`; its exit code and output. */
-  runIotedgeConfigApply(signal: AbortSignal): Promise<{exitCode: number; output: string}>;
+  /**
+   * Does what the plan `id` said, and nothing else (the old config.toml kept as a backup; refused when
+   * config.toml changed since the plan); returns what was done, one line each.
+   */
+  applyEdgeInstall(id: number): Promise<string[]>;
+  /** Runs `iotedge config apply` (sudo -n unless root); its exit code and output. */
+  runIotedgeConfigApply(): Promise<{exitCode: number; output: string}>;
 };
 
 /** What one effect runs with: the services, the connection once open, its cancellation, its progress. */

@@ -422,8 +422,7 @@ function resultsFor(running: Task): Action[] {
       return [
         outcome({
           kind: 'edge-planned',
-          actions: ['write /etc/aziot/config.toml'],
-          iotedgeFound: true,
+          plan: {id: 1, actions: ['write /etc/aziot/config.toml'], iotedgeFound: true},
         }),
         outcome({kind: 'edge-failed', failure: {kind: 'file', message: 'EACCES'}}),
       ];

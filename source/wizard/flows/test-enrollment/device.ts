@@ -152,5 +152,6 @@ export function edgeInstallRequest(
     idScope,
     registrationId,
     globalEndpoint: globalEndpointOf(info),
+    sandbox: info?.mode === 'sandbox',
   };
 }

@@ -46,20 +46,19 @@ export async function runTestEnrollmentEffect(
     }
     case 'plan-edge-install':
       try {
-        const plan = await services.planEdgeInstall(effect.request);
-        return {kind: 'edge-planned', ...plan};
+        return {kind: 'edge-planned', plan: await services.planEdgeInstall(effect.request)};
       } catch (error) {
         return {kind: 'edge-failed', failure: toFailure(error)};
       }
     case 'apply-edge-install':
       try {
-        return {kind: 'edge-installed', done: await services.applyEdgeInstall(effect.request)};
+        return {kind: 'edge-installed', done: await services.applyEdgeInstall(effect.planId)};
       } catch (error) {
         return {kind: 'edge-failed', failure: toFailure(error)};
       }
     case 'run-config-apply':
       try {
-        return {kind: 'config-applied', ...(await services.runIotedgeConfigApply(context.signal))};
+        return {kind: 'config-applied', ...(await services.runIotedgeConfigApply())};
       } catch (error) {
         return {kind: 'config-applied', exitCode: -1, output: toFailure(error).message};
       }

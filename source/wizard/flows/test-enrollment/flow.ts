@@ -188,7 +188,7 @@ function result(
     case 'edge-planned':
       return update({
         ...withoutInstall(flow),
-        installPlan: {actions: outcome.actions, iotedgeFound: outcome.iotedgeFound},
+        installPlan: outcome.plan,
       });
     case 'edge-installed':
       return update({...withStep(withoutInstall(flow), 'installed'), installed: outcome.done});

@@ -247,11 +247,12 @@ function refusedKey(flow: TestEnrollmentFlow, event: KeyEvent, context: FlowCont
   return at(flow);
 }
 
-function installPlanKey(flow: TestEnrollmentFlow, event: KeyEvent, context: FlowContext): Update {
+/** y installs exactly the plan on screen. */
+function installPlanKey(flow: TestEnrollmentFlow, event: KeyEvent): Update {
   if (!flow.installPlan || !isLetter(event, 'y')) return at(flow);
   return at(
     {...withError(flow, undefined), install: 'installing'},
-    {kind: 'apply-edge-install', request: edgeInstallRequest(flow, context.info)},
+    {kind: 'apply-edge-install', planId: flow.installPlan.id},
   );
 }
 
@@ -328,7 +329,7 @@ export function testEnrollmentInput(
     case 'write-config':
       return writeConfigKey(flow, event, context);
     case 'install-plan':
-      return installPlanKey(flow, event, context);
+      return installPlanKey(flow, event);
     case 'installed':
       return installedKey(flow, event);
   }

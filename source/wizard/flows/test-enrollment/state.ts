@@ -4,6 +4,7 @@ import {emptyPathField} from '../../shared/path-field.js';
 import type {
   DeviceRegistrationOutcome,
   DeviceTransport,
+  EdgeInstallPlan,
   EdgeInstallRequest,
 } from '../../shared/services.js';
 import {emptyDraft, type TextDraft} from '../../shared/text-draft.js';
@@ -72,7 +73,7 @@ export type TestEnrollmentFlow = {
   /** The step `w` was pressed on, where writing the file returns. */
   configFrom?: 'preflight' | 'assigned';
   /** The IoT Edge install: what it would do, then what it did, then `iotedge config apply`. */
-  installPlan?: {actions: string[]; iotedgeFound: boolean};
+  installPlan?: EdgeInstallPlan;
   /** What of the install runs: working out the plan, or doing it. */
   install?: 'planning' | 'installing';
   installed?: string[];
@@ -110,14 +111,14 @@ export type TestEnrollmentEffect =
     }
   | ({kind: 'register-device'} & RegisterDevice)
   | {kind: 'plan-edge-install'; request: EdgeInstallRequest}
-  | {kind: 'apply-edge-install'; request: EdgeInstallRequest}
+  | {kind: 'apply-edge-install'; planId: number}
   | {kind: 'run-config-apply'};
 
 export type TestEnrollmentOutcome =
   | {kind: 'device-checked'; findings: Finding[]}
   | {kind: 'device-registered'; outcome: DeviceRegistrationOutcome}
   | {kind: 'registration-failed'; failure: Failure}
-  | {kind: 'edge-planned'; actions: string[]; iotedgeFound: boolean}
+  | {kind: 'edge-planned'; plan: EdgeInstallPlan}
   | {kind: 'edge-installed'; done: string[]}
   | {kind: 'edge-failed'; failure: Failure}
   | {kind: 'config-applied'; exitCode: number; output: string};

@@ -323,6 +323,7 @@ describe('test an enrollment: the flow', () => {
       idScope: info.idScope,
       registrationId: 'device-01',
       globalEndpoint: 'https://global.azure-devices-provisioning.net',
+      sandbox: true,
     });
     // A failed plan leaves the step usable, with the reason.
     const failed = reducer(state, {
@@ -338,13 +339,17 @@ describe('test an enrollment: the flow', () => {
       taskId: plan.id,
       outcome: {
         kind: 'edge-planned',
-        actions: ['write /etc/aziot/config.toml (the old one kept as config.toml.bak)'],
-        iotedgeFound: true,
+        plan: {
+          id: 7,
+          actions: ['write /etc/aziot/config.toml (the old one kept as config.toml.bak)'],
+          iotedgeFound: true,
+        },
       },
     });
     assert.ok(keyHints(state).includes('y apply'));
     state = press(state, text('y'));
     const apply = task(state, 'apply-edge-install');
+    assert.equal(apply.planId, 7, 'exactly the plan shown');
     state = reducer(state, {
       type: 'result',
       taskId: apply.id,
@@ -371,8 +376,7 @@ describe('test an enrollment: the flow', () => {
       taskId: task(state, 'plan-edge-install').id,
       outcome: {
         kind: 'edge-planned',
-        actions: ['write /etc/aziot/config.toml'],
-        iotedgeFound: false,
+        plan: {id: 1, actions: ['write /etc/aziot/config.toml'], iotedgeFound: false},
       },
     });
     state = press(state, text('y'));

@@ -1,6 +1,7 @@
 import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {writeFile} from 'node:fs/promises';
+import {createPrivateKey} from 'node:crypto';
+import {mkdtemp, readFile, stat, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {burst, keys, press, waitForFrame, type Instance} from '../../../helpers/ink.js';
 import {
@@ -97,6 +98,44 @@ describe('test an enrollment in the wizard', () => {
     const state = await withGateway(sandbox, (gateway) => gateway.getRegistrationState('edge-t1'));
     assert.equal(state.status, 'assigned');
     assert.equal(state.deviceId, 'edge-t1');
+  });
+
+  test('i on the device: the plan, then y writes config.toml, the chain and the key (0600) under its root', async () => {
+    const files = await deviceFiles('edge-t5');
+    const root = await mkdtemp(join(sandbox.folder, 'device-root-'));
+    await withGateway(sandbox, (gateway) =>
+      gateway.createOrUpdateIndividualEnrollment({
+        registrationId: 'edge-t5',
+        attestation: {type: 'x509', clientCertificates: {primary: {certificate: files.leafPem}}},
+      }),
+    );
+    await withWizard(
+      sandbox,
+      async (app) => {
+        await openTest(app);
+        await fillIn(app, files.fullChain, files.key);
+        await forward(app, 'Assigned hub');
+        await press(app, 'i');
+        const plan = await waitForFrame(app, 'Press y to do this');
+        assert.match(plan, /Install on this device/);
+        assert.match(plan, /\/etc\/aziot\/config\.toml/);
+        assert.ok(!plan.includes('PRIVATE KEY'));
+        fitsTheTerminal(plan);
+        await press(app, 'y');
+        const installed = await waitForFrame(app, '✔ Installed');
+        assert.match(installed, /sudo iotedge config apply/);
+        fitsTheTerminal(installed);
+      },
+      {columns: 80, edgeRoot: root},
+    );
+    const config = await readFile(join(root, 'etc/aziot/config.toml'), 'utf8');
+    assert.match(config, /registration_id = "edge-t5"/);
+    const key = join(root, 'var/aziot/secrets/iot-edge-device-identity-edge-t5.key.pem');
+    assert.equal((await stat(key)).mode & 0o777, 0o600);
+    assert.equal(
+      createPrivateKey(await readFile(key, 'utf8')).export({type: 'pkcs8', format: 'pem'}),
+      createPrivateKey(files.keyPem).export({type: 'pkcs8', format: 'pem'}),
+    );
   });
 
   test('a device of a signingCertificates group over MQTT: its certificate, then its chain file', async () => {

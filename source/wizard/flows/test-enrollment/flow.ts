@@ -64,7 +64,6 @@ export const testEnrollmentSteps: StepTable<TestEnrollmentFlow> = {
       'Enter home',
       ...(configOffered(flow) ? ['w write config.toml'] : []),
       'i install on this device',
-      'Esc home',
       exitHint,
     ],
   },

@@ -1,8 +1,6 @@
 import type {KeyObject, X509Certificate} from 'node:crypto';
 import {access, constants} from 'node:fs/promises';
 import {delimiter, join} from 'node:path';
-import {readCertificateFile, readPrivateKeyFile} from '../../certs/read.js';
-import {CertificateReadError} from '../../certs/read-errors.js';
 import type {DeviceTarget, IotEdgeInstallPlan, IotEdgeInstallRequest} from '../../device/types.js';
 import type {
   DeviceFiles,
@@ -29,6 +27,11 @@ async function readDeviceFiles(
   files: DeviceFiles,
   context: PathContext,
 ): Promise<{chain: X509Certificate[]; key: KeyObject}> {
+  // The certificate toolkit loads on first use, so the wizard's first screen does not wait for it.
+  const [{readCertificateFile, readPrivateKeyFile}, {CertificateReadError}] = await Promise.all([
+    import('../../certs/read.js'),
+    import('../../certs/read-errors.js'),
+  ]);
   const read = async (what: string, typed: string) => {
     try {
       return (await readCertificateFile(expandPath(typed, context))).certificates;

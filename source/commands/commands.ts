@@ -1,5 +1,6 @@
 import type {Command} from './command.js';
 import {certsUsage} from './certs-usage.js';
+import {deviceUsage} from './device-usage.js';
 import {emulatorUsage} from './emulator-usage.js';
 
 /** The subcommands of dps-enroll, in the order --help lists them. */
@@ -15,5 +16,11 @@ export const commands: readonly Command[] = [
     summary: 'inspect and check certificates, create test chains, sign verification certificates',
     usage: certsUsage,
     load: async () => (await import('./certs-command.js')).runCertsCommand,
+  },
+  {
+    name: 'device',
+    summary: 'register as a device with its certificate (sandbox or Azure), install on IoT Edge',
+    usage: deviceUsage,
+    load: async () => (await import('./device-command.js')).runDeviceCommand,
   },
 ];

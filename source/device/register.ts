@@ -23,10 +23,9 @@ const {ProvisioningDeviceClient} = provisioningDevice;
 
 type Callback = (error?: Error | null, ...rest: unknown[]) => void;
 
-/** The two calls of a polling transport, wrapped to report which stage a registration is in. */
+/** The registration call of a polling transport, wrapped to report which stage a registration is in. */
 type PollingTransport = {
   registrationRequest(request: unknown, callback: Callback): void;
-  queryOperationStatus(request: unknown, operationId: string, callback: Callback): void;
 };
 
 /** What register() resolves with: DPS's registrationState. */
@@ -70,7 +69,7 @@ export async function registerDevice(
   if (signal?.aborted) return refuse('cancelled', 'the registration was cancelled');
 
   onStage?.('connecting');
-  const transport = createTransport(request.transport ?? 'https', target);
+  const {transport, close} = createTransport(request.transport ?? 'https', target);
   reportStages(transport, onStage);
   const security = new X509Security(registrationId, {
     cert: request.certificateChainPem,
@@ -89,6 +88,7 @@ export async function registerDevice(
       if (settled) return;
       settled = true;
       signal?.removeEventListener('abort', onAbort);
+      close();
       resolve(result);
     };
     const onAbort = () => {
@@ -145,19 +145,26 @@ export function leafCommonName(chainPem: string): string | undefined {
   }
 }
 
-function createTransport(kind: 'https' | 'mqtt', target: DeviceTarget): PollingTransport {
+function createTransport(
+  kind: 'https' | 'mqtt',
+  target: DeviceTarget,
+): {transport: PollingTransport; close(): void} {
   if (kind === 'mqtt') {
     const base = new mqttBase.MqttBase();
     if (target.kind === 'sandbox') base.setOptions({ca: target.caCertificatePem});
-    return new MqttTransport(base) as unknown as PollingTransport;
+    return {transport: new MqttTransport(base) as unknown as PollingTransport, close: () => {}};
   }
   const base = new httpBase.Http();
-  if (target.kind === 'sandbox') {
-    // The SDK dials port 443 and takes no port: the agent's defaultPort and CA point it at the sandbox.
-    base.setOptions({http: {agent: localAgent(target.port, target.caCertificatePem)}});
-  }
-  // Two copies of azure-iot-http-base (pinned versions) have distinct private fields: same class at runtime.
-  return new HttpTransport(base as never) as unknown as PollingTransport;
+  // The SDK dials port 443 and takes no port: the agent's defaultPort and CA point it at the sandbox.
+  const agent =
+    target.kind === 'sandbox' ? localAgent(target.port, target.caCertificatePem) : undefined;
+  if (agent) base.setOptions({http: {agent}});
+  return {
+    // Two copies of azure-iot-http-base (pinned versions) have distinct private fields: same class at runtime.
+    transport: new HttpTransport(base as never) as unknown as PollingTransport,
+    // Kept-alive sockets would hold the process open after the registration.
+    close: () => agent?.destroy(),
+  };
 }
 
 /** The host the SDK dials. MQTT takes a URI (mqtts://host), so a port can ride along; HTTP cannot. */
@@ -173,14 +180,16 @@ function reportStages(
 ): void {
   if (!onStage) return;
   const register = transport.registrationRequest.bind(transport);
-  const poll = transport.queryOperationStatus.bind(transport);
   transport.registrationRequest = (request, callback) => {
     onStage('registering');
-    register(request, callback);
-  };
-  transport.queryOperationStatus = (request, operationId, callback) => {
-    onStage('waiting-for-assignment');
-    poll(request, operationId, callback);
+    register(request, (error, result, ...rest) => {
+      // DPS accepted the request and assigns a hub in the background: the SDK now waits, then polls.
+      const status = (result as {status?: unknown} | undefined)?.status;
+      if (!error && typeof status === 'string' && status.toLowerCase() === 'assigning') {
+        onStage('waiting-for-assignment');
+      }
+      callback(error, result, ...rest);
+    });
   };
 }
 

@@ -2,6 +2,7 @@ import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {explainRefusal} from '../../source/device/explain.js';
 import type {DeviceRegistrationRefusal} from '../../source/device/types.js';
+import {deviceRefusals} from '../../source/emulator/device-errors.js';
 
 function refusal(extra: Partial<DeviceRegistrationRefusal>): DeviceRegistrationRefusal {
   return {
@@ -116,5 +117,31 @@ describe('explainRefusal', () => {
       refusal({httpStatus: 404, message: 'no enrollment for registration ID edge-device-01'}),
     );
     assert.match(explanation.cause, /No enrollment matches/);
+  });
+
+  test("each of the sandbox's device refusals gets its own cause, not the catch-all", () => {
+    const answers = [
+      deviceRefusals.certificateExpired('CN=d', '2026-01-01T00:00:00Z'),
+      deviceRefusals.certificateNotYetValid('CN=d', '2027-01-01T00:00:00Z'),
+      deviceRefusals.brokenChain('CN=d'),
+      deviceRefusals.commonNameMismatch('other', 'edge-device-01'),
+      deviceRefusals.thumbprintMismatch('edge-device-01'),
+      deviceRefusals.unverifiedCa('root'),
+      deviceRefusals.noEnrollment('edge-device-01'),
+      deviceRefusals.unknownIdScope('0ne00ABCDEF'),
+    ];
+    const causes = answers.map(
+      (answer) =>
+        explainRefusal(
+          refusal({
+            httpStatus: answer.status,
+            errorCode: answer.errorCode,
+            message: answer.message,
+          }),
+        ).cause,
+    );
+    for (const cause of causes) assert.doesNotMatch(cause, /did not accept the certificate/);
+    // Expired and not-yet-valid share one cause; every other answer has its own.
+    assert.equal(new Set(causes).size, answers.length - 1, causes.join('\n'));
   });
 });

@@ -57,12 +57,7 @@ describe('registerDevice against the sandbox', () => {
 
   const transports: DeviceTransport[] = ['https', 'mqtt'];
   for (const transport of transports) {
-    const skip =
-      transport === 'mqtt' ? 'the sandbox does not serve MQTT yet (mqttPort is 0)' : false;
-    const mqttReady = () => transport === 'https' || sdk.emulator.info.mqttPort > 0;
-
-    test(`${transport}: an individual enrollment is assigned, with the stages in order`, async (t) => {
-      if (!mqttReady()) return t.skip(String(skip));
+    test(`${transport}: an individual enrollment is assigned, with the stages in order`, async () => {
       const id = `individual-${transport}`;
       const device = await issue(id, 'identity', root);
       await enrollIndividual(id, device, {deviceId: `${id}-device`});
@@ -81,8 +76,7 @@ describe('registerDevice against the sandbox', () => {
       assert.equal(state.assignedHub, result.assignedHub);
     });
 
-    test(`${transport}: a signingCertificates group device through a two-level chain`, async (t) => {
-      if (!mqttReady()) return t.skip(String(skip));
+    test(`${transport}: a signingCertificates group device through a two-level chain`, async () => {
       const groupId = `signing-group-${transport}`;
       await sdk.client.createOrUpdateEnrollmentGroup({
         enrollmentGroupId: groupId,
@@ -99,8 +93,7 @@ describe('registerDevice against the sandbox', () => {
       await sdk.client.deleteEnrollmentGroup(groupId);
     });
 
-    test(`${transport}: a caReferences group device, once its CA is verified`, async (t) => {
-      if (!mqttReady()) return t.skip(String(skip));
+    test(`${transport}: a caReferences group device, once its CA is verified`, async () => {
       const caName = `verified-root-${transport}`;
       const ca = await issue(`ca-references.root-${transport}`, 'ca');
       const caIntermediate = await issue(`ca-references.intermediate-${transport}`, 'ca', ca);
@@ -136,8 +129,7 @@ describe('registerDevice against the sandbox', () => {
       assert.equal(result.status, 'assigned', JSON.stringify(result));
     });
 
-    test(`${transport}: a CN other than the registration ID is refused with 401 and explained`, async (t) => {
-      if (!mqttReady()) return t.skip(String(skip));
+    test(`${transport}: a CN other than the registration ID is refused with 401 and explained`, async () => {
       const id = `wrong-cn-${transport}`;
       const device = await issue(`${id}-other`, 'identity', root);
       await enrollIndividual(id, device);
@@ -149,8 +141,7 @@ describe('registerDevice against the sandbox', () => {
       assert.match(explainRefusal(refusal).cause, /not the common name \(CN\)/);
     });
 
-    test(`${transport}: a chain no enrollment knows is refused and explained`, async (t) => {
-      if (!mqttReady()) return t.skip(String(skip));
+    test(`${transport}: a chain no enrollment knows is refused and explained`, async () => {
       const stranger = await issue(`stranger.root-${transport}`, 'ca');
       const device = await issue(`unknown-chain-${transport}`, 'identity', stranger);
       const refusal = refused(await register(transport, [device]));
@@ -158,8 +149,7 @@ describe('registerDevice against the sandbox', () => {
       assert.match(explainRefusal(refusal).cause, /No enrollment matches this certificate/);
     });
 
-    test(`${transport}: a disabled enrollment is refused and explained`, async (t) => {
-      if (!mqttReady()) return t.skip(String(skip));
+    test(`${transport}: a disabled enrollment is refused and explained`, async () => {
       const id = `disabled-${transport}`;
       const device = await issue(id, 'identity', root);
       await enrollIndividual(id, device, {provisioningStatus: 'disabled'});
@@ -168,8 +158,7 @@ describe('registerDevice against the sandbox', () => {
       assert.match(explainRefusal(refusal).cause, /disabled/);
     });
 
-    test(`${transport}: an expired certificate is refused with 401 and explained`, async (t) => {
-      if (!mqttReady()) return t.skip(String(skip));
+    test(`${transport}: an expired certificate is refused with 401 and explained`, async () => {
       const id = `expired-${transport}`;
       const device = await issue(id, 'identity', root, {
         notBefore: new Date(Date.now() - 10 * 24 * 60 * 60 * 1000),
@@ -224,5 +213,36 @@ describe('registerDevice against the sandbox', () => {
     controller.abort();
     const refusal = refused(await register('https', [device], {signal: controller.signal}));
     assert.equal(refusal.kind, 'cancelled');
+  });
+
+  test('aborting while waiting for the assignment ends the registration at once', async () => {
+    const slow = await startServiceSdk({deviceRetryAfterSeconds: 30});
+    try {
+      const id = 'abort-while-waiting';
+      const device = await issue(id, 'identity', root);
+      await slow.client.createOrUpdateIndividualEnrollment({
+        registrationId: id,
+        attestation: {
+          type: 'x509',
+          x509: {clientCertificates: {primary: {certificate: device.certificatePem}}},
+        },
+      } as never);
+      const controller = new AbortController();
+      const started = Date.now();
+      const result = await registerDevice({
+        target: sandboxDeviceTarget(slow.emulator.info, slow.emulator.caCertificatePem),
+        certificateChainPem: device.certificatePem,
+        privateKeyPem: device.privateKeyPem,
+        signal: controller.signal,
+        onStage: (stage) => {
+          if (stage === 'waiting-for-assignment') controller.abort();
+        },
+      });
+      assert.equal(refused(result).kind, 'cancelled');
+      // The sandbox asked for a 30 s wait before the first poll: cancelling did not sit it out.
+      assert.ok(Date.now() - started < 20_000);
+    } finally {
+      await slow.close();
+    }
   });
 });

@@ -1,7 +1,6 @@
 import {enrollmentIdProblem, maxX509RegistrationIdLength} from '../../../dps/index.js';
-import {defaultDevicePaths} from '../../../outputs/config-toml.js';
 import {loadedCertificate} from '../../shared/certificate-field.js';
-import {deviceConfigToml, globalEndpointOf} from '../../shared/outputs-view.js';
+import {globalEndpointOf} from '../../shared/outputs-view.js';
 import type {EdgeInstallRequest} from '../../shared/services.js';
 import type {ConnectionInfo} from '../../shared/types.js';
 import type {RegisterDevice, TestEnrollmentFlow, TestEnrollmentStep} from './state.js';
@@ -124,17 +123,6 @@ export function configOffered(flow: TestEnrollmentFlow): boolean {
   if (flow.individual) return false;
   const chain = loadedCertificate(flow.certificate)?.moreCertificates ?? 0;
   return chain > 0 || chainPathOf(flow) !== undefined;
-}
-
-/** The device's `[provisioning]` section, with the files where IoT Edge's docs put them. */
-export function deviceToml(flow: TestEnrollmentFlow, info: ConnectionInfo | undefined): string {
-  const registrationId = registrationIdOf(flow);
-  const paths = defaultDevicePaths(registrationId);
-  return deviceConfigToml(info, {
-    registrationId,
-    certificatePath: paths.identityCertPath,
-    keyPath: paths.identityKeyPath,
-  });
 }
 
 export function edgeInstallRequest(

@@ -14,7 +14,6 @@ import type {PathField} from '../../shared/types.js';
 import {
   asksFirst,
   configOffered,
-  deviceToml,
   edgeInstallRequest,
   idScopeOf,
   idScopeProblem,
@@ -24,6 +23,7 @@ import {
   registrationIdOf,
   registrationIdProblem,
 } from './device.js';
+import {deviceToml} from './outputs.js';
 import type {TestEnrollmentEffect, TestEnrollmentField, TestEnrollmentFlow} from './state.js';
 
 /** What each key does on each step of "Test an enrollment". */

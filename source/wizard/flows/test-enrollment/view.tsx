@@ -15,6 +15,7 @@ import {IdStep} from '../../shared/id-step.js';
 import {bodySize, candidateLines} from '../../shared/layout.js';
 import type {ConnectionInfo, PathField, RegistrationStage} from '../../shared/types.js';
 import {asksFirst, configOffered, idScopeOf, registrationIdOf} from './device.js';
+import {endpointText} from './outputs.js';
 import type {TestEnrollmentFlow} from './state.js';
 
 /** "Test an enrollment": one step on screen at a time. */
@@ -48,15 +49,6 @@ function PathStep({
       <StepError message={stepError} />
     </Box>
   );
-}
-
-/** Where the device registers, in words. */
-export function endpointText(info: ConnectionInfo | undefined): string {
-  const endpoint = info?.deviceEndpoint;
-  if (!endpoint) return 'unknown until connected';
-  return endpoint.kind === 'sandbox'
-    ? `the sandbox at ${endpoint.host}:${endpoint.port}`
-    : endpoint.host;
 }
 
 function DeviceSummary({flow, info}: {flow: TestEnrollmentFlow; info: ConnectionInfo | undefined}) {

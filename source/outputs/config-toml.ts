@@ -13,7 +13,7 @@ export type ProvisioningConfig = {
   /** Where the identity certificate's full chain and its key live on the device (absolute paths). */
   identityCertPath: string;
   identityKeyPath: string;
-  /** The ID scope is the local sandbox's, which devices cannot reach: say so in a comment. */
+  /** The ID scope is the local sandbox's, which only devices on this machine reach: say so in a comment. */
   sandbox?: boolean;
 };
 
@@ -66,7 +66,8 @@ export function provisioningToml(config: ProvisioningConfig): string {
   if (config.idScope) {
     if (config.sandbox) {
       lines.push(
-        "# The local sandbox's ID scope, for trying things out: devices cannot reach the sandbox.",
+        "# The local sandbox's ID scope, for trying things out: a device on this machine can register",
+        '# against the sandbox at its loopback address (trusting the sandbox CA); remote devices cannot.',
       );
     }
     lines.push(`id_scope = ${tomlString(config.idScope)}`);

@@ -58,6 +58,17 @@ test('the wizard loads the Azure SDKs and the emulator only when it connects', a
   assert.deepEqual(unwanted, []);
 });
 
+test("the wizard reads certificate and key files (a device's too) with a toolkit loaded on first use", async () => {
+  const {metafile} = await built;
+  const loaded = staticInputsOf(metafile, await chunkOf('source/wizard/runtime/run-wizard.tsx'));
+  assert.deepEqual(
+    loaded.filter(
+      (input) => /^node_modules\/node-forge\//.test(input) || input === 'source/certs/read.ts',
+    ),
+    [],
+  );
+});
+
 test('certs create-chain loads no ASN.1 library and no PKCS#12 reader', async () => {
   const {metafile} = await built;
   const loaded = staticInputsOf(metafile, await chunkOf('source/commands/certs-create-chain.ts'));

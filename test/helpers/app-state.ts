@@ -74,6 +74,12 @@ export const info: ConnectionInfo = {
   dpsName: 'sandbox',
   idScope: '0ne00000001',
   linkedHubs,
+  deviceEndpoint: {
+    kind: 'sandbox',
+    host: 'localhost',
+    port: 8443,
+    caCertificatePem: '-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n',
+  },
 };
 
 /**

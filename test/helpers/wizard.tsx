@@ -5,6 +5,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {App} from '../../source/wizard/runtime/app.js';
 import {wizardConnector} from '../../source/wizard/runtime/run-wizard.js';
+import {sandboxDeviceEndpoint} from '../../source/wizard/runtime/connect.js';
 import {createServices, type Connector} from '../../source/wizard/runtime/services.js';
 import {connectToSandbox} from '../../source/dps/gateway.js';
 import type {RetrySettings} from '../../source/dps/retry.js';
@@ -39,9 +40,15 @@ export async function openWizardWith(
   sandbox: WizardSandbox,
   target: string,
   connect: Connector,
-  options: {columns?: number} = {},
+  options: {columns?: number; edgeRoot?: string} = {},
 ) {
-  const services = createServices({target, connect, cwd: sandbox.folder, home: sandbox.folder});
+  const services = createServices({
+    target,
+    connect,
+    cwd: sandbox.folder,
+    home: sandbox.folder,
+    ...(options.edgeRoot ? {edgeRoot: options.edgeRoot} : {}),
+  });
   const app: Instance = await render(<App services={services} />, options);
   return {
     app,
@@ -66,7 +73,15 @@ export async function openWizard(sandbox: WizardSandbox, options: WizardOptions 
         sandbox.emulator.caCertificatePem,
         options.retry ? {retry: options.retry} : {},
       );
-      return {gateway, resource: await gateway.getDpsResource(), close: () => gateway.close()};
+      return {
+        gateway,
+        resource: await gateway.getDpsResource(),
+        deviceEndpoint: sandboxDeviceEndpoint(
+          sandbox.emulator.info,
+          sandbox.emulator.caCertificatePem,
+        ),
+        close: () => gateway.close(),
+      };
     },
     options,
   );
@@ -75,7 +90,12 @@ export async function openWizard(sandbox: WizardSandbox, options: WizardOptions 
 }
 
 /** The terminal's width, and the gateway's retry policy when a test needs shorter waits than DPS's. */
-export type WizardOptions = {columns?: number; retry?: RetrySettings};
+export type WizardOptions = {
+  columns?: number;
+  retry?: RetrySettings;
+  /** The folder that stands for / when the wizard installs on "this device". */
+  edgeRoot?: string;
+};
 
 /** Opens the wizard on the sandbox, runs `body` with it and closes it, whether `body` passes or throws. */
 export async function withWizard(

@@ -148,7 +148,7 @@ describe('provisioningToml', () => {
     assertSimpleToml(toml);
   });
 
-  test('the sandbox gets a comment that devices cannot reach it', () => {
+  test('the sandbox gets a comment that only a device on this machine can reach it', () => {
     const toml = provisioningToml({
       globalEndpoint: 'https://global.azure-devices-provisioning.net',
       idScope: '0ne00SANDBOX',
@@ -158,10 +158,10 @@ describe('provisioningToml', () => {
     });
     const lines = toml.split('\n');
     const at = lines.indexOf('id_scope = "0ne00SANDBOX"');
-    assert.equal(
-      lines[at - 1],
-      "# The local sandbox's ID scope, for trying things out: devices cannot reach the sandbox.",
-    );
+    assert.deepEqual(lines.slice(at - 2, at), [
+      "# The local sandbox's ID scope, for trying things out: a device on this machine can register",
+      '# against the sandbox at its loopback address (trusting the sandbox CA); remote devices cannot.',
+    ]);
     assertSimpleToml(toml);
     const real = provisioningToml({
       globalEndpoint: 'https://global.azure-devices-provisioning.net',

@@ -2,6 +2,7 @@ import type {CaFlow} from '../flows/ca/state.js';
 import type {GroupFlow} from '../flows/group/state.js';
 import type {IndividualFlow} from '../flows/individual/state.js';
 import type {TestCertificatesFlow} from '../flows/test-certificates/state.js';
+import type {TestEnrollmentFlow} from '../flows/test-enrollment/state.js';
 import type {FlowName} from '../shared/effect.js';
 
 /** What a draft file holds (see draft.ts for what goes in and comes out). */
@@ -19,4 +20,6 @@ export type Draft = {
   group: GroupFlow;
   ca: CaFlow;
   testCertificates: TestCertificatesFlow;
+  /** Older drafts lack it: the test then starts empty. */
+  testEnrollment?: TestEnrollmentFlow;
 };

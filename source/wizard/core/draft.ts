@@ -2,6 +2,7 @@ import type {CaFlow} from '../flows/ca/state.js';
 import type {GroupFlow} from '../flows/group/state.js';
 import type {IndividualFlow} from '../flows/individual/state.js';
 import type {TestCertificatesFlow} from '../flows/test-certificates/state.js';
+import type {TestEnrollmentFlow} from '../flows/test-enrollment/state.js';
 import {emptyDraft} from '../shared/text-draft.js';
 import type {FlowName} from '../shared/effect.js';
 import type {CaCertificateList, CertificateField, CertificatePurpose} from '../shared/types.js';
@@ -19,7 +20,9 @@ import {addTask} from './task-list.js';
  * effect is kept as the step before it, whose Enter asks for the effect again.
  */
 
-type Flows = Pick<Draft, 'individual' | 'group' | 'ca' | 'testCertificates'>;
+type Flows = Pick<Draft, 'individual' | 'group' | 'ca' | 'testCertificates'> & {
+  testEnrollment: TestEnrollmentFlow;
+};
 
 /**
  * A certificate field as a draft keeps it: its path, and "reading" when its file was read (or was being
@@ -103,12 +106,37 @@ function testCertificatesDraft(flow: TestCertificatesFlow): TestCertificatesFlow
   return {...rest, step: flow.step === 'generating' ? 'summary' : flow.step};
 }
 
+/**
+ * The test of an enrollment keeps its paths (the key's path, never the key) and what DPS answered; a step
+ * that checks, registers or installs goes back to the transport, whose Enter checks again.
+ */
+function testEnrollmentDraft(flow: TestEnrollmentFlow): TestEnrollmentFlow {
+  const {
+    checking: _checking,
+    stage: _stage,
+    findings: _findings,
+    installPlan: _plan,
+    install: _install,
+    installed: _installed,
+    applying: _applying,
+    applyResult: _applied,
+    ...rest
+  } = withoutMoment(flow);
+  const again = ['preflight', 'confirm', 'registering', 'install-plan', 'installed'];
+  return {
+    ...rest,
+    step: again.includes(flow.step) ? 'transport' : flow.step,
+    certificate: draftCertificate(flow.certificate),
+  };
+}
+
 function flowsDraft(state: Pick<WizardState, keyof Flows>): Flows {
   return {
     individual: individualDraft(state.individual),
     group: groupDraft(state.group),
     ca: caDraft(state.ca),
     testCertificates: testCertificatesDraft(state.testCertificates),
+    testEnrollment: testEnrollmentDraft(state.testEnrollment),
   };
 }
 
@@ -135,8 +163,10 @@ export function draftOf(state: WizardState, target: string, now: Date): Draft | 
 
 /** Whether anything was typed: any text field or path that is not what the flow starts with. */
 export function draftHasTyping(draft: Pick<Draft, keyof Flows>): boolean {
-  const initial = texts(flowsDraft(initialFlows()));
-  return [...texts(flowsDraft(draft))].some(([where, text]) => text !== (initial.get(where) ?? ''));
+  const fresh = initialFlows();
+  const initial = texts(flowsDraft(fresh));
+  const flows = {...draft, testEnrollment: draft.testEnrollment ?? fresh.testEnrollment};
+  return [...texts(flowsDraft(flows))].some(([where, text]) => text !== (initial.get(where) ?? ''));
 }
 
 /** Every typed text of the flows by where it is: the values of their text drafts (a value and a cursor). */
@@ -184,6 +214,7 @@ export function parseDraft(text: string): Draft | undefined {
     'group',
     'verify-ca',
     'test-certificates',
+    'test-enrollment',
   ];
   if (
     draft.version !== draftVersion ||
@@ -231,6 +262,12 @@ const readAgain: {
     get: (f) => f.group.deviceCertificate,
   },
   {owner: 'verify-ca', field: 'ca-certificate', purpose: 'ca', get: (f) => f.ca.certificateFile},
+  {
+    owner: 'test-enrollment',
+    field: 'test-certificate',
+    purpose: 'identity',
+    get: (f) => f.testEnrollment.certificate,
+  },
 ];
 
 /**
@@ -244,6 +281,7 @@ export function resumeDraft(state: WizardState, draft: Draft): WizardState {
     group: {...fresh.group, ...draft.group},
     ca: {...fresh.ca, ...draft.ca},
     testCertificates: {...fresh.testCertificates, ...draft.testCertificates},
+    testEnrollment: {...fresh.testEnrollment, ...draft.testEnrollment},
   };
   const screen: WizardState['screen'] =
     draft.screen === 'home' ? {name: 'home', cursor: 0} : {name: draft.screen};
@@ -284,6 +322,7 @@ export const flowTitles: Record<FlowName, string> = {
   group: 'Group enrollment',
   'verify-ca': 'Verify a CA certificate',
   'test-certificates': 'Generate test certificates',
+  'test-enrollment': 'Test an enrollment',
 };
 
 /**
@@ -297,6 +336,7 @@ export function hasUnsavedWork(state: WizardState): boolean {
     group: ['result', 'config', 'preflight'],
     ca: ['verified', 'save', 'commands', 'list', 'needs-arm'],
     testCertificates: ['done'],
+    testEnrollment: ['assigned', 'installed'],
   };
   const initial = initialFlows();
   return (Object.keys(done) as (keyof Flows)[]).some((name) => {

@@ -2,6 +2,7 @@ import {caFlow} from '../flows/ca/flow.js';
 import {groupFlow} from '../flows/group/flow.js';
 import {individualFlow} from '../flows/individual/flow.js';
 import {testCertificatesFlow} from '../flows/test-certificates/flow.js';
+import {testEnrollmentFlow} from '../flows/test-enrollment/flow.js';
 import type {FlowName, FlowUpdate, HandOff, RouterEffect} from '../shared/effect.js';
 import {stepOf, type FlowContext, type FlowModule, type StepSpec} from '../shared/flow.js';
 import type {StepFlow} from '../shared/flow-step.js';
@@ -22,6 +23,7 @@ const modules = {
   group: groupFlow,
   'verify-ca': caFlow,
   'test-certificates': testCertificatesFlow,
+  'test-enrollment': testEnrollmentFlow,
 };
 
 const slices = {
@@ -29,6 +31,7 @@ const slices = {
   group: 'group',
   'verify-ca': 'ca',
   'test-certificates': 'testCertificates',
+  'test-enrollment': 'testEnrollment',
 } as const satisfies Record<FlowName, keyof WizardState>;
 
 export const moduleOf = (name: FlowName): AnyModule => modules[name] as unknown as AnyModule;

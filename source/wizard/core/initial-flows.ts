@@ -2,15 +2,17 @@ import {initialCaFlow} from '../flows/ca/state.js';
 import {initialGroupFlow} from '../flows/group/state.js';
 import {initialIndividualFlow} from '../flows/individual/enrollment.js';
 import {initialTestCertificatesFlow} from '../flows/test-certificates/state.js';
+import {initialTestEnrollmentFlow} from '../flows/test-enrollment/state.js';
 import type {WizardState} from './state.js';
 
 /** Every flow as it starts, before the wizard knows the DPS's linked hubs. */
 export const initialFlows = (): Pick<
   WizardState,
-  'individual' | 'group' | 'ca' | 'testCertificates'
+  'individual' | 'group' | 'ca' | 'testCertificates' | 'testEnrollment'
 > => ({
   individual: initialIndividualFlow([]),
   group: initialGroupFlow([]),
   ca: initialCaFlow(),
   testCertificates: initialTestCertificatesFlow(),
+  testEnrollment: initialTestEnrollmentFlow(),
 });

@@ -25,8 +25,9 @@ export function draftPlace(draft: Draft): string {
     group: draft.group,
     'verify-ca': draft.ca,
     'test-certificates': draft.testCertificates,
+    'test-enrollment': draft.testEnrollment,
   } as const;
-  return `${flowTitles[draft.screen]}, step "${slices[draft.screen].step}"`;
+  return `${flowTitles[draft.screen]}, step "${slices[draft.screen]?.step ?? 'certificate'}"`;
 }
 
 /** The first screen when a session stopped with typing unsaved: resume it, or start fresh. */

@@ -10,6 +10,11 @@ import type {
   TestCertificatesFlow,
   TestCertificatesOutcome,
 } from '../flows/test-certificates/state.js';
+import type {
+  TestEnrollmentEffect,
+  TestEnrollmentFlow,
+  TestEnrollmentOutcome,
+} from '../flows/test-enrollment/state.js';
 import type {FlowName, Progress, SharedOutcome} from '../shared/effect.js';
 import type {KeyEvent} from '../shared/key-event.js';
 import type {Viewport} from '../shared/layout.js';
@@ -31,7 +36,12 @@ export type Screen =
 
 /** Every effect by its one name: what the runtime runs. */
 export type Effect =
-  {kind: 'connect'} | IndividualEffect | GroupEffect | CaEffect | TestCertificatesEffect;
+  | {kind: 'connect'}
+  | IndividualEffect
+  | GroupEffect
+  | CaEffect
+  | TestCertificatesEffect
+  | TestEnrollmentEffect;
 
 /** An effect while it runs: its id, and who gets its outcome (a flow, or the wizard for the connection). */
 export type Task = Effect & {id: number; owner: FlowName | 'wizard'};
@@ -44,7 +54,8 @@ export type Outcome =
   | IndividualOutcome
   | GroupOutcome
   | CaOutcome
-  | TestCertificatesOutcome;
+  | TestCertificatesOutcome
+  | TestEnrollmentOutcome;
 
 /** News from an effect still running: the wizard's sign-in prompt, or a flow's progress. */
 export type TaskProgress = Progress | {kind: 'sign-in-prompt'; prompt: DeviceCodePrompt};
@@ -62,6 +73,7 @@ export type WizardState = {
   group: GroupFlow;
   ca: CaFlow;
   testCertificates: TestCertificatesFlow;
+  testEnrollment: TestEnrollmentFlow;
   /** Effects to run; one leaves the list when its outcome arrives or when the user leaves it behind. */
   tasks: Task[];
   nextTaskId: number;

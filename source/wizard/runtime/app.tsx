@@ -11,6 +11,7 @@ import {CaScreen} from '../flows/ca/view.js';
 import {GroupScreen} from '../flows/group/view.js';
 import {IndividualScreen} from '../flows/individual/view.js';
 import {TestCertificatesScreen} from '../flows/test-certificates/view.js';
+import {TestEnrollmentScreen} from '../flows/test-enrollment/view.js';
 import {ScrollLimitContext} from '../components/scroll-view.js';
 import {contextOf, flowOf} from '../core/flows.js';
 import type {OpenConnection, WizardServices} from '../shared/services.js';
@@ -86,6 +87,7 @@ const titles = {
   group: 'Group enrollment',
   'verify-ca': 'Verify a CA certificate',
   'test-certificates': 'Generate test certificates',
+  'test-enrollment': 'Test an enrollment',
   resume: 'Resume',
   quit: '',
 } as const;
@@ -179,6 +181,9 @@ export function App({
             {onScreen === 'verify-ca' ? <CaScreen flow={state.ca} context={context} /> : null}
             {onScreen === 'test-certificates' ? (
               <TestCertificatesScreen flow={state.testCertificates} context={context} />
+            ) : null}
+            {onScreen === 'test-enrollment' ? (
+              <TestEnrollmentScreen flow={state.testEnrollment} context={context} />
             ) : null}
           </ScrollLimitContext.Provider>
         </Box>

@@ -17,7 +17,9 @@ import {
   SignInCancelledError,
 } from '../../dps/index.js';
 import {defaultStateDir} from '../../emulator/state-dir.js';
+import type {EmulatorInfo} from '../../emulator/types.js';
 import {describeChoice, type ConnectionChoice} from './connection-options.js';
+import type {DeviceEndpoint} from '../shared/types.js';
 
 export type Connected = {
   gateway: DpsGateway;
@@ -25,6 +27,8 @@ export type Connected = {
   resource?: DpsResource;
   /** Absolute path of the sandbox state folder (sandbox only), to tell the user where their data lives. */
   sandboxStateDir?: string;
+  /** The sandbox's device API on loopback, with its CA (sandbox only). */
+  deviceEndpoint?: DeviceEndpoint;
   /** Closes the gateway and, for the sandbox, the in-process emulator. Idempotent. */
   close(): Promise<void>;
 };
@@ -154,6 +158,7 @@ async function openSandbox(
       gateway,
       resource,
       sandboxStateDir: stateDir,
+      deviceEndpoint: sandboxDeviceEndpoint(emulator.info, emulator.caCertificatePem),
       close: closeOnce([() => openGateway.close(), () => emulator.close()]),
     };
   } catch (error) {
@@ -161,6 +166,20 @@ async function openSandbox(
     await emulator.close();
     throw error;
   }
+}
+
+/** Where a device on this machine registers against the sandbox, trusting the sandbox's CA. */
+export function sandboxDeviceEndpoint(
+  info: EmulatorInfo,
+  caCertificatePem: string,
+): DeviceEndpoint {
+  return {
+    kind: 'sandbox',
+    host: info.deviceHost,
+    port: info.port,
+    mqttPort: info.mqttPort,
+    caCertificatePem,
+  };
 }
 
 /** The emulator's lock messages, mapped to what the operator can do about them. */

@@ -2,7 +2,9 @@ import {homedir} from 'node:os';
 import type {DpsGateway, DpsResource, RetryWait} from '../../dps/index.js';
 import type {OpenConnection, WizardServices} from '../shared/services.js';
 import {completePath, expandPath} from './path-completion.js';
-import type {ConnectionInfo, DeviceCodePrompt} from '../shared/types.js';
+import type {ConnectionInfo, DeviceCodePrompt, DeviceEndpoint} from '../shared/types.js';
+import {globalDeviceHost} from '../../device/types.js';
+import {createDeviceServices} from './device-services.js';
 import {writeTextFile} from './text-file.js';
 
 /** What a connection yields, before the wizard turns it into what its header and flows show. */
@@ -10,6 +12,8 @@ export type ConnectedDps = {
   gateway: DpsGateway;
   resource?: DpsResource;
   sandboxStateDir?: string;
+  /** The sandbox's device API; Azure's devices register at the global endpoint. */
+  deviceEndpoint?: DeviceEndpoint;
   close(): Promise<void>;
 };
 
@@ -32,7 +36,16 @@ export function connectionInfo(connected: ConnectedDps): ConnectionInfo {
     ...(resource?.deviceHostName ? {deviceHostName: resource.deviceHostName} : {}),
     linkedHubs: resource?.linkedHubs ?? [],
     ...(connected.sandboxStateDir ? {sandboxStateDir: connected.sandboxStateDir} : {}),
+    ...deviceEndpointOf(connected),
   };
+}
+
+/** A sandbox's device API as it said; DPS in Azure at its device host. Never Azure for a sandbox. */
+function deviceEndpointOf(connected: ConnectedDps): {deviceEndpoint?: DeviceEndpoint} {
+  if (connected.deviceEndpoint) return {deviceEndpoint: connected.deviceEndpoint};
+  if (connected.gateway.connection.mode === 'sandbox') return {};
+  const host = connected.resource?.deviceHostName ?? globalDeviceHost;
+  return {deviceEndpoint: {kind: 'global', host}};
 }
 
 /** The wizard's services over the real file system and a way to connect. */
@@ -41,6 +54,8 @@ export function createServices(options: {
   connect: Connector;
   cwd?: string;
   home?: string;
+  /** Tests only: the folder that stands for / when installing on this device. */
+  edgeRoot?: string;
 }): WizardServices & {closeAll(): Promise<void>} {
   const context = {cwd: options.cwd ?? process.cwd(), home: options.home ?? homedir()};
   const opened = new Set<OpenConnection>();
@@ -93,6 +108,7 @@ export function createServices(options: {
       const {checkVerificationFile} = await import('./ca-signing.js');
       return checkVerificationFile(request, expandPath(request.path, context));
     },
+    ...createDeviceServices(context, options.edgeRoot ? {root: options.edgeRoot} : {}),
     completePath: (text, options) => completePath(text, context, options),
     writeTextFile: (path, content, overwrite) =>
       writeTextFile(expandPath(path, context), content, overwrite),

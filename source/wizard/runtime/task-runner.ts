@@ -4,6 +4,7 @@ import {runCaEffect} from '../flows/ca/effects.js';
 import {runGroupEffect} from '../flows/group/effects.js';
 import {runIndividualEffect} from '../flows/individual/effects.js';
 import {runTestCertificatesEffect} from '../flows/test-certificates/effects.js';
+import {runTestEnrollmentEffect} from '../flows/test-enrollment/effects.js';
 import {callOptions, toFailure} from '../shared/dps-calls.js';
 import type {EffectContext, OpenConnection, WizardServices} from '../shared/services.js';
 
@@ -108,6 +109,12 @@ async function run(task: Task, context: TaskContext): Promise<Outcome | undefine
       return runCaEffect(task, effectContext);
     case 'generate-test-chain':
       return runTestCertificatesEffect(task, effectContext);
+    case 'check-device':
+    case 'register-device':
+    case 'plan-edge-install':
+    case 'apply-edge-install':
+    case 'run-config-apply':
+      return runTestEnrollmentEffect(task, effectContext);
   }
 }
 

@@ -41,6 +41,7 @@ export function CertificateStep({
   stepError,
   width,
   use = 'enrolled',
+  presentsChain = false,
 }: {
   title: string;
   explanation: string;
@@ -49,6 +50,8 @@ export function CertificateStep({
   width: number;
   /** What the certificate is for, in "This certificate cannot be …" when it has errors. */
   use?: string;
+  /** The device presents the whole file (its chain) rather than DPS storing the first certificate. */
+  presentsChain?: boolean;
 }) {
   const {status} = field;
   return (
@@ -73,7 +76,7 @@ export function CertificateStep({
           </FieldRow>
           {status.certificate.moreCertificates > 0 ? (
             <FieldRow label="Chain" width={9}>
-              {`the file holds ${status.certificate.moreCertificates} more certificate${status.certificate.moreCertificates === 1 ? '' : 's'}; only this first one is sent to DPS`}
+              {`the file holds ${status.certificate.moreCertificates} more certificate${status.certificate.moreCertificates === 1 ? '' : 's'}; ${presentsChain ? 'the device presents them with this one' : 'only this first one is sent to DPS'}`}
             </FieldRow>
           ) : null}
           <FindingsList findings={status.certificate.findings} />

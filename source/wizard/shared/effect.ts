@@ -1,6 +1,12 @@
 import type {TestChainProgress} from '../../certs/test-chain.js';
 import type {CaCertificate, RetryWait} from '../../dps/index.js';
-import type {CaCertificateList, CertificatePurpose, Failure, LoadedCertificate} from './types.js';
+import type {
+  CaCertificateList,
+  CertificatePurpose,
+  Failure,
+  LoadedCertificate,
+  RegistrationStage,
+} from './types.js';
 
 /**
  * Effects are named by the flows and run by the runtime; each has one name, from the key or result that asks
@@ -8,7 +14,8 @@ import type {CaCertificateList, CertificatePurpose, Failure, LoadedCertificate} 
  * asks of the wizard around it (open another flow, go home, cancel what it started).
  */
 
-export type FlowName = 'individual' | 'group' | 'verify-ca' | 'test-certificates';
+export type FlowName =
+  'individual' | 'group' | 'verify-ca' | 'test-certificates' | 'test-enrollment';
 
 /**
  * Effects of the shared steps. `field` names the flow's own path field, so its outcome lands there; it is a
@@ -35,17 +42,29 @@ export type SharedOutcome =
 /** What a long effect reports before its outcome: the effect goes on. */
 export type Progress =
   /** A DPS call waits before it is tried again (throttled, a dropped link): the screen says so. */
-  {kind: 'waiting'; wait: RetryWait} | {kind: 'making-chain'; progress: TestChainProgress};
+  | {kind: 'waiting'; wait: RetryWait}
+  | {kind: 'making-chain'; progress: TestChainProgress}
+  /** A device registration moved on (connecting, registering, waiting for its assignment, a retry wait). */
+  | {kind: 'registration'; stage: RegistrationStage};
 
 /** How a flow is opened, from the home screen or handed over from another flow. */
 export type HandOff =
   | {flow: 'individual'; with: OpenIndividual}
   | {flow: 'group'; with: OpenGroup}
   | {flow: 'verify-ca'; with: OpenCa}
-  | {flow: 'test-certificates'; with: {kind: 'home'}};
+  | {flow: 'test-certificates'; with: {kind: 'home'}}
+  | {flow: 'test-enrollment'; with: OpenTest};
 
 /** With a device certificate just generated, the form starts over with that file being read. */
 export type OpenIndividual = {certificatePath?: string};
+
+/**
+ * "Test an enrollment": from home, or with what another flow knows of the enrollment (an individual's
+ * registration ID and certificate; a group's ID, whose device certificate the user then picks).
+ */
+export type OpenTest =
+  | {kind: 'home'}
+  | {kind: 'enrollment'; registrationId?: string; certificatePath?: string; group?: string};
 
 export type OpenGroup =
   | {kind: 'home'}

@@ -42,16 +42,23 @@ export function withMaskedWebhook<R extends EnrollmentSettings>(request: R): R {
  * The device's [provisioning] section: for an individual enrollment with its registration ID, for a group
  * (registrationId undefined) a template whose registration ID is each device's certificate CN.
  */
+/**
+ * The device endpoint a config.toml names: the DPS's own in Azure, the public one otherwise (for the
+ * sandbox, with a note from the renderer on who can reach it).
+ */
+export function globalEndpointOf(info: ConnectionInfo | undefined): string {
+  return info?.mode !== 'sandbox' && info?.deviceHostName
+    ? `https://${info.deviceHostName}`
+    : globalDeviceEndpoint;
+}
+
 export function deviceConfigToml(
   info: ConnectionInfo | undefined,
   device: {registrationId: string | undefined; certificatePath: string; keyPath: string},
 ): string {
   const sandbox = info?.mode === 'sandbox';
-  // A device cannot reach the sandbox: its config shows the public endpoint, with a note from the renderer.
-  const globalEndpoint =
-    !sandbox && info?.deviceHostName ? `https://${info.deviceHostName}` : globalDeviceEndpoint;
   return provisioningToml({
-    globalEndpoint,
+    globalEndpoint: globalEndpointOf(info),
     idScope: info?.idScope,
     registrationId: device.registrationId,
     identityCertPath: device.certificatePath.trim(),

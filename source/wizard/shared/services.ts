@@ -5,7 +5,10 @@ import type {
   CertificatePurpose,
   ConnectionInfo,
   DeviceCodePrompt,
+  DeviceEndpoint,
+  Finding,
   LoadedCertificate,
+  RegistrationStage,
 } from './types.js';
 
 /**
@@ -46,6 +49,52 @@ export type SigningRequest = {
   caName: string;
   verificationCode: string;
 };
+/** How a device talks to DPS when it registers. */
+export type DeviceTransport = 'https' | 'mqtt';
+
+/** A device's files as typed (relative to the working folder, or ~/…): the services read them. */
+export type DeviceFiles = {
+  /** The device certificate: its full chain, or the leaf alone when `chainPath` is given. */
+  certificatePath: string;
+  /** The intermediate CA certificates, when the certificate file holds the leaf only. */
+  chainPath?: string;
+  /** The private key: read only by the service that registers, never shown, never sent. */
+  keyPath: string;
+};
+
+export type DeviceRegistrationRequest = DeviceFiles & {
+  endpoint: DeviceEndpoint;
+  idScope: string;
+  registrationId: string;
+  transport: DeviceTransport;
+  onStage(stage: RegistrationStage): void;
+  signal: AbortSignal;
+};
+
+/** DPS's answer: the hub the device was assigned to, or its refusal as a cause and a fix. */
+export type DeviceRegistrationOutcome =
+  | {outcome: 'assigned'; assignedHub: string; deviceId: string; substatus?: string}
+  | {outcome: 'refused'; status?: number; errorCode?: number; cause: string; fix: string};
+
+/**
+ * IoT Edge on this machine (a technician on the gateway): /etc/aziot/config.toml written with a backup of
+ * the old one, the chain and the key placed where it names them, with the owners and modes IoT Edge expects.
+ */
+export type EdgeInstallRequest = DeviceFiles & {
+  idScope: string;
+  registrationId: string;
+  /** The device endpoint config.toml names, e.g. https://global.azure-devices-provisioning.net */
+  globalEndpoint: string;
+  /** The ID scope is the local sandbox's: config.toml says so. */
+  sandbox: boolean;
+};
+
+/**
+ * What an install would do, one line each (paths, owners, modes, the backup), and whether iotedge exists.
+ * The plan itself (it holds the key) stays with the services; `id` names it for applying exactly that plan.
+ */
+export type EdgeInstallPlan = {id: number; actions: string[]; iotedgeFound: boolean};
+
 export type WizardServices = {
   /** The folder relative paths start from. */
   cwd: string;
@@ -74,6 +123,19 @@ export type WizardServices = {
     caCertificatePem: string;
     verificationCode: string;
   }): Promise<{certificate: LoadedCertificate; problem?: string}>;
+  /** Checks a device's files before it registers: chain, key match, CN against the registration ID. */
+  checkDevice(request: DeviceFiles & {registrationId: string}): Promise<Finding[]>;
+  /** Registers as the device (the device SDK over HTTPS or MQTT); the key is read here and stays here. */
+  registerDevice(request: DeviceRegistrationRequest): Promise<DeviceRegistrationOutcome>;
+  /** What installing the device's files and config.toml on this machine would do; nothing is changed. */
+  planEdgeInstall(request: EdgeInstallRequest): Promise<EdgeInstallPlan>;
+  /**
+   * Does what the plan `id` said, and nothing else (the old config.toml kept as a backup; refused when
+   * config.toml changed since the plan); returns what was done, one line each.
+   */
+  applyEdgeInstall(id: number): Promise<string[]>;
+  /** Runs `iotedge config apply` (sudo -n unless root); its exit code and output. */
+  runIotedgeConfigApply(): Promise<{exitCode: number; output: string}>;
 };
 
 /** What one effect runs with: the services, the connection once open, its cancellation, its progress. */

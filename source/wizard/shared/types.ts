@@ -30,7 +30,28 @@ export type ConnectionInfo = {
   /** Empty when unknown (a connection string gives no access to the DPS resource). */
   linkedHubs: LinkedHub[];
   sandboxStateDir?: string;
+  /** Where a device registers; undefined when unknown (then a test of an enrollment cannot run). */
+  deviceEndpoint?: DeviceEndpoint;
 };
+
+/** Where a device's registration stands, for the progress on screen. */
+export type RegistrationStage = {stage: 'connecting' | 'registering' | 'waiting-for-assignment'};
+
+/**
+ * Where a device reaches DPS: the sandbox on this machine's loopback, trusted through the sandbox's own CA,
+ * or Azure's global device endpoint (public CAs).
+ */
+export type DeviceEndpoint =
+  | {
+      kind: 'sandbox';
+      host: string;
+      /** The device API over HTTPS, and over MQTT (TLS). */
+      port: number;
+      mqttPort?: number;
+      /** The CA certificate (PEM) that signed the sandbox's server certificate. */
+      caCertificatePem: string;
+    }
+  | {kind: 'global'; host: string};
 
 export type ConnectionState =
   /** `waiting`: a first call to DPS waits before it is tried again. */

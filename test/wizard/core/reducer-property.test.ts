@@ -9,6 +9,10 @@ import {readCertificateFor} from '../../../source/wizard/runtime/certificate-fil
 import type {KeyEvent} from '../../../source/wizard/shared/key-event.js';
 import type {Viewport} from '../../../source/wizard/shared/layout.js';
 import type {FlowName, Progress} from '../../../source/wizard/shared/effect.js';
+import type {
+  TestEnrollmentField,
+  TestEnrollmentOutcome,
+} from '../../../source/wizard/flows/test-enrollment/state.js';
 import type {TestCertificatesOutcome} from '../../../source/wizard/flows/test-certificates/state.js';
 import {chainPaths, type WrittenFile} from '../../../source/certs/test-chain.js';
 import type {CaCertificate, IndividualEnrollment} from '../../../source/dps/types.js';
@@ -183,7 +187,9 @@ function chainFiles(outDir: string, devices: readonly string[]): WrittenFile[] {
 /** Every result the effect runner could report for `running`, as ca-effects.ts and its siblings produce them. */
 function resultsFor(running: Task): Action[] {
   const taskId = running.id;
-  const outcome = (value: GroupOutcome | CaOutcome | TestCertificatesOutcome): Action => ({
+  const outcome = (
+    value: GroupOutcome | CaOutcome | TestCertificatesOutcome | TestEnrollmentOutcome,
+  ): Action => ({
     type: 'result',
     taskId,
     outcome: value,
@@ -390,6 +396,46 @@ function resultsFor(running: Task): Action[] {
         outcome({kind: 'chain-failed', failure: {kind: 'file', message: 'EACCES'}}),
       ];
     }
+    case 'check-device':
+      return [
+        outcome({kind: 'device-checked', findings: []}),
+        outcome({
+          kind: 'device-checked',
+          findings: [{severity: 'error', code: 'key-mismatch', message: 'the key is not the pair'}],
+        }),
+      ];
+    case 'register-device':
+      return [
+        progress({kind: 'registration', stage: {stage: 'registering'}}),
+        progress({kind: 'registration', stage: {stage: 'waiting-for-assignment'}}),
+        outcome({
+          kind: 'device-registered',
+          outcome: {outcome: 'assigned', assignedHub: 'hub-a', deviceId: running.registrationId},
+        }),
+        outcome({
+          kind: 'device-registered',
+          outcome: {outcome: 'refused', status: 401, cause: 'not enrolled', fix: 'enroll it'},
+        }),
+        outcome({kind: 'registration-failed', failure: {kind: 'file', message: 'no key'}}),
+      ];
+    case 'plan-edge-install':
+      return [
+        outcome({
+          kind: 'edge-planned',
+          plan: {id: 1, actions: ['write /etc/aziot/config.toml'], iotedgeFound: true},
+        }),
+        outcome({kind: 'edge-failed', failure: {kind: 'file', message: 'EACCES'}}),
+      ];
+    case 'apply-edge-install':
+      return [
+        outcome({kind: 'edge-installed', done: ['wrote /etc/aziot/config.toml']}),
+        outcome({kind: 'edge-failed', failure: {kind: 'file', message: 'EACCES'}}),
+      ];
+    case 'run-config-apply':
+      return [
+        outcome({kind: 'config-applied', exitCode: 0, output: 'applied'}),
+        outcome({kind: 'config-applied', exitCode: 1, output: 'sudo: a password is required'}),
+      ];
   }
 }
 
@@ -468,6 +514,23 @@ function armStartStates(home: WizardState): WizardState[] {
   const done = report(press(summary, enter), 'generate-test-chain', 2);
   assert.equal(done.testCertificates.step, 'done');
 
+  // Test an enrollment: the pre-flight checked, a registration running, DPS's answer.
+  const testing = report(
+    press(home, up, up, enter, text('device-01.pem'), enter),
+    'read-certificate',
+  );
+  const testPreflight = report(
+    press(testing, enter, enter, text('device-01.key'), enter, enter, enter),
+    'check-device',
+  );
+  assert.equal(testPreflight.testEnrollment.step, 'preflight');
+  const testRegistering = press(testPreflight, enter);
+  assert.equal(testRegistering.testEnrollment.step, 'registering');
+  const testAssigned = report(testRegistering, 'register-device', 2);
+  assert.equal(testAssigned.testEnrollment.step, 'assigned');
+  const testRefused = report(testRegistering, 'register-device', 3);
+  assert.equal(testRefused.testEnrollment.step, 'refused');
+
   return [
     home,
     individualRead,
@@ -488,12 +551,16 @@ function armStartStates(home: WizardState): WizardState[] {
     testFolder,
     summary,
     done,
+    testPreflight,
+    testRegistering,
+    testAssigned,
+    testRefused,
   ];
 }
 
 /** From home to the test certificates' summary: folder out, one device dev-1, RSA, the default validity. */
 const toTestChainSummary = (home: WizardState): WizardState =>
-  press(home, up, up, enter, text('out'), enter, text('dev-1'), enter, enter, enter);
+  press(home, up, up, up, enter, text('out'), enter, text('dev-1'), enter, enter, enter);
 
 /** Connected with a connection string: no CA can be listed, a group uploads its own certificate. */
 function connectionStringStartStates(): WizardState[] {
@@ -515,7 +582,7 @@ function connectionStringStartStates(): WizardState[] {
 /** Every certificate field of every flow: the flow that owns it, its name in tasks, and where it is. */
 const certificateFields: {
   owner: FlowName;
-  field: IndividualField | GroupField | CaField;
+  field: IndividualField | GroupField | CaField | TestEnrollmentField;
   of: (state: WizardState) => CertificateField;
 }[] = [
   {owner: 'individual', field: 'primary', of: (state) => state.individual.primary},
@@ -525,6 +592,11 @@ const certificateFields: {
   {owner: 'group', field: 'group-device', of: (state) => state.group.deviceCertificate},
   {owner: 'verify-ca', field: 'ca-certificate', of: (state) => state.ca.certificateFile},
   {owner: 'verify-ca', field: 'ca-verification', of: (state) => state.ca.verificationFile},
+  {
+    owner: 'test-enrollment',
+    field: 'test-certificate',
+    of: (state) => state.testEnrollment.certificate,
+  },
 ];
 
 const tasksOf = <K extends Task['kind']>(state: WizardState, kind: K) =>
@@ -576,10 +648,21 @@ function checkInvariants(state: WizardState): void {
     ['group', state.group.step === 'saving' || state.group.preflight?.state === 'checking'],
     ['verify-ca', ['uploading', 'generating', 'signing', 'verifying'].includes(state.ca.step)],
     ['test-certificates', state.testCertificates.step === 'generating'],
+    [
+      'test-enrollment',
+      state.testEnrollment.step === 'registering' || state.testEnrollment.checking === true,
+    ],
   ];
   for (const [screen, busy] of waiting) {
     if (busy) assert.equal(state.screen.name, screen, `${screen} waits off screen`);
   }
+
+  // Test an enrollment: registering and checking show exactly while their task runs.
+  const testing = state.testEnrollment;
+  stepWithTask(state, 'register-device', testing.step === 'registering', `test ${testing.step}`);
+  stepWithTask(state, 'check-device', testing.checking === true, `test ${testing.step} checking`);
+  stepWithTask(state, 'plan-edge-install', testing.install === 'planning', 'install planning');
+  stepWithTask(state, 'apply-edge-install', testing.install === 'installing', 'installing');
 
   // Individual enrollment.
   const individual = state.individual;

@@ -60,9 +60,19 @@ export const groupSteps: StepTable<GroupFlow> = {
   },
   ...settingsStepSpecs<GroupFlow>(),
   ...saveStepSpecs<GroupFlow>(),
-  result: {hints: () => ['Enter device config', 'p pre-flight', 'Esc home', exitHint]},
+  result: {
+    hints: () => ['Enter device config', 'p pre-flight', 't test a device', 'Esc home', exitHint],
+  },
   config: {
-    hints: () => ['w write file', 'p pre-flight', '↑↓ scroll', 'Enter done', backHint, exitHint],
+    hints: () => [
+      'w write file',
+      'p pre-flight',
+      't test a device',
+      '↑↓ scroll',
+      'Enter done',
+      backHint,
+      exitHint,
+    ],
     scroll: configScroll<GroupFlow>(),
   },
   preflight: {

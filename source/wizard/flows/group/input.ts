@@ -250,7 +250,22 @@ function resultKey(flow: GroupFlow, event: KeyEvent): Update {
   if (event.kind === 'text' && event.text === 'p') {
     return at(withStep({...flow, preflightFrom: 'result'}, 'preflight'));
   }
+  if (event.kind === 'text' && event.text === 't') return testDevice(flow);
   return at(flow);
+}
+
+/** "Test a device of this group": with the device certificate the pre-flight read, if any. */
+function testDevice(flow: GroupFlow): Update {
+  const certificatePath = loadedCertificate(flow.deviceCertificate)?.absolutePath;
+  return at(flow, {
+    kind: 'open',
+    flow: 'test-enrollment',
+    with: {
+      kind: 'enrollment',
+      group: flow.saved?.enrollmentGroupId ?? groupIdOf(flow),
+      ...(certificatePath ? {certificatePath} : {}),
+    },
+  });
 }
 
 function configKey(flow: GroupFlow, event: KeyEvent, context: FlowContext): Update {
@@ -258,6 +273,7 @@ function configKey(flow: GroupFlow, event: KeyEvent, context: FlowContext): Upda
   if (viewed) return savingEffects(viewed, context);
   if (event.kind !== 'text') return at(flow);
   if (event.text === 'p') return at(withStep({...flow, preflightFrom: 'config'}, 'preflight'));
+  if (event.text === 't') return testDevice(flow);
   if (event.text === 'w') {
     const configFile =
       flow.configFile.path.value === ''

@@ -43,9 +43,9 @@ export const individualSteps: StepTable<IndividualFlow> = {
   'device-id': {takesText: true, hints: () => ['Enter continue', backHint, exitHint]},
   ...settingsStepSpecs<IndividualFlow>(),
   ...saveStepSpecs<IndividualFlow>(),
-  result: {hints: () => ['Enter device config', 'Esc home', exitHint]},
+  result: {hints: () => ['Enter device config', 't test it', 'Esc home', exitHint]},
   config: {
-    hints: () => ['w write to a file', '↑↓ scroll', 'Enter done', backHint, exitHint],
+    hints: () => ['w write to a file', 't test it', '↑↓ scroll', 'Enter done', backHint, exitHint],
     scroll: configScroll<IndividualFlow>(),
   },
 };

@@ -132,6 +132,20 @@ const savingEffects = (outcome: SavingOutcome<IndividualFlow>, context: FlowCont
     enrollment: buildIndividualEnrollment(flow, context.linkedHubs),
   }));
 
+/** "Test this enrollment": the device registers with the certificate just enrolled. */
+function testIt(flow: IndividualFlow): Update {
+  const certificatePath = loadedCertificate(flow.primary)?.absolutePath;
+  return at(flow, {
+    kind: 'open',
+    flow: 'test-enrollment',
+    with: {
+      kind: 'enrollment',
+      registrationId: flow.saved?.registrationId ?? registrationIdOf(flow),
+      ...(certificatePath ? {certificatePath} : {}),
+    },
+  });
+}
+
 /** Handles one key on the individual flow (Esc included). */
 export function individualInput(
   flow: IndividualFlow,
@@ -172,12 +186,14 @@ export function individualInput(
       if (event.kind === 'enter') {
         return at(openDevicePaths(flow, defaultDevicePaths(registrationIdOf(flow))));
       }
+      if (event.kind === 'text' && event.text === 't') return testIt(flow);
       return at(flow);
     case 'device-paths':
       return at(devicePathsStepKey(flow, event));
     case 'config': {
       const viewed = configViewKey(flow, event);
       if (viewed) return savingEffects(viewed, context);
+      if (event.kind === 'text' && event.text === 't') return testIt(flow);
       if (event.kind === 'text' && event.text === 'w') {
         const configFile =
           flow.configFile.value === ''

@@ -38,13 +38,13 @@ const compactAfterRecords = 1000;
  * fdatasync'd (writes that arrive during a sync share the next one). A torn last line from a crash is dropped
  * at load; every acknowledged write survives a kill -9.
  *
- * Values are kept as their JSON text (a fraction of the memory of the parsed objects; get() parses a fresh
+ * Values are kept as their JSON in UTF-8 bytes (a fraction of the memory of the parsed objects; get() parses a fresh
  * copy), and the snapshot holds one record per line, `collection TAB "id" TAB value`, so a start-up streams it
  * and keeps each value's text without parsing it. Paging walks a sorted index of the keys, built on the first
  * page() of a collection and kept up to date afterwards.
  */
 export class Store {
-  private readonly data = new Map<Collection, Map<string, string>>();
+  private readonly data = new Map<Collection, Map<string, Buffer>>();
   private readonly sorted = new Map<Collection, string[]>();
   private journal: FileHandle | undefined;
   private pending: string[] = [];
@@ -69,13 +69,15 @@ export class Store {
   }
 
   get<T>(collection: Collection, id: string): T | undefined {
-    const text = this.collection(collection).get(id.toLowerCase());
-    return text === undefined ? undefined : (JSON.parse(text) as T);
+    const json = this.collection(collection).get(id.toLowerCase());
+    return json === undefined ? undefined : (JSON.parse(json.toString()) as T);
   }
 
   /** Every value of a collection, in the order the ids were first written. */
   list<T>(collection: Collection): T[] {
-    return [...this.collection(collection).values()].map((text) => JSON.parse(text) as T);
+    return [...this.collection(collection).values()].map(
+      (json) => JSON.parse(json.toString()) as T,
+    );
   }
 
   /**
@@ -93,7 +95,7 @@ export class Store {
       index++
     ) {
       const key = keys[index]!;
-      const value = JSON.parse(values.get(key)!) as T;
+      const value = JSON.parse(values.get(key)!.toString()) as T;
       if (filter && !filter(value)) continue;
       if (items.length === limit) return {items, next: last};
       items.push(value);
@@ -108,7 +110,7 @@ export class Store {
     const records: string[] = [];
     for (const {collection, id, value} of operations) {
       const text = value === null || value === undefined ? undefined : JSON.stringify(value);
-      this.setInMemory(collection, id, text);
+      this.setInMemory(collection, id, text === undefined ? undefined : Buffer.from(text));
       records.push(
         `{"collection":${JSON.stringify(collection)},"id":${JSON.stringify(id)},"value":${text ?? 'null'}}`,
       );
@@ -136,7 +138,7 @@ export class Store {
     this.journal = undefined;
   }
 
-  private collection(name: Collection): Map<string, string> {
+  private collection(name: Collection): Map<string, Buffer> {
     let collection = this.data.get(name);
     if (!collection) {
       collection = new Map();
@@ -154,17 +156,17 @@ export class Store {
     return keys;
   }
 
-  /** Stores a value's JSON text under the id, or removes the id when there is none. */
-  private setInMemory(name: Collection, id: string, text: string | undefined) {
+  /** Stores a value's JSON (UTF-8) under the id, or removes the id when there is none. */
+  private setInMemory(name: Collection, id: string, json: Buffer | undefined) {
     const key = id.toLowerCase();
     const collection = this.collection(name);
     const keys = this.sorted.get(name);
-    if (text === undefined) {
+    if (json === undefined) {
       if (collection.delete(key) && keys) keys.splice(firstAfter(keys, key) - 1, 1);
       return;
     }
     if (keys && !collection.has(key)) keys.splice(firstAfter(keys, key), 0, key);
-    collection.set(key, text);
+    collection.set(key, json);
   }
 
   private async flush(): Promise<void> {
@@ -193,17 +195,18 @@ export class Store {
   private async load() {
     const directory = this.directory!;
     const hasSnapshot = await forEachLine(join(directory, snapshotName), (line) => {
-      const idStart = line.indexOf('\t');
-      const valueStart = line.indexOf('\t', idStart + 1);
-      const id = JSON.parse(line.slice(idStart + 1, valueStart)) as string;
-      this.setInMemory(line.slice(0, idStart) as Collection, id, line.slice(valueStart + 1));
+      const idStart = line.indexOf(tab);
+      const valueStart = line.indexOf(tab, idStart + 1);
+      const id = JSON.parse(line.toString('utf8', idStart + 1, valueStart)) as string;
+      const collection = line.toString('latin1', 0, idStart) as Collection;
+      this.setInMemory(collection, id, line.subarray(valueStart + 1));
       return true;
     });
     // A folder from before the line-per-record snapshot is converted: it is written anew below.
     const legacy = hasSnapshot ? undefined : await readLegacySnapshot(directory);
     for (const [collection, values] of Object.entries(legacy ?? {})) {
       for (const [id, value] of Object.entries(values)) {
-        this.setInMemory(collection as Collection, id, JSON.stringify(value));
+        this.setInMemory(collection as Collection, id, Buffer.from(JSON.stringify(value)));
       }
     }
 
@@ -215,13 +218,14 @@ export class Store {
       try {
         // A last line without its newline is a torn write from a crash: it was never acknowledged.
         if (!complete) throw new Error('torn');
-        operations = JSON.parse(record) as StoreOperation[];
+        operations = JSON.parse(record.toString()) as StoreOperation[];
       } catch {
         clean = false;
         return false; // a torn or corrupt record: nothing after it was acknowledged
       }
       for (const {collection, id, value} of operations) {
-        this.setInMemory(collection, id, value === null ? undefined : JSON.stringify(value));
+        const json = value === null || value === undefined ? undefined : JSON.stringify(value);
+        this.setInMemory(collection, id, json === undefined ? undefined : Buffer.from(json));
       }
       replayed++;
       return true;
@@ -239,21 +243,21 @@ export class Store {
     const temporary = join(directory, `${snapshotName}.tmp`);
     const handle = await open(temporary, 'w', 0o600);
     try {
-      const chunk: string[] = [];
+      const chunk: Buffer[] = [];
       let size = 0;
       for (const [collection, values] of this.data) {
-        for (const [id, text] of values) {
-          const line = `${collection}\t${JSON.stringify(id)}\t${text}\n`;
-          chunk.push(line);
-          size += line.length;
+        for (const [id, json] of values) {
+          const line = [Buffer.from(`${collection}\t${JSON.stringify(id)}\t`), json, newlineBytes];
+          chunk.push(...line);
+          size += line[0]!.length + json.length + 1;
           if (size >= 1 << 20) {
-            await handle.write(chunk.join(''));
+            await handle.write(Buffer.concat(chunk));
             chunk.length = 0;
             size = 0;
           }
         }
       }
-      if (chunk.length > 0) await handle.write(chunk.join(''));
+      if (chunk.length > 0) await handle.write(Buffer.concat(chunk));
       await handle.sync();
     } finally {
       await handle.close();
@@ -277,25 +281,34 @@ function firstAfter(keys: string[], key: string): number {
   return low;
 }
 
+const tab = 0x09;
+const newline = 0x0a;
+const newlineBytes = Buffer.from('\n');
+
 /**
- * Streams a text file line by line; `complete` is false for a last line without its newline. Stops when `read`
- * returns false. Resolves false when the file does not exist.
+ * Streams a file line by line, as bytes (a line is a view of the bytes read, not a copy); `complete` is false
+ * for a last line without its newline. Stops when `read` returns false. Resolves false when there is no file.
  */
 async function forEachLine(
   path: string,
-  read: (line: string, complete: boolean) => boolean,
+  read: (line: Buffer, complete: boolean) => boolean,
 ): Promise<boolean> {
-  const stream = createReadStream(path, {encoding: 'utf8', highWaterMark: 1 << 20});
-  let rest = '';
+  const stream = createReadStream(path, {highWaterMark: 1 << 20});
+  let rest: Buffer = Buffer.alloc(0);
   try {
-    for await (const chunk of stream as AsyncIterable<string>) {
-      const text = rest + chunk;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
       let start = 0;
-      for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-        if (!read(text.slice(start, end), true)) return true;
+      for (let end = chunk.indexOf(newline); end !== -1; end = chunk.indexOf(newline, start)) {
+        // Only a line split between two reads is copied.
+        const line =
+          start === 0 && rest.length > 0
+            ? Buffer.concat([rest, chunk.subarray(0, end)])
+            : chunk.subarray(start, end);
+        rest = Buffer.alloc(0);
+        if (!read(line, true)) return true;
         start = end + 1;
       }
-      rest = text.slice(start);
+      rest = rest.length > 0 ? Buffer.concat([rest, chunk.subarray(start)]) : chunk.subarray(start);
     }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
@@ -303,7 +316,7 @@ async function forEachLine(
   } finally {
     stream.destroy();
   }
-  if (rest !== '') read(rest, false);
+  if (rest.length > 0) read(rest, false);
   return true;
 }
 

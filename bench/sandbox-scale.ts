@@ -70,7 +70,10 @@ async function measure(root: string, label: string): Promise<Measurement> {
   }
 }
 
-async function withCheckout<T>(branch: string, measureIn: (root: string) => Promise<T>): Promise<T> {
+async function withCheckout<T>(
+  branch: string,
+  measureIn: (root: string) => Promise<T>,
+): Promise<T> {
   const parent = await mkdtemp(join(tmpdir(), 'dps-enroll-baseline-'));
   const root = join(parent, 'tree');
   await run('git', ['-C', here, 'worktree', 'add', '--detach', root, branch]);

@@ -69,8 +69,10 @@ export class EnrollmentHandlers {
       );
     }
     // Query results leave out registrationState, as the real service does.
-    const records = this.context.store.list<StoredRecord>(this.kind.collection).map(presentRecord);
-    return queryPage(request, records, this.kind.itemType);
+    return queryPage(request, this.kind.itemType, (position) => {
+      const page = this.context.store.page<StoredRecord>(this.kind.collection, position);
+      return {...page, items: page.items.map(presentRecord)};
+    });
   }
 
   /**

@@ -1,29 +1,34 @@
 import {header} from './etags.js';
 import {badRequest} from './service-errors.js';
+import type {Page} from './store.js';
 import type {EmulatorRequest, EmulatorResponse} from './types.js';
 
 /** The page size when the client sends no x-ms-max-item-count. */
 export const defaultPageSize = 100;
 
+/** Reads one page from where the previous one ended (`after`, a store key), as Store.page() does. */
+export type ReadPage = (position: {after?: string; limit: number}) => Page<unknown>;
+
 /**
  * One page of a query answer. The page size comes from x-ms-max-item-count, the position from the
- * x-ms-continuation token of the previous page. The last page carries no x-ms-continuation header at all:
- * clients stop only when it is absent.
+ * x-ms-continuation token of the previous page: the id of its last item, so that a page costs what its own
+ * items cost and the order (by lower-cased id) holds while records come and go. The last page carries no
+ * x-ms-continuation header at all: clients stop only when it is absent.
  */
 export function queryPage(
   request: EmulatorRequest,
-  items: unknown[],
   itemType: string,
+  read: ReadPage,
 ): EmulatorResponse {
-  const pageSize = readPageSize(header(request, 'x-ms-max-item-count'));
-  const offset = readContinuation(header(request, 'x-ms-continuation'));
-  const end = offset + pageSize;
+  const limit = readPageSize(header(request, 'x-ms-max-item-count'));
+  const after = readContinuation(header(request, 'x-ms-continuation'));
+  const page = read({after, limit});
   const headers: Record<string, string> = {
     'x-ms-item-type': itemType,
-    'x-ms-max-item-count': String(pageSize),
+    'x-ms-max-item-count': String(limit),
   };
-  if (end < items.length) headers['x-ms-continuation'] = continuationToken(end);
-  return {status: 200, headers, body: items.slice(offset, end)};
+  if (page.next !== undefined) headers['x-ms-continuation'] = continuationToken(page.next);
+  return {status: 200, headers, body: page.items};
 }
 
 function readPageSize(value: string | undefined): number {
@@ -35,27 +40,19 @@ function readPageSize(value: string | undefined): number {
   return size;
 }
 
-function continuationToken(offset: number): string {
-  return Buffer.from(JSON.stringify({offset})).toString('base64url');
+const tokenPrefix = 'after:';
+
+export function continuationToken(lastKey: string): string {
+  return Buffer.from(`${tokenPrefix}${lastKey}`).toString('base64url');
 }
 
-function readContinuation(token: string | undefined): number {
-  if (token === undefined || token.trim() === '') return 0;
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
-      offset?: unknown;
-    };
-    if (
-      typeof parsed.offset === 'number' &&
-      Number.isInteger(parsed.offset) &&
-      parsed.offset >= 0
-    ) {
-      return parsed.offset;
-    }
-  } catch {
-    // fall through to the error below
+function readContinuation(token: string | undefined): string | undefined {
+  if (token === undefined || token.trim() === '') return undefined;
+  const text = /^[\w-]+$/.test(token) ? Buffer.from(token, 'base64url').toString('utf8') : '';
+  if (!text.startsWith(tokenPrefix)) {
+    throw badRequest(
+      "'x-ms-continuation' is not a continuation token from this service; pass the one the previous page returned.",
+    );
   }
-  throw badRequest(
-    "'x-ms-continuation' is not a continuation token from this service; pass the one the previous page returned.",
-  );
+  return text.slice(tokenPrefix.length).toLowerCase();
 }

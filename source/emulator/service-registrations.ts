@@ -29,11 +29,13 @@ export class RegistrationHandlers {
   /** The registrations made through an enrollment group; any request body is ignored. */
   queryByGroup(groupId: string, request: EmulatorRequest): EmulatorResponse {
     const group = groupId.toLowerCase();
-    const registrations = this.context.store
-      .list<StoredRegistration>('registrations')
-      .filter((registration) => registration.enrollmentGroupId?.toLowerCase() === group)
-      .map(presentRegistration);
-    return queryPage(request, registrations, 'deviceRegistration');
+    return queryPage(request, 'deviceRegistration', (position) => {
+      const page = this.context.store.page<StoredRegistration>('registrations', {
+        ...position,
+        filter: (registration) => registration.enrollmentGroupId?.toLowerCase() === group,
+      });
+      return {...page, items: page.items.map(presentRegistration)};
+    });
   }
 
   private existing(id: string): StoredRegistration {

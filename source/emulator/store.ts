@@ -1,4 +1,5 @@
-import {mkdir, open, readFile, rename, writeFile, type FileHandle} from 'node:fs/promises';
+import {createReadStream} from 'node:fs';
+import {mkdir, open, readFile, rename, rm, writeFile, type FileHandle} from 'node:fs/promises';
 import {join} from 'node:path';
 import {syncDirectory} from './files.js';
 
@@ -8,10 +9,24 @@ export type Collection =
 /** One change: a value to store under an id, or null to delete it. */
 export type StoreOperation = {collection: Collection; id: string; value: unknown};
 
-type Snapshot = Record<string, Record<string, unknown>>;
+/** Where a page starts and how much it holds; see Store.page(). */
+export type PageRequest<T> = {
+  /** The key of the last item of the previous page (ids are keys lower-cased); absent for the first page. */
+  after?: string;
+  limit: number;
+  /** Only values for which this holds are counted and returned. */
+  filter?: (value: T) => boolean;
+};
+
+/** One page: its values, and the key to pass as `after` for the next page when more values follow. */
+export type Page<T> = {items: T[]; next?: string};
+
+/** The state folder before the line-per-record snapshot: one JSON object of collections. */
+type LegacySnapshot = Record<string, Record<string, unknown>>;
 
 const journalName = 'journal.jsonl';
-const snapshotName = 'snapshot.json';
+const snapshotName = 'snapshot.jsonl';
+const legacySnapshotName = 'snapshot.json';
 /** Fold the journal into the snapshot at start-up once it has this many records. */
 const compactAfterRecords = 1000;
 
@@ -22,9 +37,15 @@ const compactAfterRecords = 1000;
  * between, and resolves only when the change is on disk: one JSON line per apply() appended to a journal and
  * fdatasync'd (writes that arrive during a sync share the next one). A torn last line from a crash is dropped
  * at load; every acknowledged write survives a kill -9.
+ *
+ * Values are kept as their JSON in UTF-8 bytes (a fraction of the memory of the parsed objects; get() parses a fresh
+ * copy), and the snapshot holds one record per line, `collection TAB "id" TAB value`, so a start-up streams it
+ * and keeps each value's text without parsing it. Paging walks a sorted index of the keys, built on the first
+ * page() of a collection and kept up to date afterwards.
  */
 export class Store {
-  private readonly data = new Map<Collection, Map<string, unknown>>();
+  private readonly data = new Map<Collection, Map<string, Buffer>>();
+  private readonly sorted = new Map<Collection, string[]>();
   private journal: FileHandle | undefined;
   private pending: string[] = [];
   private pendingWaiters: Array<{resolve: () => void; reject: (error: unknown) => void}> = [];
@@ -48,20 +69,54 @@ export class Store {
   }
 
   get<T>(collection: Collection, id: string): T | undefined {
-    return this.collection(collection).get(id.toLowerCase()) as T | undefined;
+    const json = this.collection(collection).get(id.toLowerCase());
+    return json === undefined ? undefined : (JSON.parse(json.toString()) as T);
   }
 
   /** Every value of a collection, in the order the ids were first written. */
   list<T>(collection: Collection): T[] {
-    return [...this.collection(collection).values()] as T[];
+    return [...this.collection(collection).values()].map(
+      (json) => JSON.parse(json.toString()) as T,
+    );
+  }
+
+  /**
+   * Up to `limit` values in the order of their lower-cased ids, starting after the key `after`. Costs what the
+   * page's own values cost (plus the values a filter skips), whatever the size of the collection.
+   */
+  page<T>(collection: Collection, {after, limit, filter}: PageRequest<T>): Page<T> {
+    const keys = this.sortedKeys(collection);
+    const values = this.collection(collection);
+    const items: T[] = [];
+    let last: string | undefined;
+    for (
+      let index = after === undefined ? 0 : firstAfter(keys, after);
+      index < keys.length;
+      index++
+    ) {
+      const key = keys[index]!;
+      const value = JSON.parse(values.get(key)!.toString()) as T;
+      if (filter && !filter(value)) continue;
+      if (items.length === limit) return {items, next: last};
+      items.push(value);
+      last = key;
+    }
+    return {items};
   }
 
   /** Applies the operations together, at once in memory; resolves when they are durable. */
   apply(operations: StoreOperation[]): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
-    for (const operation of operations) this.applyInMemory(operation);
+    const records: string[] = [];
+    for (const {collection, id, value} of operations) {
+      const text = value === null || value === undefined ? undefined : JSON.stringify(value);
+      this.setInMemory(collection, id, text === undefined ? undefined : Buffer.from(text));
+      records.push(
+        `{"collection":${JSON.stringify(collection)},"id":${JSON.stringify(id)},"value":${text ?? 'null'}}`,
+      );
+    }
     if (!this.journal) return Promise.resolve();
-    this.pending.push(`${JSON.stringify(operations)}\n`);
+    this.pending.push(`[${records.join(',')}]\n`);
     const durable = new Promise<void>((resolve, reject) => {
       this.pendingWaiters.push({resolve, reject});
     });
@@ -83,7 +138,7 @@ export class Store {
     this.journal = undefined;
   }
 
-  private collection(name: Collection): Map<string, unknown> {
+  private collection(name: Collection): Map<string, Buffer> {
     let collection = this.data.get(name);
     if (!collection) {
       collection = new Map();
@@ -92,10 +147,26 @@ export class Store {
     return collection;
   }
 
-  private applyInMemory({collection, id, value}: StoreOperation) {
+  private sortedKeys(name: Collection): string[] {
+    let keys = this.sorted.get(name);
+    if (!keys) {
+      keys = [...this.collection(name).keys()].sort();
+      this.sorted.set(name, keys);
+    }
+    return keys;
+  }
+
+  /** Stores a value's JSON (UTF-8) under the id, or removes the id when there is none. */
+  private setInMemory(name: Collection, id: string, json: Buffer | undefined) {
     const key = id.toLowerCase();
-    if (value === null || value === undefined) this.collection(collection).delete(key);
-    else this.collection(collection).set(key, value);
+    const collection = this.collection(name);
+    const keys = this.sorted.get(name);
+    if (json === undefined) {
+      if (collection.delete(key) && keys) keys.splice(firstAfter(keys, key) - 1, 1);
+      return;
+    }
+    if (keys && !collection.has(key)) keys.splice(firstAfter(keys, key), 0, key);
+    collection.set(key, json);
   }
 
   private async flush(): Promise<void> {
@@ -123,43 +194,70 @@ export class Store {
 
   private async load() {
     const directory = this.directory!;
-    const snapshot = await readJson<Snapshot>(join(directory, snapshotName));
-    for (const [collection, values] of Object.entries(snapshot ?? {})) {
+    const hasSnapshot = await forEachLine(join(directory, snapshotName), (line) => {
+      const idStart = line.indexOf(tab);
+      const valueStart = line.indexOf(tab, idStart + 1);
+      const id = JSON.parse(line.toString('utf8', idStart + 1, valueStart)) as string;
+      const collection = line.toString('latin1', 0, idStart) as Collection;
+      this.setInMemory(collection, id, line.subarray(valueStart + 1));
+      return true;
+    });
+    // A folder from before the line-per-record snapshot is converted: it is written anew below.
+    const legacy = hasSnapshot ? undefined : await readLegacySnapshot(directory);
+    for (const [collection, values] of Object.entries(legacy ?? {})) {
       for (const [id, value] of Object.entries(values)) {
-        this.applyInMemory({collection: collection as Collection, id, value});
+        this.setInMemory(collection as Collection, id, Buffer.from(JSON.stringify(value)));
       }
     }
-    const journalPath = join(directory, journalName);
-    const text = await readFile(journalPath, 'utf8').catch(() => '');
-    const records = text.split('\n');
-    // The last element is '' after a complete final line, or a torn write from a crash: drop it either way.
-    records.pop();
+
     let replayed = 0;
-    for (const record of records) {
+    let clean = true;
+    const journalPath = join(directory, journalName);
+    await forEachLine(journalPath, (record, complete) => {
       let operations: StoreOperation[];
       try {
-        operations = JSON.parse(record) as StoreOperation[];
+        // A last line without its newline is a torn write from a crash: it was never acknowledged.
+        if (!complete) throw new Error('torn');
+        operations = JSON.parse(record.toString()) as StoreOperation[];
       } catch {
-        break; // a torn or corrupt record: nothing after it was acknowledged
+        clean = false;
+        return false; // a torn or corrupt record: nothing after it was acknowledged
       }
-      for (const operation of operations) this.applyInMemory(operation);
+      for (const {collection, id, value} of operations) {
+        const json = value === null || value === undefined ? undefined : JSON.stringify(value);
+        this.setInMemory(collection, id, json === undefined ? undefined : Buffer.from(json));
+      }
       replayed++;
-    }
-    if (replayed >= compactAfterRecords || replayed < records.length || !text.endsWith('\n')) {
-      await this.compact();
-    }
+      return true;
+    });
+    if (replayed >= compactAfterRecords || !clean || legacy) await this.compact();
     this.journal = await open(journalPath, 'a', 0o600);
   }
 
-  /** Writes the whole state as a new snapshot (write, fsync, rename), then starts an empty journal. */
+  /**
+   * Writes the whole state as a new snapshot (write, fsync, rename), then starts an empty journal; a converted
+   * folder's old snapshot goes last, once the new one is in place.
+   */
   private async compact() {
     const directory = this.directory!;
-    const snapshot: Snapshot = {};
-    for (const [collection, values] of this.data) snapshot[collection] = Object.fromEntries(values);
     const temporary = join(directory, `${snapshotName}.tmp`);
     const handle = await open(temporary, 'w', 0o600);
     try {
-      await handle.writeFile(JSON.stringify(snapshot));
+      const chunk: Buffer[] = [];
+      let size = 0;
+      for (const [collection, values] of this.data) {
+        for (const [id, json] of values) {
+          const line = [Buffer.from(`${collection}\t${JSON.stringify(id)}\t`), json, newlineBytes];
+          chunk.push(...line);
+          size += line[0]!.length + json.length + 1;
+          if (size >= 1 << 20) {
+            await handle.write(Buffer.concat(chunk));
+            chunk.length = 0;
+            size = 0;
+          }
+        }
+      }
+      if (chunk.length > 0) await handle.write(Buffer.concat(chunk));
       await handle.sync();
     } finally {
       await handle.close();
@@ -167,12 +265,66 @@ export class Store {
     await rename(temporary, join(directory, snapshotName));
     await writeFile(join(directory, journalName), '', {mode: 0o600});
     await syncDirectory(directory); // the rename and the new journal survive a power cut too
+    await rm(join(directory, legacySnapshotName), {force: true});
   }
 }
 
-async function readJson<T>(path: string): Promise<T | undefined> {
+/** The index of the first key greater than `key` in sorted `keys`. */
+function firstAfter(keys: string[], key: string): number {
+  let low = 0;
+  let high = keys.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (keys[middle]! <= key) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+const tab = 0x09;
+const newline = 0x0a;
+const newlineBytes = Buffer.from('\n');
+
+/**
+ * Streams a file line by line, as bytes (a line is a view of the bytes read, not a copy); `complete` is false
+ * for a last line without its newline. Stops when `read` returns false. Resolves false when there is no file.
+ */
+async function forEachLine(
+  path: string,
+  read: (line: Buffer, complete: boolean) => boolean,
+): Promise<boolean> {
+  const stream = createReadStream(path, {highWaterMark: 1 << 20});
+  let rest: Buffer = Buffer.alloc(0);
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as T;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let start = 0;
+      for (let end = chunk.indexOf(newline); end !== -1; end = chunk.indexOf(newline, start)) {
+        // Only a line split between two reads is copied.
+        const line =
+          start === 0 && rest.length > 0
+            ? Buffer.concat([rest, chunk.subarray(0, end)])
+            : chunk.subarray(start, end);
+        rest = Buffer.alloc(0);
+        if (!read(line, true)) return true;
+        start = end + 1;
+      }
+      rest = rest.length > 0 ? Buffer.concat([rest, chunk.subarray(start)]) : chunk.subarray(start);
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  } finally {
+    stream.destroy();
+  }
+  if (rest.length > 0) read(rest, false);
+  return true;
+}
+
+async function readLegacySnapshot(directory: string): Promise<LegacySnapshot | undefined> {
+  try {
+    return JSON.parse(
+      await readFile(join(directory, legacySnapshotName), 'utf8'),
+    ) as LegacySnapshot;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;

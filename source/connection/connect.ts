@@ -15,8 +15,8 @@ import {
   redactSecrets,
   type RetryWait,
   SignInCancelledError,
-} from '../../dps/index.js';
-import {defaultStateDir} from '../../emulator/state-dir.js';
+} from '../dps/index.js';
+import {defaultStateDir} from '../emulator/state-dir.js';
 import {describeChoice, type ConnectionChoice} from './connection-options.js';
 
 export type Connected = {
@@ -132,7 +132,7 @@ async function openSandbox(
 ): Promise<Connected> {
   const stateDir = resolve(stateDirOption ?? defaultStateDir());
   // Loaded on first use: the emulator and its certificate toolkit are not needed for Azure.
-  const {startEmulator} = await import('../../emulator/emulator.js');
+  const {startEmulator} = await import('../emulator/emulator.js');
   let emulator;
   for (let attempt = 1; ; attempt++) {
     try {

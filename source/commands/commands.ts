@@ -1,7 +1,10 @@
 import type {Command} from './command.js';
 import {certsUsage} from './certs-usage.js';
 import {emulatorUsage} from './emulator-usage.js';
+import {caUsage} from './ca-usage.js';
 import {enrollmentUsage} from './enrollment-usage.js';
+import {groupUsage} from './group-usage.js';
+import {registrationUsage} from './registration-usage.js';
 
 /** The subcommands of dps-enroll, in the order --help lists them. */
 export const commands: readonly Command[] = [
@@ -22,5 +25,23 @@ export const commands: readonly Command[] = [
     summary: 'list, show, create, update and delete individual enrollments',
     usage: enrollmentUsage,
     load: async () => (await import('./enrollment-command.js')).runEnrollmentCommand,
+  },
+  {
+    name: 'group',
+    summary: 'list, show, create, update and delete enrollment groups',
+    usage: groupUsage,
+    load: async () => (await import('./group-command.js')).runGroupCommand,
+  },
+  {
+    name: 'ca',
+    summary: 'list, show, upload, verify (proof of possession) and delete CA certificates',
+    usage: caUsage,
+    load: async () => (await import('./ca-command.js')).runCaCommand,
+  },
+  {
+    name: 'registration',
+    summary: 'list, show and delete the registration states of devices',
+    usage: registrationUsage,
+    load: async () => (await import('./registration-command.js')).runRegistrationCommand,
   },
 ];

@@ -9,8 +9,9 @@ import {signVerificationCertificate} from '../certs/verification.js';
 import {caNameProblem, isDpsError, type CaCertificate, type DpsGateway} from '../dps/index.js';
 import {parseCommandArgs, UsageError} from './args.js';
 import {readPassphrase} from './certs-output.js';
-import {callOptions, requireFlag, write} from './dps-calls.js';
+import {requireFlag, write} from './dps-calls.js';
 import {
+  callOptions,
   dpsCommandFlags,
   InputError,
   runSubcommand,

@@ -1,19 +1,8 @@
-import type {CallOptions, Page, PageRequest} from '../dps/index.js';
+import type {Page, PageRequest} from '../dps/index.js';
 import {UsageError} from './args.js';
 import type {CommandIo} from './dps-command.js';
 
 /** Small pieces every DPS subcommand uses. */
-
-/** Ctrl+C cancels the call, also while it waits to retry; each wait is said on stderr. */
-export function callOptions(io: CommandIo): CallOptions {
-  return {
-    signal: io.signal,
-    onWait: (wait) =>
-      io.stderr.write(
-        `dps-enroll: ${wait.operation}: ${wait.reason}; trying again in ${Math.ceil(wait.delayMs / 1000)} s (attempt ${wait.attempt} of ${wait.maxAttempts})\n`,
-      ),
-  };
-}
 
 /** The largest page the service query returns. */
 const maxPageSize = 100;

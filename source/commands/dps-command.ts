@@ -6,7 +6,13 @@ import {
   type WizardFlags,
 } from '../connection/connection-options.js';
 import {CertificateReadError} from '../certs/read-errors.js';
-import {isDpsError, SignInCancelledError, type DpsError, type DpsGateway} from '../dps/index.js';
+import {
+  isDpsError,
+  SignInCancelledError,
+  type CallOptions,
+  type DpsError,
+  type DpsGateway,
+} from '../dps/index.js';
 import {caFailureAdvice, failureAdvice} from '../wizard/shared/failure-text.js';
 import {UsageError} from './args.js';
 
@@ -38,6 +44,17 @@ export function processIo(): CommandIo {
     cwd: process.cwd(),
     isTty: process.stdout.isTTY === true,
     signal: controller.signal,
+  };
+}
+
+/** Ctrl+C cancels the call, also while it waits to retry; each wait is said on stderr. */
+export function callOptions(io: CommandIo): CallOptions {
+  return {
+    signal: io.signal,
+    onWait: (wait) =>
+      io.stderr.write(
+        `dps-enroll: ${wait.operation}: ${wait.reason}; trying again in ${Math.ceil(wait.delayMs / 1000)} s (attempt ${wait.attempt} of ${wait.maxAttempts})\n`,
+      ),
   };
 }
 
@@ -82,7 +99,8 @@ export async function runSubcommand(
   } catch (error) {
     if (error instanceof UsageError) throw error;
     io.stderr.write(failureText(`${command} ${name}`, command === 'ca', error));
-    return 1;
+    // Ctrl+C: the shell's convention for an interrupted program.
+    return io.signal.aborted ? 130 : 1;
   }
 }
 
@@ -144,11 +162,7 @@ export async function withGateway<T>(
 
 function defaultConnect(choice: ConnectionChoice, io: CommandIo): Promise<Connected> {
   return connect(choice, {
-    signal: io.signal,
-    onWait: (wait) =>
-      io.stderr.write(
-        `dps-enroll: ${wait.reason}; trying again in ${Math.ceil(wait.delayMs / 1000)} s\n`,
-      ),
+    ...callOptions(io),
     onDeviceCode: (prompt) =>
       io.stderr.write(
         `To sign in, open ${prompt.verificationUri} and enter the code ${prompt.userCode}\n`,

@@ -11,6 +11,7 @@ import {
 } from '../dps/index.js';
 import {integerFlag, parseCommandArgs, UsageError} from './args.js';
 import {
+  callOptions,
   dpsCommandFlags,
   InputError,
   runSubcommand,
@@ -18,7 +19,7 @@ import {
   type CommandIo,
   type Subcommand,
 } from './dps-command.js';
-import {callOptions, readAll, requireFlag, write} from './dps-calls.js';
+import {readAll, requireFlag, write} from './dps-calls.js';
 import {enrollmentRow, enrollmentText, jsonText, table} from './dps-output.js';
 import {
   applySettingChanges,

@@ -8,8 +8,9 @@ import {
   type X509Attestation,
 } from '../dps/index.js';
 import {integerFlag, parseCommandArgs, UsageError} from './args.js';
-import {callOptions, readAll, write} from './dps-calls.js';
+import {readAll, write} from './dps-calls.js';
 import {
+  callOptions,
   dpsCommandFlags,
   InputError,
   runSubcommand,

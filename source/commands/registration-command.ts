@@ -1,7 +1,8 @@
 import {enrollmentIdProblem} from '../dps/index.js';
 import {integerFlag, parseCommandArgs, UsageError} from './args.js';
-import {callOptions, readAll, requireFlag, write} from './dps-calls.js';
+import {readAll, requireFlag, write} from './dps-calls.js';
 import {
+  callOptions,
   dpsCommandFlags,
   runSubcommand,
   withGateway,

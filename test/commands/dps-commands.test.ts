@@ -10,7 +10,11 @@ import {runGroupCommand} from '../../source/commands/group-command.js';
 import {runRegistrationCommand} from '../../source/commands/registration-command.js';
 import {startEmulator} from '../../source/emulator/emulator.js';
 import {Store} from '../../source/emulator/store.js';
-import {connectToSandbox} from '../../source/dps/gateway.js';
+import {
+  connectToSandbox,
+  connectWithConnectionString,
+  localAgent,
+} from '../../source/dps/gateway.js';
 import type {
   CaCertificate,
   DpsGateway,
@@ -57,6 +61,7 @@ async function run(
   command: Run,
   argv: string[],
   gateway: DpsGateway = sandbox.gateway,
+  signal = new AbortController().signal,
 ): Promise<Outcome> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -70,7 +75,7 @@ async function run(
     env: {},
     cwd: folder.path,
     isTty: false,
-    signal: new AbortController().signal,
+    signal,
     connect: async () => ({gateway, close: async () => {}}),
   });
   return {code, stdout: out, stderr: err};
@@ -312,6 +317,15 @@ describe('dps-enroll enrollment', () => {
     await run(runEnrollmentCommand, ['delete', '--enrollment-id', 'edge-01']);
   });
 
+  test('Ctrl+C (the aborted signal) cancels the call and exits with 130', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const result = await run(runEnrollmentCommand, ['list'], sandbox.gateway, controller.signal);
+    assert.equal(result.code, 130);
+    assert.match(result.stderr, /was cancelled/);
+    assert.equal(result.stdout, '');
+  });
+
   test('usage errors are thrown as UsageError (exit 2) before anything is connected', async () => {
     for (const args of [
       [],
@@ -490,6 +504,28 @@ describe('dps-enroll ca and group', () => {
     assert.equal(notCa.code, 1);
     assert.match(notCa.stderr, /edge-01\.cert\.pem cannot be used/);
   });
+});
+
+test('with a service connection string, enrollments work and CA certificates say they need Azure sign-in', async () => {
+  const {port, connectionString} = sandbox.emulator.info;
+  const gateway = await connectWithConnectionString(connectionString, {
+    agent: localAgent(port, sandbox.emulator.caCertificatePem),
+  });
+  try {
+    const listed = await run(runEnrollmentCommand, ['list', '--json'], gateway);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.ok(Array.isArray(JSON.parse(listed.stdout)));
+    const ca = await run(runCaCommand, ['list'], gateway);
+    assert.equal(ca.code, 1);
+    assert.match(ca.stderr, /needs Azure sign-in/);
+    assert.match(
+      ca.stderr,
+      /\n {2}This needs Azure sign-in \(--dps-name, --resource-group, --subscription\)/,
+    );
+    assert.doesNotMatch(ca.stderr, /SharedAccessKey=/);
+  } finally {
+    await gateway.close();
+  }
 });
 
 describe('dps-enroll registration', () => {

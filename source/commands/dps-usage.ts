@@ -11,7 +11,7 @@ Output
   -h, --help                show this help
 
 Exit codes: 0 done, 1 DPS refused or failed (not found, stale etag, exists already, bad file),
-2 usage error. Private keys never leave this machine; secrets are never printed.
+2 usage error, 130 Ctrl+C. Private keys never leave this machine; secrets are never printed.
 `;
 
 /** The settings flags enrollment and group create/update share. */

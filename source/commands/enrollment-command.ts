@@ -344,6 +344,7 @@ async function loadBulkCreate(): Promise<(options: BulkCreateCall) => Promise<nu
   );
 }
 
+/** BulkCreateOptions of source/bulk/bulk-create.ts, as agreed; that type replaces this one at the merge. */
 type BulkCreateCall = {
   gateway: DpsGateway;
   from: {folder: string} | {manifest: string};

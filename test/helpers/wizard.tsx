@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {App} from '../../source/wizard/runtime/app.js';
 import {wizardConnector} from '../../source/wizard/runtime/run-wizard.js';
-import {sandboxDeviceEndpoint} from '../../source/wizard/runtime/connect.js';
+import {sandboxDeviceEndpoint} from '../../source/connection/connect.js';
 import {createServices, type Connector} from '../../source/wizard/runtime/services.js';
 import {connectToSandbox} from '../../source/dps/gateway.js';
 import type {RetrySettings} from '../../source/dps/retry.js';

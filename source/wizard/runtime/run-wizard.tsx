@@ -1,8 +1,13 @@
 import {render} from 'ink';
 import {parseCommandArgs, UsageError} from '../../commands/args.js';
 import {App} from './app.js';
-import {connect, type ConnectTesting} from './connect.js';
-import {chooseConnection, describeChoice, type ConnectionChoice} from './connection-options.js';
+import {connect, type ConnectTesting} from '../../connection/connect.js';
+import {
+  chooseConnection,
+  connectionFlags,
+  describeChoice,
+  type ConnectionChoice,
+} from '../../connection/connection-options.js';
 import {draftHasTyping, draftOf, hasUnsavedWork} from '../core/draft.js';
 import {closingReport} from './closing-report.js';
 import {createDraftStore, draftPath, readDraft} from './drafts.js';
@@ -29,16 +34,7 @@ export function wizardConnector(choice: ConnectionChoice, testing?: ConnectTesti
 
 /** Parses the wizard's flags, opens the wizard, and closes the connection when it ends. */
 export async function runWizard(argv: string[]): Promise<number> {
-  const {values} = parseCommandArgs(argv, {
-    sandbox: {type: 'boolean'},
-    'state-dir': {type: 'string'},
-    'connection-string': {type: 'string'},
-    'dps-name': {type: 'string'},
-    'resource-group': {type: 'string'},
-    subscription: {type: 'string'},
-    'device-code': {type: 'boolean'},
-    tenant: {type: 'string'},
-  });
+  const {values} = parseCommandArgs(argv, connectionFlags);
   const choice = chooseConnection(values, process.env);
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UsageError(

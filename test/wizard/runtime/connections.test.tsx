@@ -1,7 +1,7 @@
 import {after, before, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {wizardConnector} from '../../../source/wizard/runtime/run-wizard.js';
-import type {ConnectionChoice} from '../../../source/wizard/runtime/connection-options.js';
+import type {ConnectionChoice} from '../../../source/connection/connection-options.js';
 import {
   azureTestingAt,
   startFakeAuthority,

@@ -1,7 +1,7 @@
-import {UsageError} from '../../commands/args.js';
-import {ConnectionStringError, parseConnectionString} from '../../dps/index.js';
+import {UsageError} from '../commands/args.js';
+import {ConnectionStringError, parseConnectionString} from '../dps/index.js';
 
-/** Which DPS the wizard talks to, and how it gets there. */
+/** Which DPS the wizard or a command talks to, and how it gets there. */
 export type ConnectionChoice =
   | {mode: 'sandbox'; stateDir?: string}
   | {mode: 'connection-string'; connectionString: string}
@@ -14,7 +14,19 @@ export type ConnectionChoice =
       tenantId?: string;
     };
 
-/** The wizard's connection flags, as parsed from the command line. */
+/** The connection flags of the wizard and of the DPS commands, for parseCommandArgs. */
+export const connectionFlags = {
+  sandbox: {type: 'boolean'},
+  'state-dir': {type: 'string'},
+  'connection-string': {type: 'string'},
+  'dps-name': {type: 'string'},
+  'resource-group': {type: 'string'},
+  subscription: {type: 'string'},
+  'device-code': {type: 'boolean'},
+  tenant: {type: 'string'},
+} as const;
+
+/** The connection flags, as parsed from the command line. */
 export type WizardFlags = {
   sandbox?: boolean;
   'connection-string'?: string;

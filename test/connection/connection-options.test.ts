@@ -1,11 +1,11 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {UsageError} from '../../../source/commands/args.js';
+import {UsageError} from '../../source/commands/args.js';
 import {
   chooseConnection,
   describeChoice,
   type WizardFlags,
-} from '../../../source/wizard/runtime/connection-options.js';
+} from '../../source/connection/connection-options.js';
 
 const key = Buffer.alloc(32, 5).toString('base64');
 const connectionString = `HostName=my-dps.azure-devices-provisioning.net;SharedAccessKeyName=provisioningserviceowner;SharedAccessKey=${key}`;

@@ -15,11 +15,11 @@ import {
   redactSecrets,
   type RetryWait,
   SignInCancelledError,
-} from '../../dps/index.js';
-import {defaultStateDir} from '../../emulator/state-dir.js';
-import type {EmulatorInfo} from '../../emulator/types.js';
+} from '../dps/index.js';
+import {defaultStateDir} from '../emulator/state-dir.js';
+import type {EmulatorInfo} from '../emulator/types.js';
 import {describeChoice, type ConnectionChoice} from './connection-options.js';
-import type {DeviceEndpoint} from '../shared/types.js';
+import type {DeviceEndpoint} from '../wizard/shared/types.js';
 
 export type Connected = {
   gateway: DpsGateway;
@@ -136,7 +136,7 @@ async function openSandbox(
 ): Promise<Connected> {
   const stateDir = resolve(stateDirOption ?? defaultStateDir());
   // Loaded on first use: the emulator and its certificate toolkit are not needed for Azure.
-  const {startEmulator} = await import('../../emulator/emulator.js');
+  const {startEmulator} = await import('../emulator/emulator.js');
   let emulator;
   for (let attempt = 1; ; attempt++) {
     try {

@@ -9,15 +9,15 @@ import {
   ConnectError,
   SandboxInUseError,
   type Connected,
-} from '../../../source/wizard/runtime/connect.js';
-import type {ConnectionChoice} from '../../../source/wizard/runtime/connection-options.js';
-import {parseConnectionString} from '../../../source/dps/connection-string.js';
-import {SignInCancelledError, type DeviceCodePrompt} from '../../../source/dps/sign-in.js';
-import {startEmulator, type RunningEmulator} from '../../../source/emulator/emulator.js';
-import {spawnEmulator} from '../../helpers/emulator-process.js';
-import {startFakeAuthority, withFakeAzureCli} from '../../helpers/fake-authority.js';
-import {expectDpsError} from '../../helpers/sandbox.js';
-import {testCertificates} from '../../helpers/test-certificates.js';
+} from '../../source/connection/connect.js';
+import type {ConnectionChoice} from '../../source/connection/connection-options.js';
+import {parseConnectionString} from '../../source/dps/connection-string.js';
+import {SignInCancelledError, type DeviceCodePrompt} from '../../source/dps/sign-in.js';
+import {startEmulator, type RunningEmulator} from '../../source/emulator/emulator.js';
+import {spawnEmulator} from '../helpers/emulator-process.js';
+import {startFakeAuthority, withFakeAzureCli} from '../helpers/fake-authority.js';
+import {expectDpsError} from '../helpers/sandbox.js';
+import {testCertificates} from '../helpers/test-certificates.js';
 
 let folder = '';
 /** An in-memory emulator for the connection-string and Azure modes. */

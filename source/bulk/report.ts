@@ -72,34 +72,36 @@ function listed<T>(items: readonly T[], line: (item: T) => string, more: string)
 }
 
 /**
- * The pre-flight as text: errors and warnings one by one with their fix; skipped files grouped by reason
- * (a folder of 1,000 certificates usually holds 1,000 keys too).
+ * The pre-flight as text: errors, then warnings, then skipped files, each with its fix. Notes with the same
+ * message are told once with the files they are about (1,000 certificates issued together expire together;
+ * a folder of certificates usually holds their keys too).
  */
 export function preflightText(notes: readonly Note[], filesRead: number, planned: number): string {
-  const errors = notes.filter((note) => note.kind === 'error');
-  const warnings = notes.filter((note) => note.kind === 'warning');
-  const skipped = notes.filter((note) => note.kind === 'skipped');
+  const count = (kind: Note['kind']) => notes.filter((note) => note.kind === kind).length;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const lines = [
-    `Pre-flight: ${filesRead} file${filesRead === 1 ? '' : 's'} read, ${planned} device certificate${planned === 1 ? '' : 's'}, ${errors.length} error${errors.length === 1 ? '' : 's'}, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}, ${skipped.length} skipped`,
+    `Pre-flight: ${plural(filesRead, 'file')} read, ${plural(planned, 'device certificate')}, ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${count('skipped')} skipped`,
   ];
-  const noteLine = (note: Note) =>
-    `  ${note.kind.padEnd(8)} ${note.file}: ${note.message}${note.hint ? `\n           fix: ${note.hint}` : ''}`;
-  lines.push(...listed(errors, noteLine, 'errors (see --json)'));
-  lines.push(...listed(warnings, noteLine, 'warnings (see --json)'));
-  const byReason = new Map<string, Note[]>();
-  for (const note of skipped)
-    byReason.set(note.message, [...(byReason.get(note.message) ?? []), note]);
-  lines.push(
-    ...listed(
-      [...byReason],
-      ([reason, group]) => {
-        const files = group.slice(0, 2).map((note) => note.file);
-        const others = group.length > 2 ? ` and ${group.length - 2} more` : '';
-        return `  skipped  ${files.join(', ')}${others}: ${reason}`;
-      },
-      'reasons for skipping (see --json)',
-    ),
-  );
+  for (const kind of ['error', 'warning', 'skipped'] as const) {
+    const groups = new Map<string, Note[]>();
+    for (const note of notes) {
+      if (note.kind !== kind) continue;
+      const key = `${note.message}\n${note.hint ?? ''}`;
+      groups.set(key, [...(groups.get(key) ?? []), note]);
+    }
+    lines.push(
+      ...listed(
+        [...groups.values()],
+        (group) => {
+          const {message, hint} = group[0]!;
+          const files = group.slice(0, 2).map((note) => note.file);
+          const others = group.length > 2 ? ` and ${group.length - 2} more` : '';
+          return `  ${kind.padEnd(8)} ${files.join(', ')}${others}: ${message}${hint ? `\n           fix: ${hint}` : ''}`;
+        },
+        `kinds of ${kind === 'skipped' ? 'skipped files' : `${kind}s`} (see --json)`,
+      ),
+    );
+  }
   return lines.join('\n');
 }
 

@@ -1,7 +1,7 @@
 import type {X509Certificate} from 'node:crypto';
 import {checkIdentityCertificate} from '../certs/check.js';
 import type {Finding} from '../certs/findings.js';
-import {certificateUsage, commonNameOf, thumbprints} from '../certs/inspect.js';
+import {commonNameOf, thumbprints} from '../certs/inspect.js';
 import {readCertificateFile} from '../certs/read.js';
 import {CertificateReadError} from '../certs/read-errors.js';
 import {deviceIdProblem} from '../dps/index.js';
@@ -83,13 +83,23 @@ async function checkCandidate(
       });
     }
   };
-  add(
-    candidate.file,
-    checkIdentityCertificate(primary.certificate, {
-      now,
-      ...(candidate.registrationId ? {registrationId: candidate.registrationId} : {}),
-    }),
-  );
+  const findings = checkIdentityCertificate(primary.certificate, {
+    now,
+    ...(candidate.registrationId ? {registrationId: candidate.registrationId} : {}),
+  });
+  if (fromFolder && findings.some((finding) => finding.code === 'identity-is-ca')) {
+    const name = commonNameOf(primary.certificate.subject) ?? primary.certificate.subject;
+    return {
+      notes: [
+        {
+          kind: 'skipped',
+          file: candidate.file,
+          message: `a CA certificate (CA:TRUE, "${name}"), not a device certificate`,
+        },
+      ],
+    };
+  }
+  add(candidate.file, findings);
   const deviceId = candidate.deviceId ?? registrationId;
   const deviceProblem = deviceId ? deviceIdProblem(deviceId) : undefined;
   if (deviceProblem) {
@@ -145,15 +155,6 @@ async function readLeaf(
   }
   const leaf = certificates[0];
   if (!leaf) return {note: {kind, file: file.file, message: 'holds no certificate'}};
-  if (fromFolder && certificateUsage(leaf).isCa) {
-    return {
-      note: {
-        kind,
-        file: file.file,
-        message: `a CA certificate (CA:TRUE, "${commonNameOf(leaf.subject) ?? leaf.subject}"), not a device certificate`,
-      },
-    };
-  }
   return {certificate: leaf};
 }
 

@@ -170,9 +170,11 @@ test('a bulk call throttled with 429 waits as DPS asks, says so, and then succee
     count: 1,
     fault: {kind: 'status', status: 429, retryAfterSeconds: 1},
   });
-  const run = await runBulk({from: {folder}, cwd: folder});
+  const run = await runBulk({from: {folder}, cwd: folder, isTty: true});
   assert.equal(run.code, 0, run.stderr);
   assert.equal(run.report.counts.created, 25);
+  // On a terminal the bar is redrawn in place and ends complete.
+  assert.match(run.stderr, /\r\x1b\[2K\[#{24}\] 25\/25 {2}\d+\/s {2}ETA 0 ms\n/);
   assert.match(
     run.stderr,
     /waiting 1 s, as DPS asked: DPS is throttling requests \(429\); then attempt 2 of 5/,

@@ -209,3 +209,20 @@ test('Ctrl+C stops after the call in flight and reports what was not sent', asyn
   assert.match(stderr.text(), /Stopped by Ctrl\+C after the call in flight/);
   assert.equal(await countEnrollments(sandbox.gateway, 'bulk-stopped-'), 10);
 });
+
+test('per-item errors of a bulk call are reported by registration ID, and the run exits 1', async () => {
+  const {folder, ids} = await deviceFolder(12, {prefix: 'bulk-item-errors'});
+  const run = await runBulk({
+    from: {folder},
+    cwd: folder,
+    settings: {iotEdge: true, iotHubs: ['not-linked.azure-devices.net']},
+  });
+  assert.equal(run.code, 1);
+  assert.equal(run.report.status, 'completed');
+  assert.equal(run.report.counts.failed, 12);
+  const failed = run.report.items.find((item) => item.registrationId === ids[11]);
+  assert.equal(failed?.outcome, 'failed');
+  assert.match(failed?.error ?? '', /not-linked\.azure-devices\.net/);
+  assert.match(run.stderr, new RegExp(`Failed:\\n  ${ids[0]}: .*not-linked`));
+  await expectDpsError(sandbox.gateway.getIndividualEnrollment(ids[0]!), 'not-found');
+});

@@ -246,7 +246,7 @@ async function sendBatch(
         });
       } else if (
         retried &&
-        error.errorCode === 409 &&
+        httpStatusOf(error.errorCode) === 409 &&
         (await holdsAsPlanned(gateway, entry.planned, settings))
       ) {
         results.push(result(entry.planned, 'created'));
@@ -275,6 +275,10 @@ async function holdsAsPlanned(
     return false;
   }
 }
+
+/** DPS's per-item error codes are sub-codes of an HTTP status (409001 is a 409). */
+const httpStatusOf = (errorCode: number) =>
+  errorCode >= 100_000 ? Math.floor(errorCode / 1000) : errorCode;
 
 function result(planned: PlannedEnrollment, outcome: ItemResult['outcome']): ItemResult {
   return {registrationId: planned.registrationId, file: planned.primary.file, outcome};

@@ -8,7 +8,7 @@ import {
   type BulkCreateOptions,
   type BulkReport,
 } from '../../source/bulk/bulk-create.js';
-import type {DpsGateway} from '../../source/dps/index.js';
+import {connectToSandbox, type DpsGateway} from '../../source/dps/index.js';
 import {deviceFolder} from '../helpers/device-certificates.js';
 import {expectDpsError, sandboxForFile} from '../helpers/sandbox.js';
 
@@ -225,4 +225,28 @@ test('per-item errors of a bulk call are reported by registration ID, and the ru
   assert.match(failed?.error ?? '', /not-linked\.azure-devices\.net/);
   assert.match(run.stderr, new RegExp(`Failed:\\n  ${ids[0]}: .*not-linked`));
   await expectDpsError(sandbox.gateway.getIndividualEnrollment(ids[0]!), 'not-found');
+});
+
+test('a bulk call whose answer is lost is retried, and what its first attempt created counts as created', async () => {
+  const {folder} = await deviceFolder(10, {prefix: 'bulk-lost-answer'});
+  // The first attempt is carried out after 300 ms, but the client gives up at 100 ms and retries after
+  // 800 ms (the full backoff): the retry finds all ten already there.
+  const gateway = await connectToSandbox(sandbox.emulator.info, sandbox.emulator.caCertificatePem, {
+    requestTimeoutMs: 100,
+    retry: {random: () => 0.999},
+  });
+  try {
+    sandbox.emulator.faults.add({
+      method: 'POST',
+      path: /^\/enrollments\/?$/,
+      count: 1,
+      fault: {kind: 'delay', ms: 300},
+    });
+    const run = await runBulk({gateway, from: {folder}, cwd: folder});
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.report.counts.created, 10);
+    assert.match(run.stderr, /DPS did not answer in time; then attempt 2 of 5/);
+  } finally {
+    await gateway.close();
+  }
 });

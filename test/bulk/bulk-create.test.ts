@@ -250,3 +250,36 @@ test('a bulk call whose answer is lost is retried, and what its first attempt cr
     await gateway.close();
   }
 });
+
+test('Ctrl+C during a Retry-After wait stops at once: that call was not carried out', async () => {
+  const {folder} = await deviceFolder(20, {prefix: 'bulk-stop-waiting'});
+  sandbox.emulator.faults.add({
+    method: 'POST',
+    path: /^\/enrollments\/?$/,
+    count: 1,
+    fault: {kind: 'status', status: 503, retryAfterSeconds: 20},
+  });
+  const controller = new AbortController();
+  const stdout = captured();
+  const stderr = captured((chunk) => {
+    if (chunk.startsWith('waiting 20 s')) controller.abort();
+  });
+  const code = await bulkCreateEnrollments({
+    gateway: sandbox.gateway,
+    from: {folder},
+    cwd: folder,
+    settings: {iotEdge: true},
+    update: false,
+    json: true,
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+    isTty: false,
+    signal: controller.signal,
+  });
+  const report = JSON.parse(stdout.text()) as BulkReport;
+  assert.equal(code, 1);
+  assert.equal(report.status, 'stopped');
+  assert.deepEqual([report.counts.created, report.counts['not-sent']], [0, 20]);
+  assert.match(stderr.text(), /Stopped by Ctrl\+C while waiting to retry/);
+  assert.equal(await countEnrollments(sandbox.gateway, 'bulk-stop-waiting-'), 0);
+});

@@ -3,6 +3,7 @@
 // phase alone), a re-run that finds everything in place, and, in the same run, the same kind of
 // enrollments created one call at a time (on 1,000 of them) for the ratio.
 //   node --import tsx bench/bulk.ts [--sizes 1000,10000]
+import {rm} from 'node:fs/promises';
 import {Writable} from 'node:stream';
 import {parseArgs} from 'node:util';
 import {bulkCreateEnrollments, type BulkReport} from '../source/bulk/bulk-create.js';
@@ -62,7 +63,9 @@ async function oneAtATime(gateway: DpsGateway, count: number) {
   for (const enrollment of planned) {
     await gateway.createOrUpdateIndividualEnrollment(enrollmentRequest(enrollment, settings));
   }
-  return performance.now() - started;
+  const ms = performance.now() - started;
+  await rm(folder, {recursive: true, force: true});
+  return ms;
 }
 
 const rate = (count: number, ms: number) => Math.round((count * 1000) / ms);
@@ -76,6 +79,7 @@ for (const size of sizes) {
     const issueMs = performance.now() - started;
     const first = await bulk(gateway, folder);
     const again = await bulk(gateway, folder);
+    await rm(folder, {recursive: true, force: true});
     if (first.report.counts.created !== size || again.report.counts.skipped !== size) {
       throw new Error(
         `unexpected counts: ${JSON.stringify([first.report.counts, again.report.counts])}`,

@@ -1,6 +1,6 @@
-import {test} from 'node:test';
+import {after, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {writeFile} from 'node:fs/promises';
+import {rm, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {Writable} from 'node:stream';
 import {
@@ -9,10 +9,20 @@ import {
   type BulkReport,
 } from '../../source/bulk/bulk-create.js';
 import {connectToSandbox, type DpsGateway} from '../../source/dps/index.js';
-import {deviceFolder} from '../helpers/device-certificates.js';
+import {deviceFolder as makeDeviceFolder} from '../helpers/device-certificates.js';
 import {expectDpsError, sandboxForFile} from '../helpers/sandbox.js';
 
 const sandbox = sandboxForFile();
+
+const folders: string[] = [];
+after(() => Promise.all(folders.map((folder) => rm(folder, {recursive: true, force: true}))));
+
+/** A folder of device certificates, removed after this file's tests. */
+async function deviceFolder(...args: Parameters<typeof makeDeviceFolder>) {
+  const made = await makeDeviceFolder(...args);
+  folders.push(made.folder);
+  return made;
+}
 
 /** A stream that keeps what is written to it. */
 function captured(onChunk?: (chunk: string) => void) {

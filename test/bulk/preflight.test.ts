@@ -1,6 +1,6 @@
-import {test} from 'node:test';
+import {after, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {copyFile, mkdir, mkdtemp, writeFile} from 'node:fs/promises';
+import {copyFile, mkdir, mkdtemp as makeTemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {differingFields, enrollmentRequest} from '../../source/bulk/enrollment.js';
@@ -10,6 +10,15 @@ import type {IndividualEnrollment} from '../../source/dps/index.js';
 import {issue, makeCa} from '../helpers/test-certificates.js';
 
 const signal = new AbortController().signal;
+
+const folders: string[] = [];
+after(() => Promise.all(folders.map((folder) => rm(folder, {recursive: true, force: true}))));
+
+async function mkdtemp(prefix: string) {
+  const folder = await makeTemp(prefix);
+  folders.push(folder);
+  return folder;
+}
 
 async function checkFolder(folder: string) {
   const sources = await findCandidates({folder: '.'}, folder);

@@ -315,7 +315,7 @@ async function bulkCreate(
         }
       : {}),
   };
-  const bulkCreateEnrollments = await loadBulkCreate();
+  const {bulkCreateEnrollments} = await import('../bulk/bulk-create.js');
   return withGateway(values, io, (gateway: DpsGateway) =>
     bulkCreateEnrollments({
       gateway,
@@ -331,36 +331,6 @@ async function bulkCreate(
     }),
   );
 }
-
-/**
- * BULK CREATE: the one place where `enrollment create --from-folder/--manifest` meets
- * source/bulk/bulk-create.ts (bulkCreateEnrollments). That module is not part of this branch yet; this
- * loader is wired to it when the two are merged.
- */
-async function loadBulkCreate(): Promise<(options: BulkCreateCall) => Promise<number>> {
-  throw new InputError(
-    'creating enrollments from a folder or manifest is not available in this build',
-    'Create each enrollment with --enrollment-id and --certificate-path.',
-  );
-}
-
-/** BulkCreateOptions of source/bulk/bulk-create.ts, as agreed; that type replaces this one at the merge. */
-type BulkCreateCall = {
-  gateway: DpsGateway;
-  from: {folder: string} | {manifest: string};
-  cwd: string;
-  settings: Pick<SettingChanges, 'reprovisionPolicy' | 'allocationPolicy' | 'iotHubs'> & {
-    iotEdge: boolean;
-    provisioningStatus: 'enabled' | 'disabled';
-    initialTwin?: IndividualEnrollment['initialTwin'];
-  };
-  update: boolean;
-  json: boolean;
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-  isTty: boolean;
-  signal: AbortSignal;
-};
 
 export function runEnrollmentCommand(argv: string[], io?: CommandIo): Promise<number> {
   return runSubcommand('enrollment', {list, show, create, update, delete: remove}, argv, io);

@@ -46,6 +46,13 @@ export function certificateInDps(entry: CertificateEntry | null | undefined): Ce
     : emptyCertificateField;
 }
 
+/** The certificate DPS has and keeps (editing), for the review; undefined for any other field. */
+export function keptInDpsText(field: CertificateField): string | undefined {
+  if (field.status.state !== 'in-dps') return undefined;
+  const {info} = field.status;
+  return `${info.subjectName}, kept as DPS has it (SHA-1 ${info.sha1Thumbprint})`;
+}
+
 /** The field while its file is read: the completions listed for the path go. */
 export const readingCertificate = (field: CertificateField): CertificateField => ({
   ...field,

@@ -5,6 +5,7 @@ import {enrollmentDiff} from '../../../../source/outputs/enrollment-diff.js';
 import {buildIndividualEnrollment} from '../../../../source/wizard/flows/individual/enrollment.js';
 import {runIndividualEffect} from '../../../../source/wizard/flows/individual/effects.js';
 import {individualFlow} from '../../../../source/wizard/flows/individual/flow.js';
+import {reviewText} from '../../../../source/wizard/flows/individual/outputs.js';
 import {initialIndividualFlow} from '../../../../source/wizard/flows/individual/enrollment.js';
 import type {
   IndividualEffect,
@@ -114,6 +115,10 @@ describe('editing an existing individual enrollment, prefilled', () => {
         enter, // advanced
       );
       assert.equal(walked.flow.step, 'review', walked.flow.stepError);
+      assert.match(
+        reviewText(walked.flow, context.info),
+        new RegExp(`kept as DPS has it \\(SHA-1 ${expectedInfo(pem).sha1Thumbprint}\\)`),
+      );
       const reviewed = keys(walked.flow, context, enter);
       assert.ok(reviewed.save, 'Enter on the review saves');
       assert.equal(reviewed.save.enrollment.etag, undefined);

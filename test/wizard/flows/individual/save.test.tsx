@@ -101,22 +101,32 @@ describe('saving an individual enrollment from the wizard', () => {
         initialTwin: {tags: {environment: 'test'}, properties: {desired: {interval: 30}}},
       }),
     );
-    await withWizard(sandbox, async (app) => {
-      await toDeviceId(app, 'twin-device-01');
-      await press(app, keys.enter);
-      await acceptSettingsToReview(app);
-      const exists = await forward(app, 'already exists');
-      assert.match(exists, /whole initial twin would be dropped/);
-      assert.match(exists, /- Twin tag environment\s+"test" \(dropped\)/);
-      assert.match(exists, /- Twin desired interval\s+30 \(dropped\)/);
-      assert.doesNotMatch(exists, /Primary certificate/, 'the same certificate is no difference');
-      assert.equal((await readEnrollment(sandbox, 'twin-device-01')).etag, original.etag);
+    await withWizard(
+      sandbox,
+      async (app) => {
+        await toDeviceId(app, 'twin-device-01');
+        await press(app, keys.enter);
+        await acceptSettingsToReview(app);
+        const exists = await forward(app, 'already exists');
+        assert.match(exists, /whole initial twin would be dropped/);
+        assert.match(exists, /- Twin tag environment\s+"test" \(dropped\)/);
+        assert.match(exists, /- Twin desired interval\s+30 \(dropped\)/);
+        assert.doesNotMatch(exists, /Primary certificate/, 'the same certificate is no difference');
+        // 80 columns: every line fits, and the way to replace it stays on screen.
+        assert.ok(
+          exists.split('\n').every((line) => [...line].length <= 80),
+          exists,
+        );
+        assert.match(exists, /Press u to replace it/);
+        assert.equal((await readEnrollment(sandbox, 'twin-device-01')).etag, original.etag);
 
-      // Esc keeps it: back on the review, nothing was replaced.
-      await back(app, 'Review');
-      const kept = await readEnrollment(sandbox, 'twin-device-01');
-      assert.deepEqual(kept.initialTwin?.tags, {environment: 'test'});
-    });
+        // Esc keeps it: back on the review, nothing was replaced.
+        await back(app, 'Review');
+        const kept = await readEnrollment(sandbox, 'twin-device-01');
+        assert.deepEqual(kept.initialTwin?.tags, {environment: 'test'});
+      },
+      {columns: 80},
+    );
   });
 
   test('the same values again: the exists screen says replacing it changes nothing', async () => {

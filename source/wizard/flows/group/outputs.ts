@@ -3,7 +3,7 @@ import {caCertificateCommands, enrollmentGroupCommand} from '../../../outputs/az
 import {requestPreview} from '../../../outputs/request-json.js';
 import {buildEnrollmentGroup, caReferencesOf, caReferenceWarning, referencedCa} from './group.js';
 import type {GroupFlow} from './state.js';
-import {loadedCertificate} from '../../shared/certificate-field.js';
+import {keptInDpsText, loadedCertificate} from '../../shared/certificate-field.js';
 import {bodySize, scrollHeight, wrapLines, type Viewport} from '../../shared/layout.js';
 import {
   azTarget,
@@ -89,8 +89,11 @@ export function attestationSummary(flow: GroupFlow): SummaryRow[] {
   const describe = (certificate: NonNullable<typeof primary>) =>
     `${certificate.summary.subject} from ${certificate.absolutePath} (SHA-1 ${certificate.summary.thumbprintSha1})`;
   return [
-    ['Uploaded CA', primary ? describe(primary) : '(none)'],
+    ['Uploaded CA', primary ? describe(primary) : (keptInDpsText(flow.signingPrimary) ?? '(none)')],
     ...(secondary ? [['Secondary', describe(secondary)] as SummaryRow] : []),
+    ...(keptInDpsText(flow.signingSecondary)
+      ? [['Secondary', keptInDpsText(flow.signingSecondary) ?? ''] as SummaryRow]
+      : []),
   ];
 }
 

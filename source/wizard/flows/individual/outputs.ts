@@ -1,7 +1,7 @@
 import type {IndividualEnrollment} from '../../../dps/index.js';
 import {individualEnrollmentCommand} from '../../../outputs/az-commands.js';
 import {requestPreview} from '../../../outputs/request-json.js';
-import {loadedCertificate} from '../../shared/certificate-field.js';
+import {keptInDpsText, loadedCertificate} from '../../shared/certificate-field.js';
 import {
   azTarget,
   deviceConfigToml,
@@ -70,8 +70,13 @@ export function individualSummary(
     ['IoT Hub device ID', request.deviceId ?? request.registrationId],
     [
       'Certificate',
-      primary ? `${primary.absolutePath} (SHA-1 ${primary.summary.thumbprintSha1})` : '(none)',
+      primary
+        ? `${primary.absolutePath} (SHA-1 ${primary.summary.thumbprintSha1})`
+        : (keptInDpsText(flow.primary) ?? '(none)'),
     ],
+    ...(keptInDpsText(flow.secondary)
+      ? [['Secondary', keptInDpsText(flow.secondary) ?? ''] as SummaryRow]
+      : []),
     ...(secondary
       ? [
           [

@@ -35,7 +35,8 @@ import {
   text,
   throttledWait,
 } from '../../../helpers/app-state.js';
-import {ecChain, issue} from '../../../helpers/test-certificates.js';
+import {ecChain, expectedInfo, issue} from '../../../helpers/test-certificates.js';
+import {enrollmentDiff} from '../../../../source/outputs/enrollment-diff.js';
 import {
   buildEnrollmentGroup,
   caReferenceWarning,
@@ -875,5 +876,54 @@ describe('Esc while the CA list is read', () => {
     });
     assert.equal(state.group.step, 'attestation');
     assert.equal(state.group.caCertificates.state, 'loaded');
+  });
+});
+
+describe('group flow: editing a group as DPS returned it', () => {
+  const stored: EnrollmentGroup = {
+    enrollmentGroupId: 'line-9',
+    attestation: {type: 'x509', caReferences: {primary: 'line9-root', secondary: 'line9-next'}},
+    capabilities: {iotEdge: true},
+    allocationPolicy: 'geoLatency',
+    iotHubs: ['hub-b.azure-devices.net'],
+    initialTwin: {tags: {line: '9'}, properties: {desired: {mode: 'eco'}}},
+    provisioningStatus: 'enabled',
+    reprovisionPolicy: {updateHubAssignment: true, migrateDeviceData: false},
+    etag: '"v3"',
+  };
+
+  test('opens at its first step with every field filled in; sent as filled in, nothing differs', () => {
+    const state = openFlow(connected(), {flow: 'group', with: {kind: 'edit', group: stored}});
+    const group = state.group;
+    assert.equal(state.screen.name, 'group');
+    assert.equal(group.step, 'group-id');
+    assert.equal(group.groupId.value, 'line-9');
+    assert.equal(group.attestation, 'ca-reference');
+    assert.equal(group.caPrimary.value, 'line9-root');
+    assert.equal(group.caSecondary.value, 'line9-next');
+    assert.deepEqual(group.settings.selectedHubs, ['hub-b.azure-devices.net']);
+    assert.equal(group.settings.allocationPolicy, 'geoLatency');
+    assert.equal(group.settings.reprovision, 'reset');
+    const request = buildEnrollmentGroup(group, hubs);
+    assert.deepEqual(enrollmentDiff(stored, request).entries, []);
+    assert.equal(request.etag, undefined, 'the save reads it again and shows the diff first');
+  });
+
+  test('a group with its certificate uploaded keeps it (sent back as its info) without a file', async () => {
+    const {root} = await ecChain('edit-line-device');
+    const info = expectedInfo(root.certificatePem);
+    const uploaded: EnrollmentGroup = {
+      ...stored,
+      attestation: {type: 'x509', signingCertificates: {primary: {info}}},
+    };
+    const state = openFlow(connected(), {flow: 'group', with: {kind: 'edit', group: uploaded}});
+    assert.equal(state.group.attestation, 'signing-certificate');
+    assert.equal(state.group.signingPrimary.status.state, 'in-dps');
+    const request = buildEnrollmentGroup(state.group, hubs);
+    assert.deepEqual(request.attestation, {
+      type: 'x509',
+      signingCertificates: {primary: {info}},
+    });
+    assert.deepEqual(enrollmentDiff(uploaded, request).entries, []);
   });
 });

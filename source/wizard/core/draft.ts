@@ -115,7 +115,9 @@ function flowsDraft(state: Pick<WizardState, keyof Flows>): Flows {
 /** The screen a draft reopens: a flow, or home. */
 function draftScreen(state: WizardState): Draft['screen'] {
   const {name} = state.screen;
-  return name === 'home' || name === 'quit' || name === 'resume' ? 'home' : name;
+  return name === 'home' || name === 'quit' || name === 'resume' || name === 'browse'
+    ? 'home'
+    : name;
 }
 
 /**
@@ -284,6 +286,7 @@ export const flowTitles: Record<FlowName, string> = {
   group: 'Group enrollment',
   'verify-ca': 'Verify a CA certificate',
   'test-certificates': 'Generate test certificates',
+  browse: 'Browse DPS',
 };
 
 /**

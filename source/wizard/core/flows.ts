@@ -1,3 +1,4 @@
+import {browseFlow} from '../flows/browse/flow.js';
 import {caFlow} from '../flows/ca/flow.js';
 import {groupFlow} from '../flows/group/flow.js';
 import {individualFlow} from '../flows/individual/flow.js';
@@ -22,6 +23,7 @@ const modules = {
   group: groupFlow,
   'verify-ca': caFlow,
   'test-certificates': testCertificatesFlow,
+  browse: browseFlow,
 };
 
 const slices = {
@@ -29,6 +31,7 @@ const slices = {
   group: 'group',
   'verify-ca': 'ca',
   'test-certificates': 'testCertificates',
+  browse: 'browse',
 } as const satisfies Record<FlowName, keyof WizardState>;
 
 export const moduleOf = (name: FlowName): AnyModule => modules[name] as unknown as AnyModule;

@@ -38,6 +38,7 @@ export const homeItems: {item: HomeItem; label: string}[] = [
   {item: 'group', label: 'Group enrollment'},
   {item: 'verify-ca', label: 'Verify a CA certificate'},
   {item: 'test-certificates', label: 'Generate test certificates'},
+  {item: 'browse', label: 'Browse DPS'},
   {item: 'quit', label: 'Quit'},
 ];
 
@@ -47,6 +48,7 @@ const fromHome: Record<FlowName, HandOff> = {
   group: {flow: 'group', with: {kind: 'home'}},
   'verify-ca': {flow: 'verify-ca', with: {kind: 'home'}},
   'test-certificates': {flow: 'test-certificates', with: {kind: 'home'}},
+  browse: {flow: 'browse', with: {kind: 'home'}},
 };
 
 /**

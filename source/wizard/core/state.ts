@@ -1,3 +1,4 @@
+import type {BrowseEffect, BrowseFlow, BrowseOutcome} from '../flows/browse/state.js';
 import type {CaEffect, CaFlow, CaOutcome} from '../flows/ca/state.js';
 import type {GroupEffect, GroupFlow, GroupOutcome} from '../flows/group/state.js';
 import type {
@@ -31,7 +32,12 @@ export type Screen =
 
 /** Every effect by its one name: what the runtime runs. */
 export type Effect =
-  {kind: 'connect'} | IndividualEffect | GroupEffect | CaEffect | TestCertificatesEffect;
+  | {kind: 'connect'}
+  | IndividualEffect
+  | GroupEffect
+  | CaEffect
+  | TestCertificatesEffect
+  | BrowseEffect;
 
 /** An effect while it runs: its id, and who gets its outcome (a flow, or the wizard for the connection). */
 export type Task = Effect & {id: number; owner: FlowName | 'wizard'};
@@ -44,7 +50,8 @@ export type Outcome =
   | IndividualOutcome
   | GroupOutcome
   | CaOutcome
-  | TestCertificatesOutcome;
+  | TestCertificatesOutcome
+  | BrowseOutcome;
 
 /** News from an effect still running: the wizard's sign-in prompt, or a flow's progress. */
 export type TaskProgress = Progress | {kind: 'sign-in-prompt'; prompt: DeviceCodePrompt};
@@ -62,6 +69,7 @@ export type WizardState = {
   group: GroupFlow;
   ca: CaFlow;
   testCertificates: TestCertificatesFlow;
+  browse: BrowseFlow;
   /** Effects to run; one leaves the list when its outcome arrives or when the user leaves it behind. */
   tasks: Task[];
   nextTaskId: number;

@@ -7,6 +7,7 @@ import type {Draft} from '../core/draft.js';
 import {HomeScreen} from '../core/home-screen.js';
 import {ResumeScreen} from '../core/resume-screen.js';
 import type {DraftStore} from './drafts.js';
+import {BrowseScreen} from '../flows/browse/view.js';
 import {CaScreen} from '../flows/ca/view.js';
 import {GroupScreen} from '../flows/group/view.js';
 import {IndividualScreen} from '../flows/individual/view.js';
@@ -86,6 +87,7 @@ const titles = {
   group: 'Group enrollment',
   'verify-ca': 'Verify a CA certificate',
   'test-certificates': 'Generate test certificates',
+  browse: 'Browse DPS',
   resume: 'Resume',
   quit: '',
 } as const;
@@ -180,6 +182,7 @@ export function App({
             {onScreen === 'test-certificates' ? (
               <TestCertificatesScreen flow={state.testCertificates} context={context} />
             ) : null}
+            {onScreen === 'browse' ? <BrowseScreen flow={state.browse} context={context} /> : null}
           </ScrollLimitContext.Provider>
         </Box>
       </Box>

@@ -8,7 +8,7 @@ import type {CaCertificateList, CertificatePurpose, Failure, LoadedCertificate} 
  * asks of the wizard around it (open another flow, go home, cancel what it started).
  */
 
-export type FlowName = 'individual' | 'group' | 'verify-ca' | 'test-certificates';
+export type FlowName = 'individual' | 'group' | 'verify-ca' | 'test-certificates' | 'browse';
 
 /**
  * Effects of the shared steps. `field` names the flow's own path field, so its outcome lands there; it is a
@@ -42,7 +42,8 @@ export type HandOff =
   | {flow: 'individual'; with: OpenIndividual}
   | {flow: 'group'; with: OpenGroup}
   | {flow: 'verify-ca'; with: OpenCa}
-  | {flow: 'test-certificates'; with: {kind: 'home'}};
+  | {flow: 'test-certificates'; with: {kind: 'home'}}
+  | {flow: 'browse'; with: {kind: 'home'}};
 
 /** With a device certificate just generated, the form starts over with that file being read. */
 export type OpenIndividual = {certificatePath?: string};
@@ -66,7 +67,9 @@ export type OpenCa =
       certificates: CaCertificateList;
     }
   /** "Add a CA certificate" with the files of a test chain just made. */
-  | {kind: 'files'; certificatePath: string; keyPath: string; name: string};
+  | {kind: 'files'; certificatePath: string; keyPath: string; name: string}
+  /** The proof-of-possession loop of a CA certificate already in DPS (chosen while browsing). */
+  | {kind: 'existing'; name: string};
 
 /** What a flow asks of the wizard around it; the router applies these, nothing runs. */
 export type RouterEffect =

@@ -5,6 +5,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import fc from 'fast-check';
 import type {CaOutcome} from '../../../source/wizard/flows/ca/state.js';
+import type {BrowseItem, BrowseOutcome} from '../../../source/wizard/flows/browse/state.js';
 import {readCertificateFor} from '../../../source/wizard/runtime/certificate-file.js';
 import type {KeyEvent} from '../../../source/wizard/shared/key-event.js';
 import type {Viewport} from '../../../source/wizard/shared/layout.js';
@@ -183,7 +184,9 @@ function chainFiles(outDir: string, devices: readonly string[]): WrittenFile[] {
 /** Every result the effect runner could report for `running`, as ca-effects.ts and its siblings produce them. */
 function resultsFor(running: Task): Action[] {
   const taskId = running.id;
-  const outcome = (value: GroupOutcome | CaOutcome | TestCertificatesOutcome): Action => ({
+  const outcome = (
+    value: GroupOutcome | CaOutcome | TestCertificatesOutcome | BrowseOutcome,
+  ): Action => ({
     type: 'result',
     taskId,
     outcome: value,
@@ -390,6 +393,46 @@ function resultsFor(running: Task): Action[] {
         outcome({kind: 'chain-failed', failure: {kind: 'file', message: 'EACCES'}}),
       ];
     }
+    case 'browse-page': {
+      const page = (from: number): BrowseItem[] =>
+        Array.from({length: 30}, (_, index) => browseItemOf(running.tab, from + index));
+      return [
+        throttled,
+        outcome({kind: 'browse-page-read', items: page(0), continuationToken: 'next'}),
+        outcome({kind: 'browse-page-read', items: page(running.generation * 100)}),
+        outcome({kind: 'browse-page-read', items: []}),
+        outcome({kind: 'browse-page-failed', failure: {kind: 'throttled', message: '429'}}),
+      ];
+    }
+    case 'browse-read':
+      return [
+        outcome({kind: 'browse-item-read', item: running.target}),
+        outcome({kind: 'browse-item-failed', failure: {kind: 'not-found', message: 'gone'}}),
+        outcome({kind: 'browse-item-failed', failure: {kind: 'network', message: 'ECONNRESET'}}),
+      ];
+    case 'browse-delete':
+      return [
+        throttled,
+        outcome({kind: 'browse-deleted'}),
+        outcome({kind: 'browse-delete-failed', failure: {kind: 'stale-etag', message: '412'}}),
+        outcome({kind: 'browse-delete-failed', failure: {kind: 'not-found', message: 'gone'}}),
+        outcome({kind: 'browse-delete-failed', failure: {kind: 'unauthorized', message: '401'}}),
+      ];
+  }
+}
+
+/** The item number `index` of a browse list, as a page would bring it. */
+function browseItemOf(tab: BrowseItem['tab'], index: number): BrowseItem {
+  const id = `device-${String(index).padStart(3, '0')}`;
+  switch (tab) {
+    case 'enrollments':
+      return {tab, item: {registrationId: id, attestation: {type: 'x509'}, etag: '"1"'}};
+    case 'groups':
+      return {tab, item: {enrollmentGroupId: id, attestation: {type: 'x509'}, etag: '"1"'}};
+    case 'registrations':
+      return {tab, item: {registrationId: id, status: 'assigned', etag: '"1"'}};
+    case 'ca':
+      return {tab, item: {name: id, etag: '"1"', isVerified: index % 2 === 0}};
   }
 }
 
@@ -468,6 +511,16 @@ function armStartStates(home: WizardState): WizardState[] {
   const done = report(press(summary, enter), 'generate-test-chain', 2);
   assert.equal(done.testCertificates.step, 'done');
 
+  // Browse: the first page of enrollments, the details of one, its delete being confirmed.
+  const browseList = report(press(home, up, up, enter), 'browse-page', 1);
+  assert.equal(browseList.browse.step, 'list');
+  const browseDetails = press(browseList, down, enter);
+  assert.equal(browseDetails.browse.step, 'details');
+  const browseDelete = press(browseDetails, text('d'), text('device-001'));
+  assert.equal(browseDelete.browse.step, 'delete');
+  const caTab = press(browseList, backTab);
+  assert.equal(caTab.browse.tab, 'ca');
+
   return [
     home,
     individualRead,
@@ -488,12 +541,16 @@ function armStartStates(home: WizardState): WizardState[] {
     testFolder,
     summary,
     done,
+    browseList,
+    browseDetails,
+    browseDelete,
+    caTab,
   ];
 }
 
 /** From home to the test certificates' summary: folder out, one device dev-1, RSA, the default validity. */
 const toTestChainSummary = (home: WizardState): WizardState =>
-  press(home, up, up, enter, text('out'), enter, text('dev-1'), enter, enter, enter);
+  press(home, up, up, up, enter, text('out'), enter, text('dev-1'), enter, enter, enter);
 
 /** Connected with a connection string: no CA can be listed, a group uploads its own certificate. */
 function connectionStringStartStates(): WizardState[] {
@@ -576,6 +633,7 @@ function checkInvariants(state: WizardState): void {
     ['group', state.group.step === 'saving' || state.group.preflight?.state === 'checking'],
     ['verify-ca', ['uploading', 'generating', 'signing', 'verifying'].includes(state.ca.step)],
     ['test-certificates', state.testCertificates.step === 'generating'],
+    ['browse', state.browse.step === 'deleting'],
   ];
   for (const [screen, busy] of waiting) {
     if (busy) assert.equal(state.screen.name, screen, `${screen} waits off screen`);
@@ -666,6 +724,22 @@ function checkInvariants(state: WizardState): void {
   if (ca.step === 'save') assert.ok(ca.verificationPem, 'the verification certificate to save');
   if (ca.step === 'name-exists') assert.ok(ca.existing, 'the certificate that exists is known');
 
+  // Browse: deleting exactly while the delete runs; a list reads a page only while a page is asked for.
+  const browse = state.browse;
+  stepWithTask(state, 'browse-delete', browse.step === 'deleting', `browse ${browse.step}`);
+  for (const [tab, list] of Object.entries(browse.lists)) {
+    const pages = tasksOf(state, 'browse-page').filter(
+      (item) => item.tab === tab && item.generation === list.generation,
+    );
+    assert.ok(pages.length <= 1, `one page of ${tab} at a time`);
+    assert.equal(pages.length === 1, list.state === 'loading', `${tab} ${list.state}`);
+  }
+  if (browse.step !== 'list') assert.ok(browse.shown, `browse ${browse.step} shows an item`);
+  if (browse.step === 'list') {
+    const count = browse.lists[browse.tab].items.length;
+    assert.ok(browse.cursor === 0 || browse.cursor < count, 'the cursor is on a row');
+  }
+
   // Test certificates.
   const chain = state.testCertificates;
   stepWithTask(
@@ -731,6 +805,10 @@ describe('random keys and effect results', () => {
           'e',
           'x=1',
           '{',
+          'd',
+          'g',
+          'v',
+          'device-001',
         )
         .map(text),
     },

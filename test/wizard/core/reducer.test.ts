@@ -156,10 +156,14 @@ describe('connecting and the home screen', () => {
   test('up and down wrap, each item opens its screen, q quits', () => {
     const state = connected();
     assert.deepEqual(press(state, up).screen, {name: 'home', cursor: homeItems.length - 1});
-    assert.deepEqual(press(state, down, down, down, down, down).screen, {name: 'home', cursor: 0});
+    assert.deepEqual(press(state, down, down, down, down, down, down).screen, {
+      name: 'home',
+      cursor: 0,
+    });
     assert.equal(press(state, down, enter).screen.name, 'group');
     assert.equal(press(state, down, down, enter).screen.name, 'verify-ca');
     assert.equal(press(state, down, down, down, enter).screen.name, 'test-certificates');
+    assert.equal(press(state, down, down, down, down, enter).screen.name, 'browse');
     assert.deepEqual(press(state, text('q')).screen, {name: 'quit'});
     assert.deepEqual(press(state, up, enter).screen, {name: 'quit'});
     assert.deepEqual(press(state, enter).screen, {name: 'individual'});

@@ -734,6 +734,8 @@ function checkInvariants(state: WizardState): void {
     assert.ok(pages.length <= 1, `one page of ${tab} at a time`);
     assert.equal(pages.length === 1, list.state === 'loading', `${tab} ${list.state}`);
   }
+  assert.ok(tasksOf(state, 'browse-read').length <= 1, 'one item read at a time');
+  if (browse.reading) assert.equal(tasksOf(state, 'browse-read').length, 1, 'reading while read');
   if (browse.step !== 'list') assert.ok(browse.shown, `browse ${browse.step} shows an item`);
   if (browse.step === 'list') {
     const count = browse.lists[browse.tab].items.length;

@@ -166,7 +166,12 @@ function deleteResult(
       {...withStep(flow, 'details'), confirm: emptyDraft, reading: true},
       `${name} changed in DPS after it was read, so nothing was deleted: its details were read again; check them, then press d again`,
     );
-    return update(details, {kind: 'discard-type-ahead'}, {kind: 'browse-read', target});
+    return update(
+      details,
+      {kind: 'discard-type-ahead'},
+      {kind: 'cancel', effect: 'browse-read'},
+      {kind: 'browse-read', target},
+    );
   }
   return update(
     withError(

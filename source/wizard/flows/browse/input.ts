@@ -265,6 +265,7 @@ function cancelDeleting(flow: BrowseFlow): Update {
     details,
     {kind: 'cancel', effect: 'browse-delete'},
     {kind: 'discard-type-ahead'},
+    {kind: 'cancel', effect: 'browse-read'},
     ...(shown ? [{kind: 'browse-read' as const, target: shown}] : []),
   );
 }

@@ -9,7 +9,7 @@ import type {BrowseItem} from './state.js';
 /** The details of one item as text lines, "Label   value": what DPS holds, certificates and twin included. */
 
 const row = (label: string, value: string | number | boolean | undefined): string[] =>
-  value === undefined || value === '' ? [] : [`${label.padEnd(18)}${String(value)}`];
+  value === undefined || value === '' ? [] : [`${label.padEnd(16)}${String(value)}`];
 
 const when = (value: string | Date | undefined): string | undefined => {
   if (value === undefined) return undefined;
@@ -102,7 +102,7 @@ export function detailsText(entry: BrowseItem): string {
       const {item} = entry;
       const registration = item.registrationState
         ? ['Registration', ...registrationLines(item.registrationState, '  ')]
-        : ['Registration      the device has not registered yet'];
+        : ['Registration    the device has not registered yet'];
       return [
         ...row('Registration ID', item.registrationId),
         ...row('Device ID', item.deviceId ?? `${item.registrationId} (the registration ID)`),

@@ -38,7 +38,9 @@ export const browseSteps: StepTable<BrowseFlow> = {
       'Tab next list',
       'type to filter',
       'Enter details',
-      ...(currentList(flow).state === 'failed' ? ['r retry'] : []),
+      ...(currentList(flow).state === 'failed' && currentList(flow).failure?.kind !== 'needs-arm'
+        ? ['r retry']
+        : []),
       flow.filter.value === '' ? 'Esc home' : 'Esc clear filter',
       exitHint,
     ],

@@ -132,7 +132,7 @@ function listKey(flow: BrowseFlow, event: KeyEvent, context: FlowContext): Updat
     }
     case 'text':
       // Letters filter; while the list shows a failure, r retries it (the step takes no text then).
-      if (list.state === 'failed' && event.text === 'r') {
+      if (list.state === 'failed' && list.failure?.kind !== 'needs-arm' && event.text === 'r') {
         return loadPage(settled(flow), flow.tab, context);
       }
       return editFilter(flow, event);

@@ -52,9 +52,12 @@ export function matchingItems(list: BrowseList, filterText: string): readonly Br
 export const visibleItems = (flow: BrowseFlow): readonly BrowseItem[] =>
   matchingItems(currentList(flow), flow.filter.value);
 
-/** Rows of the list on screen: the body less the tabs, the filter, the column titles and the status line. */
+/**
+ * Rows of the list on screen: the body less the tabs, the filter, the column titles, the status line and
+ * three lines for a failure or a remark (a failure says its cause and its fix, wrapped).
+ */
 export function listRows(viewport: Viewport): number {
-  return Math.max(3, bodySize(viewport).height - 6);
+  return Math.max(3, bodySize(viewport).height - 7);
 }
 
 /** The item under the cursor, if any row is shown. */

@@ -7,6 +7,7 @@ import {TextField} from '../../components/text-field.js';
 import {tone} from '../../components/tone.js';
 import {failureAdvice} from '../../shared/failure-text.js';
 import type {FlowContext} from '../../shared/flow.js';
+import type {Failure} from '../../shared/types.js';
 import {bodySize, scrollHeight} from '../../shared/layout.js';
 import {detailsText} from './details.js';
 import {
@@ -103,15 +104,17 @@ function ListStep({flow, context}: {flow: BrowseFlow; context: FlowContext}) {
         </>
       )}
       {list.state === 'failed' && list.failure ? (
-        <Text color={tone('red')} wrap="truncate-end">
-          {`✖ ${list.failure.message}. ${failureAdvice(list.failure)}${list.failure.kind === 'needs-arm' ? '' : ' Press r to retry.'}`}
-        </Text>
+        <Paragraph color={tone('red')}>
+          {`✖ ${list.failure.message}. ${failureAdvice(list.failure)}${retryable(list.failure) ? ' Press r to retry.' : ''}`}
+        </Paragraph>
       ) : null}
       {flow.notice ? <Text color={tone('green')}>{flow.notice}</Text> : null}
       <StepError message={flow.stepError} />
     </Box>
   );
 }
+
+const retryable = (failure: Failure) => failure.kind !== 'needs-arm';
 
 function Row({entry, width, active}: {entry: BrowseItem; width: number; active: boolean}) {
   return (

@@ -88,13 +88,13 @@ describe('browse: pages', () => {
   test('a first page of 100 asks for no more until the cursor moves down', () => {
     let state = firstPage(100);
     assert.equal(state.tasks.filter((item) => item.kind === 'browse-page').length, 0);
-    state = press(state, pageDown, pageDown, pageDown, pageDown, pageDown, pageDown);
+    state = press(state, ...Array(7).fill(pageDown));
     assert.equal(task(state, 'browse-page').continuationToken, 'token-1');
   });
 
   test('a failed page keeps what was read, says why, and r asks for the same page again', () => {
     let state = firstPage(100);
-    state = press(state, pageDown, pageDown, pageDown, pageDown, pageDown, pageDown);
+    state = press(state, ...Array(7).fill(pageDown));
     state = settle(state, 'browse-page', {
       kind: 'browse-page-failed',
       failure: {kind: 'network', message: 'could not reach DPS (ECONNRESET)'},

@@ -2,7 +2,7 @@ import {before, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import type {IndividualEnrollment} from '../../../../source/dps/types.js';
 import {expectDpsError} from '../../../helpers/sandbox.js';
-import {ecChain} from '../../../helpers/test-certificates.js';
+import {ecChain, makeCa} from '../../../helpers/test-certificates.js';
 import {burst, frame, keys, press, waitForFrame, type Instance} from '../../../helpers/ink.js';
 import {
   withConnectionStringWizard,
@@ -154,6 +154,25 @@ describe('Browse DPS against the sandbox (real service SDK)', () => {
       },
       {retry: {policy: {maxRetries: 1, baseDelayMs: 5}}},
     );
+  });
+
+  test('v on an unverified CA certificate opens its proof of possession with a new code', async () => {
+    const root = await makeCa('browse-root');
+    await withGateway(sandbox, (gateway) =>
+      gateway.uploadCaCertificate({name: 'browse-root', certificatePem: root.certificatePem}),
+    );
+    await withWizard(sandbox, async (app) => {
+      await openBrowse(app);
+      await press(app, '\u001B[Z');
+      await waitForFrame(app, /❯ browse-root\s+no/);
+      await press(app, keys.enter);
+      const details = await waitForFrame(app, /CA certificate browse-root(?! \(reading)/);
+      assert.match(details, /Subject\s+CN=browse-root/);
+      assert.match(details, /v verify/);
+      await press(app, 'v');
+      const prove = await waitForFrame(app, /Verification code\s*\n\s*[0-9A-F]{48}/);
+      assert.match(prove, /Verify a CA certificate/);
+    });
   });
 
   test('with a connection string, the CA tab says why it cannot list them', async () => {

@@ -77,14 +77,28 @@ async function seed(gateway: DpsGateway): Promise<number> {
   return count / ((performance.now() - started) / 1000);
 }
 
-const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Resolves at the next frame Ink writes (no polling, so the bench takes no CPU from the sandbox meanwhile). */
+let frameWritten: () => void = () => {};
+const nextFrame = () =>
+  new Promise<void>((resolve) => {
+    frameWritten = resolve;
+  });
 
 /** Milliseconds from now until the frame satisfies `done`. */
-async function until(frame: () => string, done: (text: string) => boolean): Promise<number> {
+async function until(
+  frame: () => string,
+  done: (text: string) => boolean,
+  timeoutMs = 30_000,
+): Promise<number> {
   const started = performance.now();
   while (!done(frame())) {
-    if (performance.now() - started > 30_000) throw new Error(`timed out; screen:\n${frame()}`);
-    await turn();
+    const waited = performance.now() - started;
+    const timeout = new Promise<'timeout'>((resolve) =>
+      setTimeout(() => resolve('timeout'), Math.max(0, timeoutMs - waited)),
+    );
+    if ((await Promise.race([nextFrame(), timeout])) === 'timeout') {
+      throw new Error(`timed out; screen:\n${frame()}`);
+    }
   }
   return performance.now() - started;
 }
@@ -114,6 +128,16 @@ if (!(await exists(marker))) {
   console.log(`reusing ${stateDir} (${(await readFile(marker, 'utf8')).trim()} enrollments)`);
 }
 
+// The sandbox alone: one page of 100 through the service SDK, with no wizard, for comparison.
+const direct = await connectToSandbox(info, ca);
+const sandboxPages: number[] = [];
+for (let run = 0; run < 5; run++) {
+  const started = performance.now();
+  await direct.queryIndividualEnrollments({pageSize: 100});
+  sandboxPages.push(performance.now() - started);
+}
+await direct.close();
+
 const services = createServices({
   target: 'the local sandbox DPS',
   connect: async () => {
@@ -125,6 +149,11 @@ const app = render(createElement(App, {services}));
 // An 80-column terminal, as the wizard is drawn for (the renderer's default is 100).
 Object.defineProperty(app.stdout, 'columns', {get: () => 80, configurable: true});
 app.stdout.emit('resize');
+const write = app.stdout.write.bind(app.stdout);
+app.stdout.write = (text: string) => {
+  write(text);
+  frameWritten();
+};
 const frame = () => stripVTControlCharacters(app.lastFrame() ?? '');
 const down = '\u001B[B';
 const escape = '\u001B';
@@ -150,10 +179,18 @@ app.stdin.write('\r');
 await until(frame, (text) => /❯ bench-\d{6}/.test(text));
 const cursorMoves: number[] = [];
 const cursorRow = () => /❯ (bench-\d{6})/.exec(frame())?.[1];
+/** Keys after which no frame showed the cursor moved within 2 s (then one more Down is sent). */
+const unanswered: string[] = [];
 for (let key = 0; key < 300; key++) {
   const before = cursorRow();
   app.stdin.write(down);
-  cursorMoves.push(await until(frame, () => cursorRow() !== before));
+  try {
+    cursorMoves.push(await until(frame, () => cursorRow() !== before, 2000));
+  } catch {
+    app.stdin.write(down);
+    await until(frame, () => cursorRow() !== before);
+    unanswered.push(`${before} -> ${cursorRow()}`);
+  }
 }
 
 // Filter keystrokes: each letter until the filter field shows it (the rows filtered within what is read).
@@ -169,8 +206,13 @@ for (const text of ['bench-0001', 'bench-0002']) {
   }
 }
 
-console.log(`first page: ${stats(firstPages)}`);
+console.log(
+  `sandbox alone, one page of 100 (service SDK): ${stats(sandboxPages).replace('keys', 'queries')}`,
+);
+console.log(`first page: ${stats(firstPages).replace('keys', 'openings')}`);
 console.log(`key to frame, cursor move: ${stats(cursorMoves)}`);
+if (unanswered.length > 0)
+  console.log(`cursor keys with no frame within 2 s: ${unanswered.join(', ')}`);
 console.log(`key to frame, filter keystroke: ${stats(filterKeys)}`);
 app.unmount();
 await services.closeAll();

@@ -104,7 +104,7 @@ const day = (value: string | Date | undefined): string => {
 const cut = (text: string, width: number): string =>
   [...text].length <= width ? text.padEnd(width) : `${[...text].slice(0, width - 1).join('')}…`;
 
-/** The column titles of a tab's list. */
+/** The column titles of a tab's list, over rows of `width` columns (after the cursor mark). */
 export function columnTitles(tab: BrowseTab, width: number): string {
   const idWidth = idColumn(width);
   switch (tab) {

@@ -75,8 +75,8 @@ function ListStep({flow, context}: {flow: BrowseFlow; context: FlowContext}) {
         <>
           <Text dimColor wrap="truncate-end">
             {flow.tab === 'registrations'
-              ? `${columnTitles(flow.tab, width)}   (group ${flow.registrationsGroup})`
-              : columnTitles(flow.tab, width)}
+              ? `${columnTitles(flow.tab, width - 2)}   (group ${flow.registrationsGroup})`
+              : columnTitles(flow.tab, width - 2)}
           </Text>
           <Box flexDirection="column" height={rows}>
             {items.map((entry, index) => (

@@ -84,6 +84,24 @@ describe('Browse DPS against the sandbox (real service SDK)', () => {
     );
   });
 
+  test('keys typed while a page is read are all applied, in order, as it lands', async () => {
+    await withWizard(sandbox, async (app) => {
+      sandbox.emulator.faults.add({
+        path: /\/enrollments\/query/,
+        count: 1,
+        fault: {kind: 'delay', ms: 300},
+      });
+      await press(app, keys.down, keys.down, keys.down, keys.down, keys.enter);
+      await waitForFrame(app, 'Reading DPS');
+      // One key at a time, each its own chunk, while the page is on its way and as it lands.
+      for (const letter of 'plant-0') await press(app, letter);
+      await waitForFrame(app, /plant-01[\s\S]*all read/);
+      for (const letter of '2') await press(app, letter);
+      const shown = await waitForFrame(app, /Filter IDs › plant-02/);
+      assert.match(shown, /1 matching/);
+    });
+  });
+
   test('deletes an enrollment once its ID is typed; a wrong ID deletes nothing', async () => {
     await withWizard(sandbox, async (app) => {
       await openBrowse(app);

@@ -52,3 +52,40 @@ function parsePem(text: string): X509Certificate {
     throw new Error('The certificate PEM text does not hold a valid X.509 certificate.');
   }
 }
+
+/** Names of the usual EC curves as OpenSSL reports them, in NIST's words. */
+const curveNames: Record<string, string> = {
+  prime256v1: 'P-256',
+  secp384r1: 'P-384',
+  secp521r1: 'P-521',
+};
+
+/**
+ * The key type of a certificate's public key, as people name it: "RSA 2048", "EC P-256", "Ed25519".
+ * Undefined when the text is not a certificate.
+ */
+export function certificateKeyType(text: string): string | undefined {
+  let certificate: X509Certificate;
+  try {
+    certificate = decodeCertificate(text);
+  } catch {
+    return undefined;
+  }
+  const key = certificate.publicKey;
+  const details = key.asymmetricKeyDetails ?? {};
+  switch (key.asymmetricKeyType) {
+    case 'rsa':
+    case 'rsa-pss':
+      return details.modulusLength ? `RSA ${details.modulusLength}` : 'RSA';
+    case 'ec': {
+      const curve = details.namedCurve;
+      return curve ? `EC ${curveNames[curve] ?? curve}` : 'EC';
+    }
+    case 'ed25519':
+      return 'Ed25519';
+    case 'ed448':
+      return 'Ed448';
+    default:
+      return key.asymmetricKeyType?.toUpperCase();
+  }
+}

@@ -107,6 +107,8 @@ export type CaCertificate = {
   subject?: string;
   /** SHA-1, upper-case hex. */
   thumbprint?: string;
+  /** The public key's type and size, e.g. "RSA 2048" or "EC P-256" (read from the certificate). */
+  keyType?: string;
   isVerified: boolean;
   /** The certificate as DPS stores it, PEM (when DPS returned it). */
   certificatePem?: string;

@@ -1,5 +1,5 @@
 import {X509Certificate} from 'node:crypto';
-import {decodeCertificate} from './certificate-decode.js';
+import {certificateKeyType, decodeCertificate} from './certificate-decode.js';
 import type {
   Attestation,
   BulkResult,
@@ -204,7 +204,11 @@ export function readCaCertificate(value: ArmCertificate, fallbackName: string): 
   if (properties.subject) certificate.subject = properties.subject;
   if (properties.thumbprint) certificate.thumbprint = properties.thumbprint;
   const pem = certificatePemOf(properties.certificate);
-  if (pem) certificate.certificatePem = pem;
+  if (pem) {
+    certificate.certificatePem = pem;
+    const keyType = certificateKeyType(pem);
+    if (keyType) certificate.keyType = keyType;
+  }
   const expiry = validDate(properties.expiry);
   if (expiry) certificate.expiry = expiry;
   const created = validDate(properties.created);

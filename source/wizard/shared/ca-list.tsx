@@ -5,10 +5,17 @@ import {Paragraph} from '../components/paragraph.js';
 import {Spinner} from '../components/spinner.js';
 import {tone} from '../components/tone.js';
 
-/** Columns of the list, two spaces of pointer first: 2 + 18 + 1 + 20 + 1 + 13 + 1 + 10 + 1 + 10 = 77. */
+/**
+ * Columns of the list, two spaces of pointer first: 2 + 16 + 1 + 16 + 1 + 8 + 1 + 9 + 1 + 10 + 1 + 10 = 76.
+ * The key type and thumbprint tell apart CAs with the same CN (a renewed root, a test and a real one).
+ */
 type CaCertificate = Extract<CaCertificateList, {state: 'loaded'}>['certificates'][number];
 
-const widths = {name: 18, subject: 20, thumbprint: 13, expiry: 10} as const;
+const widths = {name: 16, subject: 16, keyType: 8, thumbprint: 9, expiry: 10} as const;
+
+/** The first 8 hex digits of a SHA-1 thumbprint, enough to tell two certificates apart on screen. */
+export const shortThumbprint = (thumbprint: string | undefined) =>
+  thumbprint ? `${thumbprint.slice(0, 8)}…` : '';
 
 /** How many certificates the list shows at once; the window follows the cursor. */
 export const visibleRows = 9;
@@ -68,7 +75,8 @@ export function CaList({
         <Text dimColor wrap="truncate-end">
           {'  '}
           {fit('Name', widths.name)} {fit('Subject CN', widths.subject)}{' '}
-          {fit('SHA-1', widths.thumbprint)} {fit('Expires', widths.expiry)} Status
+          {fit('Key', widths.keyType)} {fit('SHA-1', widths.thumbprint)}{' '}
+          {fit('Expires', widths.expiry)} Status
         </Text>
       )}
       {first > 0 ? <Text dimColor>{`  ↑ ${first} more`}</Text> : null}
@@ -93,13 +101,19 @@ export function CaList({
   );
 }
 
-/** The chosen certificate's name and CN in full when its row cuts them (names often differ only at the end). */
+/** The chosen certificate's name, CN and full thumbprint (its row cuts them; names often differ only at the end). */
 function FullName({certificate}: {certificate: CaCertificate | undefined}) {
   if (!certificate) return null;
-  const commonName = subjectCommonName(certificate.subject);
-  const cut = [...certificate.name].length > widths.name || [...commonName].length > widths.subject;
-  if (!cut) return null;
-  return <Text dimColor wrap="truncate-end">{`  ${certificate.name} · ${commonName}`}</Text>;
+  const parts = [
+    certificate.name,
+    subjectCommonName(certificate.subject),
+    certificate.thumbprint ? `SHA-1 ${certificate.thumbprint}` : undefined,
+  ];
+  return (
+    <Text dimColor wrap="truncate-end">
+      {`  ${parts.filter((part) => part).join(' · ')}`}
+    </Text>
+  );
 }
 
 function CertificateRow({certificate, active}: {certificate: CaCertificate; active: boolean}) {
@@ -108,7 +122,8 @@ function CertificateRow({certificate, active}: {certificate: CaCertificate; acti
       <Text color={tone(active ? 'cyan' : undefined)}>{active ? '❯ ' : '  '}</Text>
       <Text bold={active}>{fit(certificate.name, widths.name)}</Text>{' '}
       {fit(subjectCommonName(certificate.subject), widths.subject)}{' '}
-      {fit(certificate.thumbprint ?? '', widths.thumbprint)}{' '}
+      {fit(certificate.keyType ?? '', widths.keyType)}{' '}
+      {fit(shortThumbprint(certificate.thumbprint), widths.thumbprint)}{' '}
       {fit(dateOf(certificate.expiry), widths.expiry)}{' '}
       {certificate.isVerified ? (
         <Text color={tone('green')}>✔ verified</Text>

@@ -1,4 +1,4 @@
-import type {CertificatePair} from '../../dps/index.js';
+import type {CertificateEntry, CertificatePair} from '../../dps/index.js';
 import type {KeyEvent} from './key-event.js';
 import type {CertificateField, LoadedCertificate} from './types.js';
 import {editDraft, emptyDraft} from './text-draft.js';
@@ -23,9 +23,27 @@ export function certificatePair(
   const primary = loadedCertificate(primaryField);
   const secondary = loadedCertificate(secondaryField);
   return {
-    ...(primary ? {primary: {certificate: primary.pem}} : {}),
-    ...(secondary ? {secondary: {certificate: secondary.pem}} : {}),
+    ...entryOf('primary', primaryField, primary),
+    ...entryOf('secondary', secondaryField, secondary),
   };
+}
+
+/** A file read is sent as PEM; the certificate DPS has (editing) is sent back as its info, which keeps it. */
+function entryOf(
+  slot: 'primary' | 'secondary',
+  field: CertificateField,
+  loaded: LoadedCertificate | undefined,
+): CertificatePair {
+  if (loaded) return {[slot]: {certificate: loaded.pem}};
+  if (field.status.state === 'in-dps') return {[slot]: {info: field.status.info}};
+  return {};
+}
+
+/** The field of a certificate DPS has, when editing what DPS returned (no file, no path). */
+export function certificateInDps(entry: CertificateEntry | null | undefined): CertificateField {
+  return entry?.info
+    ? {...emptyCertificateField, status: {state: 'in-dps', info: entry.info}}
+    : emptyCertificateField;
 }
 
 /** The field while its file is read: the completions listed for the path go. */

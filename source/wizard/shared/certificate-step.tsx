@@ -80,6 +80,23 @@ export function CertificateStep({
           <CertificateVerdict field={field} use={use} />
         </Box>
       ) : null}
+      {status.state === 'in-dps' ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text>The certificate DPS has now (no file needed to keep it):</Text>
+          <FieldRow label="Subject" width={9}>
+            <Text bold>{status.info.subjectName}</Text>
+          </FieldRow>
+          <FieldRow label="Valid" width={9}>
+            {status.info.notBeforeUtc.slice(0, 10)} to {status.info.notAfterUtc.slice(0, 10)}
+          </FieldRow>
+          <FieldRow label="SHA-1" width={9}>
+            {status.info.sha1Thumbprint}
+          </FieldRow>
+          <Text color={tone('green')}>
+            ✔ Press Enter to keep it, or type the path of a new certificate file.
+          </Text>
+        </Box>
+      ) : null}
       <StepError message={stepError} />
     </Box>
   );

@@ -50,7 +50,8 @@ export const callOptions = (context: EffectContext): CallOptions => ({
 
 /**
  * Saves without overwriting: with no etag, what DPS holds under the ID is read first and, when there,
- * shown rather than replaced; with the etag of what was shown, it is updated.
+ * shown rather than replaced; with the etag of what was shown, it is updated. When that etag is stale
+ * (someone changed it meanwhile), the version DPS holds now is read and shown instead.
  */
 export async function saveWithoutOverwriting<T extends {etag?: string}>(
   context: EffectContext,
@@ -68,7 +69,14 @@ export async function saveWithoutOverwriting<T extends {etag?: string}>(
       const existing = await readIfPresent(() => read(gateway, options));
       if (existing) return {kind: 'exists', existing};
     }
-    return {kind: 'saved', saved: await write(gateway, options)};
+    try {
+      return {kind: 'saved', saved: await write(gateway, options)};
+    } catch (error) {
+      if (!item.etag || errorKind(error) !== 'stale-etag') throw error;
+      const current = await readIfPresent(() => read(gateway, options));
+      if (!current) throw error;
+      return {kind: 'exists', existing: current, changedMeanwhile: true};
+    }
   } catch (error) {
     return {kind: 'save-failed', failure: toFailure(error)};
   }

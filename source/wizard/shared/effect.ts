@@ -1,5 +1,10 @@
 import type {TestChainProgress} from '../../certs/test-chain.js';
-import type {CaCertificate, RetryWait} from '../../dps/index.js';
+import type {
+  CaCertificate,
+  EnrollmentGroup,
+  IndividualEnrollment,
+  RetryWait,
+} from '../../dps/index.js';
 import type {CaCertificateList, CertificatePurpose, Failure, LoadedCertificate} from './types.js';
 
 /**
@@ -45,8 +50,11 @@ export type HandOff =
   | {flow: 'test-certificates'; with: {kind: 'home'}}
   | {flow: 'browse'; with: {kind: 'home'}};
 
-/** With a device certificate just generated, the form starts over with that file being read. */
-export type OpenIndividual = {certificatePath?: string};
+/**
+ * With a device certificate just generated, the form starts over with that file being read; with `edit`, it
+ * opens at its first step with every field of that enrollment (as DPS returned it) filled in.
+ */
+export type OpenIndividual = {certificatePath?: string} | {edit: IndividualEnrollment};
 
 export type OpenGroup =
   | {kind: 'home'}
@@ -55,7 +63,9 @@ export type OpenGroup =
   /** Back from verifying a CA for the group: that CA becomes its primary or secondary reference. */
   | {kind: 'ca-verified'; slot: 'primary' | 'secondary'; name: string}
   /** Back from the CA flow with the CA left unverified; the CA list as the CA flow last read it. */
-  | {kind: 'ca-left'; certificates: CaCertificateList};
+  | {kind: 'ca-left'; certificates: CaCertificateList}
+  /** Editing a group as DPS returned it: the form opens at its first step with every field filled in. */
+  | {kind: 'edit'; group: EnrollmentGroup};
 
 export type OpenCa =
   | {kind: 'home'}

@@ -44,7 +44,14 @@ export function saveStepSpecs<
       },
     },
     saving: {busy: () => true, escapeActsAtOnce: () => true, hints: () => savingKeyHints('saving')},
-    exists: {decidesByLetter: true, hints: () => savingKeyHints('exists')},
+    exists: {
+      decidesByLetter: true,
+      hints: () => savingKeyHints('exists'),
+      scroll: {
+        get: (flow) => flow.reviewScroll,
+        set: (flow, reviewScroll) => ({...flow, reviewScroll}),
+      },
+    },
     'save-failed': {hints: () => savingKeyHints('save-failed')},
     'device-paths': {takesText: true, hints: () => savingKeyHints('device-paths')},
     'write-config': {

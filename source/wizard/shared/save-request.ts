@@ -11,12 +11,15 @@ import type {ConnectionState, Failure, SaveStep} from './types.js';
 
 /** What a save reports: the ID exists already (shown, never replaced unasked), saved, or failed. */
 export type SaveOutcome<T> =
-  | {kind: 'exists'; existing: T}
+  /** `changedMeanwhile`: an update with the etag shown found a newer version, which this is. */
+  | {kind: 'exists'; existing: T; changedMeanwhile?: boolean}
   | {kind: 'saved'; saved: T}
   | {kind: 'save-failed'; failure: Failure};
 
 /** A flow that saves: the saving steps are its steps. */
 export type SaveFlow<T> = StepFlow & {
+  /** Also the scroll of the diff on the exists step. */
+  reviewScroll: number;
   existing?: T;
   updateEtag?: string;
   failure?: Failure;
@@ -74,14 +77,25 @@ export function saveResult<T, F extends SaveFlow<T>, E>(
 ): FlowUpdate<F, E> {
   const settled = flow;
   switch (outcome.kind) {
-    case 'exists':
+    case 'exists': {
+      // The etag chosen was for the version shown before: u chooses again, for this one.
+      const {updateEtag: _stale, ...shown} = settled;
+      const existing = {
+        ...onStep(shown as F, 'exists'),
+        existing: outcome.existing,
+        reviewScroll: 0,
+      };
       // Keys typed before the existing one was on screen never decide to replace it.
       return update<F, E>(
-        {...onStep(settled, 'exists'), existing: outcome.existing},
-        {
-          kind: 'discard-type-ahead',
-        },
+        outcome.changedMeanwhile
+          ? withError(
+              existing,
+              `someone changed it in DPS after it was read: this is what replacing the version it has now changes`,
+            )
+          : withError(existing, undefined),
+        {kind: 'discard-type-ahead'},
       );
+    }
     case 'saved': {
       const {failure: _f, ...done} = settled;
       return update({...onStep(done as F, 'result'), saved: outcome.saved});

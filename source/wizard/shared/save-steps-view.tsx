@@ -5,6 +5,9 @@ import {failureAdvice} from './failure-text.js';
 import type {EnrollmentGroup, IndividualEnrollment} from '../../dps/index.js';
 import type {Failure} from './types.js';
 import {tone} from '../components/tone.js';
+import {ScrollView} from '../components/scroll-view.js';
+import {StepError} from '../components/step-error.js';
+import {diffText, enrollmentDiff} from '../../outputs/enrollment-diff.js';
 
 /** An existing individual enrollment or enrollment group, as DPS returned it. */
 type Existing = IndividualEnrollment | EnrollmentGroup;
@@ -13,10 +16,32 @@ export function SavingStep({id}: {id: string}) {
   return <Spinner label={`Saving the enrollment ${id}…`} />;
 }
 
-/** An enrollment (or enrollment group) with this ID exists: show what it is and let the user choose. */
-export function ExistsStep({existing}: {existing: Existing}) {
-  const hubs = existing.iotHubs?.join(', ') ?? '(any linked hub)';
+/** Lines of the exists step around its diff: title, last updated, etag, the diff's heading, u, margins. */
+const existsChrome = 8;
+
+/**
+ * An enrollment (or enrollment group) with this ID exists: what replacing it with `next` (the values entered)
+ * would change, before u does anything. `height` is the body's; the diff scrolls within it.
+ */
+export function ExistsStep({
+  existing,
+  next,
+  scroll,
+  height,
+  width,
+  stepError,
+}: {
+  existing: Existing;
+  next: Existing;
+  scroll: number;
+  height: number;
+  width: number;
+  stepError?: string;
+}) {
   const group = 'enrollmentGroupId' in existing;
+  const diff = enrollmentDiff(existing, next);
+  const identical = diff.entries.length === 0;
+  const errorLines = stepError ? 2 : 0;
   return (
     <Box flexDirection="column">
       <Text bold color={tone('yellow')}>
@@ -24,36 +49,26 @@ export function ExistsStep({existing}: {existing: Existing}) {
           ? `An enrollment group with the ID ${existing.enrollmentGroupId} already exists`
           : `An enrollment with the registration ID ${existing.registrationId} already exists`}
       </Text>
-      {group ? null : (
-        <FieldRow label="Device ID" wrap>
-          {existing.deviceId ?? existing.registrationId}
-        </FieldRow>
-      )}
-      <FieldRow label="Attestation">{attestationText(existing)}</FieldRow>
-      <FieldRow label="IoT Edge">{existing.capabilities?.iotEdge ? 'yes' : 'no'}</FieldRow>
-      <FieldRow label="IoT hubs" wrap>
-        {hubs}
-      </FieldRow>
       <FieldRow label="Last updated">
         {existing.lastUpdatedDateTimeUtc ?? existing.createdDateTimeUtc ?? 'unknown'}
       </FieldRow>
       <FieldRow label="Etag">{existing.etag ?? ''}</FieldRow>
+      <StepError message={stepError} />
+      <Text bold>
+        {identical ? 'Replacing it changes nothing:' : 'Replacing it with the values you entered:'}
+      </Text>
+      <ScrollView
+        text={diffText(diff, width)}
+        scroll={scroll}
+        height={Math.max(3, height - existsChrome - errorLines)}
+        width={width}
+      />
       <Text wrap="wrap">
-        Press u to replace it with the values you entered (only if it is still this version), or Esc
-        to go back without changing it.
+        Press u to replace it (only if it is still this version), or Esc to go back without changing
+        it.
       </Text>
     </Box>
   );
-}
-
-function attestationText(existing: Existing): string {
-  const {attestation} = existing;
-  if (attestation.type !== 'x509') return attestation.type;
-  const reference = attestation.caReferences?.primary;
-  if (reference) return `CA certificate ${reference} in DPS`;
-  const certificate =
-    attestation.clientCertificates?.primary ?? attestation.signingCertificates?.primary;
-  return certificate?.info?.subjectName ?? 'X.509';
 }
 
 export function SaveFailedStep({

@@ -139,7 +139,16 @@ export function saveStepKey<F extends SavingFlow>(
         if (!etag) return {flow, request: none};
         return save({...flow, updateEtag: etag});
       }
-      return {flow, request: none};
+      // ↑↓ scroll the diff; the review's panels are not on this screen.
+      if (
+        event.kind === 'tab' ||
+        event.kind === 'back-tab' ||
+        event.kind === 'left' ||
+        event.kind === 'right'
+      ) {
+        return {flow, request: none};
+      }
+      return {flow: reviewViewKey(flow, event) ?? flow, request: none};
     case 'save-failed':
       if (event.kind === 'enter' || (event.kind === 'text' && event.text === 'r'))
         return save(flow);
@@ -259,7 +268,7 @@ export function savingKeyHints(
     case 'saving':
       return ['Esc cancel', exit];
     case 'exists':
-      return ['u update it', back, exit];
+      return ['u replace it', '↑↓ scroll', back, exit];
     case 'save-failed':
       return ['r retry', 'e edit', back, exit];
     case 'device-paths':

@@ -94,6 +94,44 @@ export function initialSettings(linkedHubs: readonly LinkedHub[]): SettingsDraft
   };
 }
 
+/**
+ * The drafts of settings DPS has (editing an enrollment or group): every value as it is, the twin as JSON
+ * (it may hold nested values), hubs not linked to this DPS typed when no linked hubs are known.
+ */
+export function settingsFromEnrollment(
+  enrollment: Omit<EnrollmentSettings, 'attestation'>,
+  linkedHubs: readonly LinkedHub[],
+): SettingsDraft {
+  const initial = initialSettings(linkedHubs);
+  const hubs = enrollment.iotHubs ?? [];
+  const twin = enrollment.initialTwin;
+  const hasTwin =
+    Object.keys(twin?.tags ?? {}).length > 0 ||
+    Object.keys(twin?.properties?.desired ?? {}).length > 0;
+  const policy = enrollment.reprovisionPolicy;
+  const custom = enrollment.customAllocationDefinition;
+  return {
+    ...initial,
+    iotEdge: enrollment.capabilities?.iotEdge ?? false,
+    // No hubs listed means any linked hub: all of them chosen.
+    selectedHubs: hubs.length > 0 ? hubs : initial.selectedHubs,
+    typedHubs: draftOf(hubs.join(', ')),
+    allocationPolicy: enrollment.allocationPolicy ?? initial.allocationPolicy,
+    ...(custom
+      ? {webhookUrl: draftOf(custom.webhookUrl), apiVersion: draftOf(custom.apiVersion)}
+      : {}),
+    ...(hasTwin ? {twinMode: 'json' as const, twinJson: draftOf(JSON.stringify(twin))} : {}),
+    provisioningStatus: enrollment.provisioningStatus ?? 'enabled',
+    reprovision: !policy
+      ? 'migrate'
+      : !policy.updateHubAssignment
+        ? 'never'
+        : policy.migrateDeviceData
+          ? 'migrate'
+          : 'reset',
+  };
+}
+
 /** What a key did on a settings step. */
 export type SettingsOutcome =
   {move: 'stay'; settings: SettingsDraft; error?: string} | {move: 'next'; settings: SettingsDraft};

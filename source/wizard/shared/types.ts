@@ -2,6 +2,7 @@ import type {Finding} from '../../certs/findings.js';
 import type {CertificateSummary} from '../../certs/inspect.js';
 import type {
   CaCertificate,
+  CertificateInfo,
   ConnectionMode,
   DpsErrorKind,
   EnrollmentAllocationPolicy,
@@ -82,6 +83,8 @@ export type CertificateField = PathField & {
     | {state: 'empty'}
     | {state: 'reading'}
     | {state: 'loaded'; certificate: LoadedCertificate; warningsAccepted: boolean}
+    /** Editing an enrollment: the certificate DPS has (its info only); typing a path replaces it. */
+    | {state: 'in-dps'; info: CertificateInfo}
     | {state: 'failed'; message: string};
 };
 

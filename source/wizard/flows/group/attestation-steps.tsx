@@ -10,7 +10,7 @@ import {StepError} from '../../components/step-error.js';
 import {StepHeading} from '../../components/step-heading.js';
 import {TextField} from '../../components/text-field.js';
 import {tone} from '../../components/tone.js';
-import {fit, subjectCommonName} from '../../shared/ca-list.js';
+import {fit, shortThumbprint, subjectCommonName} from '../../shared/ca-list.js';
 
 const noArmText =
   'Connected with a service connection string: the CA certificates of this DPS cannot be listed or verified here (that needs Azure sign-in with --dps-name, --resource-group and --subscription).';
@@ -127,7 +127,14 @@ export function CaReferenceStep({
     slot,
     certificates.map((certificate) => ({
       label: fit(certificate.name, nameWidth),
-      detail: `${subjectCommonName(certificate.subject)} · ${certificate.isVerified ? '✔ verified' : 'not verified'}`,
+      detail: [
+        subjectCommonName(certificate.subject),
+        certificate.keyType,
+        shortThumbprint(certificate.thumbprint),
+        certificate.isVerified ? '✔ verified' : 'not verified',
+      ]
+        .filter((part) => part)
+        .join(' · '),
     })),
     nameWidth,
   );

@@ -20,6 +20,7 @@ import {draftOf} from '../../shared/text-draft.js';
 import {caChoices, canListCaCertificates, groupIdProblem} from './group.js';
 import {groupInput} from './input.js';
 import {
+  editedGroupFlow,
   initialGroupFlow,
   type GroupEffect,
   type GroupField,
@@ -132,6 +133,11 @@ function open(flow: GroupFlow, handOff: OpenGroup, context: FlowContext): Update
         {kind: 'list-ca-certificates'},
       );
     }
+    case 'edit':
+      return update({
+        ...editedGroupFlow(handOff.group, context.linkedHubs),
+        caCertificates: flow.caCertificates,
+      });
     case 'ca-left':
       // A CA uploaded there but left unverified shows in the group's list too.
       return update(

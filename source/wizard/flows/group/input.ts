@@ -86,7 +86,10 @@ function certificateKey(
   if (event.kind === 'enter') {
     const path = field.path.value.trim();
     if (path === '') {
-      if (step === 'signing-secondary') return at(withStep(flow, nextFormStep(flow)));
+      // Editing: the certificate DPS has is kept.
+      if (step === 'signing-secondary' || field.status.state === 'in-dps') {
+        return at(withError(withStep(flow, nextFormStep(flow)), undefined));
+      }
       return at(
         withError(
           flow,

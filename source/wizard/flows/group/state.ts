@@ -1,11 +1,11 @@
 import type {EnrollmentGroup, LinkedHub, RetryWait} from '../../../dps/index.js';
-import {emptyCertificateField} from '../../shared/certificate-field.js';
+import {certificateInDps, emptyCertificateField} from '../../shared/certificate-field.js';
 import type {SharedEffect} from '../../shared/effect.js';
 import {emptyPathField} from '../../shared/path-field.js';
 import {initialSaveSteps} from '../../shared/save-steps.js';
 import type {SaveOutcome} from '../../shared/save-request.js';
-import {initialSettings} from '../../shared/settings-steps.js';
-import {emptyDraft, type TextDraft} from '../../shared/text-draft.js';
+import {initialSettings, settingsFromEnrollment} from '../../shared/settings-steps.js';
+import {draftOf, emptyDraft, type TextDraft} from '../../shared/text-draft.js';
 import type {
   CaCertificateList,
   CertificateField,
@@ -103,6 +103,31 @@ export type GroupEffect =
 
 export type GroupOutcome =
   SaveOutcome<EnrollmentGroup> | {kind: 'preflight'; report: PreflightReport};
+
+/**
+ * The form filled in from a group DPS has, at its first step. Saving it reads the group again and shows
+ * what would change before u replaces it (with the etag then read).
+ */
+export function editedGroupFlow(
+  group: EnrollmentGroup,
+  linkedHubs: readonly LinkedHub[],
+): GroupFlow {
+  const attestation = group.attestation.type === 'x509' ? group.attestation : undefined;
+  const signing = attestation?.signingCertificates;
+  const references = attestation?.caReferences;
+  return {
+    ...initialGroupFlow(linkedHubs),
+    groupId: draftOf(group.enrollmentGroupId),
+    attestation: signing?.primary ? 'signing-certificate' : 'ca-reference',
+    caPrimary: draftOf(references?.primary ?? ''),
+    caSecondary: draftOf(references?.secondary ?? ''),
+    // The CA list's cursor lands on the referenced name once the list is read.
+    caCursor: -1,
+    signingPrimary: certificateInDps(signing?.primary),
+    signingSecondary: certificateInDps(signing?.secondary),
+    settings: settingsFromEnrollment(group, linkedHubs),
+  };
+}
 
 export function initialGroupFlow(linkedHubs: readonly LinkedHub[]): GroupFlow {
   return {

@@ -1,6 +1,6 @@
 import {Box} from 'ink';
 import type {FlowContext} from '../../shared/flow.js';
-import {caReferenceWarning, groupIdOf} from './group.js';
+import {buildEnrollmentGroup, caReferenceWarning, groupIdOf} from './group.js';
 import type {GroupFlow} from './state.js';
 import {attestationLine, groupConfigToml, groupReviewRows, groupReviewText} from './outputs.js';
 import {isSettingsStep} from '../../shared/settings-steps.js';
@@ -105,7 +105,16 @@ export function GroupScreen({flow, context}: {flow: GroupFlow; context: FlowCont
     case 'saving':
       return <SavingStep id={`group ${groupIdOf(flow)}`} />;
     case 'exists':
-      return flow.existing ? <ExistsStep existing={flow.existing} /> : null;
+      return flow.existing ? (
+        <ExistsStep
+          existing={flow.existing}
+          next={buildEnrollmentGroup(flow, info?.linkedHubs ?? [])}
+          scroll={flow.reviewScroll}
+          height={bodySize(viewport).height}
+          width={width}
+          stepError={flow.stepError}
+        />
+      ) : null;
     case 'save-failed':
       return <SaveFailedStep failure={flow.failure} stepError={flow.stepError} />;
     case 'result':

@@ -5,6 +5,7 @@ import {
   maxX509RegistrationIdLength,
 } from '../../../dps/index.js';
 import {
+  certificateInDps,
   certificatePair,
   emptyCertificateField,
   loadedCertificate,
@@ -13,9 +14,10 @@ import {initialSaveSteps, previousEnrollmentStep} from '../../shared/save-steps.
 import {
   initialSettings,
   settingsForRequest,
+  settingsFromEnrollment,
   settingsFormSteps,
 } from '../../shared/settings-steps.js';
-import {emptyDraft} from '../../shared/text-draft.js';
+import {draftOf, emptyDraft} from '../../shared/text-draft.js';
 import type {IndividualFlow, IndividualStep} from './state.js';
 
 /** The individual enrollment the form builds: its steps in order, its IDs, the request. */
@@ -32,6 +34,27 @@ export function initialIndividualFlow(linkedHubs: readonly LinkedHub[]): Individ
     ...initialSaveSteps,
     configFile: emptyDraft,
     configFileCandidates: [],
+  };
+}
+
+/**
+ * The form filled in from an enrollment DPS has, at its first step. Saving it reads the enrollment again
+ * and shows what would change before u replaces it (with the etag then read).
+ */
+export function editedIndividualFlow(
+  enrollment: IndividualEnrollment,
+  linkedHubs: readonly LinkedHub[],
+): IndividualFlow {
+  const attestation = enrollment.attestation.type === 'x509' ? enrollment.attestation : undefined;
+  const deviceId = enrollment.deviceId ?? '';
+  return {
+    ...initialIndividualFlow(linkedHubs),
+    primary: certificateInDps(attestation?.clientCertificates?.primary),
+    secondary: certificateInDps(attestation?.clientCertificates?.secondary),
+    registrationId: draftOf(enrollment.registrationId),
+    registrationIdEdited: true,
+    deviceId: draftOf(deviceId === enrollment.registrationId ? '' : deviceId),
+    settings: settingsFromEnrollment(enrollment, linkedHubs),
   };
 }
 

@@ -1,4 +1,9 @@
-import {update, type FlowUpdate, type SharedOutcome} from '../../shared/effect.js';
+import {
+  update,
+  type FlowUpdate,
+  type OpenIndividual,
+  type SharedOutcome,
+} from '../../shared/effect.js';
 import {
   configScroll,
   saveStepSpecs,
@@ -15,7 +20,7 @@ import {
 import {fieldLenses, pathFieldResult, type PathFieldLenses} from '../../shared/path-field.js';
 import {configFileResult, saveResult} from '../../shared/save-request.js';
 import {draftOf} from '../../shared/text-draft.js';
-import {initialIndividualFlow} from './enrollment.js';
+import {editedIndividualFlow, initialIndividualFlow} from './enrollment.js';
 import {individualInput} from './input.js';
 import type {
   IndividualEffect,
@@ -69,11 +74,8 @@ const fields: PathFieldLenses<IndividualFlow, IndividualField> = {
  * Opens the flow. A saved enrollment is done, so the next one starts from a clean form; with
  * `certificatePath` (a device certificate just generated) the form starts over with that file being read.
  */
-function open(
-  flow: IndividualFlow,
-  handOff: {certificatePath?: string},
-  context: FlowContext,
-): Update {
+function open(flow: IndividualFlow, handOff: OpenIndividual, context: FlowContext): Update {
+  if ('edit' in handOff) return update(editedIndividualFlow(handOff.edit, context.linkedHubs));
   const {certificatePath} = handOff;
   if (certificatePath === undefined) {
     return update(flow.saved ? initialIndividualFlow(context.linkedHubs) : flow);
@@ -120,7 +122,7 @@ export const individualFlow: FlowModule<
   IndividualFlow,
   IndividualEffect,
   IndividualOutcome,
-  {certificatePath?: string}
+  OpenIndividual
 > = {
   steps: individualSteps,
   open,

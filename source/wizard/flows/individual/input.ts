@@ -50,6 +50,8 @@ function certificateKey(
   if (event.kind === 'enter') {
     const path = field.path.value.trim();
     if (path === '') {
+      // Editing: the certificate DPS has is kept.
+      if (field.status.state === 'in-dps') return at(advanceFromCertificate(flow, slot));
       if (slot === 'secondary') return at(withStep(flow, nextFormStep(flow)));
       return at(
         withError(flow, 'type the path of the device identity certificate file (Tab completes)'),

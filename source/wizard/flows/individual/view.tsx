@@ -1,5 +1,5 @@
 import type {FlowContext} from '../../shared/flow.js';
-import {registrationIdOf} from './enrollment.js';
+import {buildIndividualEnrollment, registrationIdOf} from './enrollment.js';
 import {isSettingsStep} from '../../shared/settings-steps.js';
 import {bodySize, scrollHeight, twinFieldRows} from '../../shared/layout.js';
 import {individualConfigToml, reviewText} from './outputs.js';
@@ -92,7 +92,16 @@ export function IndividualScreen({flow, context}: {flow: IndividualFlow; context
     case 'saving':
       return <SavingStep id={registrationIdOf(flow)} />;
     case 'exists':
-      return flow.existing ? <ExistsStep existing={flow.existing} /> : null;
+      return flow.existing ? (
+        <ExistsStep
+          existing={flow.existing}
+          next={buildIndividualEnrollment(flow, info?.linkedHubs ?? [])}
+          scroll={flow.reviewScroll}
+          height={bodySize(viewport).height}
+          width={width}
+          stepError={flow.stepError}
+        />
+      ) : null;
     case 'save-failed':
       return <SaveFailedStep failure={flow.failure} />;
     case 'result':

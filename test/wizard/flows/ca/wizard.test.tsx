@@ -6,6 +6,7 @@ import {join} from 'node:path';
 import {chainPaths, createTestChain} from '../../../../source/certs/test-chain.js';
 import {signVerificationCertificate} from '../../../../source/certs/verification.js';
 import {burst, frame, keys, press, waitForFrame, type Instance} from '../../../helpers/ink.js';
+import {issue} from '../../../helpers/test-certificates.js';
 import {
   withConnectionStringWizard,
   withGateway,
@@ -271,8 +272,49 @@ describe('verify a CA certificate in the wizard', () => {
         await press(app, keys.escape);
         const list = await waitForFrame(app, /narrow-root .*unverified/);
         const row = list.split('\n').find((line) => line.includes('narrow-root')) ?? '';
-        assert.match(row, /azure-iot-test-only… [0-9A-F]{12}… \d{4}-\d{2}-\d{2} unverified/);
+        assert.match(row, /azure-iot-test-… EC P-256 [0-9A-F]{8}… \d{4}-\d{2}-\d{2} unverified/);
         assert.ok([...row].length <= 80);
+      },
+      {columns: 80},
+    );
+  });
+
+  test('two CAs with the same CN are told apart by key type and thumbprint', async () => {
+    const rsa = await issue('plant-root', 'ca', undefined, {algorithm: 'rsa-2048'});
+    const ec = await issue('plant-root', 'ca');
+    const thumbprint = (pem: string) =>
+      new X509Certificate(pem).fingerprint.replaceAll(':', '').toUpperCase();
+    await withGateway(sandbox, async (gateway) => {
+      await gateway.uploadCaCertificate({name: 'plant-a', certificatePem: rsa.certificatePem});
+      await gateway.uploadCaCertificate({name: 'plant-b', certificatePem: ec.certificatePem});
+    });
+    await withWizard(
+      sandbox,
+      async (app) => {
+        const list = await openCaList(app);
+        const row = (name: string) => list.split('\n').find((line) => line.includes(name)) ?? '';
+        assert.match(
+          row('plant-a'),
+          new RegExp(
+            `plant-a\\s+plant-root\\s+RSA 2048 ${thumbprint(rsa.certificatePem).slice(0, 8)}…`,
+          ),
+        );
+        assert.match(
+          row('plant-b'),
+          new RegExp(
+            `plant-b\\s+plant-root\\s+EC P-256 ${thumbprint(ec.certificatePem).slice(0, 8)}…`,
+          ),
+        );
+        // The row under the cursor is named below the list with its whole thumbprint.
+        let screen = list;
+        for (let moves = 0; moves < 12 && !/❯ plant-b/.test(screen); moves++) {
+          await press(app, keys.down);
+          screen = await waitForFrame(app, 'Add a CA certificate');
+        }
+        assert.match(
+          screen,
+          new RegExp(`plant-b · plant-root · SHA-1 ${thumbprint(ec.certificatePem)}`),
+        );
       },
       {columns: 80},
     );

@@ -1,5 +1,6 @@
 import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
+import {X509Certificate} from 'node:crypto';
 import {readFile, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {burst, frame, keys, press, waitForFrame} from '../../../helpers/ink.js';
@@ -162,6 +163,45 @@ describe('group enrollment in the wizard', () => {
     const saved = await readGroup(sandbox, 'existing-line');
     assert.equal(saved.capabilities?.iotEdge, true);
     assert.notEqual(saved.etag, before.etag);
+  });
+
+  test('the CA picker tells apart two CAs with the same CN by key type and thumbprint', async () => {
+    const rsa = await issue('twin-root', 'ca', undefined, {algorithm: 'rsa-2048'});
+    const ec = await issue('twin-root', 'ca');
+    const short = (pem: string) =>
+      new X509Certificate(pem).fingerprint.replaceAll(':', '').slice(0, 8).toUpperCase();
+    await withGateway(sandbox, async (gateway) => {
+      await gateway.uploadCaCertificate({
+        name: 'twin-root-rsa',
+        certificatePem: rsa.certificatePem,
+        verified: true,
+      });
+      await gateway.uploadCaCertificate({
+        name: 'twin-root-ec',
+        certificatePem: ec.certificatePem,
+        verified: true,
+      });
+    });
+    await withWizard(
+      sandbox,
+      async (app) => {
+        await startGroup(app);
+        await nameGroup(app, 'twin-root-line');
+        const list = await forward(app, 'twin-root-rsa');
+        const row = (name: string) =>
+          list.split('\n').find((line) => line.includes(`${name} `)) ?? '';
+        assert.match(
+          row('twin-root-rsa'),
+          new RegExp(`twin-root · RSA 2048 · ${short(rsa.certificatePem)}… · ✔ verified`),
+        );
+        assert.match(
+          row('twin-root-ec'),
+          new RegExp(`twin-root · EC P-256 · ${short(ec.certificatePem)}… · ✔ verified`),
+        );
+        assert.notEqual(short(rsa.certificatePem), short(ec.certificatePem));
+      },
+      {columns: 80},
+    );
   });
 
   test('an unverified CA in the list is not chosen silently: Enter opens its verification', async () => {

@@ -73,8 +73,8 @@ describe('saving an individual enrollment from the wizard', () => {
       await burst(app, 'new-device-id', keys.enter);
       await acceptSettingsToReview(app);
       const exists = await forward(app, 'already exists');
-      assert.match(exists, /Device ID\s+old-device-id/);
-      assert.match(exists, /IoT Edge\s+no/);
+      assert.match(exists, /~ Device ID\s+old-device-id → new-device-id/);
+      assert.match(exists, /~ IoT Edge\s+no → yes/);
       assert.match(exists, etagLine(original.etag));
       const untouched = await readEnrollment(sandbox, 'exists-device-01');
       assert.equal(untouched.etag, original.etag);
@@ -91,7 +91,58 @@ describe('saving an individual enrollment from the wizard', () => {
     assert.notEqual(saved.etag, original.etag);
   });
 
-  test('a stale etag: a clear message, then retry shows the current version and nothing typed is lost', async () => {
+  test('re-saving an enrollment with tags and no twin: the diff names the twin that would be dropped before u', async () => {
+    const pem = await deviceCertificate(sandbox, 'twin-device-01');
+    const original = await withGateway(sandbox, (gateway) =>
+      gateway.createOrUpdateIndividualEnrollment({
+        registrationId: 'twin-device-01',
+        attestation: {type: 'x509', clientCertificates: {primary: {certificate: pem}}},
+        capabilities: {iotEdge: true},
+        initialTwin: {tags: {environment: 'test'}, properties: {desired: {interval: 30}}},
+      }),
+    );
+    await withWizard(sandbox, async (app) => {
+      await toDeviceId(app, 'twin-device-01');
+      await press(app, keys.enter);
+      await acceptSettingsToReview(app);
+      const exists = await forward(app, 'already exists');
+      assert.match(exists, /whole initial twin would be dropped/);
+      assert.match(exists, /- Twin tag environment\s+"test" \(dropped\)/);
+      assert.match(exists, /- Twin desired interval\s+30 \(dropped\)/);
+      assert.doesNotMatch(exists, /Primary certificate/, 'the same certificate is no difference');
+      assert.equal((await readEnrollment(sandbox, 'twin-device-01')).etag, original.etag);
+
+      // Esc keeps it: back on the review, nothing was replaced.
+      await back(app, 'Review');
+      const kept = await readEnrollment(sandbox, 'twin-device-01');
+      assert.deepEqual(kept.initialTwin?.tags, {environment: 'test'});
+    });
+  });
+
+  test('the same values again: the exists screen says replacing it changes nothing', async () => {
+    const pem = await deviceCertificate(sandbox, 'same-device-01');
+    await withGateway(sandbox, async (gateway) =>
+      gateway.createOrUpdateIndividualEnrollment({
+        registrationId: 'same-device-01',
+        attestation: {type: 'x509', clientCertificates: {primary: {certificate: pem}}},
+        capabilities: {iotEdge: true},
+        provisioningStatus: 'enabled',
+        allocationPolicy: 'hashed',
+        iotHubs: (await gateway.getDpsResource()).linkedHubs.map((hub) => hub.hostName),
+        reprovisionPolicy: {updateHubAssignment: true, migrateDeviceData: true},
+      }),
+    );
+    await withWizard(sandbox, async (app) => {
+      await toDeviceId(app, 'same-device-01');
+      await press(app, keys.enter);
+      await acceptSettingsToReview(app);
+      const exists = await forward(app, 'already exists');
+      assert.match(exists, /Replacing it changes nothing/);
+      assert.match(exists, /Nothing differs/);
+    });
+  });
+
+  test('a stale etag on u (412): the current version is read again and its diff shown; nothing typed is lost', async () => {
     const pem = await deviceCertificate(sandbox, 'stale-device-01');
     const enrollment: IndividualEnrollment = {
       registrationId: 'stale-device-01',
@@ -105,7 +156,7 @@ describe('saving an individual enrollment from the wizard', () => {
       await toDeviceId(app, 'stale-device-01');
       await burst(app, 'typed-device-id', keys.enter);
       await acceptSettingsToReview(app, {twin: ['site=stale-test', keys.enter, keys.enter]});
-      await forward(app, /Device ID\s+first-device-id/);
+      await forward(app, /Device ID\s+first-device-id → typed-device-id/);
 
       // Someone changes the enrollment between "exists" and "u".
       changed = await withGateway(sandbox, async (gateway) => {
@@ -116,17 +167,15 @@ describe('saving an individual enrollment from the wizard', () => {
         });
       });
       await press(app, 'u');
-      const failed = await waitForFrame(app, 'Someone changed this enrollment after it was read');
-      assert.match(failed, /etag/i);
-      assert.match(failed, /Everything you entered is kept/);
+      const current = await waitForFrame(app, /Device ID\s+changed-meanwhile → typed-device-id/);
+      assert.match(current, /someone changed it in DPS after it was read/);
+      assert.match(current, /already exists/);
+      assert.match(current, etagLine(changed.etag));
+      assert.match(current, /\+ Twin tag site\s+"stale-test" \(new\)/);
       const unchanged = await readEnrollment(sandbox, 'stale-device-01');
       assert.equal(unchanged.deviceId, 'changed-meanwhile');
       assert.equal(unchanged.etag, changed.etag);
 
-      await press(app, 'r');
-      const current = await waitForFrame(app, /Device ID\s+changed-meanwhile/);
-      assert.match(current, /already exists/);
-      assert.match(current, etagLine(changed.etag));
       await press(app, 'u');
       const updated = await waitForFrame(app, 'Enrollment updated');
       assert.match(updated, /Device ID\s+typed-device-id/);

@@ -24,6 +24,7 @@ function detailsHints(flow: BrowseFlow): string[] {
   const shown = flow.shown;
   const hints = ['↑↓ scroll'];
   if (flow.readFailure) hints.push('r retry');
+  if (shown?.tab === 'enrollments' || shown?.tab === 'groups') hints.push('e edit');
   if (shown?.tab === 'ca' && !shown.item.isVerified) hints.push('v verify');
   if (shown?.tab === 'groups') hints.push('g registrations');
   return [...hints, 'd delete', 'Esc back', exitHint];

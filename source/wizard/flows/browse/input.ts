@@ -152,6 +152,10 @@ function editFilter(flow: BrowseFlow, event: KeyEvent): Update {
 /** What a letter on the details of an item hands over to another flow, if anything. */
 function handOffFor(entry: BrowseItem, letter: string): HandOff | undefined {
   switch (letter) {
+    case 'e':
+      if (entry.tab === 'enrollments') return {flow: 'individual', with: {edit: entry.item}};
+      if (entry.tab === 'groups') return {flow: 'group', with: {kind: 'edit', group: entry.item}};
+      return undefined;
     case 'v':
       return entry.tab === 'ca' && !entry.item.isVerified
         ? {flow: 'verify-ca', with: {kind: 'existing', name: entry.item.name}}

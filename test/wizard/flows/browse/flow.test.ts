@@ -283,6 +283,27 @@ describe('browse: details and delete', () => {
     assert.equal(press(state, enter).browse.step, 'deleting');
   });
 
+  test('e hands the enrollment or group, as last read, to its flow to edit', () => {
+    let state = press(firstPage(), enter);
+    state = settle(state, 'browse-read', {
+      kind: 'browse-item-read',
+      item: enrollment('device-0000', '"9"'),
+    });
+    assert.ok(keyHints(state).includes('e edit'));
+    const editing = press(state, text('e'));
+    assert.equal(editing.screen.name, 'individual');
+    assert.equal(editing.individual.registrationId.value, 'device-0000');
+
+    let groups = press(firstPage(), tab);
+    groups = settle(groups, 'browse-page', {
+      kind: 'browse-page-read',
+      items: [{tab: 'groups', item: {enrollmentGroupId: 'line-7', attestation: {type: 'x509'}}}],
+    });
+    const group = press(groups, enter, text('e'));
+    assert.equal(group.screen.name, 'group');
+    assert.equal(group.group.groupId.value, 'line-7');
+  });
+
   test('v on an unverified CA opens its proof of possession; a verified one has no v', () => {
     let state = press(firstPage(), backTab);
     state = settle(state, 'browse-page', {

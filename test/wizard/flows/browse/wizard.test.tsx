@@ -102,6 +102,18 @@ describe('Browse DPS against the sandbox (real service SDK)', () => {
     });
   });
 
+  test('e opens the enrollment in its flow, prefilled from DPS', async () => {
+    await withWizard(sandbox, async (app) => {
+      await openBrowse(app);
+      await burst(app, 'plant-02', keys.enter);
+      await waitForFrame(app, /individual enrollment plant-02(?! \(reading)/);
+      await press(app, 'e');
+      const opened = await waitForFrame(app, 'Device identity certificate');
+      assert.match(opened, /dps-enroll · Individual enrollment/);
+      assert.match(opened, /CN=plant-02/);
+    });
+  });
+
   test('deletes an enrollment once its ID is typed; a wrong ID deletes nothing', async () => {
     await withWizard(sandbox, async (app) => {
       await openBrowse(app);

@@ -140,6 +140,8 @@ function readResult(
     return update({...rest, shown: outcome.item, reading: false});
   }
   if (outcome.kind !== 'browse-item-failed' || !showing) return update(flow);
+  // While a delete is typed or runs, its own outcome decides where the screen goes.
+  if (flow.step !== 'details') return update({...flow, reading: false});
   if (outcome.failure.kind === 'not-found') {
     const notice = `${nounOf(effect.target)} ${idOf(effect.target)} is no longer in DPS`;
     return goneFromList(flow, effect.target, notice, context);

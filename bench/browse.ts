@@ -178,8 +178,16 @@ await until(frame, (text) => text.includes('❯ Browse DPS'));
 app.stdin.write('\r');
 await until(frame, (text) => /❯ bench-\d{6}/.test(text));
 const cursorMoves: number[] = [];
-const cursorRow = () => /❯ (bench-\d{6})/.exec(frame())?.[1];
-/** Keys after which no frame showed the cursor moved within 2 s (then one more Down is sent). */
+/** The cursor's index in the list: the first row's number from the status line, plus the cursor's row. */
+function cursorRow(): number | undefined {
+  const lines = frame().split('\n');
+  const titles = lines.findIndex((line) => line.includes('Registration ID'));
+  const cursor = lines.findIndex((line) => line.startsWith('❯ bench-'));
+  const first = lines.map((line) => /^(\d+)–\d+ of/.exec(line)?.[1]).find(Boolean);
+  if (titles < 0 || cursor < 0 || first === undefined) return undefined;
+  return Number(first) - 1 + cursor - titles - 1;
+}
+/** Keys after which no frame showed the cursor moved within 2 s (then one more Down is sent, to go on). */
 const unanswered: string[] = [];
 for (let key = 0; key < 300; key++) {
   const before = cursorRow();
@@ -189,7 +197,7 @@ for (let key = 0; key < 300; key++) {
   } catch {
     app.stdin.write(down);
     await until(frame, () => cursorRow() !== before);
-    unanswered.push(`${before} -> ${cursorRow()}`);
+    unanswered.push(`row ${before}, two Downs later row ${cursorRow()}`);
   }
 }
 

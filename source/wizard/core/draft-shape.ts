@@ -15,7 +15,8 @@ export type Draft = {
   savedAt: string;
   /** The DPS it was typed for, as the header describes it: never a connection string or a key. */
   target: string;
-  screen: FlowName | 'home';
+  /** Browsing is not typing: a draft made while browsing reopens home. */
+  screen: Exclude<FlowName, 'browse'> | 'home';
   individual: IndividualFlow;
   group: GroupFlow;
   ca: CaFlow;

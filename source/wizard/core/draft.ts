@@ -143,7 +143,9 @@ function flowsDraft(state: Pick<WizardState, keyof Flows>): Flows {
 /** The screen a draft reopens: a flow, or home. */
 function draftScreen(state: WizardState): Draft['screen'] {
   const {name} = state.screen;
-  return name === 'home' || name === 'quit' || name === 'resume' ? 'home' : name;
+  return name === 'home' || name === 'quit' || name === 'resume' || name === 'browse'
+    ? 'home'
+    : name;
 }
 
 /**
@@ -323,6 +325,7 @@ export const flowTitles: Record<FlowName, string> = {
   'verify-ca': 'Verify a CA certificate',
   'test-certificates': 'Generate test certificates',
   'test-enrollment': 'Test an enrollment',
+  browse: 'Browse DPS',
 };
 
 /**

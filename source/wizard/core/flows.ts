@@ -1,3 +1,4 @@
+import {browseFlow} from '../flows/browse/flow.js';
 import {caFlow} from '../flows/ca/flow.js';
 import {groupFlow} from '../flows/group/flow.js';
 import {individualFlow} from '../flows/individual/flow.js';
@@ -24,6 +25,7 @@ const modules = {
   'verify-ca': caFlow,
   'test-certificates': testCertificatesFlow,
   'test-enrollment': testEnrollmentFlow,
+  browse: browseFlow,
 };
 
 const slices = {
@@ -32,6 +34,7 @@ const slices = {
   'verify-ca': 'ca',
   'test-certificates': 'testCertificates',
   'test-enrollment': 'testEnrollment',
+  browse: 'browse',
 } as const satisfies Record<FlowName, keyof WizardState>;
 
 export const moduleOf = (name: FlowName): AnyModule => modules[name] as unknown as AnyModule;

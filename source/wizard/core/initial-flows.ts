@@ -1,3 +1,4 @@
+import {initialBrowseFlow} from '../flows/browse/state.js';
 import {initialCaFlow} from '../flows/ca/state.js';
 import {initialGroupFlow} from '../flows/group/state.js';
 import {initialIndividualFlow} from '../flows/individual/enrollment.js';
@@ -8,11 +9,12 @@ import type {WizardState} from './state.js';
 /** Every flow as it starts, before the wizard knows the DPS's linked hubs. */
 export const initialFlows = (): Pick<
   WizardState,
-  'individual' | 'group' | 'ca' | 'testCertificates' | 'testEnrollment'
+  'individual' | 'group' | 'ca' | 'testCertificates' | 'testEnrollment' | 'browse'
 > => ({
   individual: initialIndividualFlow([]),
   group: initialGroupFlow([]),
   ca: initialCaFlow(),
   testCertificates: initialTestCertificatesFlow(),
   testEnrollment: initialTestEnrollmentFlow(),
+  browse: initialBrowseFlow(),
 });

@@ -39,6 +39,7 @@ export const homeItems: {item: HomeItem; label: string}[] = [
   {item: 'verify-ca', label: 'Verify a CA certificate'},
   {item: 'test-certificates', label: 'Generate test certificates'},
   {item: 'test-enrollment', label: 'Test an enrollment'},
+  {item: 'browse', label: 'Browse DPS'},
   {item: 'quit', label: 'Quit'},
 ];
 
@@ -49,6 +50,7 @@ const fromHome: Record<FlowName, HandOff> = {
   'verify-ca': {flow: 'verify-ca', with: {kind: 'home'}},
   'test-certificates': {flow: 'test-certificates', with: {kind: 'home'}},
   'test-enrollment': {flow: 'test-enrollment', with: {kind: 'home'}},
+  browse: {flow: 'browse', with: {kind: 'home'}},
 };
 
 /**

@@ -1,3 +1,4 @@
+import type {BrowseEffect, BrowseFlow, BrowseOutcome} from '../flows/browse/state.js';
 import type {CaEffect, CaFlow, CaOutcome} from '../flows/ca/state.js';
 import type {GroupEffect, GroupFlow, GroupOutcome} from '../flows/group/state.js';
 import type {
@@ -41,7 +42,8 @@ export type Effect =
   | GroupEffect
   | CaEffect
   | TestCertificatesEffect
-  | TestEnrollmentEffect;
+  | TestEnrollmentEffect
+  | BrowseEffect;
 
 /** An effect while it runs: its id, and who gets its outcome (a flow, or the wizard for the connection). */
 export type Task = Effect & {id: number; owner: FlowName | 'wizard'};
@@ -55,7 +57,8 @@ export type Outcome =
   | GroupOutcome
   | CaOutcome
   | TestCertificatesOutcome
-  | TestEnrollmentOutcome;
+  | TestEnrollmentOutcome
+  | BrowseOutcome;
 
 /** News from an effect still running: the wizard's sign-in prompt, or a flow's progress. */
 export type TaskProgress = Progress | {kind: 'sign-in-prompt'; prompt: DeviceCodePrompt};
@@ -74,6 +77,7 @@ export type WizardState = {
   ca: CaFlow;
   testCertificates: TestCertificatesFlow;
   testEnrollment: TestEnrollmentFlow;
+  browse: BrowseFlow;
   /** Effects to run; one leaves the list when its outcome arrives or when the user leaves it behind. */
   tasks: Task[];
   nextTaskId: number;

@@ -7,6 +7,7 @@ import type {Draft} from '../core/draft.js';
 import {HomeScreen} from '../core/home-screen.js';
 import {ResumeScreen} from '../core/resume-screen.js';
 import type {DraftStore} from './drafts.js';
+import {BrowseScreen} from '../flows/browse/view.js';
 import {CaScreen} from '../flows/ca/view.js';
 import {GroupScreen} from '../flows/group/view.js';
 import {IndividualScreen} from '../flows/individual/view.js';
@@ -88,6 +89,7 @@ const titles = {
   'verify-ca': 'Verify a CA certificate',
   'test-certificates': 'Generate test certificates',
   'test-enrollment': 'Test an enrollment',
+  browse: 'Browse DPS',
   resume: 'Resume',
   quit: '',
 } as const;
@@ -185,6 +187,7 @@ export function App({
             {onScreen === 'test-enrollment' ? (
               <TestEnrollmentScreen flow={state.testEnrollment} context={context} />
             ) : null}
+            {onScreen === 'browse' ? <BrowseScreen flow={state.browse} context={context} /> : null}
           </ScrollLimitContext.Provider>
         </Box>
       </Box>

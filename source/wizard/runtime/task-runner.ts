@@ -1,5 +1,6 @@
 import type {Action} from '../core/reducer.js';
 import type {Outcome, Task} from '../core/state.js';
+import {runBrowseEffect} from '../flows/browse/effects.js';
 import {runCaEffect} from '../flows/ca/effects.js';
 import {runGroupEffect} from '../flows/group/effects.js';
 import {runIndividualEffect} from '../flows/individual/effects.js';
@@ -115,6 +116,10 @@ async function run(task: Task, context: TaskContext): Promise<Outcome | undefine
     case 'apply-edge-install':
     case 'run-config-apply':
       return runTestEnrollmentEffect(task, effectContext);
+    case 'browse-page':
+    case 'browse-read':
+    case 'browse-delete':
+      return runBrowseEffect(task, effectContext);
   }
 }
 

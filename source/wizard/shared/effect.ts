@@ -20,7 +20,7 @@ import type {
  */
 
 export type FlowName =
-  'individual' | 'group' | 'verify-ca' | 'test-certificates' | 'test-enrollment';
+  'individual' | 'group' | 'verify-ca' | 'test-certificates' | 'test-enrollment' | 'browse';
 
 /**
  * Effects of the shared steps. `field` names the flow's own path field, so its outcome lands there; it is a
@@ -58,7 +58,8 @@ export type HandOff =
   | {flow: 'group'; with: OpenGroup}
   | {flow: 'verify-ca'; with: OpenCa}
   | {flow: 'test-certificates'; with: {kind: 'home'}}
-  | {flow: 'test-enrollment'; with: OpenTest};
+  | {flow: 'test-enrollment'; with: OpenTest}
+  | {flow: 'browse'; with: {kind: 'home'}};
 
 /**
  * With a device certificate just generated, the form starts over with that file being read; with `edit`, it
@@ -95,7 +96,9 @@ export type OpenCa =
       certificates: CaCertificateList;
     }
   /** "Add a CA certificate" with the files of a test chain just made. */
-  | {kind: 'files'; certificatePath: string; keyPath: string; name: string};
+  | {kind: 'files'; certificatePath: string; keyPath: string; name: string}
+  /** The proof-of-possession loop of a CA certificate already in DPS (chosen while browsing). */
+  | {kind: 'existing'; name: string};
 
 /** What a flow asks of the wizard around it; the router applies these, nothing runs. */
 export type RouterEffect =

@@ -5,6 +5,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import fc from 'fast-check';
 import type {CaOutcome} from '../../../source/wizard/flows/ca/state.js';
+import type {BrowseItem, BrowseOutcome} from '../../../source/wizard/flows/browse/state.js';
 import {readCertificateFor} from '../../../source/wizard/runtime/certificate-file.js';
 import type {KeyEvent} from '../../../source/wizard/shared/key-event.js';
 import type {Viewport} from '../../../source/wizard/shared/layout.js';
@@ -188,7 +189,8 @@ function chainFiles(outDir: string, devices: readonly string[]): WrittenFile[] {
 function resultsFor(running: Task): Action[] {
   const taskId = running.id;
   const outcome = (
-    value: GroupOutcome | CaOutcome | TestCertificatesOutcome | TestEnrollmentOutcome,
+    value:
+      GroupOutcome | CaOutcome | TestCertificatesOutcome | TestEnrollmentOutcome | BrowseOutcome,
   ): Action => ({
     type: 'result',
     taskId,
@@ -436,6 +438,46 @@ function resultsFor(running: Task): Action[] {
         outcome({kind: 'config-applied', exitCode: 0, output: 'applied'}),
         outcome({kind: 'config-applied', exitCode: 1, output: 'sudo: a password is required'}),
       ];
+    case 'browse-page': {
+      const page = (from: number): BrowseItem[] =>
+        Array.from({length: 30}, (_, index) => browseItemOf(running.tab, from + index));
+      return [
+        throttled,
+        outcome({kind: 'browse-page-read', items: page(0), continuationToken: 'next'}),
+        outcome({kind: 'browse-page-read', items: page(running.generation * 100)}),
+        outcome({kind: 'browse-page-read', items: []}),
+        outcome({kind: 'browse-page-failed', failure: {kind: 'throttled', message: '429'}}),
+      ];
+    }
+    case 'browse-read':
+      return [
+        outcome({kind: 'browse-item-read', item: running.target}),
+        outcome({kind: 'browse-item-failed', failure: {kind: 'not-found', message: 'gone'}}),
+        outcome({kind: 'browse-item-failed', failure: {kind: 'network', message: 'ECONNRESET'}}),
+      ];
+    case 'browse-delete':
+      return [
+        throttled,
+        outcome({kind: 'browse-deleted'}),
+        outcome({kind: 'browse-delete-failed', failure: {kind: 'stale-etag', message: '412'}}),
+        outcome({kind: 'browse-delete-failed', failure: {kind: 'not-found', message: 'gone'}}),
+        outcome({kind: 'browse-delete-failed', failure: {kind: 'unauthorized', message: '401'}}),
+      ];
+  }
+}
+
+/** The item number `index` of a browse list, as a page would bring it. */
+function browseItemOf(tab: BrowseItem['tab'], index: number): BrowseItem {
+  const id = `device-${String(index).padStart(3, '0')}`;
+  switch (tab) {
+    case 'enrollments':
+      return {tab, item: {registrationId: id, attestation: {type: 'x509'}, etag: '"1"'}};
+    case 'groups':
+      return {tab, item: {enrollmentGroupId: id, attestation: {type: 'x509'}, etag: '"1"'}};
+    case 'registrations':
+      return {tab, item: {registrationId: id, status: 'assigned', etag: '"1"'}};
+    case 'ca':
+      return {tab, item: {name: id, etag: '"1"', isVerified: index % 2 === 0}};
   }
 }
 
@@ -516,7 +558,7 @@ function armStartStates(home: WizardState): WizardState[] {
 
   // Test an enrollment: the pre-flight checked, a registration running, DPS's answer.
   const testing = report(
-    press(home, up, up, enter, text('device-01.pem'), enter),
+    press(home, up, up, up, enter, text('device-01.pem'), enter),
     'read-certificate',
   );
   const testPreflight = report(
@@ -530,6 +572,15 @@ function armStartStates(home: WizardState): WizardState[] {
   assert.equal(testAssigned.testEnrollment.step, 'assigned');
   const testRefused = report(testRegistering, 'register-device', 3);
   assert.equal(testRefused.testEnrollment.step, 'refused');
+  // Browse: the first page of enrollments, the details of one, its delete being confirmed.
+  const browseList = report(press(home, up, up, enter), 'browse-page', 1);
+  assert.equal(browseList.browse.step, 'list');
+  const browseDetails = press(browseList, down, enter);
+  assert.equal(browseDetails.browse.step, 'details');
+  const browseDelete = press(browseDetails, text('d'), text('device-001'));
+  assert.equal(browseDelete.browse.step, 'delete');
+  const caTab = press(browseList, backTab);
+  assert.equal(caTab.browse.tab, 'ca');
 
   return [
     home,
@@ -555,6 +606,10 @@ function armStartStates(home: WizardState): WizardState[] {
     testRegistering,
     testAssigned,
     testRefused,
+    browseList,
+    browseDetails,
+    browseDelete,
+    caTab,
   ];
 }
 
@@ -652,6 +707,7 @@ function checkInvariants(state: WizardState): void {
       'test-enrollment',
       state.testEnrollment.step === 'registering' || state.testEnrollment.checking === true,
     ],
+    ['browse', state.browse.step === 'deleting'],
   ];
   for (const [screen, busy] of waiting) {
     if (busy) assert.equal(state.screen.name, screen, `${screen} waits off screen`);
@@ -749,6 +805,24 @@ function checkInvariants(state: WizardState): void {
   if (ca.step === 'save') assert.ok(ca.verificationPem, 'the verification certificate to save');
   if (ca.step === 'name-exists') assert.ok(ca.existing, 'the certificate that exists is known');
 
+  // Browse: deleting exactly while the delete runs; a list reads a page only while a page is asked for.
+  const browse = state.browse;
+  stepWithTask(state, 'browse-delete', browse.step === 'deleting', `browse ${browse.step}`);
+  for (const [tab, list] of Object.entries(browse.lists)) {
+    const pages = tasksOf(state, 'browse-page').filter(
+      (item) => item.tab === tab && item.generation === list.generation,
+    );
+    assert.ok(pages.length <= 1, `one page of ${tab} at a time`);
+    assert.equal(pages.length === 1, list.state === 'loading', `${tab} ${list.state}`);
+  }
+  assert.ok(tasksOf(state, 'browse-read').length <= 1, 'one item read at a time');
+  if (browse.reading) assert.equal(tasksOf(state, 'browse-read').length, 1, 'reading while read');
+  if (browse.step !== 'list') assert.ok(browse.shown, `browse ${browse.step} shows an item`);
+  if (browse.step === 'list') {
+    const count = browse.lists[browse.tab].items.length;
+    assert.ok(browse.cursor === 0 || browse.cursor < count, 'the cursor is on a row');
+  }
+
   // Test certificates.
   const chain = state.testCertificates;
   stepWithTask(
@@ -814,6 +888,10 @@ describe('random keys and effect results', () => {
           'e',
           'x=1',
           '{',
+          'd',
+          'g',
+          'v',
+          'device-001',
         )
         .map(text),
     },

@@ -162,6 +162,7 @@ describe('connecting and the home screen', () => {
     assert.equal(press(state, down, down, enter).screen.name, 'verify-ca');
     assert.equal(press(state, down, down, down, enter).screen.name, 'test-certificates');
     assert.equal(press(state, down, down, down, down, enter).screen.name, 'test-enrollment');
+    assert.equal(press(state, down, down, down, down, down, enter).screen.name, 'browse');
     assert.deepEqual(press(state, text('q')).screen, {name: 'quit'});
     assert.deepEqual(press(state, up, enter).screen, {name: 'quit'});
     assert.deepEqual(press(state, enter).screen, {name: 'individual'});

@@ -17,6 +17,7 @@ import {
 import type {KeyEvent} from '../../shared/key-event.js';
 import {draftOf, emptyDraft} from '../../shared/text-draft.js';
 import type {CertificateField, Failure} from '../../shared/types.js';
+import type {CaCertificate} from '../../../dps/index.js';
 import {
   caInput,
   listAgain,
@@ -124,7 +125,27 @@ function open(flow: CaFlow, handOff: OpenCa, context: FlowContext): Update {
       return openForGroup(flow, handOff, context);
     case 'files':
       return openWithFiles(flow, handOff, context);
+    case 'existing': {
+      const fresh = initialCaFlow();
+      if (!armAvailable(context)) return update(withStep(fresh, 'needs-arm'));
+      // Read the list for the certificate's etag now; its loop starts when the list arrives.
+      return listAgain({...fresh, opening: handOff.name});
+    }
   }
+}
+
+/** The list read for a CA named on opening: its proof-of-possession loop starts, or it is shown verified. */
+function openNamed(flow: CaFlow, certificates: CaCertificate[]): Update {
+  const {opening: name, ...rest} = flow;
+  const listed: CaFlow = {...rest, certificates: {state: 'loaded', certificates}};
+  const certificate = certificates.find((candidate) => candidate.name === name);
+  if (!certificate) {
+    return update(
+      withError(withStep(listed, 'list'), `DPS has no CA certificate named ${name} now`),
+    );
+  }
+  if (certificate.isVerified) return update(shownVerified(listed, certificate));
+  return startLoop(listed, certificate);
 }
 
 /** The loop for one CA certificate the group flow wants to reference; verified, it goes back there. */
@@ -233,9 +254,12 @@ function result(flow: CaFlow, effect: CaEffect, outcome: CaOutcome | SharedOutco
   const settled: CaFlow = rest;
   switch (outcome.kind) {
     case 'ca-certificates-listed':
+      if (flow.opening !== undefined) return openNamed(flow, outcome.certificates);
       return update({...flow, certificates: {state: 'loaded', certificates: outcome.certificates}});
-    case 'ca-certificates-failed':
-      return update({...flow, certificates: {state: 'failed', failure: outcome.failure}});
+    case 'ca-certificates-failed': {
+      const {opening: _opening, ...listing} = flow;
+      return update({...listing, certificates: {state: 'failed', failure: outcome.failure}});
+    }
     case 'uploaded': {
       const uploadedAs =
         effect.kind === 'upload-ca-certificate' && effect.replaceEtag ? 'update' : 'create';

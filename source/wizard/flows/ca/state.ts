@@ -74,6 +74,8 @@ export type CaFlow = {
   commandsScroll: number;
   /** What a DPS call of the flow waits for before it tries again (throttled, a dropped link). */
   waiting?: RetryWait;
+  /** A CA certificate named when the flow was opened (from Browse DPS): its loop starts once the list is read. */
+  opening?: string;
   /** Set when the group flow sent the user here: where to go back once verified. */
   returnTo?: {slot: 'primary' | 'secondary'};
   failure?: Failure;

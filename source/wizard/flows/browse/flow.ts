@@ -27,6 +27,7 @@ function detailsHints(flow: BrowseFlow): string[] {
   if (shown?.tab === 'enrollments' || shown?.tab === 'groups') hints.push('e edit');
   if (shown?.tab === 'ca' && !shown.item.isVerified) hints.push('v verify');
   if (shown?.tab === 'groups') hints.push('g registrations');
+  if (shown?.tab === 'enrollments' || shown?.tab === 'groups') hints.push('t test');
   return [...hints, 'd delete', 'Esc back', exitHint];
 }
 

@@ -160,6 +160,20 @@ function handOffFor(entry: BrowseItem, letter: string): HandOff | undefined {
       return entry.tab === 'ca' && !entry.item.isVerified
         ? {flow: 'verify-ca', with: {kind: 'existing', name: entry.item.name}}
         : undefined;
+    case 't':
+      if (entry.tab === 'enrollments') {
+        return {
+          flow: 'test-enrollment',
+          with: {kind: 'enrollment', registrationId: entry.item.registrationId},
+        };
+      }
+      if (entry.tab === 'groups') {
+        return {
+          flow: 'test-enrollment',
+          with: {kind: 'enrollment', group: entry.item.enrollmentGroupId},
+        };
+      }
+      return undefined;
     default:
       return undefined;
   }

@@ -304,6 +304,27 @@ describe('browse: details and delete', () => {
     assert.equal(group.group.groupId.value, 'line-7');
   });
 
+  test('t tests the enrollment, or a device of the group, with its ID filled in', () => {
+    let state = press(firstPage(), enter);
+    state = settle(state, 'browse-read', {
+      kind: 'browse-item-read',
+      item: enrollment('device-0000', '"9"'),
+    });
+    assert.ok(keyHints(state).includes('t test'));
+    const testing = press(state, text('t'));
+    assert.equal(testing.screen.name, 'test-enrollment');
+    assert.equal(testing.testEnrollment.registrationId.value, 'device-0000');
+
+    let groups = press(firstPage(), tab);
+    groups = settle(groups, 'browse-page', {
+      kind: 'browse-page-read',
+      items: [{tab: 'groups', item: {enrollmentGroupId: 'line-7', attestation: {type: 'x509'}}}],
+    });
+    const group = press(groups, enter, text('t'));
+    assert.equal(group.screen.name, 'test-enrollment');
+    assert.equal(group.testEnrollment.group, 'line-7');
+  });
+
   test('v on an unverified CA opens its proof of possession; a verified one has no v', () => {
     let state = press(firstPage(), backTab);
     state = settle(state, 'browse-page', {

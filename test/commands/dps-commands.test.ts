@@ -23,6 +23,7 @@ import type {
   RegistrationState,
 } from '../../source/dps/types.js';
 import {temporaryFolder, writePems} from '../helpers/certs-openssl.js';
+import {deviceFolder} from '../helpers/device-certificates.js';
 import {sandboxForFile} from '../helpers/sandbox.js';
 import {issue, signedBy, type Issued} from '../helpers/test-certificates.js';
 
@@ -315,6 +316,44 @@ describe('dps-enroll enrollment', () => {
     assert.match(result.stdout, /registration ID: +edge-01/);
     assert.match(result.stderr, /throttling.*trying again in 1 s \(attempt 2 of \d+\)/);
     await run(runEnrollmentCommand, ['delete', '--enrollment-id', 'edge-01']);
+  });
+
+  test('create --from-folder enrolls every device certificate of the folder, and a re-run skips them', async () => {
+    const devices = await deviceFolder(12, {
+      prefix: 'from-folder',
+      folder: join(folder.path, 'fleet'),
+    });
+    const first = await run(runEnrollmentCommand, [
+      'create',
+      '--from-folder',
+      'fleet',
+      '--initial-twin-tags',
+      '{"line": "3"}',
+    ]);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stderr, /^ +12 +created$/m);
+    const shown = await json<IndividualEnrollment>(runEnrollmentCommand, [
+      'show',
+      '--enrollment-id',
+      devices.ids[0]!,
+    ]);
+    assert.equal(shown.capabilities?.iotEdge, true);
+    assert.deepEqual(shown.initialTwin?.tags, {line: '3'});
+
+    const again = await run(runEnrollmentCommand, [
+      'create',
+      '--from-folder',
+      'fleet',
+      '--initial-twin-tags',
+      '{"line": "3"}',
+      '--json',
+    ]);
+    assert.equal(again.code, 0, again.stderr);
+    const report = JSON.parse(again.stdout) as {counts: {skipped: number; created: number}};
+    assert.deepEqual([report.counts.skipped, report.counts.created], [12, 0]);
+    for (const id of devices.ids) {
+      await run(runEnrollmentCommand, ['delete', '--enrollment-id', id]);
+    }
   });
 
   test('Ctrl+C (the aborted signal) cancels the call and exits with 130', async () => {

@@ -9,7 +9,7 @@ import {signVerificationCertificate} from '../certs/verification.js';
 import {caNameProblem, isDpsError, type CaCertificate, type DpsGateway} from '../dps/index.js';
 import {parseCommandArgs, UsageError} from './args.js';
 import {readPassphrase} from './certs-output.js';
-import {requireFlag, write} from './dps-calls.js';
+import {requireFlag, write, writeList} from './dps-calls.js';
 import {
   callOptions,
   dpsCommandFlags,
@@ -19,7 +19,7 @@ import {
   type CommandIo,
   type Subcommand,
 } from './dps-command.js';
-import {caRow, caText, jsonText, table} from './dps-output.js';
+import {caRow, caText, jsonText} from './dps-output.js';
 import {readCertificateFlag} from './enrollment-flags.js';
 
 /**
@@ -42,9 +42,11 @@ const list: Subcommand = async (argv, io) => {
   const certificates = await withGateway(values, io, (gateway) =>
     gateway.listCaCertificates(callOptions(io)),
   );
-  if (values.json) write(io, jsonText(certificates));
-  else if (certificates.length === 0) write(io, 'No CA certificates.\n');
-  else write(io, table(['NAME', 'VERIFIED', 'SUBJECT', 'EXPIRES'], certificates.map(caRow)));
+  writeList(io, values.json, certificates, {
+    empty: 'No CA certificates.',
+    headers: ['NAME', 'VERIFIED', 'SUBJECT', 'EXPIRES'],
+    row: caRow,
+  });
   return 0;
 };
 

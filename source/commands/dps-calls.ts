@@ -1,5 +1,6 @@
 import type {Page, PageRequest} from '../dps/index.js';
 import {UsageError} from './args.js';
+import {jsonText, table} from './dps-output.js';
 import type {CommandIo} from './dps-command.js';
 
 /** Small pieces every DPS subcommand uses. */
@@ -31,4 +32,16 @@ export function requireFlag(name: string, value: string | undefined): string {
 
 export function write(io: CommandIo, text: string) {
   io.stdout.write(text);
+}
+
+/** What `list` prints: the items as a JSON array with --json, otherwise a table, or `empty` when none. */
+export function writeList<T>(
+  io: CommandIo,
+  json: boolean | undefined,
+  items: T[],
+  view: {empty: string; headers: string[]; row: (item: T) => string[]},
+) {
+  if (json) write(io, jsonText(items));
+  else if (items.length === 0) write(io, `${view.empty}\n`);
+  else write(io, table(view.headers, items.map(view.row)));
 }

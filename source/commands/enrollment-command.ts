@@ -19,8 +19,8 @@ import {
   type CommandIo,
   type Subcommand,
 } from './dps-command.js';
-import {readAll, requireFlag, write} from './dps-calls.js';
-import {enrollmentRow, enrollmentText, jsonText, table} from './dps-output.js';
+import {readAll, requireFlag, write, writeList} from './dps-calls.js';
+import {enrollmentRow, enrollmentText, jsonText} from './dps-output.js';
 import {
   applySettingChanges,
   readCertificateFlag,
@@ -46,17 +46,11 @@ const list: Subcommand = async (argv, io) => {
   const enrollments = await withGateway(values, io, (gateway) =>
     readAll((page) => gateway.queryIndividualEnrollments(page, callOptions(io)), top),
   );
-  if (values.json) write(io, jsonText(enrollments));
-  else if (enrollments.length === 0) write(io, 'No individual enrollments.\n');
-  else {
-    write(
-      io,
-      table(
-        ['REGISTRATION ID', 'DEVICE ID', 'EDGE', 'STATUS', 'REGISTRATION'],
-        enrollments.map(enrollmentRow),
-      ),
-    );
-  }
+  writeList(io, values.json, enrollments, {
+    empty: 'No individual enrollments.',
+    headers: ['REGISTRATION ID', 'DEVICE ID', 'EDGE', 'STATUS', 'REGISTRATION'],
+    row: enrollmentRow,
+  });
   return 0;
 };
 

@@ -8,7 +8,7 @@ import {
   type X509Attestation,
 } from '../dps/index.js';
 import {integerFlag, parseCommandArgs, UsageError} from './args.js';
-import {readAll, write} from './dps-calls.js';
+import {readAll, write, writeList} from './dps-calls.js';
 import {
   callOptions,
   dpsCommandFlags,
@@ -18,7 +18,7 @@ import {
   type CommandIo,
   type Subcommand,
 } from './dps-command.js';
-import {groupRow, groupText, jsonText, table} from './dps-output.js';
+import {groupRow, groupText, jsonText} from './dps-output.js';
 import {
   applySettingChanges,
   readCertificateFlag,
@@ -56,9 +56,11 @@ const list: Subcommand = async (argv, io) => {
   const groups = await withGateway(values, io, (gateway) =>
     readAll((page) => gateway.queryEnrollmentGroups(page, callOptions(io)), top),
   );
-  if (values.json) write(io, jsonText(groups));
-  else if (groups.length === 0) write(io, 'No enrollment groups.\n');
-  else write(io, table(['GROUP ID', 'EDGE', 'STATUS', 'ATTESTATION'], groups.map(groupRow)));
+  writeList(io, values.json, groups, {
+    empty: 'No enrollment groups.',
+    headers: ['GROUP ID', 'EDGE', 'STATUS', 'ATTESTATION'],
+    row: groupRow,
+  });
   return 0;
 };
 

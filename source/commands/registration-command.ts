@@ -1,6 +1,6 @@
 import {enrollmentIdProblem} from '../dps/index.js';
 import {integerFlag, parseCommandArgs, UsageError} from './args.js';
-import {readAll, requireFlag, write} from './dps-calls.js';
+import {readAll, requireFlag, write, writeList} from './dps-calls.js';
 import {
   callOptions,
   dpsCommandFlags,
@@ -9,7 +9,7 @@ import {
   type CommandIo,
   type Subcommand,
 } from './dps-command.js';
-import {jsonText, registrationRow, registrationText, table} from './dps-output.js';
+import {jsonText, registrationRow, registrationText} from './dps-output.js';
 
 /**
  * `dps-enroll registration list|show|delete`: the registration states DPS keeps for devices that have
@@ -34,17 +34,11 @@ const list: Subcommand = async (argv, io) => {
   const states = await withGateway(values, io, (gateway) =>
     readAll((page) => gateway.queryRegistrationStates(group, page, callOptions(io)), top),
   );
-  if (values.json) write(io, jsonText(states));
-  else if (states.length === 0) write(io, `No device of group '${group}' has registered.\n`);
-  else {
-    write(
-      io,
-      table(
-        ['REGISTRATION ID', 'DEVICE ID', 'STATUS', 'ASSIGNED HUB'],
-        states.map(registrationRow),
-      ),
-    );
-  }
+  writeList(io, values.json, states, {
+    empty: `No device of group '${group}' has registered.`,
+    headers: ['REGISTRATION ID', 'DEVICE ID', 'STATUS', 'ASSIGNED HUB'],
+    row: registrationRow,
+  });
   return 0;
 };
 

@@ -66,8 +66,8 @@ export function provisioningToml(config: ProvisioningConfig): string {
   if (config.idScope) {
     if (config.sandbox) {
       lines.push(
-        "# The local sandbox's ID scope, for trying things out: a device on this machine can register",
-        '# against the sandbox at its loopback address (trusting the sandbox CA); remote devices cannot.',
+        "# The sandbox's ID scope: a device on this machine can register against the",
+        '# sandbox on loopback (trusting the sandbox CA); remote devices cannot.',
       );
     }
     lines.push(`id_scope = ${tomlString(config.idScope)}`);

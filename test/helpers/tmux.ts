@@ -180,3 +180,15 @@ export function colourSequences(text: string): string[] {
   }
   return found;
 }
+
+/** Types text and waits for its echo, so the next key meets the screen the text was typed on. */
+export async function typeInto(pane: Pane, text: string, echo: string = `› ${text}`) {
+  await pane.type(text);
+  await pane.waitFor(echo);
+}
+
+/** Presses one key and returns the screen once it shows `needle`. */
+export async function press(pane: Pane, key: string, needle: string | RegExp) {
+  await pane.keys(key);
+  return pane.waitFor(needle);
+}

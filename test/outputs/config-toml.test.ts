@@ -159,8 +159,8 @@ describe('provisioningToml', () => {
     const lines = toml.split('\n');
     const at = lines.indexOf('id_scope = "0ne00SANDBOX"');
     assert.deepEqual(lines.slice(at - 2, at), [
-      "# The local sandbox's ID scope, for trying things out: a device on this machine can register",
-      '# against the sandbox at its loopback address (trusting the sandbox CA); remote devices cannot.',
+      "# The sandbox's ID scope: a device on this machine can register against the",
+      '# sandbox on loopback (trusting the sandbox CA); remote devices cannot.',
     ]);
     assertSimpleToml(toml);
     const real = provisioningToml({

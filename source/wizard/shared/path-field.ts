@@ -92,3 +92,22 @@ export const completePath = <K extends string>(
   text: string,
   foldersOnly = false,
 ): SharedEffect<K> => ({kind: 'complete-path', field, text, foldersOnly});
+
+/** A path field as the write-config step opens it: as typed before, or `<cwd>/<id>.config.toml`. */
+export function configFileField(field: PathField, cwd: string, id: string): PathField {
+  return field.path.value === ''
+    ? {...emptyPathField, path: draftOf(`${cwd}/${id}.config.toml`)}
+    : field;
+}
+
+/** Writing `content` to the path as typed, or undefined when none is typed (see noPathProblem). */
+export function writeFileEffect(
+  typed: string,
+  content: string,
+  overwrite: boolean,
+): Extract<SharedEffect, {kind: 'write-file'}> | undefined {
+  const path = typed.trim();
+  return path === '' ? undefined : {kind: 'write-file', path, content, overwrite};
+}
+
+export const noPathProblem = 'type the path of the file to write';

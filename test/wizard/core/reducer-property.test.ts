@@ -615,7 +615,7 @@ function armStartStates(home: WizardState): WizardState[] {
 
 /** From home to the test certificates' summary: folder out, one device dev-1, RSA, the default validity. */
 const toTestChainSummary = (home: WizardState): WizardState =>
-  press(home, up, up, up, enter, text('out'), enter, text('dev-1'), enter, enter, enter);
+  press(home, down, down, down, enter, text('out'), enter, text('dev-1'), enter, enter, enter);
 
 /** Connected with a connection string: no CA can be listed, a group uploads its own certificate. */
 function connectionStringStartStates(): WizardState[] {

@@ -4,7 +4,12 @@ import {update, type FlowUpdate} from '../../shared/effect.js';
 import type {CaEffect, CaFlow, CaStep} from './state.js';
 import {emptyCertificateField} from '../../shared/certificate-field.js';
 import type {KeyEvent} from '../../shared/key-event.js';
-import {completePath, emptyPathField} from '../../shared/path-field.js';
+import {
+  completePath,
+  emptyPathField,
+  noPathProblem,
+  writeFileEffect,
+} from '../../shared/path-field.js';
 import type {CertificateField, PathField} from '../../shared/types.js';
 import {draftOf, editDraft, emptyDraft, type TextDraft} from '../../shared/text-draft.js';
 
@@ -423,15 +428,14 @@ function saveKey(flow: CaFlow, event: KeyEvent): Update {
     return at(flow, completePath('ca-save', flow.saveFile.path.value));
   }
   if (event.kind === 'enter') {
-    const path = flow.saveFile.path.value.trim();
-    if (path === '') return at(withError(flow, 'type the path of the file to write'));
+    const write = writeFileEffect(
+      flow.saveFile.path.value,
+      flow.verificationPem ?? '',
+      flow.confirmOverwrite,
+    );
+    if (!write) return at(withError(flow, noPathProblem));
     if (!flow.verificationPem) return at(withStep(flow, 'verified'));
-    return at(withError(flow, undefined), {
-      kind: 'write-file',
-      path,
-      content: flow.verificationPem,
-      overwrite: flow.confirmOverwrite,
-    });
+    return at(withError(flow, undefined), write);
   }
   const edited = editPath(flow.saveFile, event);
   return edited

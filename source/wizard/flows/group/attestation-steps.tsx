@@ -127,11 +127,12 @@ export function CaReferenceStep({
     slot,
     certificates.map((certificate) => ({
       label: fit(certificate.name, nameWidth),
+      // The status first: at 80 columns the subject is what gets cut.
       detail: [
-        subjectCommonName(certificate.subject),
+        certificate.isVerified ? '✔ verified' : 'not verified',
         certificate.keyType,
         shortThumbprint(certificate.thumbprint),
-        certificate.isVerified ? '✔ verified' : 'not verified',
+        subjectCommonName(certificate.subject),
       ]
         .filter((part) => part)
         .join(' · '),

@@ -33,7 +33,13 @@ import {
 import {groupConfigToml} from './outputs.js';
 import type {GroupEffect, GroupFlow, GroupStep} from './state.js';
 import type {KeyEvent} from '../../shared/key-event.js';
-import {completePath, emptyPathField} from '../../shared/path-field.js';
+import {
+  completePath,
+  configFileField,
+  emptyPathField,
+  noPathProblem,
+  writeFileEffect,
+} from '../../shared/path-field.js';
 import {isSettingsStep} from '../../shared/settings-steps.js';
 import {draftOf, editDraft, emptyDraft} from '../../shared/text-draft.js';
 
@@ -278,10 +284,7 @@ function configKey(flow: GroupFlow, event: KeyEvent, context: FlowContext): Upda
   if (event.text === 'p') return at(withStep({...flow, preflightFrom: 'config'}, 'preflight'));
   if (event.text === 't') return testDevice(flow);
   if (event.text === 'w') {
-    const configFile =
-      flow.configFile.path.value === ''
-        ? {...emptyPathField, path: draftOf(`${context.cwd}/${groupIdOf(flow)}.config.toml`)}
-        : flow.configFile;
+    const configFile = configFileField(flow.configFile, context.cwd, groupIdOf(flow));
     return at(withStep({...flow, configFile, confirmOverwrite: false}, 'write-config'));
   }
   return at(flow);
@@ -289,14 +292,12 @@ function configKey(flow: GroupFlow, event: KeyEvent, context: FlowContext): Upda
 
 function writeConfigKey(flow: GroupFlow, event: KeyEvent, context: FlowContext): Update {
   if (event.kind === 'enter') {
-    const path = flow.configFile.path.value.trim();
-    if (path === '') return at(withError(flow, 'type the path of the file to write'));
-    return at(flow, {
-      kind: 'write-file',
-      path,
-      content: groupConfigToml(flow, context.info),
-      overwrite: flow.confirmOverwrite,
-    });
+    const write = writeFileEffect(
+      flow.configFile.path.value,
+      groupConfigToml(flow, context.info),
+      flow.confirmOverwrite,
+    );
+    return write ? at(flow, write) : at(withError(flow, noPathProblem));
   }
   if (event.kind === 'tab') {
     return at(flow, completePath('group-config-file', flow.configFile.path.value));

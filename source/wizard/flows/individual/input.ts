@@ -10,7 +10,7 @@ import {update, type FlowUpdate} from '../../shared/effect.js';
 import type {FlowContext} from '../../shared/flow.js';
 import {editTextField, withError, withStep} from '../../shared/flow-step.js';
 import type {KeyEvent} from '../../shared/key-event.js';
-import {completePath} from '../../shared/path-field.js';
+import {completePath, noPathProblem, writeFileEffect} from '../../shared/path-field.js';
 import {savingUpdate} from '../../shared/save-request.js';
 import {
   configViewKey,
@@ -207,14 +207,12 @@ export function individualInput(
     }
     case 'write-config': {
       if (event.kind === 'enter') {
-        const path = flow.configFile.value.trim();
-        if (path === '') return at(withError(flow, 'type the path of the file to write'));
-        return at(flow, {
-          kind: 'write-file',
-          path,
-          content: individualConfigToml(flow, context.info),
-          overwrite: flow.confirmOverwrite,
-        });
+        const write = writeFileEffect(
+          flow.configFile.value,
+          individualConfigToml(flow, context.info),
+          flow.confirmOverwrite,
+        );
+        return write ? at(flow, write) : at(withError(flow, noPathProblem));
       }
       if (event.kind === 'tab') {
         return at(flow, completePath('config-file', flow.configFile.value));

@@ -8,7 +8,13 @@ import {update, type FlowUpdate} from '../../shared/effect.js';
 import type {FlowContext} from '../../shared/flow.js';
 import {editTextField, withError, withStep} from '../../shared/flow-step.js';
 import type {KeyEvent} from '../../shared/key-event.js';
-import {completePath, emptyPathField} from '../../shared/path-field.js';
+import {
+  completePath,
+  configFileField,
+  emptyPathField,
+  noPathProblem,
+  writeFileEffect,
+} from '../../shared/path-field.js';
 import {draftOf, editDraft} from '../../shared/text-draft.js';
 import type {PathField} from '../../shared/types.js';
 import {
@@ -202,10 +208,7 @@ function writeConfig(
   context: FlowContext,
   from: 'preflight' | 'assigned',
 ): Update {
-  const configFile =
-    flow.configFile.path.value === ''
-      ? {...emptyPathField, path: draftOf(`${context.cwd}/${registrationIdOf(flow)}.config.toml`)}
-      : flow.configFile;
+  const configFile = configFileField(flow.configFile, context.cwd, registrationIdOf(flow));
   return at(
     withStep({...flow, configFile, confirmOverwrite: false, configFrom: from}, 'write-config'),
   );
@@ -213,14 +216,12 @@ function writeConfig(
 
 function writeConfigKey(flow: TestEnrollmentFlow, event: KeyEvent, context: FlowContext): Update {
   if (event.kind === 'enter') {
-    const path = flow.configFile.path.value.trim();
-    if (path === '') return at(withError(flow, 'type the path of the file to write'));
-    return at(flow, {
-      kind: 'write-file',
-      path,
-      content: deviceToml(flow, context.info),
-      overwrite: flow.confirmOverwrite,
-    });
+    const write = writeFileEffect(
+      flow.configFile.path.value,
+      deviceToml(flow, context.info),
+      flow.confirmOverwrite,
+    );
+    return write ? at(flow, write) : at(withError(flow, noPathProblem));
   }
   return pathKey(flow, 'configFile', 'test-config-file', event);
 }

@@ -8,7 +8,14 @@ import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {connectToSandbox} from '../../../../source/dps/gateway.js';
 import {startEmulator} from '../../../../source/emulator/emulator.js';
-import {linesWiderThan, startInTmux, tmuxAvailable, type Pane} from '../../../helpers/tmux.js';
+import {
+  linesWiderThan,
+  startInTmux,
+  tmuxAvailable,
+  type Pane,
+  press,
+  typeInto,
+} from '../../../helpers/tmux.js';
 
 /**
  * The built CLI in a real 80x24 terminal, driven by keystrokes alone: a test chain is generated, its root
@@ -39,18 +46,6 @@ describe('a group enrollment in a terminal', () => {
   after(async () => {
     if (folder) await rm(folder, {recursive: true, force: true});
   });
-
-  /** Types text and waits for its echo, so the next key meets the screen the text was typed on. */
-  async function typeInto(pane: Pane, text: string) {
-    await pane.type(text);
-    await pane.waitFor(`› ${text}`);
-  }
-
-  /** Presses one key and returns the screen once it shows `needle`. */
-  async function press(pane: Pane, key: string, needle: string | RegExp) {
-    await pane.keys(key);
-    return pane.waitFor(needle);
-  }
 
   test(
     'test chain, root verified by proof of possession, group with caReferences: read back with ARM and the service SDK',
@@ -107,7 +102,11 @@ describe('a group enrollment in a terminal', () => {
       const verified = await press(pane, 'Enter', `✔ '${caName}' is verified`);
       assert.ok(verified.includes(rootSha1), verified);
       // The list, read again from DPS, has it verified.
-      await press(pane, 'Enter', /CA certificates in DPS[^]*❯ azure-iot-test-on… .*✔ verified/);
+      await press(
+        pane,
+        'Enter',
+        /CA certificates in DPS[^]*❯ azure-iot-test-… .*EC P-256.*✔ verified/,
+      );
       await press(pane, 'Escape', '❯ Individual enrollment');
 
       // The group: a name, the verified CA from the DPS list, no secondary, edge, a tag, then save.

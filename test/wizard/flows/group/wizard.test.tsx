@@ -192,11 +192,11 @@ describe('group enrollment in the wizard', () => {
           list.split('\n').find((line) => line.includes(`${name} `)) ?? '';
         assert.match(
           row('twin-root-rsa'),
-          new RegExp(`twin-root · RSA 2048 · ${short(rsa.certificatePem)}… · ✔ verified`),
+          new RegExp(`✔ verified · RSA 2048 · ${short(rsa.certificatePem)}… · twin-root`),
         );
         assert.match(
           row('twin-root-ec'),
-          new RegExp(`twin-root · EC P-256 · ${short(ec.certificatePem)}… · ✔ verified`),
+          new RegExp(`✔ verified · EC P-256 · ${short(ec.certificatePem)}… · twin-root`),
         );
         assert.notEqual(short(rsa.certificatePem), short(ec.certificatePem));
       },

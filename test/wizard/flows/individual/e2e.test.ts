@@ -14,6 +14,7 @@ import {
   linesWiderThan,
   startInTmux,
   tmuxAvailable,
+  typeInto,
   type Pane,
 } from '../../../helpers/tmux.js';
 
@@ -55,12 +56,6 @@ describe('the wizard in a terminal', () => {
     // Connected to the sandbox (the header says so), with the first home entry chosen.
     await pane.waitFor(/SANDBOX[^]*❯ Individual enrollment/);
     return pane;
-  }
-
-  /** Types text and waits for its echo, so the next key meets the screen the text was typed on. */
-  async function typeInto(pane: Pane, text: string, echo: string = `› ${text}`) {
-    await pane.type(text);
-    await pane.waitFor(echo);
   }
 
   function assertRestored(exit: Awaited<ReturnType<Pane['waitForExit']>>) {

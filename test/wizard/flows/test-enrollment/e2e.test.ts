@@ -7,7 +7,14 @@ import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {connectToSandbox} from '../../../../source/dps/gateway.js';
 import {startEmulator} from '../../../../source/emulator/emulator.js';
-import {linesWiderThan, startInTmux, tmuxAvailable, type Pane} from '../../../helpers/tmux.js';
+import {
+  linesWiderThan,
+  startInTmux,
+  tmuxAvailable,
+  type Pane,
+  press,
+  typeInto,
+} from '../../../helpers/tmux.js';
 
 /**
  * The built CLI in a real 80x24 terminal, driven by keystrokes alone: a test chain is generated, its root
@@ -38,18 +45,6 @@ describe('testing a device of a group in a terminal', () => {
   after(async () => {
     if (folder) await rm(folder, {recursive: true, force: true});
   });
-
-  /** Types text and waits for its echo, so the next key meets the screen the text was typed on. */
-  async function typeInto(pane: Pane, text: string) {
-    await pane.type(text);
-    await pane.waitFor(`› ${text}`);
-  }
-
-  /** Presses one key and returns the screen once it shows `needle`. */
-  async function press(pane: Pane, key: string, needle: string | RegExp) {
-    await pane.keys(key);
-    return pane.waitFor(needle);
-  }
 
   test(
     'test chain, root verified, group with caReferences, then a device of it registers: hub on screen, state in DPS',

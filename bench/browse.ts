@@ -192,11 +192,17 @@ function cursorRow(): number | undefined {
 }
 /** Keys after which no frame showed the cursor moved within 2 s (then one more Down is sent, to go on). */
 const unanswered: string[] = [];
+/** How many items the status line says are read. */
+const readCount = () => Number(/(\d+) read/.exec(frame())?.[1] ?? 0);
+/** Cursor keys pressed on the last row read: their frame is drawn when the next page lands, with it. */
+const withPage: number[] = [];
 for (let key = 0; key < 300; key++) {
   const before = cursorRow();
+  const read = readCount();
   app.stdin.write(down);
   try {
     cursorMoves.push(await until(frame, () => cursorRow() !== before, 2000));
+    if (readCount() > read && before === read - 1) withPage.push(before);
   } catch {
     app.stdin.write(down);
     await until(frame, () => cursorRow() !== before);
@@ -222,6 +228,8 @@ console.log(
 );
 console.log(`first page: ${stats(firstPages).replace('keys', 'openings')}`);
 console.log(`key to frame, cursor move: ${stats(cursorMoves)}`);
+if (withPage.length > 0)
+  console.log(`cursor keys that waited for the next page (rows ${withPage.join(', ')})`);
 if (unanswered.length > 0)
   console.log(`cursor keys with no frame within 2 s: ${unanswered.join(', ')}`);
 console.log(`key to frame, filter keystroke: ${stats(filterKeys)}`);

@@ -112,14 +112,14 @@ function pageResult(
 ): Update {
   const list = flow.lists[effect.tab];
   if (list.generation !== effect.generation) return update(flow);
-  // A cursor that waited for this page goes on now, as far as the rows read allow.
-  const {cursorTarget, ...settled} = flow;
-  const waited = effect.tab === flow.tab ? settled : flow;
+  // A cursor that landed for this page goes on now, as far as the rows read allow.
+  const {cursorTarget, ...untargeted} = flow;
+  const landed = effect.tab === flow.tab ? untargeted : flow;
   if (outcome.kind === 'browse-page-failed') {
     const failed = {...list, state: 'failed' as const, failure: outcome.failure};
-    return update({...waited, lists: {...flow.lists, [effect.tab]: failed}});
+    return update({...landed, lists: {...flow.lists, [effect.tab]: failed}});
   }
-  if (outcome.kind !== 'browse-page-read') return update(waited);
+  if (outcome.kind !== 'browse-page-read') return update(landed);
   const {next: _next, failure: _failure, ...rest} = list;
   const read = {
     ...rest,
@@ -127,7 +127,7 @@ function pageResult(
     items: list.items.length === 0 ? outcome.items : [...list.items, ...outcome.items],
     ...(outcome.continuationToken === undefined ? {} : {next: outcome.continuationToken}),
   };
-  const next: BrowseFlow = {...waited, lists: {...flow.lists, [effect.tab]: read}};
+  const next: BrowseFlow = {...landed, lists: {...flow.lists, [effect.tab]: read}};
   if (effect.tab !== flow.tab) return update(next);
   const placed =
     cursorTarget === undefined ? next : placeCursor(next, cursorTarget, context.viewport);

@@ -112,7 +112,7 @@ function pageResult(
 ): Update {
   const list = flow.lists[effect.tab];
   if (list.generation !== effect.generation) return update(flow);
-  // A cursor that landed for this page goes on now, as far as the rows read allow.
+  // A cursor that waited for this page goes on now, as far as the rows read allow.
   const {cursorTarget, ...untargeted} = flow;
   const landed = effect.tab === flow.tab ? untargeted : flow;
   if (outcome.kind === 'browse-page-failed') {

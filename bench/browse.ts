@@ -18,6 +18,7 @@ import {connectToSandbox} from '../source/dps/gateway.js';
 import type {DpsGateway, IndividualEnrollment} from '../source/dps/types.js';
 import type {EmulatorInfo} from '../source/emulator/types.js';
 import {createTestChain, chainPaths} from '../source/certs/test-chain.js';
+import {homeItems} from '../source/wizard/core/reducer.js';
 import {App} from '../source/wizard/runtime/app.js';
 import {createServices} from '../source/wizard/runtime/services.js';
 
@@ -157,12 +158,14 @@ app.stdout.write = (text: string) => {
 const frame = () => stripVTControlCharacters(app.lastFrame() ?? '');
 const down = '\u001B[B';
 const escape = '\u001B';
+/** Downs from the first home item to Browse DPS. */
+const toBrowse = homeItems.findIndex(({item}) => item === 'browse');
 await until(frame, (text) => text.includes('SANDBOX'));
 
 // First page: from the home screen (cursor on Browse DPS) to the first rows drawn; the list is read anew each time.
 const firstPages: number[] = [];
 for (let run = 0; run < 5; run++) {
-  app.stdin.write(down.repeat(4));
+  app.stdin.write(down.repeat(toBrowse));
   await until(frame, (text) => text.includes('❯ Browse DPS'));
   app.stdin.write('\r');
   firstPages.push(
@@ -173,7 +176,7 @@ for (let run = 0; run < 5; run++) {
 }
 
 // Cursor moves: each Down until the status line says the cursor's row moved (pages are read on the way).
-app.stdin.write(down.repeat(4));
+app.stdin.write(down.repeat(toBrowse));
 await until(frame, (text) => text.includes('❯ Browse DPS'));
 app.stdin.write('\r');
 await until(frame, (text) => /❯ bench-\d{6}/.test(text));
@@ -189,11 +192,17 @@ function cursorRow(): number | undefined {
 }
 /** Keys after which no frame showed the cursor moved within 2 s (then one more Down is sent, to go on). */
 const unanswered: string[] = [];
+/** How many items the status line says are read. */
+const readCount = () => Number(/(\d+) read/.exec(frame())?.[1] ?? 0);
+/** Cursor keys pressed on the last row read: their frame is drawn when the next page lands, with it. */
+const withPage: number[] = [];
 for (let key = 0; key < 300; key++) {
   const before = cursorRow();
+  const read = readCount();
   app.stdin.write(down);
   try {
     cursorMoves.push(await until(frame, () => cursorRow() !== before, 2000));
+    if (readCount() > read && before === read - 1) withPage.push(before);
   } catch {
     app.stdin.write(down);
     await until(frame, () => cursorRow() !== before);
@@ -219,6 +228,8 @@ console.log(
 );
 console.log(`first page: ${stats(firstPages).replace('keys', 'openings')}`);
 console.log(`key to frame, cursor move: ${stats(cursorMoves)}`);
+if (withPage.length > 0)
+  console.log(`cursor keys that waited for the next page (rows ${withPage.join(', ')})`);
 if (unanswered.length > 0)
   console.log(`cursor keys with no frame within 2 s: ${unanswered.join(', ')}`);
 console.log(`key to frame, filter keystroke: ${stats(filterKeys)}`);

@@ -707,7 +707,7 @@ function checkInvariants(state: WizardState): void {
       'test-enrollment',
       state.testEnrollment.step === 'registering' || state.testEnrollment.checking === true,
     ],
-    ['browse', state.browse.step === 'deleting'],
+    ['browse', state.browse.step === 'deleting' || state.browse.cursorTarget !== undefined],
   ];
   for (const [screen, busy] of waiting) {
     if (busy) assert.equal(state.screen.name, screen, `${screen} waits off screen`);
@@ -821,6 +821,11 @@ function checkInvariants(state: WizardState): void {
   if (browse.step === 'list') {
     const count = browse.lists[browse.tab].items.length;
     assert.ok(browse.cursor === 0 || browse.cursor < count, 'the cursor is on a row');
+  }
+  if (browse.cursorTarget !== undefined) {
+    assert.equal(browse.step, 'list', 'only the list waits for a page');
+    assert.equal(browse.lists[browse.tab].state, 'loading', 'the cursor waits for a page read');
+    assert.ok(browse.cursorTarget > browse.cursor, 'the cursor waits to go down');
   }
 
   // Test certificates.
@@ -1074,6 +1079,17 @@ describe('keys typed while a step of any flow waits', () => {
         kind: 'generate-verification-code',
         pick: 1,
         escapeActs: false,
+      },
+      {
+        name: 'the cursor gone past the rows read, the next page being read',
+        // A first page of 30 with more in DPS, its next page asked for at once; Down past its last row.
+        busy: press(
+          report(press(home, up, up, enter), 'browse-page', 1),
+          ...Array<KeyEvent>(30).fill(down),
+        ),
+        kind: 'browse-page',
+        pick: 1,
+        escapeActs: true,
       },
     ];
   }

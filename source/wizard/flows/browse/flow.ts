@@ -33,6 +33,10 @@ function detailsHints(flow: BrowseFlow): string[] {
 
 export const browseSteps: StepTable<BrowseFlow> = {
   list: {
+    // A move past the last row read waits for the next page: keys pressed meanwhile wait behind it, and
+    // Esc gives up the wait at once.
+    busy: (flow) => flow.cursorTarget !== undefined,
+    escapeActsAtOnce: (flow) => flow.cursorTarget !== undefined,
     // Letters filter the list; while it shows a failure they are keys, so r retries.
     takesText: (flow) => currentList(flow).state !== 'failed',
     hints: (flow) => [
@@ -108,11 +112,14 @@ function pageResult(
 ): Update {
   const list = flow.lists[effect.tab];
   if (list.generation !== effect.generation) return update(flow);
+  // A cursor that waited for this page goes on now, as far as the rows read allow.
+  const {cursorTarget, ...untargeted} = flow;
+  const landed = effect.tab === flow.tab ? untargeted : flow;
   if (outcome.kind === 'browse-page-failed') {
     const failed = {...list, state: 'failed' as const, failure: outcome.failure};
-    return update({...flow, lists: {...flow.lists, [effect.tab]: failed}});
+    return update({...landed, lists: {...flow.lists, [effect.tab]: failed}});
   }
-  if (outcome.kind !== 'browse-page-read') return update(flow);
+  if (outcome.kind !== 'browse-page-read') return update(landed);
   const {next: _next, failure: _failure, ...rest} = list;
   const read = {
     ...rest,
@@ -120,10 +127,11 @@ function pageResult(
     items: list.items.length === 0 ? outcome.items : [...list.items, ...outcome.items],
     ...(outcome.continuationToken === undefined ? {} : {next: outcome.continuationToken}),
   };
-  const next: BrowseFlow = {...flow, lists: {...flow.lists, [effect.tab]: read}};
-  return effect.tab === flow.tab
-    ? withMorePages(update(next), context.viewport, context)
-    : update(next);
+  const next: BrowseFlow = {...landed, lists: {...flow.lists, [effect.tab]: read}};
+  if (effect.tab !== flow.tab) return update(next);
+  const placed =
+    cursorTarget === undefined ? next : placeCursor(next, cursorTarget, context.viewport);
+  return withMorePages(update(placed), context.viewport, context);
 }
 
 function readResult(

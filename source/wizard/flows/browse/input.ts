@@ -102,10 +102,13 @@ function listKey(flow: BrowseFlow, event: KeyEvent, context: FlowContext): Updat
   const rows = listRows(viewport);
   const list = currentList(flow);
   const move = (delta: number) => {
-    const moved = placeCursor(settled(flow), flow.cursor + delta, viewport);
+    const wanted = flow.cursor + delta;
+    const moved = placeCursor(settled(flow), wanted, viewport);
+    if (delta <= 0 || moved.cursor === wanted) return at(moved);
     // Moving on at the end of a paused search asks for more pages.
-    const atEnd = delta > 0 && moved.cursor === flow.cursor;
-    return at(atEnd ? {...moved, searchedPages: 0} : moved);
+    const searched = moved.cursor === flow.cursor ? {...moved, searchedPages: 0} : moved;
+    // Past the last row read, with more in DPS: the cursor goes on when the next page lands.
+    return at(list.next === undefined ? searched : {...searched, cursorTarget: wanted});
   };
   switch (event.kind) {
     case 'escape':
@@ -288,11 +291,23 @@ function cancelDeleting(flow: BrowseFlow): Update {
   );
 }
 
+/** A cursor headed past the rows read waits only while a page that may hold its row is being read. */
+function waitsForPage(next: Update): Update {
+  const {flow, effects} = next;
+  if (flow.cursorTarget === undefined || currentList(flow).state === 'loading') return next;
+  const {cursorTarget: _target, ...rest} = flow;
+  return update(rest, ...effects);
+}
+
 /** Handles one key on the browse screens (Esc included). */
 export function browseInput(flow: BrowseFlow, event: KeyEvent, context: FlowContext): Update {
   switch (flow.step) {
-    case 'list':
-      return withMorePages(listKey(flow, event, context), context.viewport, context);
+    case 'list': {
+      // While the cursor waits for a page only Esc gets here (the step is busy): it gives up the wait.
+      const {cursorTarget: _target, ...listed} = flow;
+      const next = withMorePages(listKey(listed, event, context), context.viewport, context);
+      return waitsForPage(next);
+    }
     case 'details':
       return detailsKey(flow, event, context);
     case 'delete':

@@ -50,6 +50,11 @@ export type BrowseFlow = {
   filter: TextDraft;
   /** The row under the cursor, among the rows the filter shows. */
   cursor: number;
+  /**
+   * The row a move down past the last row read is headed for, while the next page is read: the cursor goes
+   * on when the page lands, and the keys pressed meanwhile wait for it (none is lost or reordered).
+   */
+  cursorTarget?: number;
   /** The first row on screen. */
   top: number;
   /** Pages read for the current filter without the user moving: the search pauses after a few. */

@@ -205,6 +205,81 @@ describe('browse: filter and cursor', () => {
   });
 });
 
+describe('browse: keys while the next page is read', () => {
+  /** The cursor on the last of the 100 rows read, the next page being read. */
+  function onLastRowRead(): WizardState {
+    const state = press(firstPage(100), ...Array(99).fill(down));
+    assert.equal(state.browse.cursor, 99);
+    assert.equal(task(state, 'browse-page').continuationToken, 'token-1');
+    return state;
+  }
+  const secondPage = {
+    kind: 'browse-page-read',
+    items: page(100, 100),
+    continuationToken: 'token-2',
+  } as const;
+
+  test('Down on the last row read moves on when the page lands; the next Down moves once more', () => {
+    let state = press(onLastRowRead(), down);
+    assert.equal(state.browse.cursor, 99, 'row 100 is not read yet');
+    assert.equal(isBusy(state), true);
+    state = settle(state, 'browse-page', secondPage);
+    assert.equal(state.browse.cursor, 100);
+    assert.equal(isBusy(state), false);
+    state = press(state, down);
+    assert.equal(state.browse.cursor, 101);
+    assert.equal(visibleItems(state.browse)[state.browse.cursor]?.item.etag, '"1"');
+    assert.ok(state.browse.top <= 101 && state.browse.top + 12 > 101, 'the cursor is on screen');
+  });
+
+  test('keys pressed before the page lands wait for it and are applied in order', () => {
+    let state = press(onLastRowRead(), down, down, up, down, enter);
+    assert.equal(state.typeAhead.length, 4);
+    state = settle(state, 'browse-page', secondPage);
+    assert.deepEqual(state.typeAhead, []);
+    assert.equal(state.browse.step, 'details');
+    assert.equal(
+      state.browse.shown?.tab === 'enrollments' && state.browse.shown.item.registrationId,
+      'device-0101',
+    );
+  });
+
+  test('PgDn past the rows read goes as far as it can, and the rest when the page lands', () => {
+    let state = press(firstPage(100), ...Array(8).fill(pageDown));
+    assert.equal(state.browse.cursor, 96);
+    state = press(state, pageDown);
+    assert.equal(state.browse.cursor, 99);
+    state = settle(state, 'browse-page', secondPage);
+    assert.equal(state.browse.cursor, 108);
+  });
+
+  test('a failed page leaves the cursor on the last row read; the keys that waited are applied', () => {
+    let state = press(onLastRowRead(), down, up);
+    state = settle(state, 'browse-page', {
+      kind: 'browse-page-failed',
+      failure: {kind: 'network', message: 'could not reach DPS (ECONNRESET)'},
+    });
+    assert.equal(state.browse.cursor, 98);
+    assert.equal(isBusy(state), false);
+  });
+
+  test('Esc while the cursor waits for a page gives up the wait at once', () => {
+    const waiting = press(onLastRowRead(), down, text('x'));
+    assert.deepEqual(waiting.typeAhead, [text('x')]);
+    const left = press(waiting, escape);
+    assert.equal(left.screen.name, 'home');
+    assert.deepEqual(left.typeAhead, []);
+    assert.equal(left.browse.cursorTarget, undefined);
+  });
+
+  test('Down at the end of a list read to its end does nothing and waits for nothing', () => {
+    let state = settle(openBrowse(), 'browse-page', {kind: 'browse-page-read', items: page(0, 5)});
+    state = press(state, ...Array(6).fill(down));
+    assert.equal(state.browse.cursor, 4);
+    assert.equal(isBusy(state), false);
+  });
+});
+
 describe('browse: details and delete', () => {
   test('Enter shows the item at once and reads it again; the read replaces it', () => {
     let state = press(firstPage(), down, enter);

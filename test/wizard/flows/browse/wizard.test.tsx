@@ -1,6 +1,7 @@
 import {before, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import type {IndividualEnrollment} from '../../../../source/dps/types.js';
+import {homeItems} from '../../../../source/wizard/core/reducer.js';
 import {expectDpsError} from '../../../helpers/sandbox.js';
 import {ecChain, makeCa} from '../../../helpers/test-certificates.js';
 import {burst, frame, keys, press, waitForFrame, type Instance} from '../../../helpers/ink.js';
@@ -12,6 +13,9 @@ import {
 } from '../../../helpers/wizard.js';
 
 const sandbox = wizardSandboxForFile();
+
+/** Downs from the first home item to Browse DPS. */
+const toBrowse = Array<string>(homeItems.findIndex(({item}) => item === 'browse')).fill(keys.down);
 
 /** An enrollment of the device certificate with CN = id, with a tag so its twin shows. */
 async function enrollmentOf(id: string): Promise<IndividualEnrollment> {
@@ -26,7 +30,7 @@ async function enrollmentOf(id: string): Promise<IndividualEnrollment> {
 
 /** From the home screen to Browse DPS, once the first page of enrollments is on screen. */
 async function openBrowse(app: Instance) {
-  await press(app, keys.down, keys.down, keys.down, keys.down);
+  await press(app, ...toBrowse);
   assert.match(frame(app), /❯ Browse DPS/);
   await press(app, keys.enter);
   return waitForFrame(app, /plant-01[\s\S]*all read/);
@@ -91,7 +95,7 @@ describe('Browse DPS against the sandbox (real service SDK)', () => {
         count: 1,
         fault: {kind: 'delay', ms: 300},
       });
-      await press(app, keys.down, keys.down, keys.down, keys.down, keys.enter);
+      await press(app, ...toBrowse, keys.enter);
       await waitForFrame(app, 'Reading DPS');
       // One key at a time, each its own chunk, while the page is on its way and as it lands.
       for (const letter of 'plant-0') await press(app, letter);
@@ -162,7 +166,7 @@ describe('Browse DPS against the sandbox (real service SDK)', () => {
           count: 1,
           fault: {kind: 'status', status: 429, retryAfterSeconds: 1},
         });
-        await press(app, keys.down, keys.down, keys.down, keys.down, keys.enter);
+        await press(app, ...toBrowse, keys.enter);
         await waitForFrame(app, 'DPS is throttling requests (429)');
         await waitForFrame(app, /plant-01[\s\S]*all read/);
 
@@ -174,7 +178,7 @@ describe('Browse DPS against the sandbox (real service SDK)', () => {
           fault: {kind: 'reset'},
         });
         await press(app, keys.escape);
-        await press(app, keys.down, keys.down, keys.down, keys.down, keys.enter);
+        await press(app, ...toBrowse, keys.enter);
         // Reopened on the Groups tab: its first page is read again and fails.
         const failed = await waitForFrame(app, /DPS could not be reached[\s\S]*r retry/);
         assert.match(failed, /Press r to retry/);
@@ -207,7 +211,7 @@ describe('Browse DPS against the sandbox (real service SDK)', () => {
 
   test('with a connection string, the CA tab says why it cannot list them', async () => {
     await withConnectionStringWizard(sandbox, async (app) => {
-      await press(app, keys.down, keys.down, keys.down, keys.down, keys.enter);
+      await press(app, ...toBrowse, keys.enter);
       await waitForFrame(app, /plant-01/);
       await press(app, '\u001B[Z');
       const explained = (await waitForFrame(app, /CA certificates/)).replace(/\s+/g, ' ');
@@ -217,6 +221,47 @@ describe('Browse DPS against the sandbox (real service SDK)', () => {
         /a service connection string cannot list them/,
         explained,
       );
+    });
+  });
+});
+
+describe('Browse DPS past its first page (real service SDK)', () => {
+  const many = wizardSandboxForFile();
+
+  before(async () => {
+    const {leaf} = await ecChain('row');
+    const certificate = leaf.certificatePem;
+    const ids = Array.from({length: 130}, (_, index) => `row-${String(index).padStart(3, '0')}`);
+    await withGateway(many, async (gateway) => {
+      for (let from = 0; from < ids.length; from += 10) {
+        const batch = ids.slice(from, from + 10).map((registrationId): IndividualEnrollment => ({
+          registrationId,
+          attestation: {type: 'x509', clientCertificates: {primary: {certificate}}},
+        }));
+        const result = await gateway.runIndividualEnrollmentBulk('create', batch);
+        assert.equal(result.isSuccessful, true);
+      }
+    });
+  });
+
+  test('a page landing between two Downs on the last row read swallows neither', async () => {
+    await withWizard(many, async (app) => {
+      await press(app, ...toBrowse, keys.enter);
+      await waitForFrame(app, /❯ row-000[\s\S]*100 read, more in DPS/);
+      // The second page takes its time, so that the cursor reaches the last row read before it lands.
+      many.emulator.faults.add({
+        path: /\/enrollments\/query/,
+        count: 1,
+        fault: {kind: 'delay', ms: 3000},
+      });
+      await burst(app, ...Array<string>(99).fill(keys.down));
+      const last = await waitForFrame(app, /❯ row-099/);
+      assert.match(last, /reading the next page/);
+      await press(app, keys.down);
+      await waitForFrame(app, /❯ row-100[\s\S]*130 read, all read/);
+      await press(app, keys.down);
+      const moved = await waitForFrame(app, /❯ row-101/);
+      assert.match(moved, /\d+–\d+ of 130/);
     });
   });
 });

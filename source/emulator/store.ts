@@ -36,7 +36,7 @@ const legacySnapshotName = 'snapshot.json';
 /** Fold the journal into the snapshot at start-up once it has this many records. */
 const compactAfterRecords = 1000;
 /** Files are read in chunks of this size (a longer line gets a bigger chunk). */
-const chunkSize = 8 << 20;
+const chunkSize = 1 << 20;
 
 /**
  * The emulator's state: collections of JSON values keyed by id (ids compared case-insensitively, as DPS does).

@@ -43,14 +43,16 @@ const chunkSize = 1 << 20;
  *
  * apply() changes memory at once, so a handler can check and write without another request slipping in
  * between, and resolves only when the change is on disk: one JSON line per apply() appended to a journal and
- * fdatasync'd (writes that arrive during a sync share the next one). A torn last line from a crash is dropped
+ * fdatasync'd (writes that arrive during a sync share the next one). A torn last line from a crash is cut off
  * at load; every acknowledged write survives a kill -9.
  *
  * The snapshot holds one record per line, `collection TAB "id" TAB value`, so a start-up reads it in big chunks
  * and indexes where each value lies without parsing it: the values of the snapshot stay on disk and are read
- * (a few KB, from the page cache) and parsed when asked for, so memory holds the ids, not the records. Values
- * written since the start are kept as their JSON bytes until the next compaction. A page walks a sorted index
- * of the keys, built on the first page() of a collection and kept up to date afterwards.
+ * and parsed when asked for, so memory holds the ids, not the records. get() and page() stay synchronous, so
+ * that a handler checks and writes in one go: a value is a few KB read from the page cache, microseconds, no
+ * longer than parsing it. Values written since the start are kept as their JSON bytes until the next
+ * compaction. A page walks a sorted index of the keys, built on the first page() of a collection and kept up to
+ * date afterwards.
  */
 export class Store {
   private readonly data = new Map<Collection, Map<string, Stored>>();
@@ -285,9 +287,10 @@ export class Store {
    */
   private async compact() {
     const directory = this.directory!;
-    const temporary = join(directory, `${snapshotName}.tmp`);
-    const handle = await open(temporary, 'w+', 0o600);
+    const snapshotPath = join(directory, snapshotName);
+    const temporary = `${snapshotPath}.tmp`;
     const spans: Array<[Map<string, Stored>, string, Span]> = [];
+    const handle = await open(temporary, 'w', 0o600);
     try {
       const chunk: Buffer[] = [];
       let size = 0;
@@ -309,16 +312,17 @@ export class Store {
       }
       if (chunk.length > 0) await handle.write(Buffer.concat(chunk));
       await handle.sync();
-      await rename(temporary, join(directory, snapshotName));
-      await writeFile(join(directory, journalName), '', {mode: 0o600});
-      await syncDirectory(directory); // the rename and the new journal survive a power cut too
-    } catch (error) {
+    } finally {
       await handle.close();
-      throw error;
     }
-    await rm(join(directory, legacySnapshotName), {force: true});
+    // Every value is in the new file now; the old one is closed before it is replaced (Windows needs that).
     await this.snapshot?.close();
-    this.snapshot = handle;
+    this.snapshot = undefined;
+    await rename(temporary, snapshotPath);
+    await writeFile(join(directory, journalName), '', {mode: 0o600});
+    await syncDirectory(directory); // the rename and the new journal survive a power cut too
+    await rm(join(directory, legacySnapshotName), {force: true});
+    this.snapshot = await open(snapshotPath, 'r');
     for (const [values, key, span] of spans) values.set(key, span);
   }
 }

@@ -59,6 +59,7 @@ export class Store {
   private readonly sorted = new Map<Collection, string[]>();
   /** The snapshot file that the spans of `data` point into. */
   private snapshot: FileHandle | undefined;
+  private scratch = Buffer.allocUnsafe(64 << 10);
   private journal: FileHandle | undefined;
   private pending: string[] = [];
   private pendingWaiters: Array<{resolve: () => void; reject: (error: unknown) => void}> = [];
@@ -152,26 +153,25 @@ export class Store {
   }
 
   private parse<T>(stored: Stored): T {
-    return JSON.parse(this.bytes(stored).toString()) as T;
+    if (Buffer.isBuffer(stored)) return JSON.parse(stored.toString()) as T;
+    // Read into a buffer kept for the purpose: the bytes only live until they are parsed.
+    if (this.scratch.length < stored.length) this.scratch = Buffer.allocUnsafe(stored.length * 2);
+    this.read(stored, this.scratch);
+    return JSON.parse(this.scratch.toString('utf8', 0, stored.length)) as T;
   }
 
   /** A value's JSON bytes, read from the snapshot file when they are not in memory. */
   private bytes(stored: Stored): Buffer {
-    if (Buffer.isBuffer(stored)) return stored;
-    const json = Buffer.allocUnsafe(stored.length);
-    let read = 0;
-    while (read < stored.length) {
-      const count = readSync(
-        this.snapshot!.fd,
-        json,
-        read,
-        stored.length - read,
-        stored.start + read,
-      );
+    return Buffer.isBuffer(stored) ? stored : this.read(stored, Buffer.allocUnsafe(stored.length));
+  }
+
+  private read(span: Span, into: Buffer): Buffer {
+    for (let done = 0; done < span.length;) {
+      const count = readSync(this.snapshot!.fd, into, done, span.length - done, span.start + done);
       if (count === 0) throw new Error(`The sandbox snapshot in ${this.directory} ends early.`);
-      read += count;
+      done += count;
     }
-    return json;
+    return into;
   }
 
   private collection(name: Collection): Map<string, Stored> {

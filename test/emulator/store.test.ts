@@ -257,3 +257,29 @@ test('compaction over a snapshot: updated, deleted and untouched values, then wr
     await last.close();
   });
 });
+
+test('close() folds a journal of more than 8 MB into the snapshot, so that the next start has nothing to replay', async () => {
+  await withFolder(async (folder) => {
+    const store = await Store.open(folder);
+    const text = 'y'.repeat(1000);
+    for (let batch = 0; batch < 100; batch++) {
+      await store.apply(
+        Array.from({length: 100}, (_, n) => ({
+          collection: 'enrollments' as const,
+          id: `dev-${batch}-${n}`,
+          value: {batch, n, text},
+        })),
+      );
+    }
+    assert.ok((await stat(join(folder, 'journal.jsonl'))).size > 8 << 20);
+    await store.close();
+    assert.equal(await readFile(join(folder, 'journal.jsonl'), 'utf8'), '');
+    const lines = (await readFile(join(folder, 'snapshot.jsonl'), 'utf8')).trimEnd().split('\n');
+    assert.equal(lines.length, 10_000);
+
+    const reopened = await Store.open(folder);
+    assert.deepEqual(reopened.get('enrollments', 'DEV-99-99'), {batch: 99, n: 99, text});
+    assert.equal(reopened.list('enrollments').length, 10_000);
+    await reopened.close();
+  });
+});

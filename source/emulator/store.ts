@@ -156,12 +156,12 @@ export class Store {
   /** Waits for pending writes; folds a long journal into the snapshot, so that the next start is quick. */
   async close(): Promise<void> {
     await this.flushing;
-    // After a failed write, memory holds a change that was refused: only the journal is trusted.
-    if (this.journal && !this.failure && this.journalBytes >= compactAtCloseBytes) {
-      await this.compact();
-    }
-    await this.journal?.close();
+    // Detached first, so that no write lands in the journal while it is folded.
+    const journal = this.journal;
     this.journal = undefined;
+    // After a failed write, memory holds a change that was refused: only the journal is trusted.
+    if (journal && !this.failure && this.journalBytes >= compactAtCloseBytes) await this.compact();
+    await journal?.close();
     await this.snapshot?.close();
     this.snapshot = undefined;
   }
@@ -180,8 +180,9 @@ export class Store {
   }
 
   private read(span: Span, into: Buffer): Buffer {
+    if (!this.snapshot) throw new Error('The sandbox state was read after it was closed.');
     for (let done = 0; done < span.length;) {
-      const count = readSync(this.snapshot!.fd, into, done, span.length - done, span.start + done);
+      const count = readSync(this.snapshot.fd, into, done, span.length - done, span.start + done);
       if (count === 0) throw new Error(`The sandbox snapshot in ${this.directory} ends early.`);
       done += count;
     }

@@ -156,12 +156,12 @@ export class Store {
   /** Waits for pending writes; folds a long journal into the snapshot, so that the next start is quick. */
   async close(): Promise<void> {
     await this.flushing;
-    // Detached first, so that no write lands in the journal while it is folded.
+    // Closed first, so that no write lands in the journal while it is folded.
     const journal = this.journal;
     this.journal = undefined;
+    await journal?.close();
     // After a failed write, memory holds a change that was refused: only the journal is trusted.
     if (journal && !this.failure && this.journalBytes >= compactAtCloseBytes) await this.compact();
-    await journal?.close();
     await this.snapshot?.close();
     this.snapshot = undefined;
   }

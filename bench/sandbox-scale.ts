@@ -1,4 +1,5 @@
-// The sandbox at scale: seeds N individual enrollments (default 100,000) in a state folder, then, in a fresh
+// The sandbox at scale: seeds N individual enrollments (default 100,000) in a state folder, 100 per write as
+// bulk calls would (timing the store's close() after them and its first open after that), then, in a fresh
 // process, measures the emulator's restart on that folder (time and RSS), the first page of a query and a full
 // query scan, both through the service SDK's own query with continuation tokens (page size 100 unless told).
 // `--baseline main` runs the same measurement on a temporary checkout of that branch (a git worktree, removed
@@ -27,6 +28,9 @@ const here = fileURLToPath(new URL('..', import.meta.url));
 const child = join(here, 'bench', 'sandbox-scale-child.ts');
 
 type Measurement = {
+  /** The store's close() after the bulk of the seed, and its first open after that: the journal's cost. */
+  closeMs: number;
+  firstStartMs: number;
   restartMs: number;
   rssMb: number;
   peakRssMb: number;
@@ -50,7 +54,15 @@ async function measure(root: string, label: string): Promise<Measurement> {
   try {
     const stateDir = join(work, 'sandbox');
     process.stderr.write(`${label}: seeding ${values.records} enrollments…\n`);
-    await step(['seed', '--root', root, '--state', stateDir, '--records', values.records]);
+    const seeded = (await step([
+      'seed',
+      '--root',
+      root,
+      '--state',
+      stateDir,
+      '--records',
+      values.records,
+    ])) as Pick<Measurement, 'closeMs' | 'firstStartMs'>;
     process.stderr.write(`${label}: restart, first page, full scan…\n`);
     const result = (await step([
       'measure',
@@ -64,7 +76,7 @@ async function measure(root: string, label: string): Promise<Measurement> {
     if (result.distinct !== Number(values.records)) {
       throw new Error(`${label}: the scan saw ${result.distinct} distinct enrollments`);
     }
-    return result;
+    return {...result, closeMs: seeded.closeMs, firstStartMs: seeded.firstStartMs};
   } finally {
     await rm(work, {recursive: true, force: true});
   }
@@ -87,6 +99,8 @@ async function withCheckout<T>(
 }
 
 const rows: Array<[string, keyof Measurement, string]> = [
+  ['store close() after the bulk', 'closeMs', 'ms'],
+  ['first store open after the bulk', 'firstStartMs', 'ms'],
   ['restart (start-up on the folder)', 'restartMs', 'ms'],
   ['RSS after restart', 'rssMb', 'MB'],
   ['peak RSS during restart', 'peakRssMb', 'MB'],

@@ -104,15 +104,12 @@ export function CaList({
 /** The chosen certificate's name, CN and full thumbprint (its row cuts them; names often differ only at the end). */
 function FullName({certificate}: {certificate: CaCertificate | undefined}) {
   if (!certificate) return null;
-  const parts = [
-    certificate.name,
-    subjectCommonName(certificate.subject),
-    certificate.thumbprint ? `SHA-1 ${certificate.thumbprint}` : undefined,
-  ];
+  const named = [certificate.name, subjectCommonName(certificate.subject)].filter((part) => part);
   return (
-    <Text dimColor wrap="truncate-end">
-      {`  ${parts.filter((part) => part).join(' · ')}`}
-    </Text>
+    <Box flexDirection="column">
+      <Text dimColor wrap="truncate-end">{`  ${named.join(' · ')}`}</Text>
+      {certificate.thumbprint ? <Text dimColor>{`  SHA-1 ${certificate.thumbprint}`}</Text> : null}
+    </Box>
   );
 }
 

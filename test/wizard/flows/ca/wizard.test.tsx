@@ -312,7 +312,7 @@ describe('verify a CA certificate in the wizard', () => {
         // The row under the cursor is named below the list with its whole thumbprint.
         assert.match(
           list,
-          new RegExp(`plant-b · plant-root · SHA-1 ${thumbprint(ec.certificatePem)}`),
+          new RegExp(`plant-b · plant-root\n +SHA-1 ${thumbprint(ec.certificatePem)}`),
         );
       },
       {columns: 80},

@@ -30,7 +30,7 @@ import {
   groupIdProblem,
   previousGroupStep,
 } from './group.js';
-import {groupConfigToml} from './outputs.js';
+import {checkedDeviceId, groupConfigToml} from './outputs.js';
 import type {GroupEffect, GroupFlow, GroupStep} from './state.js';
 import type {KeyEvent} from '../../shared/key-event.js';
 import {
@@ -284,7 +284,11 @@ function configKey(flow: GroupFlow, event: KeyEvent, context: FlowContext): Upda
   if (event.text === 'p') return at(withStep({...flow, preflightFrom: 'config'}, 'preflight'));
   if (event.text === 't') return testDevice(flow);
   if (event.text === 'w') {
-    const configFile = configFileField(flow.configFile, context.cwd, groupIdOf(flow));
+    const configFile = configFileField(
+      flow.configFile,
+      context.cwd,
+      checkedDeviceId(flow) ?? groupIdOf(flow),
+    );
     return at(withStep({...flow, configFile, confirmOverwrite: false}, 'write-config'));
   }
   return at(flow);

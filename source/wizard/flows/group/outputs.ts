@@ -61,10 +61,13 @@ export function groupAzCommands(flow: GroupFlow, info: ConnectionInfo | undefine
   return commands.join('\n');
 }
 
-/** The [provisioning] template for any device of the group: its registration ID is its certificate's CN. */
+/**
+ * The [provisioning] section for the group's devices: a template whose registration ID is each device's CN,
+ * or, once the pre-flight has checked a device, that device's file with its CN filled in.
+ */
 export function groupConfigToml(flow: GroupFlow, info: ConnectionInfo | undefined): string {
   return deviceConfigToml(info, {
-    registrationId: undefined,
+    registrationId: checkedDeviceId(flow),
     certificatePath: flow.deviceCertPath.value,
     keyPath: flow.deviceKeyPath.value,
   });
@@ -170,4 +173,9 @@ export function groupReviewRows(flow: GroupFlow, viewport: Viewport): number {
   const warning = caReferenceWarning(flow);
   const noteLines = warning ? wrapLines(`⚠ ${warning}`, bodySize(viewport).width).length : 0;
   return Math.max(3, scrollHeight(viewport) - noteLines);
+}
+
+/** The registration ID (CN) of the device the pre-flight checked, if any. */
+export function checkedDeviceId(flow: GroupFlow): string | undefined {
+  return flow.preflight?.state === 'done' ? flow.preflight.report.registrationId : undefined;
 }

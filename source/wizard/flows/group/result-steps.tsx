@@ -82,6 +82,11 @@ export function PreflightStep({flow, width}: {flow: GroupFlow; width: number}) {
           certificateFindings={status.state === 'loaded' ? status.certificate.findings : []}
         />
       ) : null}
+      {preflight?.state === 'done' && preflight.report.registrationId ? (
+        <Paragraph dim>
+          {`config.toml now names this device (registration_id = "${preflight.report.registrationId}"): ${flow.preflightFrom === 'config' ? 'Esc to see it, w there writes it' : 'Esc, then Enter to see it and write it'}.`}
+        </Paragraph>
+      ) : null}
       <StepError message={flow.stepError} />
     </Box>
   );

@@ -609,6 +609,33 @@ describe('group flow in the wizard state: saving', () => {
     assert.equal(check.chainPems.length, 2);
     assert.equal(state.group.preflight?.state, 'checking');
   });
+
+  test('a device the pre-flight checked fills config.toml with its CN, and w writes it under that name', async () => {
+    let state = saved('etag-3');
+    state = press(state, enter, enter, enter);
+    assert.equal(state.group.step, 'config');
+    assert.match(groupConfigToml(state.group, info), /registration_id = "<device certificate CN>"/);
+    state = press(state, text('p'), text('device-chain.pem'), enter);
+    state = reducer(state, {
+      type: 'result',
+      taskId: task(state, 'read-certificate').id,
+      outcome: {kind: 'certificate-read', certificate: files['device-chain.pem']!},
+    });
+    state = press(state, enter);
+    const check = task(state, 'check-group-device');
+    state = reducer(state, {
+      type: 'result',
+      taskId: check.id,
+      outcome: {kind: 'preflight', report: await checkGroupDevice(check)},
+    });
+    state = press(state, escape);
+    assert.equal(state.group.step, 'config');
+    assert.match(groupConfigToml(state.group, info), /registration_id = "group-device-01"/);
+    state = press(state, text('w'));
+    assert.equal(state.group.configFile.path.value, `${cwd}/group-device-01.config.toml`);
+    state = press(state, enter);
+    assert.match(task(state, 'write-file').content, /registration_id = "group-device-01"/);
+  });
 });
 
 /** The pre-flight check of `leafPem` (with `chainPems`) against the group's CAs `anchorPems`. */

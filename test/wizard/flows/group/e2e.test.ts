@@ -19,7 +19,8 @@ import {
 
 /**
  * The built CLI in a real 80x24 terminal, driven by keystrokes alone: a test chain is generated, its root
- * verified in the sandbox DPS, and an enrollment group made with it; then read back with the real SDKs.
+ * verified in the sandbox DPS, an enrollment group made with it, and a device of the group checked and then
+ * registered through the device SDK; then read back with the real SDKs, its registration state included.
  */
 
 const cli = fileURLToPath(new URL('../../../../dist/cli.js', import.meta.url));
@@ -48,7 +49,7 @@ describe('a group enrollment in a terminal', () => {
   });
 
   test(
-    'test chain, root verified by proof of possession, group with caReferences: read back with ARM and the service SDK',
+    'test chain, root verified by proof of possession, group with caReferences, a device of it registers: read back with ARM and the service SDK',
     {skip},
     async () => {
       const stateDir = join(folder, 'state');
@@ -145,9 +146,26 @@ describe('a group enrollment in a terminal', () => {
       // Against the root as DPS holds it, not merely the root the file carries.
       assert.match(preflight, /Checked against\s+azure-iot-test-only\.root\.ca\n/);
 
-      // Esc goes back one step: to the result, then home.
+      // Esc goes back one step, to the result; t tests that device: its full chain already read, then its
+      // key, the CN as registration ID, HTTPS. It registers through the device SDK.
       await press(pane, 'Escape', 'Enrollment group created');
-      await press(pane, 'Escape', '❯ Individual enrollment');
+      await press(pane, 't', 'Ready: press Enter');
+      await press(pane, 'Enter', 'Key file ›');
+      await typeInto(pane, `chain/private/iot-edge-device-identity-${device}.key.pem`);
+      const id = await press(pane, 'Enter', 'Registration ID ›');
+      assert.ok(id.includes(`› ${device}`), id);
+      await press(pane, 'Enter', '❯ HTTPS');
+      const checked = await press(pane, 'Enter', 'Press Enter to register this device');
+      assert.match(checked, new RegExp(`Group\\s+${group}`));
+      assert.match(checked, /✔ Chain, key and registration ID look right/);
+      assert.match(checked, /w writes this device's config\.toml/);
+      assert.ok(!checked.includes('PRIVATE KEY'));
+      const assigned = await press(pane, 'Enter', 'Assigned hub');
+      assert.match(assigned, /The device registered/);
+      const hub = /Assigned hub\s+(\S+)/.exec(assigned)?.[1];
+      assert.ok(hub, assigned);
+      assert.match(assigned, new RegExp(`Device ID\\s+${device}`));
+      await press(pane, 'Enter', '❯ Individual enrollment');
       const wizardScreens = [...pane.screens];
       await pane.keys('q');
       const exit = await pane.waitForExit();
@@ -193,6 +211,13 @@ describe('a group enrollment in a terminal', () => {
           assert.equal(saved.attestation.caReferences?.primary, caName);
           assert.equal(saved.attestation.signingCertificates, undefined);
           assert.deepEqual(saved.initialTwin?.tags, {site: 'e2e-lab'});
+
+          // The device's registration, as the service API lists the group's registration states.
+          const states = await gateway.queryRegistrationStates(group);
+          assert.deepEqual(
+            states.items.map((state) => [state.registrationId, state.status, state.assignedHub]),
+            [[device, 'assigned', hub]],
+          );
         } finally {
           await gateway.close();
         }

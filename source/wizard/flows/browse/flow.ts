@@ -44,6 +44,7 @@ export const browseSteps: StepTable<BrowseFlow> = {
       'Tab next list',
       'type to filter',
       'Enter details',
+      'Ctrl+R reload',
       ...(currentList(flow).state === 'failed' && currentList(flow).failure?.kind !== 'needs-arm'
         ? ['r retry']
         : []),

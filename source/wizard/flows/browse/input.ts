@@ -139,6 +139,16 @@ function listKey(flow: BrowseFlow, event: KeyEvent, context: FlowContext): Updat
         return loadPage(settled(flow), flow.tab, context);
       }
       return editFilter(flow, event);
+    case 'ctrl':
+      // Ctrl+R reads the list again from its first page (what changed in DPS meanwhile), the filter kept.
+      if (event.letter === 'r') {
+        return startOver(
+          {...settled(flow), cursor: 0, top: 0, searchedPages: 0},
+          flow.tab,
+          context,
+        );
+      }
+      return editFilter(flow, event);
     default:
       return editFilter(flow, event);
   }

@@ -68,6 +68,33 @@ describe('browse: pages', () => {
     assert.deepEqual(typed.typeAhead, []);
   });
 
+  test('Ctrl+R reads the list again from its first page, keeping the filter; older pages are ignored', () => {
+    let state = press(firstPage(20), down, down, text('device-00'));
+    const stale = task(state, 'browse-page');
+    state = press(state, {kind: 'ctrl', letter: 'r'});
+    assert.equal(state.browse.filter.value, 'device-00');
+    assert.equal(state.browse.cursor, 0);
+    assert.equal(state.browse.lists.enrollments.items.length, 0);
+    const fresh = state.tasks.find(
+      (running) => running.kind === 'browse-page' && running.id !== stale.id,
+    );
+    assert.ok(fresh?.kind === 'browse-page', 'a page is asked for anew');
+    assert.equal(fresh.continuationToken, undefined);
+    // The page asked for before the reload lands late: it belongs to the old list and is dropped.
+    state = reducer(state, {
+      type: 'result',
+      taskId: stale.id,
+      outcome: {kind: 'browse-page-read', items: page(20, 60)},
+    });
+    assert.equal(state.browse.lists.enrollments.items.length, 0);
+    state = reducer(state, {
+      type: 'result',
+      taskId: fresh.id,
+      outcome: {kind: 'browse-page-read', items: page(0, 3)},
+    });
+    assert.equal(state.browse.lists.enrollments.items.length, 3);
+  });
+
   test('the next page is read with its continuation token when the cursor nears the end', () => {
     // 20 rows fill less than two screens: the next page is asked for at once.
     let state = firstPage(20);

@@ -46,7 +46,13 @@ import type {
 } from '../../../source/wizard/flows/group/state.js';
 import type {IndividualField} from '../../../source/wizard/flows/individual/state.js';
 import type {CaField} from '../../../source/wizard/flows/ca/state.js';
-import {initialState, isBusy, reducer, type Action} from '../../../source/wizard/core/reducer.js';
+import {
+  initialState,
+  isBusy,
+  keyHints,
+  reducer,
+  type Action,
+} from '../../../source/wizard/core/reducer.js';
 import type {
   CertificateField,
   CertificatePurpose,
@@ -672,6 +678,9 @@ function checkInvariants(state: WizardState): void {
   // Both wait, whatever the screen: a second Tab or Enter waits for the first one's result.
   assert.ok(tasksOf(state, 'complete-path').length <= 1, 'one path completed at a time');
   assert.ok(tasksOf(state, 'write-file').length <= 1, 'one file written at a time');
+  // The footer is one line of an 80-column terminal: a longer one hides its last keys (Esc, Ctrl+C).
+  const footer = keyHints(state).join(' · ');
+  assert.ok([...footer].length <= 80, `footer wider than 80 columns: ${footer}`);
 
   // A certificate field is being read exactly while a task reads it (a verification file: checks it).
   for (const {owner, field: key, of} of certificateFields) {

@@ -40,15 +40,14 @@ export const browseSteps: StepTable<BrowseFlow> = {
     // Letters filter the list; while it shows a failure they are keys, so r retries.
     takesText: (flow) => currentList(flow).state !== 'failed',
     hints: (flow) => [
-      '↑↓ PgUp/PgDn move',
-      'Tab next list',
-      'type to filter',
+      // At most 80 columns: the footer is one line (the filter field says that letters filter).
+      '↑↓ move',
+      'Tab list',
       'Enter details',
-      'Ctrl+R reload',
-      ...(currentList(flow).state === 'failed' && currentList(flow).failure?.kind !== 'needs-arm'
-        ? ['r retry']
-        : []),
-      flow.filter.value === '' ? 'Esc home' : 'Esc clear filter',
+      currentList(flow).state === 'failed' && currentList(flow).failure?.kind !== 'needs-arm'
+        ? 'r retry'
+        : 'Ctrl+R reload',
+      flow.filter.value === '' ? 'Esc home' : 'Esc clear',
       exitHint,
     ],
   },

@@ -66,9 +66,10 @@ export const groupSteps: StepTable<GroupFlow> = {
   },
   config: {
     hints: () => [
-      'w write file',
-      'p pre-flight',
-      't test a device',
+      // At most 80 columns: the footer is one line.
+      'w write',
+      'p check',
+      't test',
       '↑↓ scroll',
       'Enter done',
       backHint,

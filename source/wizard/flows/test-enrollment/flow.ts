@@ -41,10 +41,11 @@ export const testEnrollmentSteps: StepTable<TestEnrollmentFlow> = {
     busy: (flow) => flow.checking === true,
     escapeActsAtOnce: (flow) => flow.checking === true,
     hints: (flow) => [
+      // At most 80 columns: the footer is one line.
       'Enter register',
-      'r check again',
-      ...(configOffered(flow) ? ['w write config.toml'] : []),
-      'i install on this device',
+      ...(configOffered(flow) ? ['w config.toml'] : []),
+      'i install',
+      'r recheck',
       backHint,
       exitHint,
     ],
@@ -62,7 +63,7 @@ export const testEnrollmentSteps: StepTable<TestEnrollmentFlow> = {
   assigned: {
     hints: (flow) => [
       'Enter home',
-      ...(configOffered(flow) ? ['w write config.toml'] : []),
+      ...(configOffered(flow) ? ['w config.toml'] : []),
       'i install on this device',
       exitHint,
     ],

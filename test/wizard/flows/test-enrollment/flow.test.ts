@@ -268,7 +268,7 @@ describe('test an enrollment: the flow', () => {
     state = certificateRead(state, 'device-02.pem');
     state = press(state, text('ca.pem'), enter, text('device-02.key.pem'), enter, enter, enter);
     state = result(state, 'check-device', {kind: 'device-checked', findings: []});
-    assert.ok(keyHints(state).includes('w write config.toml'));
+    assert.ok(keyHints(state).includes('w config.toml'));
     state = press(state, text('w'));
     assert.equal(state.testEnrollment.step, 'write-config');
     // Another file name keeps what the pre-flight found.

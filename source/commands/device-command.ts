@@ -1,8 +1,8 @@
-import type {KeyObject, X509Certificate} from 'node:crypto';
+import type {KeyObject} from 'node:crypto';
 import {resolve} from 'node:path';
 import {createInterface} from 'node:readline/promises';
 import {UsageError, parseCommandArgs} from './args.js';
-import {printJson, readPassphrase, safeCheckPrivateKey, withFileName} from './certs-output.js';
+import {printJson, readPassphrase, withFileName} from './certs-output.js';
 import {readCertificateFile, readPrivateKeyFile} from '../certs/read.js';
 import {CertificateReadError} from '../certs/read-errors.js';
 import {formatFindings, hasErrors} from '../certs/findings.js';
@@ -107,7 +107,8 @@ async function runRegister(argv: string[]): Promise<number> {
   const privateKey: KeyObject = await withFileName('--key ', keyPath, () =>
     readPrivateKeyFile(keyPath, {passphrase}),
   );
-  const chain = leafFirst(bundle.certificates, privateKey);
+  // In file order, as the device presents it: the first certificate is the device's.
+  const chain = bundle.certificates;
   const registrationId = values['registration-id'];
   const findings = preflightRegistration({
     chain,
@@ -204,13 +205,6 @@ const stageText: Record<RegistrationStage, string> = {
   registering: 'registering',
   'waiting-for-assignment': 'waiting for DPS to assign a hub',
 };
-
-/** The leaf (the certificate of the key) first, then the rest in file order. */
-function leafFirst(certificates: X509Certificate[], key: KeyObject): X509Certificate[] {
-  const leaf =
-    certificates.find((certificate) => safeCheckPrivateKey(certificate, key)) ?? certificates[0];
-  return leaf ? [leaf, ...certificates.filter((certificate) => certificate !== leaf)] : [];
-}
 
 type InstallReport = {
   ok: boolean;

@@ -54,6 +54,7 @@ describe('dps-enroll device register', () => {
     const stranger = await issue('cli-stranger', 'identity', await issue('other.root', 'ca'));
     await save('enrolled', enrolled, intermediate);
     await save('stranger', stranger);
+    await save('intermediate', intermediate);
     await withService((client) =>
       client.createOrUpdateEnrollmentGroup({
         enrollmentGroupId: 'cli-group',
@@ -183,6 +184,16 @@ describe('dps-enroll device register', () => {
     assert.equal(result.code, 1);
     assert.match(result.stderr, /nothing was sent to DPS/);
     assert.match(result.stderr, /does not match the certificate/);
+    // The key of a CA in the full-chain file is still not the device's: the first certificate is the device's.
+    const caKey = await register(
+      '--cert',
+      files['enrolled.cert']!,
+      '--key',
+      files['intermediate.key']!,
+    );
+    assert.equal(caKey.code, 1);
+    assert.match(caKey.stderr, /does not match the certificate/);
+    assert.doesNotMatch(caKey.stderr, /this is a CA certificate/);
   });
 
   test('--install-iot-edge writes config.toml, chain and key under --root with --yes, and asks otherwise', async () => {

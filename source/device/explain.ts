@@ -104,10 +104,8 @@ function explainDps(refusal: DeviceRegistrationRefusal): RefusalExplanation {
       fix: 'Present the full chain (the "-full-chain" certificate file: device certificate followed by its intermediates), and check that the group holds the CA that issued it.',
     };
   }
-  if (
-    status === 404 ||
-    /no enrollment|enrollment.*not found|not found|no matching/i.test(message)
-  ) {
+  // "no enrollment" and "enrollment ... not found" were answered above.
+  if (status === 404 || /not found|no matching/i.test(message)) {
     return {
       cause: `No enrollment matches this certificate: no individual enrollment "${id}" with its thumbprint, and no group whose CA issued it.`,
       fix: 'Create an individual enrollment for this certificate, or a group for the CA that issued it, then try again.',

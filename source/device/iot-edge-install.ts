@@ -263,7 +263,8 @@ export async function runIotEdgeConfigApply(
   });
 }
 
-async function onPath(name: string, path: string): Promise<boolean> {
+/** Whether a command of that name is in one of the folders of `path` (a PATH value), executable. */
+export async function onPath(name: string, path: string): Promise<boolean> {
   for (const folder of path.split(delimiter).filter(Boolean)) {
     try {
       await access(join(folder, name), constants.X_OK);

@@ -75,11 +75,12 @@ export function attestX509(
   const top = chain[chain.length - 1]!;
   // Bottom-up: the groups of each presented issuer in turn, then those whose CA issued the top certificate.
   const levels: Array<(candidate: GroupCertificate) => boolean> = [
-    ...chain.slice(1).map((presented) => {
-      const thumbprint = thumbprints(presented).sha256;
-      return (candidate: GroupCertificate) =>
-        thumbprints(candidate.certificate).sha256 === thumbprint;
-    }),
+    ...chain
+      .slice(1)
+      .map(
+        (presented) => (candidate: GroupCertificate) =>
+          sameCertificate(candidate.certificate, presented),
+      ),
     (candidate) =>
       !sameCertificate(candidate.certificate, top) && signs(candidate.certificate, top),
   ];

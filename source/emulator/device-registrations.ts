@@ -8,6 +8,7 @@ import {newEtag} from './etags.js';
 import {
   isObject,
   nowUtc,
+  presentRegistration,
   type JsonObject,
   type StoredRecord,
   type StoredRegistration,
@@ -59,11 +60,14 @@ export class DeviceRegistrations {
     await this.options.store.put('registrations', registrationId, registration);
 
     const operationId = `4.${randomBytes(8).toString('hex')}.${randomUUID()}`;
-    const {enrollmentGroupId: _group, ...registrationState} = registration;
     this.remember(operationId, {
       registrationId: registrationId.toLowerCase(),
       readyAt: Date.now() + this.retryAfterSeconds * 1000,
-      result: {operationId, status: registration.status, registrationState},
+      result: {
+        operationId,
+        status: registration.status,
+        registrationState: presentRegistration(registration),
+      },
     });
     return this.assigning(operationId, registrationId);
   }
@@ -94,8 +98,7 @@ export class DeviceRegistrations {
     if ('refusal' in checked) return refused(checked.refusal);
     const stored = this.options.store.get<StoredRegistration>('registrations', registrationId);
     if (!stored) return refused(deviceRefusals.registrationNotFound(registrationId));
-    const {enrollmentGroupId: _group, ...registrationState} = stored;
-    return {status: 200, body: registrationState};
+    return {status: 200, body: presentRegistration(stored)};
   }
 
   private checkRequest(

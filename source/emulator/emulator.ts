@@ -88,15 +88,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     );
     const serviceHost = serviceHostFor(host);
     const armApi = createArmApi({store, sandbox, serviceHost});
-    const serviceApi = createServiceApi({
-      store,
-      linkedHubHostNames: () => sandbox.linkedHubs.map((hub) => hub.hostName),
-    });
+    const linkedHubHostNames = () => sandbox.linkedHubs.map((hub) => hub.hostName);
+    const serviceApi = createServiceApi({store, linkedHubHostNames});
 
     const devices = new DeviceRegistrations({
       store,
       idScope: sandbox.idScope,
-      linkedHubHostNames: () => sandbox.linkedHubs.map((hub) => hub.hostName),
+      linkedHubHostNames,
       retryAfterSeconds: options.deviceRetryAfterSeconds,
     });
 

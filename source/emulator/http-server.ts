@@ -66,7 +66,8 @@ export function errorFor(
 /**
  * The emulator's HTTPS listener: parses each request into an EmulatorRequest (path segments, query, JSON
  * body — also on a GET), authenticates it, then applies injected faults (so a refused request uses up no
- * rule), and writes the handler's answer as JSON. * Clients are asked for a certificate: devices authenticate with one.
+ * rule), and writes the handler's answer as JSON. Clients are asked for a certificate: devices authenticate
+ * with one.
  */
 export function createHttpsServer(options: HttpServerOptions): Server {
   const tlsOptions = {key: options.key, cert: options.cert, ...clientCertificateOptions};

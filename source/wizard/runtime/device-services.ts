@@ -1,6 +1,4 @@
 import type {KeyObject, X509Certificate} from 'node:crypto';
-import {access, constants} from 'node:fs/promises';
-import {delimiter, join} from 'node:path';
 import type {DeviceTarget, IotEdgeInstallPlan, IotEdgeInstallRequest} from '../../device/types.js';
 import type {
   DeviceFiles,
@@ -90,20 +88,6 @@ async function installRequest(
   };
 }
 
-/** Whether a command of that name is on the PATH, executable. */
-async function commandExists(name: string): Promise<boolean> {
-  const folders = (process.env['PATH'] ?? '').split(delimiter).filter((folder) => folder !== '');
-  for (const folder of folders) {
-    try {
-      await access(join(folder, name), constants.X_OK);
-      return true;
-    } catch {
-      // Not in this folder.
-    }
-  }
-  return false;
-}
-
 export function createDeviceServices(context: PathContext, testing: EdgeInstallTesting = {}) {
   // The last install plan shown: applied as it was shown, or not at all (it holds the key: never in state).
   const plans: {last: number; kept?: {id: number; plan: IotEdgeInstallPlan}} = {last: 0};
@@ -150,14 +134,14 @@ export function createDeviceServices(context: PathContext, testing: EdgeInstallT
     },
 
     async planEdgeInstall(request: EdgeInstallRequest): Promise<EdgeInstallPlan> {
-      const {planIotEdgeInstall} = await import('../../device/iot-edge-install.js');
+      const {planIotEdgeInstall, onPath} = await import('../../device/iot-edge-install.js');
       const plan = await planIotEdgeInstall(await installRequest(request, context, testing));
       const id = ++plans.last;
       plans.kept = {id, plan};
       return {
         id,
         actions: [...plan.changes, ...plan.notes],
-        iotedgeFound: await commandExists('iotedge'),
+        iotedgeFound: await onPath('iotedge', process.env['PATH'] ?? ''),
       };
     },
 

@@ -2,7 +2,6 @@ import {
   caNameProblem,
   enrollmentIdProblem,
   isDpsError,
-  type CertificatePair,
   type DpsGateway,
   type EnrollmentGroup,
   type X509Attestation,
@@ -21,7 +20,7 @@ import {
 import {groupRow, groupText, jsonText} from './dps-output.js';
 import {
   applySettingChanges,
-  readCertificateFlag,
+  readCertificatePair,
   readSettingFlags,
   settingFlags,
   type SettingChanges,
@@ -119,22 +118,10 @@ async function readAttestation(
     };
   }
   if (byFile) {
-    const primaryPath = values['certificate-path'];
-    if (primaryPath === undefined) {
+    if (values['certificate-path'] === undefined) {
       throw new UsageError('--secondary-certificate-path needs --certificate-path');
     }
-    const pair: CertificatePair = {
-      primary: await readCertificateFlag('certificate-path', primaryPath, io.cwd, 'ca'),
-    };
-    const secondaryPath = values['secondary-certificate-path'];
-    if (secondaryPath !== undefined) {
-      pair.secondary = await readCertificateFlag(
-        'secondary-certificate-path',
-        secondaryPath,
-        io.cwd,
-        'ca',
-      );
-    }
+    const pair = await readCertificatePair(values, io.cwd, 'ca');
     return {type: 'x509', signingCertificates: pair};
   }
   return undefined;

@@ -3,12 +3,12 @@ import {isAbsolute, resolve} from 'node:path';
 import {
   deviceIdProblem,
   enrollmentIdProblem,
-  isDpsError,
   type CertificatePair,
   type DpsGateway,
   type IndividualEnrollment,
   type X509Attestation,
 } from '../dps/index.js';
+import {readIfPresent} from '../wizard/shared/dps-calls.js';
 import {integerFlag, parseCommandArgs, UsageError} from './args.js';
 import {
   callOptions,
@@ -121,12 +121,7 @@ function readDeviceId(value: string | undefined): string | undefined {
 
 /** DPS replaces an enrollment that exists: create refuses instead, so nothing is overwritten unseen. */
 async function refuseExisting(gateway: DpsGateway, id: string, io: CommandIo) {
-  try {
-    await gateway.getIndividualEnrollment(id, callOptions(io));
-  } catch (error) {
-    if (isDpsError(error) && error.kind === 'not-found') return;
-    throw error;
-  }
+  if (!(await readIfPresent(() => gateway.getIndividualEnrollment(id, callOptions(io))))) return;
   throw new InputError(
     `individual enrollment '${id}' exists already; nothing was changed`,
     `See it with: dps-enroll enrollment show --enrollment-id ${id}; change it with: dps-enroll enrollment update --enrollment-id ${id} ...`,

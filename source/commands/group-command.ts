@@ -1,11 +1,11 @@
 import {
   caNameProblem,
   enrollmentIdProblem,
-  isDpsError,
   type DpsGateway,
   type EnrollmentGroup,
   type X509Attestation,
 } from '../dps/index.js';
+import {readIfPresent} from '../wizard/shared/dps-calls.js';
 import {integerFlag, parseCommandArgs, UsageError} from './args.js';
 import {readAll, write, writeList} from './dps-calls.js';
 import {
@@ -163,12 +163,7 @@ const create: Subcommand = async (argv, io) => {
 };
 
 async function refuseExisting(gateway: DpsGateway, id: string, io: CommandIo) {
-  try {
-    await gateway.getEnrollmentGroup(id, callOptions(io));
-  } catch (error) {
-    if (isDpsError(error) && error.kind === 'not-found') return;
-    throw error;
-  }
+  if (!(await readIfPresent(() => gateway.getEnrollmentGroup(id, callOptions(io))))) return;
   throw new InputError(
     `enrollment group '${id}' exists already; nothing was changed`,
     `See it with: dps-enroll group show --enrollment-id ${id}; change it with: dps-enroll group update --enrollment-id ${id} ...`,

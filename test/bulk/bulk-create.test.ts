@@ -8,6 +8,7 @@ import {
   type BulkCreateOptions,
   type BulkReport,
 } from '../../source/bulk/bulk-create.js';
+import {readAll} from '../../source/commands/dps-calls.js';
 import {connectToSandbox, type DpsGateway} from '../../source/dps/index.js';
 import {deviceFolder as makeDeviceFolder} from '../helpers/device-certificates.js';
 import {expectDpsError, sandboxForFile} from '../helpers/sandbox.js';
@@ -59,17 +60,8 @@ async function runBulk(
 }
 
 async function countEnrollments(gateway: DpsGateway, prefix: string): Promise<number> {
-  let count = 0;
-  let continuationToken: string | undefined;
-  do {
-    const page = await gateway.queryIndividualEnrollments({
-      pageSize: 100,
-      ...(continuationToken ? {continuationToken} : {}),
-    });
-    count += page.items.filter((item) => item.registrationId.startsWith(prefix)).length;
-    continuationToken = page.continuationToken;
-  } while (continuationToken);
-  return count;
+  const enrollments = await readAll((page) => gateway.queryIndividualEnrollments(page));
+  return enrollments.filter((item) => item.registrationId.startsWith(prefix)).length;
 }
 
 test('1,000 certificates from a folder are enrolled, and a second run skips them all', async () => {

@@ -118,13 +118,12 @@ async function run(options: BulkCreateOptions): Promise<BulkReport> {
       signal,
     );
   } catch (error) {
+    const items = planned.map((enrollment) => result(enrollment, 'not-sent'));
     if (isDpsError(error, 'cancelled') || signal.aborted) {
-      const items = planned.map((enrollment) => result(enrollment, 'not-sent'));
       return finish('stopped', items, notes, filesRead, {
         reason: 'Stopped while reading DPS: nothing was sent.',
       });
     }
-    const items = planned.map((enrollment) => result(enrollment, 'not-sent'));
     return finish('aborted', items, notes, filesRead, {
       reason: `Nothing was sent: ${(error as Error).message}`,
     });

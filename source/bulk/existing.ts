@@ -1,4 +1,5 @@
-import {isDpsError, type DpsGateway, type IndividualEnrollment} from '../dps/index.js';
+import type {DpsGateway, IndividualEnrollment} from '../dps/index.js';
+import {readIfPresent} from '../wizard/shared/dps-calls.js';
 
 /**
  * What DPS already holds for the registration IDs of a run, keyed by the lower-case ID (DPS compares IDs
@@ -22,11 +23,8 @@ export async function readExisting(
     const queue = [...registrationIds];
     const worker = async () => {
       for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-        try {
-          found.set(id.toLowerCase(), await gateway.getIndividualEnrollment(id, {signal}));
-        } catch (error) {
-          if (!isDpsError(error, 'not-found')) throw error;
-        }
+        const enrollment = await readIfPresent(() => gateway.getIndividualEnrollment(id, {signal}));
+        if (enrollment) found.set(id.toLowerCase(), enrollment);
       }
     };
     await Promise.all(Array.from({length: parallelReads}, worker));

@@ -88,7 +88,7 @@ async function checkCandidate(
     ...(candidate.registrationId ? {registrationId: candidate.registrationId} : {}),
   });
   if (fromFolder && findings.some((finding) => finding.code === 'identity-is-ca')) {
-    const name = commonNameOf(primary.certificate.subject) ?? primary.certificate.subject;
+    const name = commonName ?? primary.certificate.subject;
     return {
       notes: [
         {

@@ -3,12 +3,12 @@ import {isAbsolute, resolve} from 'node:path';
 import {
   deviceIdProblem,
   enrollmentIdProblem,
-  isDpsError,
   type CertificatePair,
   type DpsGateway,
   type IndividualEnrollment,
   type X509Attestation,
 } from '../dps/index.js';
+import {readIfPresent} from '../wizard/shared/dps-calls.js';
 import {integerFlag, parseCommandArgs, UsageError} from './args.js';
 import {
   callOptions,
@@ -23,7 +23,7 @@ import {readAll, requireFlag, write, writeList} from './dps-calls.js';
 import {enrollmentRow, enrollmentText, jsonText} from './dps-output.js';
 import {
   applySettingChanges,
-  readCertificateFlag,
+  readCertificatePair,
   readSettingFlags,
   settingFlags,
   type SettingChanges,
@@ -86,20 +86,8 @@ const create: Subcommand = async (argv, io) => {
   const id = enrollmentId(values);
   const deviceId = readDeviceId(values['device-id']);
   const changes = readSettingFlags(values);
-  const primaryPath = requireFlag('certificate-path', values['certificate-path']);
-  const certificates: CertificatePair = {
-    primary: await readCertificateFlag('certificate-path', primaryPath, io.cwd, 'identity', id),
-  };
-  const secondaryPath = values['secondary-certificate-path'];
-  if (secondaryPath !== undefined) {
-    certificates.secondary = await readCertificateFlag(
-      'secondary-certificate-path',
-      secondaryPath,
-      io.cwd,
-      'identity',
-      id,
-    );
-  }
+  requireFlag('certificate-path', values['certificate-path']);
+  const certificates = await readCertificatePair(values, io.cwd, 'identity', id);
   const enrollment = applySettingChanges<IndividualEnrollment>(
     {
       registrationId: id,
@@ -133,12 +121,7 @@ function readDeviceId(value: string | undefined): string | undefined {
 
 /** DPS replaces an enrollment that exists: create refuses instead, so nothing is overwritten unseen. */
 async function refuseExisting(gateway: DpsGateway, id: string, io: CommandIo) {
-  try {
-    await gateway.getIndividualEnrollment(id, callOptions(io));
-  } catch (error) {
-    if (isDpsError(error) && error.kind === 'not-found') return;
-    throw error;
-  }
+  if (!(await readIfPresent(() => gateway.getIndividualEnrollment(id, callOptions(io))))) return;
   throw new InputError(
     `individual enrollment '${id}' exists already; nothing was changed`,
     `See it with: dps-enroll enrollment show --enrollment-id ${id}; change it with: dps-enroll enrollment update --enrollment-id ${id} ...`,
@@ -156,7 +139,7 @@ const update: Subcommand = async (argv, io) => {
   const id = enrollmentId(values);
   const deviceId = readDeviceId(values['device-id']);
   const changes = readSettingFlags(values);
-  const replaced = await readCertificates(values, io, id);
+  const replaced = await readCertificatePair(values, io.cwd, 'identity', id);
   if (values['remove-secondary-certificate'] && replaced.secondary) {
     throw new UsageError(
       '--remove-secondary-certificate and --secondary-certificate-path contradict each other',
@@ -179,29 +162,6 @@ const update: Subcommand = async (argv, io) => {
   );
   return 0;
 };
-
-async function readCertificates(
-  values: {'certificate-path'?: string; 'secondary-certificate-path'?: string},
-  io: CommandIo,
-  id: string,
-): Promise<CertificatePair> {
-  const pair: CertificatePair = {};
-  const primary = values['certificate-path'];
-  if (primary !== undefined) {
-    pair.primary = await readCertificateFlag('certificate-path', primary, io.cwd, 'identity', id);
-  }
-  const secondary = values['secondary-certificate-path'];
-  if (secondary !== undefined) {
-    pair.secondary = await readCertificateFlag(
-      'secondary-certificate-path',
-      secondary,
-      io.cwd,
-      'identity',
-      id,
-    );
-  }
-  return pair;
-}
 
 /** The enrollment as DPS has it, with what the flags change; untouched certificates are kept as they are. */
 export function mergeEnrollment(

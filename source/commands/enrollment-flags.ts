@@ -6,6 +6,7 @@ import {CertificateReadError} from '../certs/read-errors.js';
 import {
   twinProblems,
   type CertificateEntry,
+  type CertificatePair,
   type EnrollmentAllocationPolicy,
   type EnrollmentSettings,
   type InitialTwin,
@@ -226,4 +227,35 @@ export async function readCertificateFlag(
     );
   }
   return {certificate: leaf.toString()};
+}
+
+/** The certificates --certificate-path and --secondary-certificate-path name, each read and checked when given. */
+export async function readCertificatePair(
+  values: {'certificate-path'?: string; 'secondary-certificate-path'?: string},
+  cwd: string,
+  purpose: 'identity' | 'ca',
+  registrationId?: string,
+): Promise<CertificatePair> {
+  const pair: CertificatePair = {};
+  const primary = values['certificate-path'];
+  if (primary !== undefined) {
+    pair.primary = await readCertificateFlag(
+      'certificate-path',
+      primary,
+      cwd,
+      purpose,
+      registrationId,
+    );
+  }
+  const secondary = values['secondary-certificate-path'];
+  if (secondary !== undefined) {
+    pair.secondary = await readCertificateFlag(
+      'secondary-certificate-path',
+      secondary,
+      cwd,
+      purpose,
+      registrationId,
+    );
+  }
+  return pair;
 }

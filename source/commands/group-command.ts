@@ -1,12 +1,11 @@
 import {
   caNameProblem,
   enrollmentIdProblem,
-  isDpsError,
-  type CertificatePair,
   type DpsGateway,
   type EnrollmentGroup,
   type X509Attestation,
 } from '../dps/index.js';
+import {readIfPresent} from '../wizard/shared/dps-calls.js';
 import {integerFlag, parseCommandArgs, UsageError} from './args.js';
 import {readAll, write, writeList} from './dps-calls.js';
 import {
@@ -21,7 +20,7 @@ import {
 import {groupRow, groupText, jsonText} from './dps-output.js';
 import {
   applySettingChanges,
-  readCertificateFlag,
+  readCertificatePair,
   readSettingFlags,
   settingFlags,
   type SettingChanges,
@@ -119,22 +118,10 @@ async function readAttestation(
     };
   }
   if (byFile) {
-    const primaryPath = values['certificate-path'];
-    if (primaryPath === undefined) {
+    if (values['certificate-path'] === undefined) {
       throw new UsageError('--secondary-certificate-path needs --certificate-path');
     }
-    const pair: CertificatePair = {
-      primary: await readCertificateFlag('certificate-path', primaryPath, io.cwd, 'ca'),
-    };
-    const secondaryPath = values['secondary-certificate-path'];
-    if (secondaryPath !== undefined) {
-      pair.secondary = await readCertificateFlag(
-        'secondary-certificate-path',
-        secondaryPath,
-        io.cwd,
-        'ca',
-      );
-    }
+    const pair = await readCertificatePair(values, io.cwd, 'ca');
     return {type: 'x509', signingCertificates: pair};
   }
   return undefined;
@@ -176,12 +163,7 @@ const create: Subcommand = async (argv, io) => {
 };
 
 async function refuseExisting(gateway: DpsGateway, id: string, io: CommandIo) {
-  try {
-    await gateway.getEnrollmentGroup(id, callOptions(io));
-  } catch (error) {
-    if (isDpsError(error) && error.kind === 'not-found') return;
-    throw error;
-  }
+  if (!(await readIfPresent(() => gateway.getEnrollmentGroup(id, callOptions(io))))) return;
   throw new InputError(
     `enrollment group '${id}' exists already; nothing was changed`,
     `See it with: dps-enroll group show --enrollment-id ${id}; change it with: dps-enroll group update --enrollment-id ${id} ...`,

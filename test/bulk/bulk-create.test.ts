@@ -8,6 +8,7 @@ import {
   type BulkCreateOptions,
   type BulkReport,
 } from '../../source/bulk/bulk-create.js';
+import {readAll} from '../../source/commands/dps-calls.js';
 import {connectToSandbox, type DpsGateway} from '../../source/dps/index.js';
 import {deviceFolder as makeDeviceFolder} from '../helpers/device-certificates.js';
 import {expectDpsError, sandboxForFile} from '../helpers/sandbox.js';
@@ -39,9 +40,10 @@ function captured(onChunk?: (chunk: string) => void) {
 
 async function runBulk(
   overrides: Partial<BulkCreateOptions> & Pick<BulkCreateOptions, 'from' | 'cwd'>,
+  onStderr?: (chunk: string) => void,
 ) {
   const stdout = captured();
-  const stderr = captured();
+  const stderr = captured(onStderr);
   const code = await bulkCreateEnrollments({
     gateway: sandbox.gateway,
     settings: {iotEdge: true},
@@ -58,17 +60,8 @@ async function runBulk(
 }
 
 async function countEnrollments(gateway: DpsGateway, prefix: string): Promise<number> {
-  let count = 0;
-  let continuationToken: string | undefined;
-  do {
-    const page = await gateway.queryIndividualEnrollments({
-      pageSize: 100,
-      ...(continuationToken ? {continuationToken} : {}),
-    });
-    count += page.items.filter((item) => item.registrationId.startsWith(prefix)).length;
-    continuationToken = page.continuationToken;
-  } while (continuationToken);
-  return count;
+  const enrollments = await readAll((page) => gateway.queryIndividualEnrollments(page));
+  return enrollments.filter((item) => item.registrationId.startsWith(prefix)).length;
 }
 
 test('1,000 certificates from a folder are enrolled, and a second run skips them all', async () => {
@@ -195,28 +188,17 @@ test('Ctrl+C stops after the call in flight and reports what was not sent', asyn
   const {folder} = await deviceFolder(40, {prefix: 'bulk-stopped'});
   const controller = new AbortController();
   // Stop as soon as the first bulk call has been answered: the progress line says so.
-  const stderr = captured((chunk) => {
-    if (/\d+\/40/.test(chunk)) controller.abort();
-  });
-  const stdout = captured();
-  const code = await bulkCreateEnrollments({
-    gateway: sandbox.gateway,
-    from: {folder},
-    cwd: folder,
-    settings: {iotEdge: true},
-    update: false,
-    json: true,
-    stdout: stdout.stream,
-    stderr: stderr.stream,
-    isTty: false,
-    signal: controller.signal,
-  });
-  const report = JSON.parse(stdout.text()) as BulkReport;
+  const {code, report, stderr} = await runBulk(
+    {from: {folder}, cwd: folder, signal: controller.signal},
+    (chunk) => {
+      if (/\d+\/40/.test(chunk)) controller.abort();
+    },
+  );
   assert.equal(code, 1);
   assert.equal(report.status, 'stopped');
   assert.equal(report.counts.created, 10);
   assert.equal(report.counts['not-sent'], 30);
-  assert.match(stderr.text(), /Stopped by Ctrl\+C after the call in flight/);
+  assert.match(stderr, /Stopped by Ctrl\+C after the call in flight/);
   assert.equal(await countEnrollments(sandbox.gateway, 'bulk-stopped-'), 10);
 });
 
@@ -270,26 +252,15 @@ test('Ctrl+C during a Retry-After wait stops at once: that call was not carried 
     fault: {kind: 'status', status: 503, retryAfterSeconds: 20},
   });
   const controller = new AbortController();
-  const stdout = captured();
-  const stderr = captured((chunk) => {
-    if (chunk.startsWith('waiting 20 s')) controller.abort();
-  });
-  const code = await bulkCreateEnrollments({
-    gateway: sandbox.gateway,
-    from: {folder},
-    cwd: folder,
-    settings: {iotEdge: true},
-    update: false,
-    json: true,
-    stdout: stdout.stream,
-    stderr: stderr.stream,
-    isTty: false,
-    signal: controller.signal,
-  });
-  const report = JSON.parse(stdout.text()) as BulkReport;
+  const {code, report, stderr} = await runBulk(
+    {from: {folder}, cwd: folder, signal: controller.signal},
+    (chunk) => {
+      if (chunk.startsWith('waiting 20 s')) controller.abort();
+    },
+  );
   assert.equal(code, 1);
   assert.equal(report.status, 'stopped');
   assert.deepEqual([report.counts.created, report.counts['not-sent']], [0, 20]);
-  assert.match(stderr.text(), /Stopped by Ctrl\+C while waiting to retry/);
+  assert.match(stderr, /Stopped by Ctrl\+C while waiting to retry/);
   assert.equal(await countEnrollments(sandbox.gateway, 'bulk-stop-waiting-'), 0);
 });

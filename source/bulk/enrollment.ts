@@ -11,7 +11,12 @@ import type {PlannedEnrollment} from './preflight.js';
 export type BulkEnrollmentSettings = Partial<
   Pick<
     EnrollmentSettings,
-    'iotHubs' | 'allocationPolicy' | 'provisioningStatus' | 'reprovisionPolicy' | 'initialTwin'
+    | 'iotHubs'
+    | 'allocationPolicy'
+    | 'customAllocationDefinition'
+    | 'provisioningStatus'
+    | 'reprovisionPolicy'
+    | 'initialTwin'
   >
 > & {iotEdge: boolean};
 
@@ -69,6 +74,14 @@ export function differingFields(
     fields.push('provisioningStatus');
   }
   if (existing.allocationPolicy !== settings.allocationPolicy) fields.push('allocationPolicy');
+  if (
+    !isDeepStrictEqual(
+      existing.customAllocationDefinition ?? undefined,
+      settings.customAllocationDefinition,
+    )
+  ) {
+    fields.push('customAllocationDefinition');
+  }
   if (!isDeepStrictEqual(hubSet(existing.iotHubs), hubSet(settings.iotHubs))) {
     fields.push('iotHubs');
   }

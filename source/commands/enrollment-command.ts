@@ -259,6 +259,9 @@ async function bulkCreate(
     provisioningStatus: changes.provisioningStatus ?? 'enabled',
     ...(changes.reprovisionPolicy ? {reprovisionPolicy: changes.reprovisionPolicy} : {}),
     ...(changes.allocationPolicy ? {allocationPolicy: changes.allocationPolicy} : {}),
+    ...(changes.customAllocationDefinition
+      ? {customAllocationDefinition: changes.customAllocationDefinition}
+      : {}),
     ...(changes.iotHubs ? {iotHubs: changes.iotHubs} : {}),
     ...(changes.tags || changes.desired
       ? {

@@ -356,6 +356,52 @@ describe('dps-enroll enrollment', () => {
     }
   });
 
+  test('create --from-folder with a custom allocation sends its webhook with every enrollment', async () => {
+    const devices = await deviceFolder(2, {
+      prefix: 'custom-bulk',
+      folder: join(folder.path, 'custom'),
+    });
+    const allocation = [
+      '--allocation-policy',
+      'custom',
+      '--webhook-url',
+      'https://127.0.0.1/api/allocate',
+      '--api-version',
+      '2021-10-01',
+    ];
+    const created = await run(runEnrollmentCommand, [
+      'create',
+      '--from-folder',
+      'custom',
+      ...allocation,
+    ]);
+    assert.equal(created.code, 0, created.stderr);
+    const shown = await json<IndividualEnrollment>(runEnrollmentCommand, [
+      'show',
+      '--enrollment-id',
+      devices.ids[1]!,
+    ]);
+    assert.equal(shown.allocationPolicy, 'custom');
+    assert.deepEqual(shown.customAllocationDefinition, {
+      webhookUrl: 'https://127.0.0.1/api/allocate',
+      apiVersion: '2021-10-01',
+    });
+    // Another webhook differs from what DPS holds: reported, not replaced.
+    const other = await run(runEnrollmentCommand, [
+      'create',
+      '--from-folder',
+      'custom',
+      ...allocation.slice(0, 3),
+      'https://127.0.0.1/api/other',
+      ...allocation.slice(4),
+    ]);
+    assert.equal(other.code, 1, other.stderr);
+    assert.match(other.stderr, /customAllocationDefinition/);
+    for (const id of devices.ids) {
+      await run(runEnrollmentCommand, ['delete', '--enrollment-id', id]);
+    }
+  });
+
   test('Ctrl+C (the aborted signal) cancels the call and exits with 130', async () => {
     const controller = new AbortController();
     controller.abort();

@@ -1,10 +1,13 @@
 import type {EnrollmentSettings} from '../../dps/index.js';
 import type {AzTarget} from '../../outputs/az-commands.js';
 import {provisioningToml} from '../../outputs/config-toml.js';
+import {maskWebhookKey} from '../../outputs/enrollment-diff.js';
 import {allocationText, reprovisionText} from './settings-steps.js';
 import type {ConnectionInfo, SettingsDraft} from './types.js';
 
 /** What the review and result screens of individual enrollments and groups show alike. */
+
+export {maskWebhookKey};
 
 export const globalDeviceEndpoint = 'https://global.azure-devices-provisioning.net';
 
@@ -20,11 +23,6 @@ export function azTarget(info: ConnectionInfo | undefined): AzTarget {
     };
   }
   return {mode: 'connection-string'};
-}
-
-/** An Azure Function URL carries its key in `code=`: screens and printed commands show a placeholder. */
-export function maskWebhookKey(url: string): string {
-  return url.replace(/([?&]code=)[^&#]*/i, '$1<function key>');
 }
 
 /** A request as the screens show it: what is sent, with the webhook's function key hidden. */

@@ -37,10 +37,6 @@ export function withMaskedWebhook<R extends EnrollmentSettings>(request: R): R {
 }
 
 /**
- * The device's [provisioning] section: for an individual enrollment with its registration ID, for a group
- * (registrationId undefined) a template whose registration ID is each device's certificate CN.
- */
-/**
  * The device endpoint a config.toml names: the DPS's own in Azure, the public one otherwise (for the
  * sandbox, with a note from the renderer on who can reach it).
  */
@@ -50,6 +46,10 @@ export function globalEndpointOf(info: ConnectionInfo | undefined): string {
     : globalDeviceEndpoint;
 }
 
+/**
+ * The device's [provisioning] section: for an individual enrollment with its registration ID, for a group
+ * (registrationId undefined) a template whose registration ID is each device's certificate CN.
+ */
 export function deviceConfigToml(
   info: ConnectionInfo | undefined,
   device: {registrationId: string | undefined; certificatePath: string; keyPath: string},

@@ -34,6 +34,10 @@ export function idOf(entry: BrowseItem): string {
 
 export const currentList = (flow: BrowseFlow): BrowseList => flow.lists[flow.tab];
 
+/** A failed list that r reads again: any failure but the missing ARM access, which no retry brings. */
+export const retriesWithR = (list: BrowseList): boolean =>
+  list.state === 'failed' && list.failure?.kind !== 'needs-arm';
+
 /** The last filter applied to a list, kept so that redrawing after a cursor move does not filter again. */
 let lastMatch:
   {items: readonly BrowseItem[]; filter: string; rows: readonly BrowseItem[]} | undefined;

@@ -117,8 +117,10 @@ function twinIsEmpty(settings: EnrollmentSettings): boolean {
   return isEmpty(twin?.tags) && isEmpty(twin?.properties?.desired);
 }
 
-/** An Azure Function URL carries its key in `code=`: it is never shown. */
-const maskWebhookKey = (url: string) => url.replace(/([?&]code=)[^&#]*/i, '$1<function key>');
+/** An Azure Function URL carries its key in `code=`: screens and printed commands show a placeholder. */
+export function maskWebhookKey(url: string): string {
+  return url.replace(/([?&]code=)[^&#]*/i, '$1<function key>');
+}
 
 function reprovisionText(policy: EnrollmentSettings['reprovisionPolicy']): string {
   // DPS's default when none is set: re-provision and migrate.

@@ -318,7 +318,7 @@ export function discardDraft(state: WizardState): WizardState {
   return {...state, ...initialFlows(), screen: {name: 'home', cursor: 0}};
 }
 
-/** What a flow's step is called on the resume prompt. */
+/** What each flow is called: in the header, and on the resume prompt. */
 export const flowTitles: Record<FlowName, string> = {
   individual: 'Individual enrollment',
   group: 'Group enrollment',

@@ -3,7 +3,7 @@ import {useCallback, useEffect, useReducer, useRef} from 'react';
 import {Header} from '../components/header.js';
 import {KeyHints} from '../components/key-hints.js';
 import {WaitingNotice} from '../components/waiting-notice.js';
-import type {Draft} from '../core/draft.js';
+import {flowTitles, type Draft} from '../core/draft.js';
 import {HomeScreen} from '../core/home-screen.js';
 import {ResumeScreen} from '../core/resume-screen.js';
 import type {DraftStore} from './drafts.js';
@@ -82,17 +82,12 @@ function useViewport(dispatch: (action: Action) => void) {
   }, [stdout, dispatch]);
 }
 
-const titles = {
+const titles: Record<WizardState['screen']['name'], string> = {
   home: 'Home',
-  individual: 'Individual enrollment',
-  group: 'Group enrollment',
-  'verify-ca': 'Verify a CA certificate',
-  'test-certificates': 'Generate test certificates',
-  'test-enrollment': 'Test an enrollment',
-  browse: 'Browse DPS',
+  ...flowTitles,
   resume: 'Resume',
   quit: '',
-} as const;
+};
 
 export function App({
   services,

@@ -1,10 +1,13 @@
 import type {EnrollmentSettings} from '../../dps/index.js';
 import type {AzTarget} from '../../outputs/az-commands.js';
 import {provisioningToml} from '../../outputs/config-toml.js';
+import {maskWebhookKey} from '../../outputs/enrollment-diff.js';
 import {allocationText, reprovisionText} from './settings-steps.js';
 import type {ConnectionInfo, SettingsDraft} from './types.js';
 
 /** What the review and result screens of individual enrollments and groups show alike. */
+
+export {maskWebhookKey};
 
 export const globalDeviceEndpoint = 'https://global.azure-devices-provisioning.net';
 
@@ -22,11 +25,6 @@ export function azTarget(info: ConnectionInfo | undefined): AzTarget {
   return {mode: 'connection-string'};
 }
 
-/** An Azure Function URL carries its key in `code=`: screens and printed commands show a placeholder. */
-export function maskWebhookKey(url: string): string {
-  return url.replace(/([?&]code=)[^&#]*/i, '$1<function key>');
-}
-
 /** A request as the screens show it: what is sent, with the webhook's function key hidden. */
 export function withMaskedWebhook<R extends EnrollmentSettings>(request: R): R {
   const custom = request.customAllocationDefinition;
@@ -39,10 +37,6 @@ export function withMaskedWebhook<R extends EnrollmentSettings>(request: R): R {
 }
 
 /**
- * The device's [provisioning] section: for an individual enrollment with its registration ID, for a group
- * (registrationId undefined) a template whose registration ID is each device's certificate CN.
- */
-/**
  * The device endpoint a config.toml names: the DPS's own in Azure, the public one otherwise (for the
  * sandbox, with a note from the renderer on who can reach it).
  */
@@ -52,6 +46,10 @@ export function globalEndpointOf(info: ConnectionInfo | undefined): string {
     : globalDeviceEndpoint;
 }
 
+/**
+ * The device's [provisioning] section: for an individual enrollment with its registration ID, for a group
+ * (registrationId undefined) a template whose registration ID is each device's certificate CN.
+ */
 export function deviceConfigToml(
   info: ConnectionInfo | undefined,
   device: {registrationId: string | undefined; certificatePath: string; keyPath: string},

@@ -5,7 +5,7 @@ import {failureAdvice} from '../../shared/failure-text.js';
 import type {Failure} from '../../shared/types.js';
 import {emptyDraft} from '../../shared/text-draft.js';
 import {browseInput, loadPage, nounOf, withMorePages} from './input.js';
-import {currentList, idOf, placeCursor} from './list.js';
+import {currentList, idOf, placeCursor, retriesWithR} from './list.js';
 import {
   emptyList,
   initialBrowseFlow,
@@ -44,9 +44,7 @@ export const browseSteps: StepTable<BrowseFlow> = {
       '↑↓ move',
       'Tab list',
       'Enter details',
-      currentList(flow).state === 'failed' && currentList(flow).failure?.kind !== 'needs-arm'
-        ? 'r retry'
-        : 'Ctrl+R reload',
+      retriesWithR(currentList(flow)) ? 'r retry' : 'Ctrl+R reload',
       flow.filter.value === '' ? 'Esc home' : 'Esc clear',
       exitHint,
     ],

@@ -11,6 +11,7 @@ import {
   itemNouns,
   listRows,
   placeCursor,
+  retriesWithR,
   wantsNextPage,
 } from './list.js';
 import {
@@ -135,7 +136,7 @@ function listKey(flow: BrowseFlow, event: KeyEvent, context: FlowContext): Updat
     }
     case 'text':
       // Letters filter; while the list shows a failure, r retries it (the step takes no text then).
-      if (list.state === 'failed' && list.failure?.kind !== 'needs-arm' && event.text === 'r') {
+      if (retriesWithR(list) && event.text === 'r') {
         return loadPage(settled(flow), flow.tab, context);
       }
       return editFilter(flow, event);

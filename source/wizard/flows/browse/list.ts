@@ -1,3 +1,4 @@
+import {fit} from '../../shared/ca-list.js';
 import {bodySize, type Viewport} from '../../shared/layout.js';
 import type {BrowseFlow, BrowseItem, BrowseList, BrowseTab} from './state.js';
 
@@ -31,9 +32,11 @@ export function idOf(entry: BrowseItem): string {
   }
 }
 
-export const etagOf = (entry: BrowseItem): string | undefined => entry.item.etag;
-
 export const currentList = (flow: BrowseFlow): BrowseList => flow.lists[flow.tab];
+
+/** A failed list that r reads again: any failure but the missing ARM access, which no retry brings. */
+export const retriesWithR = (list: BrowseList): boolean =>
+  list.state === 'failed' && list.failure?.kind !== 'needs-arm';
 
 /** The last filter applied to a list, kept so that redrawing after a cursor move does not filter again. */
 let lastMatch:
@@ -101,20 +104,17 @@ const day = (value: string | Date | undefined): string => {
   return Number.isNaN(date.getTime()) ? '' : date.toISOString().slice(0, 10);
 };
 
-const cut = (text: string, width: number): string =>
-  [...text].length <= width ? text.padEnd(width) : `${[...text].slice(0, width - 1).join('')}…`;
-
 /** The column titles of a tab's list, over rows of `width` columns (after the cursor mark). */
 export function columnTitles(tab: BrowseTab, width: number): string {
   const idWidth = idColumn(width);
   switch (tab) {
     case 'enrollments':
     case 'groups':
-      return `  ${cut(tab === 'groups' ? 'Group ID' : 'Registration ID', idWidth)} ${cut('Status', 9)} ${cut('Updated', 10)} Attestation`;
+      return `  ${fit(tab === 'groups' ? 'Group ID' : 'Registration ID', idWidth)} ${fit('Status', 9)} ${fit('Updated', 10)} Attestation`;
     case 'registrations':
-      return `  ${cut('Registration ID', idWidth)} ${cut('Status', 10)} Assigned hub`;
+      return `  ${fit('Registration ID', idWidth)} ${fit('Status', 10)} Assigned hub`;
     case 'ca':
-      return `  ${cut('Name', idWidth)} ${cut('Verified', 9)} ${cut('Expires', 10)} Subject`;
+      return `  ${fit('Name', idWidth)} ${fit('Verified', 9)} ${fit('Expires', 10)} Subject`;
   }
 }
 
@@ -132,14 +132,14 @@ function attestationText(entry: BrowseItem): string {
 /** One row of a list, at `width` columns (the cursor mark added by the view). */
 export function rowText(entry: BrowseItem, width: number): string {
   const idWidth = idColumn(width);
-  const id = cut(idOf(entry), idWidth);
+  const id = fit(idOf(entry), idWidth);
   switch (entry.tab) {
     case 'enrollments':
     case 'groups':
-      return `${id} ${cut(entry.item.provisioningStatus ?? 'enabled', 9)} ${cut(day(entry.item.lastUpdatedDateTimeUtc), 10)} ${attestationText(entry)}`;
+      return `${id} ${fit(entry.item.provisioningStatus ?? 'enabled', 9)} ${fit(day(entry.item.lastUpdatedDateTimeUtc), 10)} ${attestationText(entry)}`;
     case 'registrations':
-      return `${id} ${cut(entry.item.status ?? '', 10)} ${entry.item.assignedHub ?? ''}`;
+      return `${id} ${fit(entry.item.status ?? '', 10)} ${entry.item.assignedHub ?? ''}`;
     case 'ca':
-      return `${id} ${cut(entry.item.isVerified ? 'yes' : 'no', 9)} ${cut(day(entry.item.expiry), 10)} ${entry.item.subject ?? ''}`;
+      return `${id} ${fit(entry.item.isVerified ? 'yes' : 'no', 9)} ${fit(day(entry.item.expiry), 10)} ${entry.item.subject ?? ''}`;
   }
 }

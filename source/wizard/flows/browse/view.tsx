@@ -7,7 +7,6 @@ import {TextField} from '../../components/text-field.js';
 import {tone} from '../../components/tone.js';
 import {failureAdvice} from '../../shared/failure-text.js';
 import type {FlowContext} from '../../shared/flow.js';
-import type {Failure} from '../../shared/types.js';
 import {bodySize, scrollHeight} from '../../shared/layout.js';
 import {detailsText} from './details.js';
 import {
@@ -16,6 +15,7 @@ import {
   idOf,
   itemNouns,
   listRows,
+  retriesWithR,
   rowText,
   tabTitles,
   visibleItems,
@@ -105,7 +105,7 @@ function ListStep({flow, context}: {flow: BrowseFlow; context: FlowContext}) {
       )}
       {list.state === 'failed' && list.failure ? (
         <Paragraph color={tone('red')}>
-          {`✖ ${list.failure.message}. ${failureAdvice(list.failure)}${retryable(list.failure) ? ' Press r to retry.' : ''}`}
+          {`✖ ${list.failure.message}. ${failureAdvice(list.failure)}${retriesWithR(list) ? ' Press r to retry.' : ''}`}
         </Paragraph>
       ) : null}
       {flow.notice ? <Text color={tone('green')}>{flow.notice}</Text> : null}
@@ -113,8 +113,6 @@ function ListStep({flow, context}: {flow: BrowseFlow; context: FlowContext}) {
     </Box>
   );
 }
-
-const retryable = (failure: Failure) => failure.kind !== 'needs-arm';
 
 function Row({entry, width, active}: {entry: BrowseItem; width: number; active: boolean}) {
   return (

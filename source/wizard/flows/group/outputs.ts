@@ -91,12 +91,11 @@ export function attestationSummary(flow: GroupFlow): SummaryRow[] {
   const secondary = loadedCertificate(flow.signingSecondary);
   const describe = (certificate: NonNullable<typeof primary>) =>
     `${certificate.summary.subject} from ${certificate.absolutePath} (SHA-1 ${certificate.summary.thumbprintSha1})`;
+  const keptSecondary = keptInDpsText(flow.signingSecondary);
   return [
     ['Uploaded CA', primary ? describe(primary) : (keptInDpsText(flow.signingPrimary) ?? '(none)')],
     ...(secondary ? [['Secondary', describe(secondary)] as SummaryRow] : []),
-    ...(keptInDpsText(flow.signingSecondary)
-      ? [['Secondary', keptInDpsText(flow.signingSecondary) ?? ''] as SummaryRow]
-      : []),
+    ...(keptSecondary ? [['Secondary', keptSecondary] as SummaryRow] : []),
   ];
 }
 

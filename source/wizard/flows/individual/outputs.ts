@@ -65,6 +65,7 @@ export function individualSummary(
   const request = individualRequest(flow, info);
   const primary = loadedCertificate(flow.primary);
   const secondary = loadedCertificate(flow.secondary);
+  const keptSecondary = keptInDpsText(flow.secondary);
   return [
     ['Registration ID', request.registrationId],
     ['IoT Hub device ID', request.deviceId ?? request.registrationId],
@@ -74,9 +75,7 @@ export function individualSummary(
         ? `${primary.absolutePath} (SHA-1 ${primary.summary.thumbprintSha1})`
         : (keptInDpsText(flow.primary) ?? '(none)'),
     ],
-    ...(keptInDpsText(flow.secondary)
-      ? [['Secondary', keptInDpsText(flow.secondary) ?? ''] as SummaryRow]
-      : []),
+    ...(keptSecondary ? [['Secondary', keptSecondary] as SummaryRow] : []),
     ...(secondary
       ? [
           [

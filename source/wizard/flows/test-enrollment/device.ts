@@ -1,7 +1,7 @@
 import {enrollmentIdProblem, maxX509RegistrationIdLength} from '../../../dps/index.js';
 import {loadedCertificate} from '../../shared/certificate-field.js';
 import {globalEndpointOf} from '../../shared/outputs-view.js';
-import type {EdgeInstallRequest} from '../../shared/services.js';
+import type {DeviceFiles, EdgeInstallRequest} from '../../shared/services.js';
 import type {ConnectionInfo} from '../../shared/types.js';
 import type {RegisterDevice, TestEnrollmentFlow, TestEnrollmentStep} from './state.js';
 
@@ -98,15 +98,22 @@ function chainPathOf(flow: TestEnrollmentFlow): string | undefined {
   return leafOnly(flow) && path !== '' ? path : undefined;
 }
 
-export function registerRequest(
-  flow: TestEnrollmentFlow,
-  info: ConnectionInfo | undefined,
-): RegisterDevice {
+/** The device's files as typed: what the check, the registration and the install are given. */
+export function deviceFiles(flow: TestEnrollmentFlow): DeviceFiles {
   const chainPath = chainPathOf(flow);
   return {
     certificatePath: flow.certificate.path.value.trim(),
     ...(chainPath ? {chainPath} : {}),
     keyPath: flow.key.path.value.trim(),
+  };
+}
+
+export function registerRequest(
+  flow: TestEnrollmentFlow,
+  info: ConnectionInfo | undefined,
+): RegisterDevice {
+  return {
+    ...deviceFiles(flow),
     registrationId: registrationIdOf(flow),
     idScope: idScopeOf(flow, info),
     transport: flow.transport,
@@ -129,16 +136,10 @@ export function edgeInstallRequest(
   flow: TestEnrollmentFlow,
   info: ConnectionInfo | undefined,
 ): EdgeInstallRequest {
-  const {certificatePath, chainPath, keyPath, registrationId, idScope} = registerRequest(
-    flow,
-    info,
-  );
   return {
-    certificatePath,
-    ...(chainPath ? {chainPath} : {}),
-    keyPath,
-    idScope,
-    registrationId,
+    ...deviceFiles(flow),
+    idScope: idScopeOf(flow, info),
+    registrationId: registrationIdOf(flow),
     globalEndpoint: globalEndpointOf(info),
     sandbox: info?.mode === 'sandbox',
   };

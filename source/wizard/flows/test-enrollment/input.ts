@@ -20,6 +20,7 @@ import type {PathField} from '../../shared/types.js';
 import {
   asksFirst,
   configOffered,
+  deviceFiles,
   edgeInstallRequest,
   idScopeOf,
   idScopeProblem,
@@ -158,13 +159,11 @@ function idScopeKey(flow: TestEnrollmentFlow, event: KeyEvent, context: FlowCont
 }
 
 /** On to the pre-flight: the device's files are checked together, as DPS will see them. */
-function startCheck(flow: TestEnrollmentFlow, context: FlowContext): Update {
-  const {certificatePath, chainPath, keyPath, registrationId} = registerRequest(flow, context.info);
-  const request = {certificatePath, ...(chainPath ? {chainPath} : {}), keyPath, registrationId};
+function startCheck(flow: TestEnrollmentFlow): Update {
   return at(
     {...withStep(withoutResults(flow), 'preflight'), checking: true},
     {kind: 'cancel', effect: 'check-device'},
-    {kind: 'check-device', ...request},
+    {kind: 'check-device', ...deviceFiles(flow), registrationId: registrationIdOf(flow)},
   );
 }
 
@@ -197,7 +196,7 @@ function preflightKey(flow: TestEnrollmentFlow, event: KeyEvent, context: FlowCo
     if (asksFirst(context.info)) return at(withStep(flow, 'confirm'));
     return startRegistration(flow, context);
   }
-  if (isLetter(event, 'r')) return startCheck(flow, context);
+  if (isLetter(event, 'r')) return startCheck(flow);
   if (isLetter(event, 'w') && configOffered(flow)) return writeConfig(flow, context, 'preflight');
   if (isLetter(event, 'i')) return planInstall(flow, context);
   return at(flow);
@@ -313,7 +312,7 @@ export function testEnrollmentInput(
       if (event.kind === 'up' || event.kind === 'down') {
         return at({...flow, transport: flow.transport === 'https' ? 'mqtt' : 'https'});
       }
-      return event.kind === 'enter' ? startCheck(flow, context) : at(flow);
+      return event.kind === 'enter' ? startCheck(flow) : at(flow);
     case 'preflight':
       return preflightKey(flow, event, context);
     case 'confirm':

@@ -2,6 +2,7 @@ import {emptyCertificateField} from '../../shared/certificate-field.js';
 import type {SharedEffect} from '../../shared/effect.js';
 import {emptyPathField} from '../../shared/path-field.js';
 import type {
+  DeviceFiles,
   DeviceRegistrationOutcome,
   DeviceTransport,
   EdgeInstallPlan,
@@ -89,10 +90,7 @@ export type TestEnrollmentField =
   'test-certificate' | 'test-chain' | 'test-key' | 'test-config-file';
 
 /** What the registration is asked for, as plain data (paths as typed; the key read by the service). */
-export type RegisterDevice = {
-  certificatePath: string;
-  chainPath?: string;
-  keyPath: string;
+export type RegisterDevice = DeviceFiles & {
   registrationId: string;
   idScope: string;
   transport: DeviceTransport;
@@ -102,13 +100,7 @@ export type RegisterDevice = {
 
 export type TestEnrollmentEffect =
   | SharedEffect<TestEnrollmentField>
-  | {
-      kind: 'check-device';
-      certificatePath: string;
-      chainPath?: string;
-      keyPath: string;
-      registrationId: string;
-    }
+  | ({kind: 'check-device'} & DeviceFiles & {registrationId: string})
   | ({kind: 'register-device'} & RegisterDevice)
   | {kind: 'plan-edge-install'; request: EdgeInstallRequest}
   | {kind: 'apply-edge-install'; planId: number}

@@ -22,11 +22,11 @@ type Update = FlowUpdate<BrowseFlow, BrowseEffect>;
 /** The letters that act on the item shown, for the footer. */
 function detailsHints(flow: BrowseFlow): string[] {
   const shown = flow.shown;
-  const hints = ['↑↓ scroll'];
-  if (flow.readFailure) hints.push('r retry');
+  // At most 80 columns: the footer is one line, so a failed read shows r in place of the arrows.
+  const hints = [flow.readFailure ? 'r retry' : '↑↓ scroll'];
   if (shown?.tab === 'enrollments' || shown?.tab === 'groups') hints.push('e edit');
   if (shown?.tab === 'ca' && !shown.item.isVerified) hints.push('v verify');
-  if (shown?.tab === 'groups') hints.push('g registrations');
+  if (shown?.tab === 'groups') hints.push('g devices');
   if (shown?.tab === 'enrollments' || shown?.tab === 'groups') hints.push('t test');
   return [...hints, 'd delete', 'Esc back', exitHint];
 }
